@@ -1,0 +1,37 @@
+// What services see: the store, the data folder, the worker pool, jobs, events, file grants and the
+// signed-in user of the calling session.
+import type { z } from 'zod'
+import type { Contract, EventName, EventPayload, MethodName, Res, User } from '../../shared/contract'
+import type { Db } from '../store/db'
+import type { WorkerPool } from '../workers/pool'
+import type { FileGrants } from './grants'
+import type { JobRunner } from './jobs'
+
+export interface Session {
+  id: string
+  user: User | null
+}
+
+export interface CallContext {
+  session: Session
+  /** The signed-in user (dispatch guarantees one for non-public methods). */
+  user: User
+}
+
+export interface ServiceContext {
+  db: Db
+  dataDir: string
+  pool: WorkerPool
+  jobs: JobRunner
+  grants: FileGrants
+  emit<E extends EventName>(event: E, payload: EventPayload<E>): void
+  mode: 'desktop' | 'browser' | 'cli' | 'test'
+  version: string
+}
+
+export type Handler<M extends MethodName> = (
+  params: z.output<Contract[M]['request']>,
+  call: CallContext,
+) => Res<M> | Promise<Res<M>>
+
+export type Handlers = { [M in MethodName]: Handler<M> }

@@ -1,0 +1,179 @@
+// The core: one transport-agnostic object implementing the contract. Hosts (Electron utilityProcess, the
+// browser-mode server, the CLI, tests) create it, open sessions, and pass raw requests to dispatch(), which
+// validates them against the contract, checks the caller's role, and answers a WireResult.
+import { EventEmitter } from 'node:events'
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import { z } from 'zod'
+import {
+  contract,
+  type EventName,
+  type EventPayload,
+  type FileGrant,
+  type MethodName,
+  type SystemInfo,
+} from '../../shared/contract'
+import { IclasError, type WireResult } from '../../shared/rpc'
+import { openDb, type Db } from '../store/db'
+import { allAudioPaths, getRecordingAudioPath } from '../store/recordings'
+import { unfinishedJobs } from '../store/jobs'
+import { ensureDefaultUsers } from '../store/users'
+import { WorkerPool } from '../workers/pool'
+import type { Handlers, ServiceContext, Session } from './context'
+import { FileGrants } from './grants'
+import { JobRunner } from './jobs'
+import { SYSTEM } from './services/actor'
+import { cleanOrphanAudio, importService, runImport, type ImportJobItem } from './services/imports'
+import { infantService } from './services/infants'
+import { recordingService } from './services/recordings'
+import { sessionService } from './services/session'
+
+export const VERSION = '0.1.0'
+
+export interface CoreOptions {
+  dataDir: string
+  mode: ServiceContext['mode']
+  /** better-sqlite3 binding built for Electron's ABI (desktop only). */
+  nativeBinding?: string
+  workers?: number
+  log?: (line: string) => void
+}
+
+export class Core {
+  readonly events = new EventEmitter()
+  readonly db: Db
+  readonly ctx: ServiceContext
+  private readonly handlers: Handlers
+  private readonly sessions = new Map<string, Session>()
+  private readonly log: (line: string) => void
+  private closed = false
+
+  constructor(readonly options: CoreOptions) {
+    this.log = options.log ?? ((l) => console.log(`[core] ${l}`))
+    fs.mkdirSync(options.dataDir, { recursive: true })
+    this.db = openDb(path.join(options.dataDir, 'iclas.db'), { nativeBinding: options.nativeBinding })
+    ensureDefaultUsers(this.db)
+    const pool = new WorkerPool(options.workers)
+    const emit = <E extends EventName>(event: E, payload: EventPayload<E>) =>
+      this.events.emit('event', event, payload)
+    this.ctx = {
+      db: this.db,
+      dataDir: options.dataDir,
+      pool,
+      jobs: new JobRunner(this.db, (job) => emit('job', job)),
+      grants: new FileGrants(),
+      emit,
+      mode: options.mode,
+      version: VERSION,
+    }
+    this.handlers = {
+      ...sessionService(this.ctx, () => this.systemInfoExtras()),
+      ...infantService(this.ctx),
+      ...recordingService(this.ctx),
+      ...importService(this.ctx),
+    }
+  }
+
+  /** Start-up recovery: clean unreferenced audio, resume interrupted jobs. */
+  recover(): void {
+    const removed = cleanOrphanAudio(this.ctx, allAudioPaths(this.db))
+    if (removed) this.log(`removed ${removed} unreferenced audio file(s) left by an interrupted import`)
+    for (const job of unfinishedJobs(this.db)) {
+      if (job.kind === 'import') {
+        const { items } = job.params as { items: ImportJobItem[] }
+        this.log(`resuming interrupted import ${job.id} (${items.length} files)`)
+        this.ctx.jobs.start(
+          'import',
+          job.title,
+          job.params,
+          job.createdBy,
+          (h) => runImport(this.ctx, items, SYSTEM, h),
+          job.id,
+        )
+      }
+    }
+  }
+
+  protected systemInfoExtras(): Pick<SystemInfo, 'computeProvider' | 'backbone' | 'demo'> {
+    return { computeProvider: 'cpu', backbone: null }
+  }
+
+  openSession(): string {
+    const id = crypto.randomBytes(16).toString('hex')
+    this.sessions.set(id, { id, user: null })
+    return id
+  }
+
+  closeSession(id: string): void {
+    this.sessions.delete(id)
+  }
+
+  /** Signs a session in without the contract (CLI, tests): the caller vouches for the user. */
+  signInDirect(sessionId: string, username: string): void {
+    const s = this.sessions.get(sessionId)
+    const u = this.db
+      .prepare('SELECT id, username, display_name AS displayName, role FROM users WHERE username = ?')
+      .get(username) as Session['user'] | undefined
+    if (!s || !u) throw new IclasError('unauthenticated', `Unknown user ${username}`)
+    s.user = u
+  }
+
+  async dispatch(sessionId: string, method: string, params: unknown): Promise<WireResult> {
+    try {
+      if (this.closed) throw new IclasError('unavailable', 'The workstation core is shutting down')
+      if (typeof method !== 'string' || !Object.prototype.hasOwnProperty.call(contract, method)) {
+        throw new IclasError('unknown_method', `Unknown method "${String(method).slice(0, 80)}"`)
+      }
+      const name = method as MethodName
+      const spec = contract[name]
+      const session = this.sessions.get(sessionId)
+      if (!session) throw new IclasError('unauthenticated', 'No session: reconnect to the workstation')
+      if (spec.access !== 'public') {
+        if (!session.user) throw new IclasError('unauthenticated', 'Sign in first')
+        if (spec.access !== 'any' && !spec.access.includes(session.user.role)) {
+          throw new IclasError('forbidden', `A ${session.user.role} may not ${spec.summary.toLowerCase()}`)
+        }
+      }
+      const parsed = spec.request.safeParse(params ?? {})
+      if (!parsed.success) {
+        throw new IclasError(
+          'invalid_request',
+          `Invalid request for ${name}: ${z.prettifyError(parsed.error)}`,
+          parsed.error.issues,
+        )
+      }
+      const handler = this.handlers[name] as (p: unknown, c: unknown) => unknown
+      const result = await handler(parsed.data, { session, user: session.user! })
+      return { ok: true, result }
+    } catch (err) {
+      if (err instanceof IclasError) return { ok: false, error: err.toWire() }
+      const e = err as Error
+      this.log(`internal error in ${String(method).slice(0, 80)}: ${e.stack ?? e.message}`)
+      return { ok: false, error: { code: 'internal', message: e.message || 'Internal error' } }
+    }
+  }
+
+  /** For hosts: register files the user chose (dialog, upload, CLI). */
+  grantFiles(
+    sessionId: string | null,
+    files: { path: string; relativePath?: string | null; ownedCopy?: boolean; name?: string }[],
+  ): FileGrant[] {
+    return this.ctx.grants.grant(files, sessionId)
+  }
+
+  /** For hosts serving media: the working-copy WAV of a recording. */
+  recordingAudioFile(recordingId: number): string | undefined {
+    const rel = getRecordingAudioPath(this.db, recordingId)
+    return rel ? path.join(this.options.dataDir, rel) : undefined
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    this.ctx.jobs.abortAll()
+    await Promise.race([this.ctx.jobs.idle(), new Promise((r) => setTimeout(r, 5000))])
+    await this.ctx.pool.close()
+    this.db.close()
+  }
+}

@@ -1,0 +1,330 @@
+// Stage 0 as a job: preview chosen files, then import them one transaction per recording. Idempotent by
+// content hash; bad files are refused with a plain reason and never stop the batch; cancellable; resumable.
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import type { FileOutcome, ImportPreviewItem, InfantRule, TimeSource } from '../../../shared/contract'
+import { IclasError } from '../../../shared/rpc'
+import { probeAudio } from '../../engine/audio/decode'
+import { hashFile } from '../../engine/audio/hash'
+import { chooseRecordingTime, parseFileName } from '../../engine/audio/recording-time'
+import { AudioRefusal } from '../../engine/audio/refusal'
+import { appendAudit, type Actor } from '../../store/audit'
+import { findInfantByExternalId, findInfantByLabel, getInfant, insertInfant } from '../../store/infants'
+import { findRecordingByHash, insertRecording } from '../../store/recordings'
+import { TaskError } from '../../workers/pool'
+import type { Handlers, ServiceContext } from '../context'
+import type { JobHandle } from '../jobs'
+import { actor } from './actor'
+
+/** What a durable import job stores per file: enough to redo it after a crash. */
+export interface ImportJobItem {
+  path: string
+  name: string
+  relativePath: string | null
+  infantId?: number
+  newInfantLabel?: string
+  recordedAt?: string
+  ownedCopy: boolean
+}
+
+const HASH_IN_PREVIEW_MAX_BYTES = 256 * 1024 * 1024
+export const AUDIO_DIR = 'audio'
+
+export function importService(
+  ctx: ServiceContext,
+): Pick<Handlers, 'previewImport' | 'startImport' | 'cancelJob' | 'getJob' | 'listJobs'> {
+  const { db, grants, jobs } = ctx
+  return {
+    previewImport: async ({ grantIds, rule, infantId, namePattern }, { session }) => {
+      let pattern: RegExp | null = null
+      if (namePattern) {
+        try {
+          pattern = new RegExp(namePattern)
+        } catch (err) {
+          throw new IclasError(
+            'invalid_request',
+            `The naming rule is not a valid pattern: ${(err as Error).message}`,
+          )
+        }
+      }
+      if (infantId !== undefined && !getInfant(db, infantId))
+        throw new IclasError('not_found', `No infant with id ${infantId}`)
+      const out: ImportPreviewItem[] = []
+      for (const id of grantIds) {
+        const g = grants.resolve(id, session.id)
+        if (!g) throw new IclasError('not_found', `Unknown or expired file ${id}: choose the files again`)
+        out.push(await previewOne(g, rule, infantId, pattern))
+      }
+      return out
+    },
+    startImport: ({ items }, { session, user }) => {
+      const jobItems: ImportJobItem[] = items.map((it) => {
+        const g = grants.resolve(it.grantId, session.id)
+        if (!g)
+          throw new IclasError('not_found', `Unknown or expired file ${it.grantId}: choose the files again`)
+        if (it.infantId !== undefined && !getInfant(db, it.infantId))
+          throw new IclasError('not_found', `No infant with id ${it.infantId}`)
+        return {
+          path: g.path,
+          name: g.name,
+          relativePath: g.relativePath,
+          infantId: it.infantId,
+          newInfantLabel: it.newInfantLabel,
+          recordedAt: it.recordedAt,
+          ownedCopy: g.ownedCopy,
+        }
+      })
+      const title = `Import ${jobItems.length} file${jobItems.length === 1 ? '' : 's'}`
+      const jobId = jobs.start('import', title, { items: jobItems }, user.username, (h) =>
+        runImport(ctx, jobItems, actor(user), h),
+      )
+      return { jobId }
+    },
+    cancelJob: ({ jobId }) => ({ ok: jobs.cancel(jobId) }),
+    getJob: ({ jobId }) => {
+      const j = jobs.get(jobId)
+      if (!j) throw new IclasError('not_found', `No job ${jobId}`)
+      return j
+    },
+    listJobs: () => jobs.list(),
+  }
+
+  async function previewOne(
+    g: { id: string; name: string; relativePath: string | null; path: string; size: number },
+    rule: InfantRule,
+    infantId: number | undefined,
+    pattern: RegExp | null,
+  ): Promise<ImportPreviewItem> {
+    const item: ImportPreviewItem = {
+      grantId: g.id,
+      name: g.name,
+      relativePath: g.relativePath,
+      format: null,
+      durationS: null,
+      nativeSampleRate: null,
+      channels: null,
+      recordedAt: null,
+      timeSource: null,
+      infantId: null,
+      newInfantLabel: null,
+      duplicateOfRecordingId: null,
+      problem: null,
+    }
+    try {
+      const probe = await probeAudio(g.path)
+      Object.assign(item, {
+        format: probe.format,
+        durationS: probe.durationS,
+        nativeSampleRate: probe.sampleRate,
+        channels: probe.channels,
+      })
+      const t = chooseRecordingTime(g.name, probe, fs.statSync(g.path).mtime)
+      item.recordedAt = t.recordedAt.toISOString()
+      item.timeSource = t.source
+      if (g.size <= HASH_IN_PREVIEW_MAX_BYTES) {
+        const dup = findRecordingByHash(db, await hashFile(g.path))
+        if (dup) item.duplicateOfRecordingId = dup.id
+      }
+    } catch (err) {
+      item.problem =
+        err instanceof AudioRefusal ? err.message : `cannot read the file (${(err as Error).message})`
+    }
+    Object.assign(item, assignInfant(g, rule, infantId, pattern))
+    if (!item.problem && item.infantId === null && item.newInfantLabel === null) {
+      item.problem =
+        rule === 'dialog'
+          ? 'choose the infant for this file'
+          : `the ${rule} rule found no infant for this file`
+    }
+    return item
+  }
+
+  function assignInfant(
+    g: { name: string; relativePath: string | null },
+    rule: InfantRule,
+    infantId: number | undefined,
+    pattern: RegExp | null,
+  ): { infantId: number | null; newInfantLabel: string | null } {
+    let key: string | null = null
+    if (rule === 'folder') {
+      const parts = (g.relativePath ?? '').split('/').filter(Boolean)
+      // "Ward/Baby A/rec.wav" chosen as folder "Ward": the infant folder is the one holding the file.
+      key = parts.length >= 2 ? parts[parts.length - 2]! : null
+    } else if (rule === 'filename') {
+      key = pattern ? (pattern.exec(g.name)?.[1] ?? null) : parseFileName(g.name).dacInfantId
+    }
+    if (key) {
+      const existing = findInfantByExternalId(db, key) ?? findInfantByLabel(db, key)
+      return existing
+        ? { infantId: existing.id, newInfantLabel: null }
+        : { infantId: null, newInfantLabel: key }
+    }
+    return { infantId: infantId ?? null, newInfantLabel: null }
+  }
+}
+
+/** Runs (or resumes) an import job. Exported for start-up recovery. */
+export async function runImport(
+  ctx: ServiceContext,
+  items: ImportJobItem[],
+  who: Actor,
+  h: JobHandle,
+): Promise<{ imported: number; duplicates: number; refused: number }> {
+  const files: FileOutcome[] = items.map((it) => ({
+    name: it.relativePath ?? it.name,
+    status: 'pending',
+    recordingId: null,
+    cries: null,
+    reason: null,
+  }))
+  h.setFiles(files)
+  const weights = items.map((it) => Math.max(1, fs.statSync(it.path, { throwIfNoEntry: false })?.size ?? 1))
+  const total = weights.reduce((a, b) => a + b, 0)
+  let doneWeight = 0
+  const counts = { imported: 0, duplicates: 0, refused: 0 }
+  for (let i = 0; i < items.length; i++) {
+    if (h.signal.aborted) {
+      for (let j = i; j < items.length; j++) h.updateFile(j, { status: 'cancelled' })
+      break
+    }
+    const it = items[i]!
+    h.progress(doneWeight / total, `Importing ${it.name}`)
+    try {
+      const r = await importOne(ctx, it, who, h.signal, (f) =>
+        h.progress((doneWeight + f * weights[i]!) / total),
+      )
+      h.updateFile(i, r)
+      if (r.status === 'imported') counts.imported++
+      else counts.duplicates++
+      if (it.ownedCopy) fs.rmSync(it.path, { force: true })
+    } catch (err) {
+      const e = err as Error
+      if (e.name === 'AbortError' || h.signal.aborted) {
+        h.updateFile(i, { status: 'cancelled', reason: 'cancelled by the user' })
+        continue
+      }
+      counts.refused++
+      h.updateFile(i, { status: 'refused', reason: plainReason(e) })
+      if (it.ownedCopy) fs.rmSync(it.path, { force: true })
+    }
+    doneWeight += weights[i]!
+  }
+  h.progress(
+    1,
+    `${counts.imported} imported, ${counts.duplicates} already present, ${counts.refused} refused`,
+  )
+  if (counts.imported) {
+    ctx.emit('changed', { entity: 'recordings' })
+    ctx.emit('changed', { entity: 'infants' })
+  }
+  return counts
+}
+
+function plainReason(e: Error): string {
+  if (e instanceof AudioRefusal) return e.message
+  if (e instanceof TaskError && e.kind && e.kind !== 'worker-crash') return e.message
+  if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 'the file is no longer there'
+  return `could not be imported: ${e.message}`
+}
+
+async function importOne(
+  ctx: ServiceContext,
+  it: ImportJobItem,
+  who: Actor,
+  signal: AbortSignal,
+  onProgress: (f: number) => void,
+): Promise<Partial<FileOutcome>> {
+  const { db } = ctx
+  if (!fs.existsSync(it.path)) throw Object.assign(new Error('gone'), { code: 'ENOENT' })
+  const hash = await hashFile(it.path)
+  const dup = findRecordingByHash(db, hash)
+  if (dup)
+    return { status: 'duplicate', recordingId: dup.id, reason: `already imported as recording ${dup.id}` }
+  const audioDir = path.join(ctx.dataDir, AUDIO_DIR, hash.slice(0, 2))
+  fs.mkdirSync(audioDir, { recursive: true })
+  const tmp = path.join(ctx.dataDir, AUDIO_DIR, `.tmp-${crypto.randomBytes(6).toString('hex')}.wav`)
+  const finalRel = path.join(AUDIO_DIR, hash.slice(0, 2), `${hash}.wav`)
+  try {
+    const result = await ctx.pool.run(
+      'processRecording',
+      { sourcePath: it.path, workingCopyPath: tmp },
+      { signal, onProgress },
+    )
+    let recordedAt: string
+    let timeSource: TimeSource
+    if (it.recordedAt) {
+      recordedAt = it.recordedAt
+      timeSource = 'user'
+    } else {
+      const t = chooseRecordingTime(it.name, result.probe, fs.statSync(it.path).mtime)
+      recordedAt = t.recordedAt.toISOString()
+      timeSource = t.source
+    }
+    if (signal.aborted) throw new DOMException('cancelled', 'AbortError')
+    // The working copy is moved into place before the transaction; a crash in between leaves an
+    // unreferenced file that start-up recovery deletes, never a recording without its audio.
+    fs.renameSync(tmp, path.join(ctx.dataDir, finalRel))
+    const recordingId = db.transaction(() => {
+      const infantId = it.infantId ?? resolveNewInfant(ctx, it.newInfantLabel!, who)
+      const id = insertRecording(db, {
+        infantId,
+        fileName: it.name,
+        contentHash: hash,
+        format: result.probe.format,
+        nativeSampleRate: result.probe.sampleRate,
+        channels: result.probe.channels,
+        durationS: result.durationS,
+        recordedAt,
+        timeSource,
+        audioPath: finalRel,
+        peaks: Buffer.from(result.peaks.buffer, result.peaks.byteOffset, result.peaks.byteLength),
+        clippedFraction: result.clippedFraction,
+      })
+      appendAudit(db, who, 'recording.import', 'recording', id, null, {
+        fileName: it.name,
+        infantId,
+        hash,
+        recordedAt,
+        timeSource,
+      })
+      return id
+    })()
+    return { status: 'imported', recordingId, cries: 0, reason: null }
+  } finally {
+    fs.rmSync(tmp, { force: true })
+  }
+}
+
+function resolveNewInfant(ctx: ServiceContext, label: string, who: Actor): number {
+  const existing = findInfantByExternalId(ctx.db, label) ?? findInfantByLabel(ctx.db, label)
+  if (existing) return existing.id
+  const externalId = /^DAC-[0-9a-f]{8}-[mf]$/.test(label) ? label : null
+  const created = insertInfant(ctx.db, { label, externalId })
+  appendAudit(ctx.db, who, 'infant.create', 'infant', created.id, null, { label, externalId, via: 'import' })
+  return created.id
+}
+
+/** Start-up recovery: delete working copies no recording references (a crash between rename and commit). */
+export function cleanOrphanAudio(ctx: ServiceContext, referenced: Set<string>): number {
+  const root = path.join(ctx.dataDir, AUDIO_DIR)
+  if (!fs.existsSync(root)) return 0
+  let removed = 0
+  for (const sub of fs.readdirSync(root)) {
+    const p = path.join(root, sub)
+    if (sub.startsWith('.tmp-')) {
+      fs.rmSync(p, { force: true })
+      removed++
+      continue
+    }
+    if (!fs.statSync(p).isDirectory()) continue
+    for (const f of fs.readdirSync(p)) {
+      const rel = path.join(AUDIO_DIR, sub, f)
+      if (!referenced.has(rel)) {
+        fs.rmSync(path.join(p, f), { force: true })
+        removed++
+      }
+    }
+  }
+  return removed
+}

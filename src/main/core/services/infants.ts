@@ -1,0 +1,52 @@
+import { IclasError } from '../../../shared/rpc'
+import { appendAudit } from '../../store/audit'
+import { getInfant, insertInfant, listInfants, updateInfant } from '../../store/infants'
+import type { Handlers, ServiceContext } from '../context'
+import { actor } from './actor'
+
+export function infantService(
+  ctx: ServiceContext,
+): Pick<Handlers, 'listInfants' | 'getInfant' | 'createInfant' | 'updateInfant'> {
+  const { db } = ctx
+  return {
+    listInfants: () => listInfants(db),
+    getInfant: ({ id }) => {
+      const i = getInfant(db, id)
+      if (!i) throw new IclasError('not_found', `No infant with id ${id}`)
+      return i
+    },
+    createInfant: (p, { user }) => {
+      const infant = db.transaction(() => {
+        if (
+          p.externalId &&
+          (db.prepare('SELECT 1 FROM infants WHERE external_id = ?').get(p.externalId) as unknown)
+        ) {
+          throw new IclasError('conflict', `An infant with id "${p.externalId}" already exists`)
+        }
+        const created = insertInfant(db, p)
+        appendAudit(db, actor(user), 'infant.create', 'infant', created.id, null, p)
+        return created
+      })()
+      ctx.emit('changed', { entity: 'infants' })
+      return infant
+    },
+    updateInfant: ({ id, ...fields }, { user }) => {
+      const updated = db.transaction(() => {
+        const before = getInfant(db, id)
+        if (!before) throw new IclasError('not_found', `No infant with id ${id}`)
+        const after = updateInfant(db, id, fields)!
+        appendAudit(db, actor(user), 'infant.update', 'infant', id, pick(before), pick(after))
+        return after
+      })()
+      ctx.emit('changed', { entity: 'infants' })
+      return updated
+    },
+  }
+}
+
+const pick = (i: { label: string; bed: string | null; externalId: string | null; notes: string | null }) => ({
+  label: i.label,
+  bed: i.bed,
+  externalId: i.externalId,
+  notes: i.notes,
+})

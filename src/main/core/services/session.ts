@@ -1,0 +1,48 @@
+import type { SystemInfo } from '../../../shared/contract'
+import { IclasError } from '../../../shared/rpc'
+import { appendAudit } from '../../store/audit'
+import { findUser, listUsers, verifyPin } from '../../store/users'
+import type { Handlers, ServiceContext } from '../context'
+
+export function sessionService(
+  ctx: ServiceContext,
+  info: () => Pick<SystemInfo, 'computeProvider' | 'backbone' | 'demo'>,
+): Pick<Handlers, 'listUsers' | 'signIn' | 'signOut' | 'whoAmI' | 'systemInfo'> {
+  return {
+    listUsers: () => listUsers(ctx.db),
+    signIn: ({ username, pin }, { session }) => {
+      const u = findUser(ctx.db, username)
+      const ok = u && (u.pinHash === null || (pin !== undefined && verifyPin(pin, u.pinHash)))
+      if (!u || !ok) {
+        appendAudit(
+          ctx.db,
+          { userId: null, username, role: 'unknown' },
+          'session.sign_in_failed',
+          'user',
+          null,
+          null,
+          null,
+        )
+        throw new IclasError('unauthenticated', 'Unknown user or wrong PIN')
+      }
+      const user = { id: u.id, username: u.username, displayName: u.displayName, role: u.role }
+      session.user = user
+      appendAudit(
+        ctx.db,
+        { userId: u.id, username: u.username, role: u.role },
+        'session.sign_in',
+        'user',
+        u.id,
+        null,
+        null,
+      )
+      return user
+    },
+    signOut: (_p, { session }) => {
+      session.user = null
+      return { ok: true }
+    },
+    whoAmI: (_p, { session }) => session.user,
+    systemInfo: () => ({ version: ctx.version, mode: ctx.mode, dataDir: ctx.dataDir, ...info() }),
+  }
+}

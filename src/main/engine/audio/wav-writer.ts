@@ -1,0 +1,52 @@
+// Writes the 16 kHz mono 16-bit PCM working copy of a recording, streaming, header patched at the end.
+import fs from 'node:fs/promises'
+
+export class WavWriter {
+  private frames = 0
+  private constructor(
+    private readonly fh: fs.FileHandle,
+    private readonly sampleRate: number,
+  ) {}
+
+  static async create(file: string, sampleRate: number): Promise<WavWriter> {
+    const fh = await fs.open(file, 'w')
+    await fh.write(Buffer.alloc(44), 0, 44, 0)
+    return new WavWriter(fh, sampleRate)
+  }
+
+  async write(samples: Float32Array): Promise<void> {
+    const buf = Buffer.allocUnsafe(samples.length * 2)
+    for (let i = 0; i < samples.length; i++) {
+      const s = Math.max(-1, Math.min(1, samples[i]!))
+      buf.writeInt16LE(Math.round(s * 32767), i * 2)
+    }
+    await this.fh.write(buf, 0, buf.length, 44 + this.frames * 2)
+    this.frames += samples.length
+  }
+
+  async close(): Promise<number> {
+    const dataBytes = this.frames * 2
+    const h = Buffer.alloc(44)
+    h.write('RIFF', 0, 'latin1')
+    h.writeUInt32LE(Math.min(0xffffffff, 36 + dataBytes), 4)
+    h.write('WAVE', 8, 'latin1')
+    h.write('fmt ', 12, 'latin1')
+    h.writeUInt32LE(16, 16)
+    h.writeUInt16LE(1, 20)
+    h.writeUInt16LE(1, 22)
+    h.writeUInt32LE(this.sampleRate, 24)
+    h.writeUInt32LE(this.sampleRate * 2, 28)
+    h.writeUInt16LE(2, 32)
+    h.writeUInt16LE(16, 34)
+    h.write('data', 36, 'latin1')
+    h.writeUInt32LE(Math.min(0xffffffff, dataBytes), 40)
+    await this.fh.write(h, 0, 44, 0)
+    await this.fh.sync()
+    await this.fh.close()
+    return this.frames
+  }
+
+  async abort(): Promise<void> {
+    await this.fh.close().catch(() => undefined)
+  }
+}

@@ -1,0 +1,10 @@
+// Numbered migrations, applied in order, each in its own transaction. Never edit a landed migration:
+// add the next number. Each has a test in test/integration/migrations.test.ts (migrate to n-1, insert,
+// migrate to n, assert).
+import { m0001 } from './0001-infants-recordings'
+import { m0002 } from './0002-users-audit-settings-jobs'
+import { m0003 } from './0003-cries'
+import type { Migration } from './types'
+
+export const migrations: readonly Migration[] = [m0001, m0002, m0003]
+export type { Migration }

@@ -1,0 +1,64 @@
+// Repository for the users table. PINs are stored as scrypt hashes.
+import crypto from 'node:crypto'
+import type { Db } from './db'
+import type { Role, User } from '../../shared/contract'
+
+interface UserRow {
+  id: number
+  username: string
+  display_name: string
+  role: Role
+  pin_hash: string | null
+}
+
+const toUser = (r: UserRow): User => ({
+  id: r.id,
+  username: r.username,
+  displayName: r.display_name,
+  role: r.role,
+})
+
+export function hashPin(pin: string): string {
+  const salt = crypto.randomBytes(16)
+  return `${salt.toString('hex')}:${crypto.scryptSync(pin, salt, 32).toString('hex')}`
+}
+
+export function verifyPin(pin: string, stored: string): boolean {
+  const [saltHex, hashHex] = stored.split(':')
+  if (!saltHex || !hashHex) return false
+  const expected = Buffer.from(hashHex, 'hex')
+  const actual = crypto.scryptSync(pin, Buffer.from(saltHex, 'hex'), expected.length)
+  return crypto.timingSafeEqual(expected, actual)
+}
+
+export function listUsers(db: Db): User[] {
+  return (db.prepare('SELECT * FROM users ORDER BY role, username').all() as UserRow[]).map(toUser)
+}
+
+export function findUser(db: Db, username: string): (User & { pinHash: string | null }) | undefined {
+  const r = db.prepare('SELECT * FROM users WHERE username = ?').get(username) as UserRow | undefined
+  return r && { ...toUser(r), pinHash: r.pin_hash }
+}
+
+export function insertUser(
+  db: Db,
+  v: { username: string; displayName: string; role: Role; pin?: string | null },
+  now = new Date().toISOString(),
+): User {
+  const info = db
+    .prepare('INSERT INTO users (username, display_name, role, pin_hash, created_at) VALUES (?, ?, ?, ?, ?)')
+    .run(v.username, v.displayName, v.role, v.pin ? hashPin(v.pin) : null, now)
+  return toUser(db.prepare('SELECT * FROM users WHERE id = ?').get(Number(info.lastInsertRowid)) as UserRow)
+}
+
+/** A new workstation gets one user per role without PINs; an admin sets PINs on a real ward. */
+export function ensureDefaultUsers(db: Db): void {
+  const n = (db.prepare('SELECT COUNT(*) AS n FROM users').get() as { n: number }).n
+  if (n > 0) return
+  db.transaction(() => {
+    insertUser(db, { username: 'nurse', displayName: 'Ward nurse', role: 'nurse' })
+    insertUser(db, { username: 'clinician', displayName: 'Clinician', role: 'clinician' })
+    insertUser(db, { username: 'researcher', displayName: 'Researcher', role: 'researcher' })
+    insertUser(db, { username: 'admin', displayName: 'Administrator', role: 'admin' })
+  })()
+}

@@ -1,0 +1,151 @@
+// A small pool of worker_threads running engine tasks (decode, segment, embed, fit), so CPU-heavy stages
+// never run on the thread that answers requests. Cancellation aborts the task inside the worker.
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { Worker } from 'node:worker_threads'
+import type { FromWorker, ToWorker } from './protocol'
+import type { TaskArgs, TaskName, TaskResult } from './tasks'
+
+export class TaskError extends Error {
+  constructor(
+    message: string,
+    readonly kind?: string,
+    name = 'TaskError',
+  ) {
+    super(message)
+    this.name = name
+  }
+}
+
+interface Pending {
+  resolve: (v: unknown) => void
+  reject: (e: Error) => void
+  onProgress?: (fraction: number, message?: string) => void
+  worker: Slot
+}
+
+interface Slot {
+  worker: Worker
+  busy: number
+}
+
+export interface RunOptions {
+  onProgress?: (fraction: number, message?: string) => void
+  signal?: AbortSignal
+  transfer?: ArrayBuffer[]
+}
+
+/** Where the worker entry lives: the .ts source under tsx (CLI, tests, browser mode) or the built .js (Electron). */
+export function workerEntry(name: string): { url: URL; execArgv: string[] } {
+  const here = fileURLToPath(import.meta.url)
+  if (here.endsWith('.ts')) {
+    const tsx = pathToFileURL(
+      path.resolve(path.dirname(here), '../../../node_modules/tsx/dist/loader.mjs'),
+    ).href
+    return {
+      url: pathToFileURL(path.join(path.dirname(here), `${name}.worker.ts`)),
+      execArgv: ['--import', tsx],
+    }
+  }
+  const mainDir = process.env.ICLAS_MAIN_DIR ?? path.dirname(here)
+  return { url: pathToFileURL(path.join(mainDir, 'workers', `${name}.worker.js`)), execArgv: [] }
+}
+
+export class WorkerPool {
+  private readonly slots: Slot[] = []
+  private readonly pending = new Map<number, Pending>()
+  private readonly queue: {
+    msg: ToWorker & { type: 'run' }
+    p: Omit<Pending, 'worker'>
+    transfer?: ArrayBuffer[]
+  }[] = []
+  private nextId = 1
+  private closed = false
+
+  constructor(
+    readonly size = Math.max(1, Math.min(4, os.availableParallelism() - 1)),
+    private readonly entry = 'engine',
+  ) {}
+
+  run<N extends TaskName>(task: N, args: TaskArgs<N>, opts: RunOptions = {}): Promise<TaskResult<N>> {
+    if (this.closed) return Promise.reject(new TaskError('the worker pool is closed'))
+    const id = this.nextId++
+    return new Promise<TaskResult<N>>((resolve, reject) => {
+      const p = { resolve: resolve as (v: unknown) => void, reject, onProgress: opts.onProgress }
+      const msg = { type: 'run' as const, id, task, args }
+      if (opts.signal) {
+        if (opts.signal.aborted) return reject(new TaskError('cancelled', 'cancelled', 'AbortError'))
+        opts.signal.addEventListener('abort', () => this.cancel(id), { once: true })
+      }
+      this.queue.push({ msg, p, transfer: opts.transfer })
+      this.pump()
+    })
+  }
+
+  private cancel(id: number): void {
+    const qi = this.queue.findIndex((q) => q.msg.id === id)
+    if (qi >= 0) {
+      const [q] = this.queue.splice(qi, 1)
+      q!.p.reject(new TaskError('cancelled', 'cancelled', 'AbortError'))
+      return
+    }
+    const p = this.pending.get(id)
+    if (p) p.worker.worker.postMessage({ type: 'cancel', id } satisfies ToWorker)
+  }
+
+  private pump(): void {
+    while (this.queue.length) {
+      let slot = this.slots.find((s) => s.busy === 0)
+      if (!slot && this.slots.length < this.size) slot = this.spawn()
+      if (!slot) return
+      const q = this.queue.shift()!
+      slot.busy++
+      this.pending.set(q.msg.id, { ...q.p, worker: slot })
+      slot.worker.postMessage(q.msg, q.transfer ?? [])
+    }
+  }
+
+  private spawn(): Slot {
+    const { url, execArgv } = workerEntry(this.entry)
+    const worker = new Worker(url, { execArgv })
+    const slot: Slot = { worker, busy: 0 }
+    worker.on('message', (m: FromWorker) => {
+      const p = this.pending.get(m.id)
+      if (!p) return
+      if (m.type === 'progress') {
+        p.onProgress?.(m.fraction, m.message)
+        return
+      }
+      this.pending.delete(m.id)
+      slot.busy--
+      if (m.type === 'done') p.resolve(m.result)
+      else p.reject(new TaskError(m.error.message, m.error.kind, m.error.name))
+      this.pump()
+    })
+    const fail = (err: Error) => {
+      // A crashed worker fails its tasks and is replaced on demand.
+      for (const [id, p] of this.pending) {
+        if (p.worker !== slot) continue
+        this.pending.delete(id)
+        p.reject(new TaskError(`worker failed: ${err.message}`, 'worker-crash'))
+      }
+      const i = this.slots.indexOf(slot)
+      if (i >= 0) this.slots.splice(i, 1)
+      if (!this.closed) this.pump()
+    }
+    worker.on('error', fail)
+    worker.on('exit', (code) => {
+      if (code !== 0 || this.slots.includes(slot)) fail(new Error(`exited with code ${code}`))
+    })
+    this.slots.push(slot)
+    return slot
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+    for (const q of this.queue.splice(0)) q.p.reject(new TaskError('the worker pool is closed'))
+    const slots = this.slots.splice(0)
+    await Promise.all(slots.map((s) => s.worker.terminate()))
+  }
+}

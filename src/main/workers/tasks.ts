@@ -1,0 +1,16 @@
+// The engine tasks a worker can run. Each is a thin adapter over a pure engine function.
+import { processRecording } from '../engine/audio/pipeline'
+
+export interface TaskContext {
+  signal: AbortSignal
+  progress(fraction: number, message?: string): void
+}
+
+export const tasks = {
+  processRecording: (args: { sourcePath: string; workingCopyPath: string }, ctx: TaskContext) =>
+    processRecording({ ...args, signal: ctx.signal, onProgress: (f) => ctx.progress(f) }),
+}
+
+export type TaskName = keyof typeof tasks
+export type TaskArgs<N extends TaskName> = Parameters<(typeof tasks)[N]>[0]
+export type TaskResult<N extends TaskName> = Awaited<ReturnType<(typeof tasks)[N]>>

@@ -1,0 +1,32 @@
+// The one IPC contract: every method the UI may call, with its zod request/response schema and access rule.
+// Domain files add their methods here; preload, WebSocket bridge, client and core dispatch derive from it.
+import type { z } from 'zod'
+import type { MethodSpec } from './define'
+import { importMethods } from './imports'
+import { infantMethods } from './infants'
+import { recordingMethods } from './recordings'
+import { sessionMethods } from './session'
+
+export const contract = {
+  ...sessionMethods,
+  ...infantMethods,
+  ...recordingMethods,
+  ...importMethods,
+} satisfies Record<string, MethodSpec>
+
+export type Contract = typeof contract
+export type MethodName = keyof Contract
+export type Req<M extends MethodName> = z.input<Contract[M]['request']>
+export type Res<M extends MethodName> = z.output<Contract[M]['response']>
+
+/** The client-side API shape: one async function per method. */
+export type IclasApi = { [M in MethodName]: (params: Req<M>) => Promise<Res<M>> }
+
+export const methodNames = Object.keys(contract) as MethodName[]
+
+export * from './define'
+export * from './events'
+export * from './imports'
+export * from './infants'
+export * from './recordings'
+export * from './session'

@@ -96,3 +96,61 @@ def verify(model, recs: list, corpus: dict) -> dict:
             out["target_trials"] = int(labels.sum())
             out["nontarget_trials"] = int(len(labels) - labels.sum())
     return out
+
+
+def logmel_meanstd_embeddings(recs: list, corpus: dict) -> torch.Tensor:
+    """The protocol's trivial reference: mean and sd of 80 log-mel energies over the louder half of the frames."""
+    out = []
+    for r in recs:
+        f = data.fbank(corpus[r.stem]["wave"])
+        e = f.mean(1)
+        keep = f[e >= e.median()]
+        out.append(F.normalize(torch.cat([keep.mean(0), keep.std(0, unbiased=False)]), dim=0))
+    return torch.stack(out)
+
+
+def main(argv=None):
+    import argparse
+    import json
+    from pathlib import Path
+
+    ap = argparse.ArgumentParser(description="Python-side protocol C EER on the validation and the 14 evaluation "
+                                             "infants (model selection only; official: npx iclas eval verification)")
+    g = ap.add_mutually_exclusive_group(required=True)
+    g.add_argument("--checkpoint", type=Path)
+    g.add_argument("--card", type=Path)
+    g.add_argument("--baseline", choices=["logmel-meanstd"])
+    ap.add_argument("--threads", type=int, default=2)
+    args = ap.parse_args(argv)
+    torch.set_num_threads(args.threads)
+    recs = data.load_manifest()
+    split = data.make_split(recs)
+    corpus = data.corpus(recs)
+    if args.checkpoint:
+        from train import load_checkpoint
+        model = load_checkpoint(args.checkpoint)[0]
+    elif args.card:
+        from onnx_io import load_from_onnx
+        card = json.loads(args.card.read_text())
+        model = load_from_onnx(args.card.parent / card["file"])
+    out = {}
+    for name, infants in (("validation", split.validation), ("evaluation", split.evaluation)):
+        rs = [r for r in recs if r.infant in set(infants)]
+        if args.baseline:
+            emb = logmel_meanstd_embeddings(rs, corpus).numpy()
+            res = {}
+            for key, same in (("eer", True), ("eer_all_pairs", False)):
+                pairs, labels = trials(rs, same)
+                res[key] = eer(np.sum(emb[pairs[:, 0]] * emb[pairs[:, 1]], axis=1), labels)
+            out[name] = res
+        else:
+            out[name] = verify(model, rs, corpus)
+    print(json.dumps(out, indent=1))
+
+
+if __name__ == "__main__":
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    main()

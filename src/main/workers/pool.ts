@@ -36,20 +36,21 @@ export interface RunOptions {
   transfer?: ArrayBuffer[]
 }
 
-/** Where the worker entry lives: the .ts source under tsx (CLI, tests, browser mode) or the built .js (Electron). */
-export function workerEntry(name: string): { url: URL; execArgv: string[] } {
+/** Where the worker entry lives: the .ts source through a tsx bootstrap (CLI, tests, browser mode) or the built .js (Electron). */
+export function workerEntry(name: string): { url: URL; workerData: Record<string, string> } {
   const here = fileURLToPath(import.meta.url)
   if (here.endsWith('.ts')) {
-    const tsx = pathToFileURL(
-      path.resolve(path.dirname(here), '../../../node_modules/tsx/dist/loader.mjs'),
-    ).href
+    const dir = path.dirname(here)
     return {
-      url: pathToFileURL(path.join(path.dirname(here), `${name}.worker.ts`)),
-      execArgv: ['--import', tsx],
+      url: pathToFileURL(path.join(dir, 'tsx-bootstrap.mjs')),
+      workerData: {
+        __iclasRoot: pathToFileURL(path.resolve(dir, '../../..') + path.sep).href,
+        __iclasEntry: pathToFileURL(path.join(dir, `${name}.worker.ts`)).href,
+      },
     }
   }
   const mainDir = process.env.ICLAS_MAIN_DIR ?? path.dirname(here)
-  return { url: pathToFileURL(path.join(mainDir, 'workers', `${name}.worker.js`)), execArgv: [] }
+  return { url: pathToFileURL(path.join(mainDir, 'workers', `${name}.worker.js`)), workerData: {} }
 }
 
 export class WorkerPool {
@@ -107,8 +108,8 @@ export class WorkerPool {
   }
 
   private spawn(): Slot {
-    const { url, execArgv } = workerEntry(this.entry)
-    const worker = new Worker(url, { execArgv })
+    const { url, workerData } = workerEntry(this.entry)
+    const worker = new Worker(url, { workerData })
     const slot: Slot = { worker, busy: 0 }
     worker.on('message', (m: FromWorker) => {
       const p = this.pending.get(m.id)

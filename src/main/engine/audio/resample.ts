@@ -1,6 +1,8 @@
 // Streaming band-limited resampling to the pipeline rate with libsamplerate (WebAssembly build of
 // Erik de Castro Lopo's Secret Rabbit Code), one converter per stream so filter state carries across chunks.
-import { create, ConverterType } from '@alexanderolsen/libsamplerate-js'
+import libsamplerate from '@alexanderolsen/libsamplerate-js'
+
+const { create, ConverterType } = libsamplerate
 
 export const PIPELINE_RATE = 16000
 

@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+// The `iclas` command. Runs the TypeScript sources through tsx so the CLI always matches the checkout.
+import { spawn } from 'node:child_process'
+import path from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const tsx = pathToFileURL(path.join(root, 'node_modules/tsx/dist/loader.mjs')).href
+const child = spawn(
+  process.execPath,
+  ['--import', tsx, path.join(root, 'src/main/cli/index.ts'), ...process.argv.slice(2)],
+  {
+    stdio: 'inherit',
+  },
+)
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig))
+child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 1)))

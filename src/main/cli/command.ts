@@ -1,0 +1,10 @@
+// A CLI command: a name, a one-line summary, usage text and a run function over parsed argv.
+export interface CliCommand {
+  name: string
+  summary: string
+  usage: string
+  run(argv: string[]): Promise<number | void>
+}
+
+/** Thrown for wrong arguments: printed with the command's usage, exit code 2. */
+export class UsageError extends Error {}

@@ -1,0 +1,36 @@
+// `iclas eval <protocol>`: the evaluation protocols of docs/evaluation.md. Each protocol registers here.
+import type { CliCommand } from '../command'
+import { UsageError } from '../command'
+
+export interface EvalProtocol {
+  name: string
+  summary: string
+  usage: string
+  run(argv: string[]): Promise<number | void>
+}
+
+const protocols: EvalProtocol[] = []
+
+export const evalCommand: CliCommand = {
+  name: 'eval',
+  summary: 'Run an evaluation protocol (segmentation, gate, verification, anomaly, drift)',
+  get usage() {
+    return [
+      'usage: iclas eval <protocol> [--data DIR]… [--json FILE] [protocol options]',
+      '',
+      'Without --data, the datasets in ../shared/datasets are used.',
+      '',
+      ...protocols.map((p) => `  ${p.name.padEnd(14)} ${p.summary}`),
+    ].join('\n')
+  },
+  async run(argv) {
+    const [name, ...rest] = argv
+    const p = protocols.find((x) => x.name === name)
+    if (!p) throw new UsageError(name ? `unknown protocol "${name}"` : 'name a protocol')
+    if (rest.includes('--help')) {
+      console.log(p.usage)
+      return 0
+    }
+    return p.run(rest)
+  },
+}

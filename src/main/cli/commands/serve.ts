@@ -1,0 +1,52 @@
+// `iclas serve`: browser mode — the workstation core behind a loopback HTTP + WebSocket server.
+import path from 'node:path'
+import fs from 'node:fs'
+import { parseArgs } from 'node:util'
+import { Core } from '../../core/core'
+import { startServer } from '../../server/server'
+import type { CliCommand } from '../command'
+import { resolveDataDir } from '../data-dir'
+
+const USAGE = `usage: iclas serve [--data-dir DIR] [--port N] [--renderer DIR] [--token TOKEN]
+
+Starts browser mode on 127.0.0.1 and prints the URL to open (it carries the per-launch access token).`
+
+export const serveCommand: CliCommand = {
+  name: 'serve',
+  summary: 'Start the workstation in browser mode (loopback HTTP + WebSocket)',
+  usage: USAGE,
+  async run(argv) {
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        'data-dir': { type: 'string' },
+        port: { type: 'string', default: '0' },
+        renderer: { type: 'string' },
+        token: { type: 'string' },
+        'url-file': { type: 'string' },
+      },
+    })
+    const rendererDir = path.resolve(values.renderer ?? path.join(process.cwd(), 'out', 'renderer'))
+    if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
+      console.error(
+        `iclas serve: no built renderer in ${rendererDir}. Run \`npm run build\` first (npm start does it for you).`,
+      )
+      return 1
+    }
+    const dataDir = resolveDataDir(values['data-dir'])
+    const core = new Core({ dataDir, mode: 'browser' })
+    core.recover()
+    const server = await startServer({ core, rendererDir, port: Number(values.port), token: values.token })
+    console.log(`ICLAS browser mode: data in ${dataDir}`)
+    console.log(`Open ${server.launchUrl}`)
+    if (values['url-file']) fs.writeFileSync(values['url-file'], server.launchUrl)
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve()
+      process.once('SIGINT', stop)
+      process.once('SIGTERM', stop)
+    })
+    await server.close()
+    await core.close()
+    return 0
+  },
+}

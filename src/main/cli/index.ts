@@ -1,0 +1,57 @@
+// `iclas <command> …`: import, demo, eval, bench, serve, … Each command lives in ./commands/ and is listed here.
+import type { CliCommand } from './command'
+import { UsageError } from './command'
+import { benchCommand } from './commands/bench'
+import { evalCommand } from './commands/eval'
+import { importCommand } from './commands/import'
+import { serveCommand } from './commands/serve'
+
+const commands: CliCommand[] = [serveCommand, importCommand, evalCommand, benchCommand]
+
+function help(): string {
+  const w = Math.max(...commands.map((c) => c.name.length))
+  return [
+    'ICLAS — Infant Cry Longitudinal Analysis System',
+    '',
+    'usage: iclas <command> [options]',
+    '',
+    ...commands.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`),
+    '',
+    'iclas <command> --help shows the options of a command.',
+  ].join('\n')
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(help())
+    return name ? 0 : 2
+  }
+  const cmd = commands.find((c) => c.name === name)
+  if (!cmd) {
+    console.error(`iclas: unknown command "${name}"\n\n${help()}`)
+    return 2
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(cmd.usage)
+    return 0
+  }
+  try {
+    return (await cmd.run(rest)) ?? 0
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`iclas ${cmd.name}: ${err.message}\n\n${cmd.usage}`)
+      return 2
+    }
+    console.error(`iclas ${cmd.name}: ${(err as Error).stack ?? err}`)
+    return 1
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(err)
+    process.exit(1)
+  },
+)

@@ -1,0 +1,324 @@
+// Browser mode: the same core served over HTTP (the built renderer, uploads, recording audio) and a WebSocket
+// carrying the contract and its events. Loopback only; a random per-launch token is required on every
+// request (cookie set from the launch URL, or a Bearer header); WebSocket and POST requests must come from
+// our own Origin; no CORS headers are ever sent, so other sites cannot read responses.
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import http from 'node:http'
+import path from 'node:path'
+import { pipeline } from 'node:stream/promises'
+import { WebSocketServer, type WebSocket } from 'ws'
+import type { WireEvent, WireResponse } from '../../shared/rpc'
+import type { Core } from '../core/core'
+import { CSP } from './csp'
+
+export interface ServerOptions {
+  core: Core
+  /** Built renderer (out/renderer). */
+  rendererDir: string
+  port?: number
+  host?: '127.0.0.1' | '::1'
+  token?: string
+  /** Largest accepted upload, bytes (default 32 GiB: a 24 h 48 kHz stereo WAV is 16.6 GB). */
+  maxUploadBytes?: number
+  /** Largest accepted WebSocket message, bytes. */
+  maxMessageBytes?: number
+  log?: (line: string) => void
+}
+
+export interface RunningServer {
+  url: string
+  /** The launch URL, with the token, to open in a browser. */
+  launchUrl: string
+  token: string
+  port: number
+  close(): Promise<void>
+}
+
+const COOKIE = 'iclas_token'
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+}
+
+export async function startServer(opts: ServerOptions): Promise<RunningServer> {
+  const host = opts.host ?? '127.0.0.1'
+  const token = opts.token ?? crypto.randomBytes(24).toString('base64url')
+  const maxUpload = opts.maxUploadBytes ?? 32 * 1024 ** 3
+  const log = opts.log ?? (() => undefined)
+  const core = opts.core
+  const incoming = path.join(core.options.dataDir, 'incoming')
+  let origin = '' // set once the port is known
+  const sessionsBySocket = new Map<WebSocket, string>()
+
+  const tokenOk = (req: http.IncomingMessage, url: URL): boolean => {
+    const candidates = [
+      url.searchParams.get('token'),
+      cookieToken(req.headers.cookie),
+      bearer(req.headers.authorization),
+    ]
+    return candidates.some((c) => c !== null && safeEqual(c, token))
+  }
+  const originOk = (req: http.IncomingMessage) => req.headers.origin === origin
+
+  const server = http.createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? '/', origin)
+      setSecurityHeaders(res)
+      if (!tokenOk(req, url))
+        return deny(
+          res,
+          401,
+          'Missing or wrong ICLAS access token. Open the URL printed when the workstation started.',
+        )
+      if (url.searchParams.has('token') && req.method === 'GET' && url.pathname === '/') {
+        // Trade the launch token for a same-site cookie and drop it from the address bar.
+        res.setHeader('Set-Cookie', `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`)
+        res.writeHead(303, { Location: '/' })
+        return res.end()
+      }
+      if (req.method === 'POST' && url.pathname === '/api/upload') {
+        if (!originOk(req))
+          return deny(res, 403, 'Uploads are accepted only from the workstation page itself')
+        return await handleUpload(req, res)
+      }
+      const media = /^\/media\/recordings\/(\d+)\.wav$/.exec(url.pathname)
+      if (req.method === 'GET' && media)
+        return serveFile(req, res, core.recordingAudioFile(Number(media[1])), 'audio/wav')
+      if (req.method === 'GET' || req.method === 'HEAD') return serveStatic(req, res, url.pathname)
+      return deny(res, 405, 'Method not allowed')
+    } catch (err) {
+      log(`http error: ${(err as Error).message}`)
+      if (!res.headersSent) deny(res, 500, 'Internal error')
+      else res.destroy()
+    }
+  })
+
+  async function handleUpload(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const sessionId = String(req.headers['x-iclas-session'] ?? '')
+    if (![...sessionsBySocket.values()].includes(sessionId))
+      return deny(res, 403, 'Unknown session: reload the page')
+    const declared = Number(req.headers['content-length'] ?? NaN)
+    if (!Number.isFinite(declared)) return deny(res, 411, 'Uploads need a Content-Length')
+    if (declared > maxUpload)
+      return deny(
+        res,
+        413,
+        `The file is larger than the upload limit (${(maxUpload / 1024 ** 3).toFixed(0)} GiB)`,
+      )
+    const name = safeName(decodeHeader(req.headers['x-file-name']) ?? 'upload')
+    const rel = decodeHeader(req.headers['x-relative-path'])
+    fs.mkdirSync(incoming, { recursive: true })
+    const dest = path.join(incoming, `${crypto.randomBytes(8).toString('hex')}-${name}`)
+    let received = 0
+    req.on('data', (c: Buffer) => {
+      received += c.length
+      if (received > declared) req.destroy(new Error('body longer than Content-Length'))
+    })
+    try {
+      await pipeline(req, fs.createWriteStream(dest, { flags: 'wx' }))
+    } catch (err) {
+      fs.rmSync(dest, { force: true })
+      return deny(res, 400, `Upload failed: ${(err as Error).message}`)
+    }
+    const [grant] = core.grantFiles(sessionId, [
+      { path: dest, name, relativePath: rel ? rel.replace(/\\/g, '/') : null, ownedCopy: true },
+    ])
+    res.writeHead(200, { 'Content-Type': 'application/json' })
+    res.end(JSON.stringify(grant))
+  }
+
+  function serveStatic(req: http.IncomingMessage, res: http.ServerResponse, pathname: string): void {
+    const rel =
+      decodeURIComponent(pathname) === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '')
+    const file = path.resolve(opts.rendererDir, rel)
+    if (!file.startsWith(path.resolve(opts.rendererDir) + path.sep)) return deny(res, 404, 'Not found')
+    const exists = fs.existsSync(file) && fs.statSync(file).isFile()
+    // Client-side routes fall back to the app shell.
+    serveFile(
+      req,
+      res,
+      exists ? file : path.join(opts.rendererDir, 'index.html'),
+      MIME[path.extname(exists ? file : '.html')] ?? 'application/octet-stream',
+    )
+  }
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxMessageBytes ?? 1024 * 1024 })
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', origin)
+    const refuse = (code: number, why: string) => {
+      socket.write(
+        `HTTP/1.1 ${code} ${http.STATUS_CODES[code]}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${why}`,
+      )
+      socket.destroy()
+    }
+    if (url.pathname !== '/ws') return refuse(404, 'Not found')
+    if (!tokenOk(req, url)) return refuse(401, 'Missing or wrong ICLAS access token')
+    if (!originOk(req)) return refuse(403, `Origin ${req.headers.origin ?? '(none)'} is not allowed`)
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req))
+  })
+
+  wss.on('connection', (ws: WebSocket) => {
+    const sessionId = core.openSession()
+    sessionsBySocket.set(ws, sessionId)
+    send(ws, { event: 'hello', payload: { sessionId } })
+    ws.on('message', async (data, isBinary) => {
+      let msg: unknown
+      try {
+        if (isBinary) throw new Error('binary')
+        msg = JSON.parse(data.toString())
+      } catch {
+        return sendRaw(ws, {
+          id: null,
+          response: { ok: false, error: { code: 'invalid_request', message: 'Messages must be JSON text' } },
+        })
+      }
+      const m = msg as Partial<{ id: unknown; method: unknown; params: unknown }>
+      if (typeof m !== 'object' || m === null || typeof m.id !== 'number' || !Number.isSafeInteger(m.id)) {
+        return sendRaw(ws, {
+          id: null,
+          response: {
+            ok: false,
+            error: { code: 'invalid_request', message: 'A request needs a numeric id, a method and params' },
+          },
+        })
+      }
+      const response = await core.dispatch(
+        sessionId,
+        typeof m.method === 'string' ? m.method : String(m.method),
+        m.params,
+      )
+      sendRaw(ws, { id: m.id, response } satisfies WireResponse)
+    })
+    ws.on('close', () => {
+      sessionsBySocket.delete(ws)
+      core.closeSession(sessionId)
+    })
+    ws.on('error', () => ws.terminate())
+  })
+
+  const onEvent = (event: string, payload: unknown) => {
+    for (const ws of sessionsBySocket.keys()) send(ws, { event, payload })
+  }
+  core.events.on('event', onEvent)
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(opts.port ?? 0, host, () => resolve())
+  })
+  const port = (server.address() as { port: number }).port
+  const hostPart = host === '::1' ? '[::1]' : host
+  origin = `http://${hostPart}:${port}`
+  log(`browser mode listening on ${origin}`)
+  return {
+    url: origin,
+    launchUrl: `${origin}/?token=${token}`,
+    token,
+    port,
+    async close() {
+      core.events.off('event', onEvent)
+      for (const ws of sessionsBySocket.keys()) ws.terminate()
+      await new Promise<void>((r) => wss.close(() => r()))
+      await new Promise<void>((r) => server.close(() => r()))
+    },
+  }
+}
+
+function send(ws: WebSocket, e: WireEvent): void {
+  sendRaw(ws, e)
+}
+
+function sendRaw(ws: WebSocket, value: unknown): void {
+  if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(value))
+}
+
+function serveFile(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  file: string | undefined,
+  type: string,
+): void {
+  if (!file || !fs.existsSync(file)) return deny(res, 404, 'Not found')
+  const size = fs.statSync(file).size
+  const range = /^bytes=(\d*)-(\d*)$/.exec(String(req.headers.range ?? ''))
+  let start = 0
+  let end = size - 1
+  if (range && (range[1] || range[2])) {
+    if (range[1]) {
+      start = Number(range[1])
+      end = range[2] ? Math.min(Number(range[2]), size - 1) : size - 1
+    } else {
+      start = Math.max(0, size - Number(range[2]))
+    }
+    if (start > end || start >= size) {
+      res.writeHead(416, { 'Content-Range': `bytes */${size}` })
+      return void res.end()
+    }
+    res.writeHead(206, {
+      'Content-Type': type,
+      'Content-Length': end - start + 1,
+      'Content-Range': `bytes ${start}-${end}/${size}`,
+      'Accept-Ranges': 'bytes',
+    })
+  } else {
+    res.writeHead(200, { 'Content-Type': type, 'Content-Length': size, 'Accept-Ranges': 'bytes' })
+  }
+  if (req.method === 'HEAD') return void res.end()
+  fs.createReadStream(file, { start, end }).pipe(res)
+}
+
+function setSecurityHeaders(res: http.ServerResponse): void {
+  res.setHeader('Content-Security-Policy', CSP)
+  res.setHeader('X-Content-Type-Options', 'nosniff')
+  res.setHeader('X-Frame-Options', 'DENY')
+  res.setHeader('Referrer-Policy', 'no-referrer')
+  res.setHeader('Cross-Origin-Opener-Policy', 'same-origin')
+  res.setHeader('Cross-Origin-Resource-Policy', 'same-origin')
+  res.setHeader('Cache-Control', 'no-store')
+}
+
+function deny(res: http.ServerResponse, code: number, message: string): void {
+  res.writeHead(code, { 'Content-Type': 'text/plain; charset=utf-8' })
+  res.end(message)
+}
+
+function cookieToken(header: string | undefined): string | null {
+  const m = new RegExp(`(?:^|;\\s*)${COOKIE}=([^;]+)`).exec(header ?? '')
+  return m ? m[1]! : null
+}
+
+function bearer(header: string | undefined): string | null {
+  const m = /^Bearer (.+)$/.exec(header ?? '')
+  return m ? m[1]! : null
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a)
+  const y = Buffer.from(b)
+  return x.length === y.length && crypto.timingSafeEqual(x, y)
+}
+
+function decodeHeader(v: string | string[] | undefined): string | null {
+  if (typeof v !== 'string' || !v) return null
+  try {
+    return decodeURIComponent(v).slice(0, 1024)
+  } catch {
+    return null
+  }
+}
+
+function safeName(name: string): string {
+  return (
+    path
+      .basename(name)
+      .replace(/[^\w.\- ()]/g, '_')
+      .slice(0, 180) || 'upload'
+  )
+}

@@ -1,0 +1,203 @@
+// Kaldi-compatible log-mel filterbank (the input of every ECAPA backbone), matching
+// torchaudio.compliance.kaldi.fbank. Written by hand because no npm package reproduces Kaldi's exact
+// framing, DC removal, pre-emphasis with replicate edge, mel warping and log floor; the FFT comes from fft.js.
+// On the hot path: window, mel bands (sparse) and scratch buffers are built once per extractor.
+import FFT from 'fft.js'
+
+export type FbankWindow = 'hamming' | 'hanning' | 'povey' | 'rectangular' | 'blackman'
+
+export interface FbankOptions {
+  sampleRate: number
+  numMelBins: number
+  frameLengthMs: number
+  frameShiftMs: number
+  window: FbankWindow
+  preemphasis: number
+  removeDcOffset: boolean
+  lowFreq: number
+  /** ≤ 0 means relative to Nyquist, as in Kaldi. */
+  highFreq: number
+  /** Samples in [-1, 1] are multiplied by this first (Kaldi works on 16-bit integer scale). */
+  waveformScale: number
+  blackmanCoeff: number
+}
+
+/** The embedding's feature definition (WeSpeaker / 3D-Speaker convention; see the model cards' `input`). */
+export const EMBEDDING_FBANK: Readonly<FbankOptions> = Object.freeze({
+  sampleRate: 16000,
+  numMelBins: 80,
+  frameLengthMs: 25,
+  frameShiftMs: 10,
+  window: 'hamming',
+  preemphasis: 0.97,
+  removeDcOffset: true,
+  lowFreq: 20,
+  highFreq: 0,
+  waveformScale: 32768,
+  blackmanCoeff: 0.42,
+})
+
+/** A [frames × bins] matrix, row-major. */
+export interface FeatureMatrix {
+  data: Float32Array
+  frames: number
+  bins: number
+}
+
+/** Kaldi's log floor: torch.finfo(torch.float).eps. */
+const LOG_FLOOR = 1.1920928955078125e-7
+
+export class KaldiFbank {
+  readonly options: FbankOptions
+  readonly windowSize: number
+  readonly windowShift: number
+  readonly fftSize: number
+  private readonly window: Float64Array
+  private readonly fft: FFT
+  private readonly frame: Float64Array
+  private readonly spectrum: number[]
+  private readonly power: Float64Array
+  /** Mel band b covers FFT bins [bandStart[b], bandStart[b] + bandWeights[b].length). */
+  private readonly bandStart: Int32Array
+  private readonly bandWeights: Float64Array[]
+
+  constructor(options: Partial<FbankOptions> = {}) {
+    const o = { ...EMBEDDING_FBANK, ...options }
+    this.options = o
+    // Kaldi truncates these to whole samples, then pads the window to a power of two.
+    this.windowSize = Math.trunc(o.sampleRate * o.frameLengthMs * 0.001)
+    this.windowShift = Math.trunc(o.sampleRate * o.frameShiftMs * 0.001)
+    let n = 1
+    while (n < this.windowSize) n <<= 1
+    this.fftSize = n
+    this.window = makeWindow(o.window, this.windowSize, o.blackmanCoeff)
+    this.fft = new FFT(n)
+    this.frame = new Float64Array(n)
+    this.spectrum = this.fft.createComplexArray() as number[]
+    this.power = new Float64Array(n / 2 + 1)
+    const bands = melBands(o, n)
+    this.bandStart = bands.start
+    this.bandWeights = bands.weights
+  }
+
+  /** Frames Kaldi produces for `samples` samples with snip_edges (0 when shorter than one window). */
+  frameCount(samples: number): number {
+    return samples < this.windowSize ? 0 : 1 + Math.floor((samples - this.windowSize) / this.windowShift)
+  }
+
+  /** Log-mel energies of a waveform in [-1, 1], before any mean subtraction. */
+  compute(wave: Float32Array, out?: Float32Array): FeatureMatrix {
+    const { numMelBins: bins, waveformScale: scale, preemphasis: pre, removeDcOffset } = this.options
+    const frames = this.frameCount(wave.length)
+    const data = out && out.length >= frames * bins ? out : new Float32Array(frames * bins)
+    const { frame, window, windowSize: W, power, spectrum, bandStart, bandWeights } = this
+    const half = this.fftSize / 2
+    for (let t = 0; t < frames; t++) {
+      const off = t * this.windowShift
+      let mean = 0
+      if (removeDcOffset) {
+        for (let i = 0; i < W; i++) mean += wave[off + i]!
+        mean /= W
+      }
+      // Pre-emphasis runs backwards so each sample still sees its unmodified predecessor;
+      // the first sample's predecessor is itself (torch replicate padding).
+      for (let i = 0; i < W; i++) frame[i] = wave[off + i]! * scale - mean * scale
+      if (pre !== 0) {
+        for (let i = W - 1; i > 0; i--) frame[i] = frame[i]! - pre * frame[i - 1]!
+        frame[0] = frame[0]! - pre * frame[0]!
+      }
+      for (let i = 0; i < W; i++) frame[i] = frame[i]! * window[i]!
+      frame.fill(0, W)
+      this.fft.realTransform(spectrum, frame)
+      for (let k = 0; k <= half; k++) {
+        const re = spectrum[2 * k]!
+        const im = spectrum[2 * k + 1]!
+        power[k] = re * re + im * im
+      }
+      const row = t * bins
+      for (let b = 0; b < bins; b++) {
+        const w = bandWeights[b]!
+        const s = bandStart[b]!
+        let e = 0
+        for (let k = 0; k < w.length; k++) e += w[k]! * power[s + k]!
+        data[row + b] = Math.log(e > LOG_FLOOR ? e : LOG_FLOOR)
+      }
+    }
+    return { data: out ? data.subarray(0, frames * bins) : data, frames, bins }
+  }
+}
+
+/** Per-utterance mean subtraction over time, in place (the models' input normalisation). */
+export function subtractMean(m: FeatureMatrix): FeatureMatrix {
+  const { data, frames, bins } = m
+  if (frames === 0) return m
+  const mean = new Float64Array(bins)
+  for (let t = 0; t < frames; t++) {
+    const row = t * bins
+    for (let b = 0; b < bins; b++) mean[b] += data[row + b]!
+  }
+  for (let b = 0; b < bins; b++) mean[b] /= frames
+  for (let t = 0; t < frames; t++) {
+    const row = t * bins
+    for (let b = 0; b < bins; b++) data[row + b] = data[row + b]! - mean[b]!
+  }
+  return m
+}
+
+function makeWindow(kind: FbankWindow, n: number, blackmanCoeff: number): Float64Array {
+  const w = new Float64Array(n)
+  const a = (2 * Math.PI) / (n - 1) // symmetric windows (torch periodic=False), as Kaldi
+  for (let i = 0; i < n; i++) {
+    switch (kind) {
+      case 'hamming':
+        w[i] = 0.54 - 0.46 * Math.cos(a * i)
+        break
+      case 'hanning':
+        w[i] = 0.5 - 0.5 * Math.cos(a * i)
+        break
+      case 'povey':
+        w[i] = Math.pow(0.5 - 0.5 * Math.cos(a * i), 0.85)
+        break
+      case 'rectangular':
+        w[i] = 1
+        break
+      case 'blackman':
+        w[i] = blackmanCoeff - 0.5 * Math.cos(a * i) + (0.5 - blackmanCoeff) * Math.cos(2 * a * i)
+        break
+    }
+  }
+  return w
+}
+
+const mel = (hz: number) => 1127 * Math.log(1 + hz / 700)
+
+/** Kaldi's triangular mel filters (no VTLN), kept as one dense run of nonzero weights per band. */
+function melBands(o: FbankOptions, fftSize: number): { start: Int32Array; weights: Float64Array[] } {
+  const nyquist = 0.5 * o.sampleRate
+  const high = o.highFreq <= 0 ? o.highFreq + nyquist : o.highFreq
+  if (o.lowFreq < 0 || o.lowFreq >= nyquist || high <= 0 || high > nyquist || high <= o.lowFreq)
+    throw new RangeError(`bad mel range: low ${o.lowFreq} Hz, high ${high} Hz at ${o.sampleRate} Hz`)
+  const binWidth = o.sampleRate / fftSize
+  const melLow = mel(o.lowFreq)
+  const delta = (mel(high) - melLow) / (o.numMelBins + 1)
+  const start = new Int32Array(o.numMelBins)
+  const weights: Float64Array[] = []
+  for (let b = 0; b < o.numMelBins; b++) {
+    const left = melLow + b * delta
+    const center = left + delta
+    const right = center + delta
+    const row: number[] = []
+    let first = -1
+    // Kaldi's matrix has fftSize/2 columns: the Nyquist bin never contributes.
+    for (let k = 0; k < fftSize / 2; k++) {
+      const m = mel(binWidth * k)
+      const w = Math.max(0, Math.min((m - left) / (center - left), (right - m) / (right - center)))
+      if (w <= 0) continue
+      if (first < 0) first = k
+      row[k - first] = w // a triangle's support is contiguous
+    }
+    start[b] = Math.max(0, first)
+    weights.push(Float64Array.from(row))
+  }
+  return { start, weights }
+}

@@ -1,0 +1,20 @@
+// Preload (sandboxed, context-isolated): exposes `window.iclas` — one named function per contract method,
+// an event subscription and the file dialog. No raw ipcRenderer reaches the page.
+import { contextBridge, ipcRenderer } from 'electron'
+import { methodNames } from '../shared/contract'
+import type { PreloadBridge } from './api'
+
+const api: Record<string, unknown> = {
+  onEvent(listener: (event: string, payload: unknown) => void) {
+    const handler = (_e: unknown, event: string, payload: unknown) => listener(event, payload)
+    ipcRenderer.on('iclas:event', handler)
+    return () => ipcRenderer.removeListener('iclas:event', handler)
+  },
+  chooseFiles: (kind: 'files' | 'folder') => ipcRenderer.invoke('iclas:choose-files', kind === 'folder' ? 'folder' : 'files'),
+  mediaScheme: 'iclas-media',
+}
+for (const name of methodNames) {
+  api[name] = (params: unknown) => ipcRenderer.invoke('iclas:call', name, params)
+}
+
+contextBridge.exposeInMainWorld('iclas', api as PreloadBridge)

@@ -1,0 +1,63 @@
+import { useEffect, useMemo, useState } from 'react'
+import { CssBaseline, ThemeProvider } from '@mui/material'
+import type { User } from '../../shared/contract'
+import { api, transport } from './api/client'
+import { Shell } from './components/Shell'
+import { SignIn } from './screens/SignIn'
+import { makeTheme, type ColorMode } from './theme'
+
+const MODE_KEY = 'iclas.colorMode'
+const USER_KEY = 'iclas.lastUser'
+
+export function App() {
+  const [mode, setMode] = useState<ColorMode>(() => (localStorage.getItem(MODE_KEY) as ColorMode) ?? 'light')
+  const theme = useMemo(() => makeTheme(mode), [mode])
+  const [user, setUser] = useState<User | null | undefined>(undefined)
+
+  useEffect(() => {
+    localStorage.setItem(MODE_KEY, mode)
+  }, [mode])
+
+  // Browser mode: each connection is a new session; sign back in as the last user when no PIN is needed.
+  useEffect(() => {
+    const restore = async () => {
+      await transport.ready
+      const current = await api.whoAmI({})
+      if (current) return setUser(current)
+      const last = sessionStorage.getItem(USER_KEY)
+      if (last) {
+        try {
+          return setUser(await api.signIn({ username: last }))
+        } catch {
+          /* PIN needed: show the sign-in screen */
+        }
+      }
+      setUser(null)
+    }
+    void restore()
+    return transport.onConnection((connected) => {
+      if (connected) void restore()
+    })
+  }, [])
+
+  const signedIn = (u: User) => {
+    sessionStorage.setItem(USER_KEY, u.username)
+    setUser(u)
+  }
+  const signOut = async () => {
+    await api.signOut({})
+    sessionStorage.removeItem(USER_KEY)
+    setUser(null)
+  }
+
+  return (
+    <ThemeProvider theme={theme}>
+      <CssBaseline />
+      {user === undefined ? null : user === null ? (
+        <SignIn onSignedIn={signedIn} />
+      ) : (
+        <Shell user={user} mode={mode} onToggleMode={() => setMode(mode === 'light' ? 'dark' : 'light')} onSignOut={signOut} />
+      )}
+    </ThemeProvider>
+  )
+}

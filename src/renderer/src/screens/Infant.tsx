@@ -1,0 +1,57 @@
+import { useState } from 'react'
+import { Button, Paper, Stack, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material'
+import { api } from '../api/client'
+import { InfantDialog } from '../components/InfantDialog'
+import { LoadState } from '../components/States'
+import { formatDuration, formatRate, formatTime } from '../format'
+import { useLoad } from '../hooks'
+
+export function InfantScreen({ id, go }: { id: number; go: (p: string) => void }) {
+  const infant = useLoad(() => api.getInfant({ id }), [id], ['infants'])
+  const recordings = useLoad(() => api.listRecordings({ infantId: id }), [id], ['recordings'])
+  const [editing, setEditing] = useState(false)
+  return (
+    <Stack spacing={2}>
+      <LoadState loading={infant.loading} error={infant.error}>
+        <Stack sx={{ alignItems: 'center' }} direction="row" spacing={2}>
+          <Typography variant="h5" component="h2" sx={{ flex: 1 }}>
+            {infant.data?.label} {infant.data?.bed ? `· bed ${infant.data.bed}` : ''}
+          </Typography>
+          <Button onClick={() => setEditing(true)}>Edit</Button>
+          <Button variant="outlined" onClick={() => go(`import/${id}`)}>
+            Import for this infant
+          </Button>
+        </Stack>
+      </LoadState>
+      <Paper>
+        <LoadState loading={recordings.loading} error={recordings.error} empty={recordings.data?.length === 0} emptyText="No recordings for this infant yet.">
+          <Table aria-label="recordings">
+            <TableHead>
+              <TableRow>
+                <TableCell>Recorded</TableCell>
+                <TableCell>File</TableCell>
+                <TableCell align="right">Duration</TableCell>
+                <TableCell align="right">Sample rate</TableCell>
+                <TableCell align="right">Cries</TableCell>
+                <TableCell>Format</TableCell>
+              </TableRow>
+            </TableHead>
+            <TableBody>
+              {(recordings.data ?? []).map((r) => (
+                <TableRow key={r.id} hover sx={{ cursor: 'pointer' }} onClick={() => go(`recording/${r.id}`)} tabIndex={0} onKeyDown={(e) => e.key === 'Enter' && go(`recording/${r.id}`)}>
+                  <TableCell title={`time from ${r.timeSource}`}>{formatTime(r.recordedAt)}</TableCell>
+                  <TableCell>{r.fileName}</TableCell>
+                  <TableCell align="right">{formatDuration(r.durationS)}</TableCell>
+                  <TableCell align="right">{formatRate(r.nativeSampleRate)}</TableCell>
+                  <TableCell align="right">{r.cryCount}</TableCell>
+                  <TableCell>{r.format}</TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        </LoadState>
+      </Paper>
+      {editing && infant.data && <InfantDialog open infant={infant.data} onClose={() => setEditing(false)} />}
+    </Stack>
+  )
+}

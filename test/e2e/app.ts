@@ -1,0 +1,104 @@
+// The App wrapper every spec uses: starts a fresh workstation (browser mode server, or the Electron app),
+// opens it, and hides the difference between the two targets (file choosing, screenshots). It waits for
+// things the app shows, never sleeps.
+import { test as base, chromium, _electron, type Page, type ElectronApplication, type Browser } from '@playwright/test'
+import { spawn, type ChildProcess } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+export const SCREENSHOTS = path.join(ROOT, 'test', 'e2e', 'screenshots')
+const TARGET = process.env.ICLAS_E2E_TARGET === 'electron' ? 'electron' : 'browser'
+const CHROMIUM = process.env.ICLAS_CHROMIUM ?? '/usr/bin/chromium'
+
+export interface App {
+  page: Page
+  dataDir: string
+  target: 'browser' | 'electron'
+  /** Choose files in the import screen through the real picker (file chooser / native dialog). */
+  chooseFiles(button: RegExp, files: string[]): Promise<void>
+  screenshot(name: string): Promise<void>
+  signIn(username: string): Promise<void>
+}
+
+async function startBrowserMode(dataDir: string): Promise<{ url: string; server: ChildProcess }> {
+  const urlFile = path.join(dataDir, 'launch-url')
+  const server = spawn(process.execPath, [path.join(ROOT, 'bin/iclas.mjs'), 'serve', '--data-dir', dataDir, '--url-file', urlFile], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...(process.env.ICLAS_E2E_ENV ? JSON.parse(process.env.ICLAS_E2E_ENV) : {}) },
+  })
+  let log = ''
+  server.stdout!.on('data', (d) => (log += d))
+  server.stderr!.on('data', (d) => (log += d))
+  const deadline = Date.now() + 60_000
+  while (!fs.existsSync(urlFile)) {
+    if (server.exitCode !== null) throw new Error(`iclas serve exited: ${log}`)
+    if (Date.now() > deadline) throw new Error(`iclas serve did not start: ${log}`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  return { url: fs.readFileSync(urlFile, 'utf8'), server }
+}
+
+export const test = base.extend<{ app: App }>({
+  app: async ({}, use, testInfo) => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'iclas-e2e-'))
+    fs.mkdirSync(SCREENSHOTS, { recursive: true })
+    let page: Page
+    let browser: Browser | undefined
+    let electronApp: ElectronApplication | undefined
+    let server: ChildProcess | undefined
+    if (TARGET === 'electron') {
+      electronApp = await _electron.launch({ args: [path.join(ROOT, 'out/main/index.js')], env: { ...process.env, ICLAS_DATA_DIR: dataDir } })
+      page = await electronApp.firstWindow()
+    } else {
+      const started = await startBrowserMode(dataDir)
+      server = started.server
+      browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+      })
+      page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
+      await page.goto(started.url)
+    }
+    const app: App = {
+      page,
+      dataDir,
+      target: TARGET,
+      async chooseFiles(button, files) {
+        if (electronApp) {
+          await electronApp.evaluate(({ dialog }, chosen) => {
+            dialog.showOpenDialog = (async () => ({ canceled: false, filePaths: chosen })) as typeof dialog.showOpenDialog
+          }, files)
+          await page.getByRole('button', { name: button }).click()
+          return
+        }
+        const chooser = page.waitForEvent('filechooser')
+        await page.getByRole('button', { name: button }).click()
+        await (await chooser).setFiles(files)
+      },
+      async screenshot(name) {
+        await page.screenshot({ path: path.join(SCREENSHOTS, `${TARGET}-${name}.png`), fullPage: true })
+      },
+      async signIn(username) {
+        await page.getByLabel('User').click()
+        await page.getByRole('option', { name: new RegExp(`\\(${username}\\)`) }).click()
+        await page.getByRole('button', { name: 'Sign in' }).click()
+        await page.getByTestId('signed-in-user').waitFor()
+      },
+    }
+    await use(app)
+    if (testInfo.status !== testInfo.expectedStatus) await app.screenshot(`FAILED-${testInfo.title.replace(/\W+/g, '-')}`).catch(() => undefined)
+    await browser?.close()
+    await electronApp?.close()
+    if (server) {
+      server.kill('SIGTERM')
+      await new Promise((r) => server!.once('exit', r))
+    }
+    fs.rmSync(dataDir, { recursive: true, force: true })
+  },
+})
+
+export { expect } from '@playwright/test'

@@ -10,7 +10,9 @@ import path from 'node:path'
 const require = createRequire(import.meta.url)
 
 if (process.env.ELECTRON_SKIP_BINARY_DOWNLOAD) {
-  console.log('[iclas] ELECTRON_SKIP_BINARY_DOWNLOAD is set: not fetching the Electron binary (npm start will use browser mode).')
+  console.log(
+    '[iclas] ELECTRON_SKIP_BINARY_DOWNLOAD is set: not fetching the Electron binary (npm start will use browser mode).',
+  )
   process.exit(0)
 }
 let electronDir
@@ -25,8 +27,12 @@ const result = spawnSync(process.execPath, [installer], { stdio: 'pipe', timeout
 if (result.status === 0) {
   console.log('[iclas] Electron binary installed: npm start opens the desktop app.')
 } else {
-  const reason = (result.stderr || result.stdout || String(result.error ?? '')).split('\n').find((l) => l.trim()) ?? 'unknown error'
+  const reason =
+    (result.stderr || result.stdout || String(result.error ?? '')).split('\n').find((l) => l.trim()) ??
+    'unknown error'
   console.log(`[iclas] Could not fetch the Electron binary (${reason.trim()}).`)
-  console.log('[iclas] This is expected on machines without access to GitHub: npm start will run the workstation in browser mode.')
+  console.log(
+    '[iclas] This is expected on machines without access to GitHub: npm start will run the workstation in browser mode.',
+  )
 }
 process.exit(0)

@@ -22,11 +22,18 @@ function newestMtime(dir) {
 
 function buildIfStale() {
   const stamp = path.join(root, 'out', '.build-stamp')
-  const sources = Math.max(newestMtime(path.join(root, 'src')), fs.statSync(path.join(root, 'electron.vite.config.ts')).mtimeMs)
+  const sources = Math.max(
+    newestMtime(path.join(root, 'src')),
+    fs.statSync(path.join(root, 'electron.vite.config.ts')).mtimeMs,
+  )
   const built = fs.existsSync(stamp) ? fs.statSync(stamp).mtimeMs : 0
   if (built >= sources) return
   console.log('[iclas] building the workstation (first start or sources changed)…')
-  const r = spawnSync(process.execPath, [path.join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { cwd: root, stdio: 'inherit' })
+  const r = spawnSync(
+    process.execPath,
+    [path.join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'],
+    { cwd: root, stdio: 'inherit' },
+  )
   if (r.status !== 0) process.exit(r.status ?? 1)
   fs.writeFileSync(stamp, new Date().toISOString())
 }
@@ -54,11 +61,22 @@ function electronSqliteBinding(version) {
   fs.rmSync(work, { recursive: true, force: true })
   fs.cpSync(src, work, { recursive: true, filter: (p) => !p.includes(`${path.sep}build${path.sep}`) })
   const gyp = path.join(path.dirname(require.resolve('node-gyp/package.json')), 'bin', 'node-gyp.js')
-  const r = spawnSync(process.execPath, [gyp, 'rebuild', '--release', `--target=${version}`, '--arch=' + process.arch, '--dist-url=https://electronjs.org/headers'], {
-    cwd: work,
-    stdio: 'inherit',
-    env: { ...process.env, npm_config_nodedir: '' },
-  })
+  const r = spawnSync(
+    process.execPath,
+    [
+      gyp,
+      'rebuild',
+      '--release',
+      `--target=${version}`,
+      '--arch=' + process.arch,
+      '--dist-url=https://electronjs.org/headers',
+    ],
+    {
+      cwd: work,
+      stdio: 'inherit',
+      env: { ...process.env, npm_config_nodedir: '' },
+    },
+  )
   if (r.status !== 0) return null
   fs.mkdirSync(outDir, { recursive: true })
   fs.copyFileSync(path.join(work, 'build', 'Release', 'better_sqlite3.node'), binding)
@@ -69,7 +87,11 @@ function electronSqliteBinding(version) {
 function startBrowserMode(reason) {
   console.log(`[iclas] ${reason}`)
   console.log('[iclas] Starting browser mode (same workstation, served on 127.0.0.1 only).')
-  const child = spawn(process.execPath, [path.join(root, 'bin', 'iclas.mjs'), 'serve', ...args.filter((a) => a !== '--browser')], { cwd: root, stdio: 'inherit' })
+  const child = spawn(
+    process.execPath,
+    [path.join(root, 'bin', 'iclas.mjs'), 'serve', ...args.filter((a) => a !== '--browser')],
+    { cwd: root, stdio: 'inherit' },
+  )
   for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig))
   child.on('exit', (code) => process.exit(code ?? 0))
 }
@@ -79,13 +101,19 @@ const electron = forceBrowser ? null : electronBinary()
 if (forceBrowser) {
   startBrowserMode('Browser mode requested.')
 } else if (!electron) {
-  startBrowserMode('The Electron binary is not installed (its download from GitHub failed or was skipped), so the desktop window cannot open.')
+  startBrowserMode(
+    'The Electron binary is not installed (its download from GitHub failed or was skipped), so the desktop window cannot open.',
+  )
 } else if (!process.env.DISPLAY && !process.env.WAYLAND_DISPLAY && process.platform === 'linux') {
-  startBrowserMode('No display is available (DISPLAY/WAYLAND_DISPLAY unset), so the desktop window cannot open.')
+  startBrowserMode(
+    'No display is available (DISPLAY/WAYLAND_DISPLAY unset), so the desktop window cannot open.',
+  )
 } else {
   const binding = electronSqliteBinding(electron.version)
   if (!binding) {
-    startBrowserMode('better-sqlite3 could not be built for Electron (no compiler or no access to electronjs.org headers).')
+    startBrowserMode(
+      'better-sqlite3 could not be built for Electron (no compiler or no access to electronjs.org headers).',
+    )
   } else {
     const child = spawn(electron.exe, [path.join(root, 'out', 'main', 'index.js'), ...args], {
       cwd: root,

@@ -10,7 +10,8 @@ const api: Record<string, unknown> = {
     ipcRenderer.on('iclas:event', handler)
     return () => ipcRenderer.removeListener('iclas:event', handler)
   },
-  chooseFiles: (kind: 'files' | 'folder') => ipcRenderer.invoke('iclas:choose-files', kind === 'folder' ? 'folder' : 'files'),
+  chooseFiles: (kind: 'files' | 'folder') =>
+    ipcRenderer.invoke('iclas:choose-files', kind === 'folder' ? 'folder' : 'files'),
   mediaScheme: 'iclas-media',
 }
 for (const name of methodNames) {

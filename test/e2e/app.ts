@@ -1,7 +1,14 @@
 // The App wrapper every spec uses: starts a fresh workstation (browser mode server, or the Electron app),
 // opens it, and hides the difference between the two targets (file choosing, screenshots). It waits for
 // things the app shows, never sleeps.
-import { test as base, chromium, _electron, type Page, type ElectronApplication, type Browser } from '@playwright/test'
+import {
+  test as base,
+  chromium,
+  _electron,
+  type Page,
+  type ElectronApplication,
+  type Browser,
+} from '@playwright/test'
 import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -25,11 +32,15 @@ export interface App {
 
 async function startBrowserMode(dataDir: string): Promise<{ url: string; server: ChildProcess }> {
   const urlFile = path.join(dataDir, 'launch-url')
-  const server = spawn(process.execPath, [path.join(ROOT, 'bin/iclas.mjs'), 'serve', '--data-dir', dataDir, '--url-file', urlFile], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...(process.env.ICLAS_E2E_ENV ? JSON.parse(process.env.ICLAS_E2E_ENV) : {}) },
-  })
+  const server = spawn(
+    process.execPath,
+    [path.join(ROOT, 'bin/iclas.mjs'), 'serve', '--data-dir', dataDir, '--url-file', urlFile],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...(process.env.ICLAS_E2E_ENV ? JSON.parse(process.env.ICLAS_E2E_ENV) : {}) },
+    },
+  )
   let log = ''
   server.stdout!.on('data', (d) => (log += d))
   server.stderr!.on('data', (d) => (log += d))
@@ -51,14 +62,25 @@ export const test = base.extend<{ app: App }>({
     let electronApp: ElectronApplication | undefined
     let server: ChildProcess | undefined
     if (TARGET === 'electron') {
-      electronApp = await _electron.launch({ args: [path.join(ROOT, 'out/main/index.js')], env: { ...process.env, ICLAS_DATA_DIR: dataDir } })
+      electronApp = await _electron.launch({
+        args: [path.join(ROOT, 'out/main/index.js')],
+        env: { ...process.env, ICLAS_DATA_DIR: dataDir },
+      })
       page = await electronApp.firstWindow()
     } else {
       const started = await startBrowserMode(dataDir)
       server = started.server
       browser = await chromium.launch({
         executablePath: CHROMIUM,
-        args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+          '--disable-quic',
+        ],
       })
       page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
       await page.goto(started.url)
@@ -70,7 +92,10 @@ export const test = base.extend<{ app: App }>({
       async chooseFiles(button, files) {
         if (electronApp) {
           await electronApp.evaluate(({ dialog }, chosen) => {
-            dialog.showOpenDialog = (async () => ({ canceled: false, filePaths: chosen })) as typeof dialog.showOpenDialog
+            dialog.showOpenDialog = (async () => ({
+              canceled: false,
+              filePaths: chosen,
+            })) as typeof dialog.showOpenDialog
           }, files)
           await page.getByRole('button', { name: button }).click()
           return
@@ -90,7 +115,8 @@ export const test = base.extend<{ app: App }>({
       },
     }
     await use(app)
-    if (testInfo.status !== testInfo.expectedStatus) await app.screenshot(`FAILED-${testInfo.title.replace(/\W+/g, '-')}`).catch(() => undefined)
+    if (testInfo.status !== testInfo.expectedStatus)
+      await app.screenshot(`FAILED-${testInfo.title.replace(/\W+/g, '-')}`).catch(() => undefined)
     await browser?.close()
     await electronApp?.close()
     if (server) {

@@ -9,7 +9,12 @@ test('add an infant, import WAV files, see the waveform and play', async ({ app 
   const { page } = app
   const dir = path.join(app.dataDir, 'incoming-test')
   fs.mkdirSync(dir, { recursive: true })
-  const a = writeToneWav(path.join(dir, 'ward_2024-03-05_14-22-10.wav'), { seconds: 4, rate: 48000, channels: 2, freq: 450 })
+  const a = writeToneWav(path.join(dir, 'ward_2024-03-05_14-22-10.wav'), {
+    seconds: 4,
+    rate: 48000,
+    channels: 2,
+    freq: 450,
+  })
   const b = writeToneWav(path.join(dir, 'second.wav'), { seconds: 2, rate: 16000, channels: 1, freq: 600 })
   const bad = path.join(dir, 'notes.wav')
   fs.writeFileSync(bad, 'this is not audio, just text pretending to be a WAV file')
@@ -27,7 +32,11 @@ test('add an infant, import WAV files, see the waveform and play', async ({ app 
   await page.getByRole('option', { name: /Baby Ada/ }).click()
   await app.chooseFiles(/Choose files/, [a, b, bad])
   const preview = page.getByRole('table', { name: 'import preview' })
-  await expect(preview.getByText('not a WAV file (no RIFF/WAVE header)').or(preview.getByText(/not a recognised audio file/))).toBeVisible()
+  await expect(
+    preview
+      .getByText('not a WAV file (no RIFF/WAVE header)')
+      .or(preview.getByText(/not a recognised audio file/)),
+  ).toBeVisible()
   await expect(preview.getByText('wav/pcm_s16le').first()).toBeVisible()
   await app.screenshot('02-import-preview')
   await page.getByRole('button', { name: /Import 2 files/ }).click()
@@ -47,6 +56,8 @@ test('add an infant, import WAV files, see the waveform and play', async ({ app 
   await expect(page.getByTestId('waveform')).toHaveAttribute('data-ready', 'true')
   await page.getByTestId('play').click()
   await expect(page.getByRole('button', { name: 'pause' })).toBeVisible()
-  await expect.poll(async () => Number((await page.getByTestId('playback-time').textContent())?.replace(/ s$/, ''))).toBeGreaterThan(0.2)
+  await expect
+    .poll(async () => Number((await page.getByTestId('playback-time').textContent())?.replace(/ s$/, '')))
+    .toBeGreaterThan(0.2)
   await app.screenshot('05-recording-waveform')
 })

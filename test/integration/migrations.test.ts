@@ -19,7 +19,9 @@ describe('migrations', () => {
     rec.run(at, at)
     expect(() => rec.run(at, at)).toThrow(/UNIQUE/)
     expect(() => db.prepare("INSERT INTO infants (label, created_at) VALUES (42, 'x')").run()).not.toThrow() // 42 → '42' is lossless
-    expect(() => db.prepare('INSERT INTO infants (label, created_at) VALUES (?, ?)').run(Buffer.from('x'), at)).toThrow(/cannot store BLOB/)
+    expect(() =>
+      db.prepare('INSERT INTO infants (label, created_at) VALUES (?, ?)').run(Buffer.from('x'), at),
+    ).toThrow(/cannot store BLOB/)
   })
 
   it('0002 users-audit-settings-jobs: keeps 0001 rows; audit log is append-only', () => {
@@ -27,8 +29,16 @@ describe('migrations', () => {
     db.prepare('INSERT INTO infants (label, created_at) VALUES (?, ?)').run('Kept', at)
     migrate(db, 2)
     expect(db.prepare('SELECT label FROM infants').get()).toEqual({ label: 'Kept' })
-    db.prepare("INSERT INTO users (username, display_name, role, created_at) VALUES ('n', 'N', 'nurse', ?)").run(at)
-    expect(() => db.prepare("INSERT INTO users (username, display_name, role, created_at) VALUES ('x', 'X', 'janitor', ?)").run(at)).toThrow(/CHECK/)
+    db.prepare(
+      "INSERT INTO users (username, display_name, role, created_at) VALUES ('n', 'N', 'nurse', ?)",
+    ).run(at)
+    expect(() =>
+      db
+        .prepare(
+          "INSERT INTO users (username, display_name, role, created_at) VALUES ('x', 'X', 'janitor', ?)",
+        )
+        .run(at),
+    ).toThrow(/CHECK/)
     db.prepare("INSERT INTO audit_log (at, username, role, action) VALUES (?, 'n', 'nurse', 'test')").run(at)
     expect(() => db.prepare("UPDATE audit_log SET action = 'tampered'").run()).toThrow(/append-only/)
     expect(() => db.prepare('DELETE FROM audit_log').run()).toThrow(/append-only/)
@@ -43,10 +53,18 @@ describe('migrations', () => {
     ).run(at, at)
     migrate(db, 3)
     expect((db.prepare('SELECT COUNT(*) AS n FROM recordings').get() as { n: number }).n).toBe(1)
-    const cry = db.prepare('INSERT INTO cries (recording_id, infant_id, start_s, end_s, at, duration_s) VALUES (1, 1, ?, ?, ?, ?)')
+    const cry = db.prepare(
+      'INSERT INTO cries (recording_id, infant_id, start_s, end_s, at, duration_s) VALUES (1, 1, ?, ?, ?, ?)',
+    )
     cry.run(1, 2, at, 1)
     expect(() => cry.run(3, 2, at, -1)).toThrow(/CHECK/)
-    expect(() => db.prepare('INSERT INTO cries (recording_id, infant_id, start_s, end_s, at, duration_s) VALUES (99, 1, 1, 2, ?, 1)').run(at)).toThrow(/FOREIGN KEY/)
+    expect(() =>
+      db
+        .prepare(
+          'INSERT INTO cries (recording_id, infant_id, start_s, end_s, at, duration_s) VALUES (99, 1, 1, 2, ?, 1)',
+        )
+        .run(at),
+    ).toThrow(/FOREIGN KEY/)
     db.prepare('DELETE FROM recordings').run()
     expect((db.prepare('SELECT COUNT(*) AS n FROM cries').get() as { n: number }).n).toBe(0)
   })
@@ -56,7 +74,9 @@ describe('migrations', () => {
     const latest = migrations[migrations.length - 1]!.version
     expect(schemaVersion(db)).toBe(latest)
     expect(migrate(db)).toBe(latest)
-    const versions = (db.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as { version: number }[]).map((r) => r.version)
+    const versions = (
+      db.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as { version: number }[]
+    ).map((r) => r.version)
     expect(versions).toEqual(migrations.map((m) => m.version))
     db.prepare("INSERT INTO schema_migrations VALUES (?, 'future', ?)").run(latest + 1, at)
     expect(() => migrate(db)).toThrow(/newer than this ICLAS/)
@@ -64,7 +84,9 @@ describe('migrations', () => {
 
   it('every table is STRICT and foreign keys are on', () => {
     const db = openDb(':memory:')
-    const tables = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as { name: string; sql: string }[]
+    const tables = db
+      .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+      .all() as { name: string; sql: string }[]
     for (const t of tables) expect(t.sql, t.name).toMatch(/\)\s*STRICT\s*$/)
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1)
   })

@@ -29,7 +29,11 @@ afterAll(async () => {
 
 interface Conn {
   ws: WebSocket
-  call(method: unknown, params?: unknown, id?: unknown): Promise<{ ok: boolean; result?: unknown; error?: { code: string; message: string } }>
+  call(
+    method: unknown,
+    params?: unknown,
+    id?: unknown,
+  ): Promise<{ ok: boolean; result?: unknown; error?: { code: string; message: string } }>
   raw(text: string): Promise<unknown>
   sessionId: string
 }
@@ -39,7 +43,9 @@ function connect(opts: { token?: string | null; origin?: string | null } = {}): 
   const headers: Record<string, string> = {}
   const origin = opts.origin === undefined ? server.url : opts.origin
   if (origin) headers.Origin = origin
-  const ws = new WebSocket(`${server.url.replace('http', 'ws')}/ws${token ? `?token=${token}` : ''}`, { headers })
+  const ws = new WebSocket(`${server.url.replace('http', 'ws')}/ws${token ? `?token=${token}` : ''}`, {
+    headers,
+  })
   return new Promise((resolve, reject) => {
     const waiting = new Map<unknown, (v: unknown) => void>()
     let nextId = 1
@@ -89,7 +95,11 @@ describe('browser-mode server', () => {
     expect(page.status).toBe(200)
     expect(page.headers.get('access-control-allow-origin')).toBeNull()
     expect(page.headers.get('content-security-policy')).toContain("default-src 'self'")
-    const upload = await fetch(`${server.url}/api/upload`, { method: 'POST', headers: { Cookie: cookie, Origin: 'http://evil.example' }, body: 'x' })
+    const upload = await fetch(`${server.url}/api/upload`, {
+      method: 'POST',
+      headers: { Cookie: cookie, Origin: 'http://evil.example' },
+      body: 'x',
+    })
     expect(upload.status).toBe(403)
   })
 
@@ -105,7 +115,9 @@ describe('browser-mode server', () => {
     expect((await c.call('createInfant', { label: 'X', sneaky: true })).error?.code).toBe('invalid_request')
     expect((await c.call('createInfant', null)).error?.code).toBe('invalid_request')
     expect(((await c.raw('{not json')) as { error: { code: string } }).error.code).toBe('invalid_request')
-    expect(((await c.raw(JSON.stringify({ method: 'listInfants' }))) as { error: { code: string } }).error.code).toBe('invalid_request')
+    expect(
+      ((await c.raw(JSON.stringify({ method: 'listInfants' }))) as { error: { code: string } }).error.code,
+    ).toBe('invalid_request')
     expect(infantCount()).toBe(before)
     const ok = await c.call('createInfant', { label: 'Real' })
     expect(ok.ok).toBe(true)
@@ -119,7 +131,12 @@ describe('browser-mode server', () => {
     const cookie = launch.headers.get('set-cookie')!.split(';')[0]!
     const big = await fetch(`${server.url}/api/upload`, {
       method: 'POST',
-      headers: { Cookie: cookie, Origin: server.url, 'X-Iclas-Session': c.sessionId, 'X-File-Name': 'big.wav' },
+      headers: {
+        Cookie: cookie,
+        Origin: server.url,
+        'X-Iclas-Session': c.sessionId,
+        'X-File-Name': 'big.wav',
+      },
       body: Buffer.alloc(4096),
     })
     expect(big.status).toBe(413)

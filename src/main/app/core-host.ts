@@ -33,11 +33,18 @@ port.on('message', async ({ data }: { data: HostToCore }) => {
       return post({ type: 'reply', id: data.id, response })
     }
     case 'grant': {
-      const grants = core.grantFiles(sessionFor(data.webContentsId), data.paths.map((p) => ({ path: p })))
+      const grants = core.grantFiles(
+        sessionFor(data.webContentsId),
+        data.paths.map((p) => ({ path: p })),
+      )
       return post({ type: 'reply', id: data.id, response: { ok: true, result: grants } })
     }
     case 'media': {
-      return post({ type: 'reply', id: data.id, response: { ok: true, result: core.recordingAudioFile(data.recordingId) ?? null } })
+      return post({
+        type: 'reply',
+        id: data.id,
+        response: { ok: true, result: core.recordingAudioFile(data.recordingId) ?? null },
+      })
     }
     case 'closeSession': {
       const s = sessions.get(data.webContentsId)

@@ -47,7 +47,13 @@ export class CoreProcess {
       this.child = null
       for (const [, p] of this.pending) {
         clearTimeout(p.timer)
-        p.resolve({ ok: false, error: { code: 'unavailable', message: `The workstation core stopped (code ${code}); it is restarting.` } })
+        p.resolve({
+          ok: false,
+          error: {
+            code: 'unavailable',
+            message: `The workstation core stopped (code ${code}); it is restarting.`,
+          },
+        })
       }
       this.pending.clear()
       if (!this.stopping && this.restarts < 5) {
@@ -60,11 +66,15 @@ export class CoreProcess {
   private async send(msg: HostToCore & { id: number }): Promise<WireResult> {
     await this.ready
     const child = this.child
-    if (!child) return { ok: false, error: { code: 'unavailable', message: 'The workstation core is not running' } }
+    if (!child)
+      return { ok: false, error: { code: 'unavailable', message: 'The workstation core is not running' } }
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.pending.delete(msg.id)
-        resolve({ ok: false, error: { code: 'unavailable', message: 'The workstation core did not answer in time' } })
+        resolve({
+          ok: false,
+          error: { code: 'unavailable', message: 'The workstation core did not answer in time' },
+        })
       }, CALL_TIMEOUT_MS)
       this.pending.set(msg.id, { resolve, timer })
       child.postMessage(msg)

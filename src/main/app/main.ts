@@ -1,6 +1,16 @@
 // Electron main: window, menu, security policy, and routing. It never decodes, infers, fits or runs SQL:
 // every contract call is forwarded to the core in a utilityProcess (src/main/app/core-host.ts).
-import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell, type WebContents } from 'electron'
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  protocol,
+  session,
+  shell,
+  type WebContents,
+} from 'electron'
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -14,7 +24,10 @@ const PRELOAD = path.join(here, '../preload/index.cjs')
 const METHODS = new Set<string>(methodNames)
 
 protocol.registerSchemesAsPrivileged([
-  { scheme: 'iclas-media', privileges: { standard: true, secure: true, stream: true, supportFetchAPI: true } },
+  {
+    scheme: 'iclas-media',
+    privileges: { standard: true, secure: true, stream: true, supportFetchAPI: true },
+  },
 ])
 app.enableSandbox()
 
@@ -34,9 +47,13 @@ function trustedSender(wc: WebContents, frameUrl: string | undefined): boolean {
 }
 
 ipcMain.handle('iclas:call', async (e, method: unknown, params: unknown) => {
-  if (!trustedSender(e.sender, e.senderFrame?.url)) return { ok: false, error: { code: 'forbidden', message: 'Untrusted sender' } }
+  if (!trustedSender(e.sender, e.senderFrame?.url))
+    return { ok: false, error: { code: 'forbidden', message: 'Untrusted sender' } }
   if (typeof method !== 'string' || !METHODS.has(method)) {
-    return { ok: false, error: { code: 'unknown_method', message: `Unknown method "${String(method).slice(0, 80)}"` } }
+    return {
+      ok: false,
+      error: { code: 'unknown_method', message: `Unknown method "${String(method).slice(0, 80)}"` },
+    }
   }
   return core.call(e.sender.id, method, params)
 })
@@ -51,7 +68,23 @@ ipcMain.handle('iclas:choose-files', async (e, kind: unknown) => {
       kind === 'folder'
         ? undefined
         : [
-            { name: 'Audio', extensions: ['wav', 'flac', 'mp3', 'ogg', 'opus', '3gp', 'amr', 'caf', 'm4a', 'aac', 'rf64', 'bwf'] },
+            {
+              name: 'Audio',
+              extensions: [
+                'wav',
+                'flac',
+                'mp3',
+                'ogg',
+                'opus',
+                '3gp',
+                'amr',
+                'caf',
+                'm4a',
+                'aac',
+                'rf64',
+                'bwf',
+              ],
+            },
             { name: 'All files', extensions: ['*'] },
           ],
   }
@@ -109,7 +142,13 @@ app.whenReady().then(() => {
   })
   // No remote content: block every request that is not our page, its assets or our media scheme.
   ses.webRequest.onBeforeRequest((details, callback) => {
-    const ok = /^(file|iclas-media|devtools|data|blob):/.test(details.url) || (!!process.env.ELECTRON_RENDERER_URL && details.url.startsWith(process.env.ELECTRON_RENDERER_URL.replace(/^http/, 'ws').replace(/\/$/, '')) ) || (!!process.env.ELECTRON_RENDERER_URL && details.url.startsWith(process.env.ELECTRON_RENDERER_URL))
+    const ok =
+      /^(file|iclas-media|devtools|data|blob):/.test(details.url) ||
+      (!!process.env.ELECTRON_RENDERER_URL &&
+        details.url.startsWith(
+          process.env.ELECTRON_RENDERER_URL.replace(/^http/, 'ws').replace(/\/$/, ''),
+        )) ||
+      (!!process.env.ELECTRON_RENDERER_URL && details.url.startsWith(process.env.ELECTRON_RENDERER_URL))
     callback({ cancel: !ok })
   })
   protocol.handle('iclas-media', (req) => serveMedia(req))
@@ -140,7 +179,8 @@ async function serveMedia(req: Request): Promise<Response> {
   if (range && (range[1] || range[2])) {
     start = range[1] ? Number(range[1]) : Math.max(0, size - Number(range[2]))
     end = range[1] && range[2] ? Math.min(Number(range[2]), size - 1) : size - 1
-    if (start > end) return new Response(null, { status: 416, headers: { 'Content-Range': `bytes */${size}` } })
+    if (start > end)
+      return new Response(null, { status: 416, headers: { 'Content-Range': `bytes */${size}` } })
     status = 206
   }
   const stream = fs.createReadStream(file, { start, end })
@@ -154,7 +194,11 @@ async function serveMedia(req: Request): Promise<Response> {
       stream.destroy()
     },
   })
-  const headers: Record<string, string> = { 'Content-Type': 'audio/wav', 'Content-Length': String(end - start + 1), 'Accept-Ranges': 'bytes' }
+  const headers: Record<string, string> = {
+    'Content-Type': 'audio/wav',
+    'Content-Length': String(end - start + 1),
+    'Accept-Ranges': 'bytes',
+  }
   if (status === 206) headers['Content-Range'] = `bytes ${start}-${end}/${size}`
   return new Response(body, { status, headers })
 }
@@ -166,7 +210,14 @@ function buildMenu(): Menu {
     { role: 'editMenu' },
     {
       label: 'View',
-      submenu: [{ role: 'reload' }, { role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }],
+      submenu: [
+        { role: 'reload' },
+        { role: 'resetZoom' },
+        { role: 'zoomIn' },
+        { role: 'zoomOut' },
+        { type: 'separator' },
+        { role: 'togglefullscreen' },
+      ],
     },
     { role: 'windowMenu' },
   ])

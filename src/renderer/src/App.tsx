@@ -56,7 +56,12 @@ export function App() {
       {user === undefined ? null : user === null ? (
         <SignIn onSignedIn={signedIn} />
       ) : (
-        <Shell user={user} mode={mode} onToggleMode={() => setMode(mode === 'light' ? 'dark' : 'light')} onSignOut={signOut} />
+        <Shell
+          user={user}
+          mode={mode}
+          onToggleMode={() => setMode(mode === 'light' ? 'dark' : 'light')}
+          onSignOut={signOut}
+        />
       )}
     </ThemeProvider>
   )

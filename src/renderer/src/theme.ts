@@ -10,7 +10,8 @@ export function makeTheme(mode: ColorMode): Theme {
       primary: { main: mode === 'dark' ? '#7cc4ff' : '#0b5cad' },
       secondary: { main: mode === 'dark' ? '#ffb86b' : '#b45309' },
       error: { main: mode === 'dark' ? '#ff6b6b' : '#c62828' },
-      background: mode === 'dark' ? { default: '#0e1217', paper: '#161c23' } : { default: '#f4f6f8', paper: '#ffffff' },
+      background:
+        mode === 'dark' ? { default: '#0e1217', paper: '#161c23' } : { default: '#f4f6f8', paper: '#ffffff' },
     },
     typography: { fontSize: 15, h5: { fontWeight: 600 }, h6: { fontWeight: 600 } },
     components: {

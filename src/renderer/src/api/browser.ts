@@ -40,7 +40,11 @@ export function browserTransport(): Transport {
     }
     sock.onclose = () => {
       sessionId = ''
-      for (const [, resolve] of pending) resolve({ ok: false, error: { code: 'unavailable', message: 'Connection to the workstation was lost' } })
+      for (const [, resolve] of pending)
+        resolve({
+          ok: false,
+          error: { code: 'unavailable', message: 'Connection to the workstation was lost' },
+        })
       pending.clear()
       connListeners.forEach((l) => l(false))
       setTimeout(connect, 1000)
@@ -49,9 +53,14 @@ export function browserTransport(): Transport {
   connect()
 
   const whenOpen = () =>
-    sessionId && ws?.readyState === WebSocket.OPEN ? Promise.resolve() : new Promise<void>((r) => readyWaiters.push(r))
+    sessionId && ws?.readyState === WebSocket.OPEN
+      ? Promise.resolve()
+      : new Promise<void>((r) => readyWaiters.push(r))
 
-  async function upload(files: { file: File; relativePath: string | null }[], onUpload?: (done: number, total: number, name: string) => void) {
+  async function upload(
+    files: { file: File; relativePath: string | null }[],
+    onUpload?: (done: number, total: number, name: string) => void,
+  ) {
     await whenOpen()
     const grants: FileGrant[] = []
     for (let i = 0; i < files.length; i++) {
@@ -100,7 +109,10 @@ export function browserTransport(): Transport {
         if (kind === 'folder') input.setAttribute('webkitdirectory', '')
         input.style.display = 'none'
         input.onchange = () => {
-          const chosen = [...(input.files ?? [])].map((file) => ({ file, relativePath: file.webkitRelativePath || null }))
+          const chosen = [...(input.files ?? [])].map((file) => ({
+            file,
+            relativePath: file.webkitRelativePath || null,
+          }))
           input.remove()
           upload(chosen, onUpload).then(resolve, reject)
         }
@@ -112,7 +124,11 @@ export function browserTransport(): Transport {
         input.click()
       })
     },
-    dropFiles: (files, onUpload) => upload(files.map((file) => ({ file, relativePath: file.webkitRelativePath || null })), onUpload),
+    dropFiles: (files, onUpload) =>
+      upload(
+        files.map((file) => ({ file, relativePath: file.webkitRelativePath || null })),
+        onUpload,
+      ),
     mediaUrl: (id) => `/media/recordings/${id}.wav`,
   }
 }

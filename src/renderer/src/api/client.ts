@@ -9,10 +9,16 @@ import type { Transport } from './transport'
 export const transport: Transport = window.iclas ? desktopTransport(window.iclas) : browserTransport()
 
 export const api = Object.fromEntries(
-  methodNames.map((name) => [name, async (params: unknown) => unwrap(await transport.call(name, params ?? {}))]),
+  methodNames.map((name) => [
+    name,
+    async (params: unknown) => unwrap(await transport.call(name, params ?? {})),
+  ]),
 ) as IclasApi
 
-export function onEvent<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void {
+export function onEvent<E extends EventName>(
+  event: E,
+  listener: (payload: EventPayload<E>) => void,
+): () => void {
   return transport.onEvent((name, payload) => {
     if (name === event) listener(payload as EventPayload<E>)
   })

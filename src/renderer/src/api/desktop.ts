@@ -5,8 +5,17 @@ export function desktopTransport(bridge: PreloadBridge): Transport {
   return {
     kind: 'desktop',
     call: (method, params) => {
-      const fn = (bridge as unknown as Record<string, (p: unknown) => Promise<ReturnType<Transport['call']> extends Promise<infer R> ? R : never>>)[method]
-      if (typeof fn !== 'function') return Promise.resolve({ ok: false, error: { code: 'unknown_method', message: `Unknown method "${method}"` } })
+      const fn = (
+        bridge as unknown as Record<
+          string,
+          (p: unknown) => Promise<ReturnType<Transport['call']> extends Promise<infer R> ? R : never>
+        >
+      )[method]
+      if (typeof fn !== 'function')
+        return Promise.resolve({
+          ok: false,
+          error: { code: 'unknown_method', message: `Unknown method "${method}"` },
+        })
       return fn(params)
     },
     onEvent: (listener) => bridge.onEvent(listener),

@@ -8,9 +8,15 @@ export interface Transport {
   call(method: string, params: unknown): Promise<WireResult>
   onEvent(listener: (event: string, payload: unknown) => void): () => void
   /** Let the user choose files or a folder. In browser mode they are uploaded to the core first. */
-  chooseFiles(kind: 'files' | 'folder', onUpload?: (done: number, total: number, name: string) => void): Promise<FileGrant[]>
+  chooseFiles(
+    kind: 'files' | 'folder',
+    onUpload?: (done: number, total: number, name: string) => void,
+  ): Promise<FileGrant[]>
   /** Upload files dropped on the page (browser mode) or resolve their paths (desktop). */
-  dropFiles(files: File[], onUpload?: (done: number, total: number, name: string) => void): Promise<FileGrant[]>
+  dropFiles(
+    files: File[],
+    onUpload?: (done: number, total: number, name: string) => void,
+  ): Promise<FileGrant[]>
   mediaUrl(recordingId: number): string
   /** Resolves when the transport is connected. */
   ready: Promise<void>

@@ -1,5 +1,14 @@
 import { useState } from 'react'
-import { Alert, Button, Dialog, DialogActions, DialogContent, DialogTitle, Stack, TextField } from '@mui/material'
+import {
+  Alert,
+  Button,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogTitle,
+  Stack,
+  TextField,
+} from '@mui/material'
 import type { Infant } from '../../../shared/contract'
 import { api } from '../api/client'
 
@@ -15,7 +24,9 @@ export function InfantDialog(props: { open: boolean; infant?: Infant; onClose: (
     setError(null)
     const fields = { label, bed: bed || null, externalId: externalId || null, notes: notes || null }
     try {
-      const saved = props.infant ? await api.updateInfant({ id: props.infant.id, ...fields }) : await api.createInfant(fields)
+      const saved = props.infant
+        ? await api.updateInfant({ id: props.infant.id, ...fields })
+        : await api.createInfant(fields)
       props.onClose(saved)
     } catch (err) {
       setError((err as Error).message)
@@ -27,10 +38,26 @@ export function InfantDialog(props: { open: boolean; infant?: Infant; onClose: (
         <DialogTitle>{props.infant ? 'Edit infant' : 'Add infant'}</DialogTitle>
         <DialogContent>
           <Stack spacing={2} sx={{ pt: 1 }}>
-            <TextField label="Name or label" value={label} onChange={(e) => setLabel(e.target.value)} required autoFocus />
+            <TextField
+              label="Name or label"
+              value={label}
+              onChange={(e) => setLabel(e.target.value)}
+              required
+              autoFocus
+            />
             <TextField label="Bed" value={bed} onChange={(e) => setBed(e.target.value)} />
-            <TextField label="Hospital / external id" value={externalId} onChange={(e) => setExternalId(e.target.value)} />
-            <TextField label="Notes" value={notes} onChange={(e) => setNotes(e.target.value)} multiline minRows={2} />
+            <TextField
+              label="Hospital / external id"
+              value={externalId}
+              onChange={(e) => setExternalId(e.target.value)}
+            />
+            <TextField
+              label="Notes"
+              value={notes}
+              onChange={(e) => setNotes(e.target.value)}
+              multiline
+              minRows={2}
+            />
             {error && <Alert severity="error">{error}</Alert>}
           </Stack>
         </DialogContent>

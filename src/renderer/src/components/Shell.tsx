@@ -14,7 +14,12 @@ const TABS = [
   { path: 'import', label: 'Import' },
 ]
 
-export function Shell(props: { user: User; mode: ColorMode; onToggleMode: () => void; onSignOut: () => void }) {
+export function Shell(props: {
+  user: User
+  mode: ColorMode
+  onToggleMode: () => void
+  onSignOut: () => void
+}) {
   const [route, go] = useRoute()
   const info = useLoad(() => api.systemInfo({}), [])
   const top = route[0] ?? 'ward'
@@ -40,7 +45,11 @@ export function Shell(props: { user: User; mode: ColorMode; onToggleMode: () => 
           <JobsIndicator />
           {info.data && (
             <Tooltip title={`Embedding compute device (${info.data.mode} mode)`}>
-              <Chip size="small" label={`Compute: ${info.data.computeProvider.toUpperCase()}`} data-testid="compute-device" />
+              <Chip
+                size="small"
+                label={`Compute: ${info.data.computeProvider.toUpperCase()}`}
+                data-testid="compute-device"
+              />
             </Tooltip>
           )}
           <Tooltip title={props.mode === 'light' ? 'Dark mode (night shift)' : 'Light mode'}>

@@ -48,7 +48,14 @@ export function ImportScreen({ go }: { go: (p: string) => void }) {
       .then((p) => {
         if (stale) return
         setPreview(p)
-        setAssign(Object.fromEntries(p.map((x) => [x.grantId, x.infantId !== null ? String(x.infantId) : x.newInfantLabel ? NEW + x.newInfantLabel : ''])))
+        setAssign(
+          Object.fromEntries(
+            p.map((x) => [
+              x.grantId,
+              x.infantId !== null ? String(x.infantId) : x.newInfantLabel ? NEW + x.newInfantLabel : '',
+            ]),
+          ),
+        )
       })
       .catch((e: Error) => !stale && setError(e.message))
     return () => {
@@ -59,7 +66,9 @@ export function ImportScreen({ go }: { go: (p: string) => void }) {
   const choose = async (kind: 'files' | 'folder') => {
     setError(null)
     try {
-      const chosen = await transport.chooseFiles(kind, (done, total, name) => setUpload({ done, total, name }))
+      const chosen = await transport.chooseFiles(kind, (done, total, name) =>
+        setUpload({ done, total, name }),
+      )
       if (chosen.length) {
         setGrants(chosen)
         setJob(null)
@@ -74,7 +83,9 @@ export function ImportScreen({ go }: { go: (p: string) => void }) {
     e.preventDefault()
     setDragging(false)
     try {
-      const chosen = await transport.dropFiles([...e.dataTransfer.files], (done, total, name) => setUpload({ done, total, name }))
+      const chosen = await transport.dropFiles([...e.dataTransfer.files], (done, total, name) =>
+        setUpload({ done, total, name }),
+      )
       if (chosen.length) setGrants(chosen)
     } catch (err) {
       setError((err as Error).message)
@@ -83,12 +94,16 @@ export function ImportScreen({ go }: { go: (p: string) => void }) {
     }
   }
 
-  const importable = (preview ?? []).filter((p) => !p.problem && !p.duplicateOfRecordingId && assign[p.grantId])
+  const importable = (preview ?? []).filter(
+    (p) => !p.problem && !p.duplicateOfRecordingId && assign[p.grantId],
+  )
   const start = async () => {
     setError(null)
     const items: ImportItem[] = importable.map((p) => {
       const a = assign[p.grantId]!
-      return a.startsWith(NEW) ? { grantId: p.grantId, newInfantLabel: a.slice(NEW.length) } : { grantId: p.grantId, infantId: Number(a) }
+      return a.startsWith(NEW)
+        ? { grantId: p.grantId, newInfantLabel: a.slice(NEW.length) }
+        : { grantId: p.grantId, infantId: Number(a) }
     })
     try {
       const { jobId } = await api.startImport({ items })
@@ -101,20 +116,37 @@ export function ImportScreen({ go }: { go: (p: string) => void }) {
 
   const running = job?.state === 'running'
   return (
-    <Stack spacing={2} onDragOver={(e) => (e.preventDefault(), setDragging(true))} onDragLeave={() => setDragging(false)} onDrop={onDrop}>
+    <Stack
+      spacing={2}
+      onDragOver={(e) => (e.preventDefault(), setDragging(true))}
+      onDragLeave={() => setDragging(false)}
+      onDrop={onDrop}
+    >
       <Typography variant="h5" component="h2">
         Import recordings
       </Typography>
       <Paper sx={{ p: 2, outline: dragging ? '3px dashed' : 'none', outlineColor: 'primary.main' }}>
         <Stack spacing={2}>
           <Stack sx={{ alignItems: 'center', flexWrap: 'wrap' }} direction="row" spacing={2}>
-            <ToggleButtonGroup exclusive value={rule} onChange={(_e, v: InfantRule | null) => v && setRule(v)} aria-label="how to assign infants">
+            <ToggleButtonGroup
+              exclusive
+              value={rule}
+              onChange={(_e, v: InfantRule | null) => v && setRule(v)}
+              aria-label="how to assign infants"
+            >
               <ToggleButton value="dialog">One infant</ToggleButton>
               <ToggleButton value="folder">One folder per infant</ToggleButton>
               <ToggleButton value="filename">From file names</ToggleButton>
             </ToggleButtonGroup>
             {rule === 'dialog' && (
-              <TextField select label="Infant" value={infantId} onChange={(e) => setInfantId(e.target.value === '' ? '' : Number(e.target.value))} sx={{ minWidth: 240 }} slotProps={{ htmlInput: { 'data-testid': 'import-infant' } }}>
+              <TextField
+                select
+                label="Infant"
+                value={infantId}
+                onChange={(e) => setInfantId(e.target.value === '' ? '' : Number(e.target.value))}
+                sx={{ minWidth: 240 }}
+                slotProps={{ htmlInput: { 'data-testid': 'import-infant' } }}
+              >
                 {(infants.data ?? []).map((i) => (
                   <MenuItem key={i.id} value={i.id}>
                     {i.bed ? `${i.bed} · ` : ''}
@@ -131,12 +163,15 @@ export function ImportScreen({ go }: { go: (p: string) => void }) {
             <Button variant="outlined" onClick={() => choose('folder')} disabled={!!upload || running}>
               Choose folder…
             </Button>
-            <Typography color="text.secondary">or drop files here. WAV, FLAC, MP3, Ogg/Opus, 3GP/AMR, CAF, M4A.</Typography>
+            <Typography color="text.secondary">
+              or drop files here. WAV, FLAC, MP3, Ogg/Opus, 3GP/AMR, CAF, M4A.
+            </Typography>
           </Stack>
           {upload && (
             <Box>
               <Typography variant="body2">
-                Uploading {upload.done + 1 > upload.total ? upload.total : upload.done + 1} of {upload.total}: {upload.name}
+                Uploading {upload.done + 1 > upload.total ? upload.total : upload.done + 1} of {upload.total}:{' '}
+                {upload.name}
               </Typography>
               <LinearProgress variant="determinate" value={(upload.done / Math.max(1, upload.total)) * 100} />
             </Box>
@@ -162,13 +197,24 @@ export function ImportScreen({ go }: { go: (p: string) => void }) {
                 <TableRow key={p.grantId}>
                   <TableCell>{p.relativePath ?? p.name}</TableCell>
                   <TableCell>{p.format ?? '—'}</TableCell>
-                  <TableCell align="right">{p.durationS !== null ? formatDuration(p.durationS) : '—'}</TableCell>
+                  <TableCell align="right">
+                    {p.durationS !== null ? formatDuration(p.durationS) : '—'}
+                  </TableCell>
                   <TableCell>
                     {formatTime(p.recordedAt)} {p.timeSource ? `(${p.timeSource})` : ''}
                   </TableCell>
                   <TableCell>
-                    <TextField select size="small" value={assign[p.grantId] ?? ''} onChange={(e) => setAssign({ ...assign, [p.grantId]: e.target.value })} sx={{ minWidth: 200 }} disabled={!!p.problem}>
-                      {p.newInfantLabel && <MenuItem value={NEW + p.newInfantLabel}>New: {p.newInfantLabel}</MenuItem>}
+                    <TextField
+                      select
+                      size="small"
+                      value={assign[p.grantId] ?? ''}
+                      onChange={(e) => setAssign({ ...assign, [p.grantId]: e.target.value })}
+                      sx={{ minWidth: 200 }}
+                      disabled={!!p.problem}
+                    >
+                      {p.newInfantLabel && (
+                        <MenuItem value={NEW + p.newInfantLabel}>New: {p.newInfantLabel}</MenuItem>
+                      )}
                       {(infants.data ?? []).map((i) => (
                         <MenuItem key={i.id} value={String(i.id)}>
                           {i.label}
@@ -195,7 +241,9 @@ export function ImportScreen({ go }: { go: (p: string) => void }) {
             <Button variant="contained" onClick={start} disabled={!importable.length}>
               Import {importable.length} file{importable.length === 1 ? '' : 's'}
             </Button>
-            <Typography color="text.secondary">{preview.length - importable.length} will be skipped</Typography>
+            <Typography color="text.secondary">
+              {preview.length - importable.length} will be skipped
+            </Typography>
           </Stack>
         </Paper>
       )}
@@ -214,7 +262,9 @@ function JobReport({ job, go }: { job: Job; go: (p: string) => void }) {
           <Typography variant="h6" sx={{ flex: 1 }}>
             {job.title}: {running ? `${(job.progress * 100).toFixed(0)}%` : job.state}
           </Typography>
-          {job.etaS !== null && running && <Typography color="text.secondary">about {formatDuration(job.etaS)} left</Typography>}
+          {job.etaS !== null && running && (
+            <Typography color="text.secondary">about {formatDuration(job.etaS)} left</Typography>
+          )}
           {running && (
             <Button color="warning" variant="outlined" onClick={() => api.cancelJob({ jobId: job.id })}>
               Cancel
@@ -235,12 +285,19 @@ function JobReport({ job, go }: { job: Job; go: (p: string) => void }) {
                 <TableCell>{f.name}</TableCell>
                 <TableCell>{f.status}</TableCell>
                 <TableCell>{f.cries !== null ? `${f.cries} cries` : ''}</TableCell>
-                <TableCell sx={{ color: f.status === 'refused' ? 'error.main' : undefined }}>{f.reason ?? ''}</TableCell>
+                <TableCell sx={{ color: f.status === 'refused' ? 'error.main' : undefined }}>
+                  {f.reason ?? ''}
+                </TableCell>
               </TableRow>
             ))}
           </TableBody>
         </Table>
-        {!running && refused.length > 0 && <Alert severity="warning">{refused.length} file(s) were refused; the reasons are listed above. The other files were imported.</Alert>}
+        {!running && refused.length > 0 && (
+          <Alert severity="warning">
+            {refused.length} file(s) were refused; the reasons are listed above. The other files were
+            imported.
+          </Alert>
+        )}
       </Stack>
     </Paper>
   )

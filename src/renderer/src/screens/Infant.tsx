@@ -1,5 +1,15 @@
 import { useState } from 'react'
-import { Button, Paper, Stack, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material'
+import {
+  Button,
+  Paper,
+  Stack,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
+  Typography,
+} from '@mui/material'
 import { api } from '../api/client'
 import { InfantDialog } from '../components/InfantDialog'
 import { LoadState } from '../components/States'
@@ -24,7 +34,12 @@ export function InfantScreen({ id, go }: { id: number; go: (p: string) => void }
         </Stack>
       </LoadState>
       <Paper>
-        <LoadState loading={recordings.loading} error={recordings.error} empty={recordings.data?.length === 0} emptyText="No recordings for this infant yet.">
+        <LoadState
+          loading={recordings.loading}
+          error={recordings.error}
+          empty={recordings.data?.length === 0}
+          emptyText="No recordings for this infant yet."
+        >
           <Table aria-label="recordings">
             <TableHead>
               <TableRow>
@@ -38,7 +53,14 @@ export function InfantScreen({ id, go }: { id: number; go: (p: string) => void }
             </TableHead>
             <TableBody>
               {(recordings.data ?? []).map((r) => (
-                <TableRow key={r.id} hover sx={{ cursor: 'pointer' }} onClick={() => go(`recording/${r.id}`)} tabIndex={0} onKeyDown={(e) => e.key === 'Enter' && go(`recording/${r.id}`)}>
+                <TableRow
+                  key={r.id}
+                  hover
+                  sx={{ cursor: 'pointer' }}
+                  onClick={() => go(`recording/${r.id}`)}
+                  tabIndex={0}
+                  onKeyDown={(e) => e.key === 'Enter' && go(`recording/${r.id}`)}
+                >
                   <TableCell title={`time from ${r.timeSource}`}>{formatTime(r.recordedAt)}</TableCell>
                   <TableCell>{r.fileName}</TableCell>
                   <TableCell align="right">{formatDuration(r.durationS)}</TableCell>

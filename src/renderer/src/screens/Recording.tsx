@@ -40,17 +40,32 @@ export function RecordingScreen({ id, go }: { id: number; go: (p: string) => voi
               {rec.data.fileName}
             </Typography>
             <Typography color="text.secondary">
-              {formatTime(rec.data.recordedAt)} ({rec.data.timeSource}) · {formatDuration(rec.data.durationS)} · {formatRate(rec.data.nativeSampleRate)} · {rec.data.format}
+              {formatTime(rec.data.recordedAt)} ({rec.data.timeSource}) · {formatDuration(rec.data.durationS)}{' '}
+              · {formatRate(rec.data.nativeSampleRate)} · {rec.data.format}
             </Typography>
           </Stack>
         )}
       </LoadState>
       <Paper sx={{ p: 2 }}>
         <LoadState loading={peaks.loading} error={peaks.error}>
-          {peaks.data && <Waveform ref={wave} url={transport.mediaUrl(id)} peaks={peaks.data.peaks} durationS={peaks.data.durationS} onTime={onTime} onPlaying={onPlaying} />}
+          {peaks.data && (
+            <Waveform
+              ref={wave}
+              url={transport.mediaUrl(id)}
+              peaks={peaks.data.peaks}
+              durationS={peaks.data.durationS}
+              onTime={onTime}
+              onPlaying={onPlaying}
+            />
+          )}
         </LoadState>
         <Stack direction="row" spacing={2} sx={{ mt: 2, alignItems: 'center' }}>
-          <Button variant="contained" onClick={() => wave.current?.playPause()} aria-label={playing ? 'pause' : 'play'} data-testid="play">
+          <Button
+            variant="contained"
+            onClick={() => wave.current?.playPause()}
+            aria-label={playing ? 'pause' : 'play'}
+            data-testid="play"
+          >
             {playing ? 'Pause' : 'Play'} (space)
           </Button>
           <TextField

@@ -26,14 +26,25 @@ export function SignIn({ onSignedIn }: { onSignedIn: (u: User) => void }) {
             <Typography variant="h5">ICLAS</Typography>
             <Typography color="text.secondary">Infant Cry Longitudinal Analysis System — sign in</Typography>
             {users.error && <Alert severity="error">{users.error.message}</Alert>}
-            <TextField select label="User" value={username} onChange={(e) => setUsername(e.target.value)} autoFocus>
+            <TextField
+              select
+              label="User"
+              value={username}
+              onChange={(e) => setUsername(e.target.value)}
+              autoFocus
+            >
               {(users.data ?? []).map((u) => (
                 <MenuItem key={u.id} value={u.username}>
                   {u.displayName} ({u.role})
                 </MenuItem>
               ))}
             </TextField>
-            <TextField label="PIN (if set)" type="password" value={pin} onChange={(e) => setPin(e.target.value)} />
+            <TextField
+              label="PIN (if set)"
+              type="password"
+              value={pin}
+              onChange={(e) => setPin(e.target.value)}
+            />
             {error && <Alert severity="error">{error}</Alert>}
             <Button type="submit" variant="contained" disabled={!username}>
               Sign in

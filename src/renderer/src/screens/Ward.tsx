@@ -1,5 +1,15 @@
 import { useState } from 'react'
-import { Button, Paper, Stack, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material'
+import {
+  Button,
+  Paper,
+  Stack,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
+  Typography,
+} from '@mui/material'
 import { api } from '../api/client'
 import { InfantDialog } from '../components/InfantDialog'
 import { LoadState } from '../components/States'
@@ -23,7 +33,12 @@ export function WardScreen({ go }: { go: (p: string) => void }) {
         </Button>
       </Stack>
       <Paper>
-        <LoadState loading={infants.loading} error={infants.error} empty={infants.data?.length === 0} emptyText="No infants yet. Add one, or import recordings.">
+        <LoadState
+          loading={infants.loading}
+          error={infants.error}
+          empty={infants.data?.length === 0}
+          emptyText="No infants yet. Add one, or import recordings."
+        >
           <Table aria-label="infants">
             <TableHead>
               <TableRow>
@@ -36,7 +51,14 @@ export function WardScreen({ go }: { go: (p: string) => void }) {
             </TableHead>
             <TableBody>
               {(infants.data ?? []).map((i) => (
-                <TableRow key={i.id} hover sx={{ cursor: 'pointer' }} onClick={() => go(`infant/${i.id}`)} tabIndex={0} onKeyDown={(e) => e.key === 'Enter' && go(`infant/${i.id}`)}>
+                <TableRow
+                  key={i.id}
+                  hover
+                  sx={{ cursor: 'pointer' }}
+                  onClick={() => go(`infant/${i.id}`)}
+                  tabIndex={0}
+                  onKeyDown={(e) => e.key === 'Enter' && go(`infant/${i.id}`)}
+                >
                   <TableCell>{i.bed ?? '—'}</TableCell>
                   <TableCell>{i.label}</TableCell>
                   <TableCell align="right">{i.recordingCount}</TableCell>

@@ -13,6 +13,7 @@ export default defineConfig({
   outputDir: 'test-results',
   use: {
     trace: 'retain-on-failure',
+    actionTimeout: 20_000,
     screenshot: 'only-on-failure',
     viewport: { width: 1440, height: 900 },
   },

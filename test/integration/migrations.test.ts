@@ -6,6 +6,17 @@ import { migrations } from '../../src/main/store/migrations'
 
 const at = '2026-01-01T00:00:00.000Z'
 
+function seedCry(db: ReturnType<typeof openDb>): void {
+  db.prepare('INSERT INTO infants (label, created_at) VALUES (?, ?)').run('A', at)
+  db.prepare(
+    `INSERT INTO recordings (infant_id, file_name, content_hash, format, native_sample_rate, channels, duration_s,
+      recorded_at, time_source, imported_at, audio_path) VALUES (1, 'a.wav', 'h1', 'wav', 16000, 1, 10, ?, 'mtime', ?, 'a')`,
+  ).run(at, at)
+  db.prepare(
+    'INSERT INTO cries (recording_id, infant_id, start_s, end_s, at, duration_s) VALUES (1, 1, 1, 2, ?, 1)',
+  ).run(at)
+}
+
 describe('migrations', () => {
   it('0001 infants-recordings: creates infants and recordings with a unique content hash', () => {
     const db = openDb(':memory:', { migrateTo: 0 })
@@ -69,6 +80,58 @@ describe('migrations', () => {
     expect((db.prepare('SELECT COUNT(*) AS n FROM cries').get() as { n: number }).n).toBe(0)
   })
 
+  it('0004 embeddings-models-scores: keeps cries; one active model per infant; scores cascade', () => {
+    const db = openDb(':memory:', { migrateTo: 3 })
+    seedCry(db)
+    migrate(db, 4)
+    const cry = db.prepare('SELECT decision, flagged, in_baseline FROM cries').get()
+    expect(cry).toEqual({ decision: 'pending', flagged: 0, in_baseline: 0 })
+    const model = db.prepare(
+      `INSERT INTO anomaly_models (infant_id, version, kind, backbone, params_json, weights, baseline_json, cry_ids_json,
+        reason, created_at, created_by, active) VALUES (1, ?, 'gmm', 'b', '{}', x'00', '{}', '[1]', 'initial', ?, 'test', ?)`,
+    )
+    model.run(1, at, 1)
+    expect(() => model.run(2, at, 1)).toThrow(/UNIQUE/) // a second active model for the same infant
+    model.run(2, at, 0)
+    expect(() =>
+      db
+        .prepare(
+          `INSERT INTO anomaly_models (infant_id, version, kind, backbone, params_json, weights, baseline_json, cry_ids_json,
+            reason, created_at, created_by) VALUES (1, 9, 'svm', 'b', '{}', x'00', '{}', '[]', 'x', ?, 't')`,
+        )
+        .run(at),
+    ).toThrow(/CHECK/)
+    db.prepare("INSERT INTO cry_embeddings VALUES (1, 'b', 2, x'0000803f00000000')").run()
+    db.prepare('INSERT INTO cry_scores VALUES (1, 1, 0.5, 0.9)').run()
+    expect(() => db.prepare("UPDATE cries SET decision = 'maybe'").run()).toThrow(/CHECK/)
+    db.prepare('DELETE FROM recordings').run()
+    expect((db.prepare('SELECT COUNT(*) AS n FROM cry_scores').get() as { n: number }).n).toBe(0)
+    expect((db.prepare('SELECT COUNT(*) AS n FROM cry_embeddings').get() as { n: number }).n).toBe(0)
+  })
+
+  it('0005 reviews-alerts-replay: keeps scores; verdicts and alert states are constrained', () => {
+    const db = openDb(':memory:', { migrateTo: 4 })
+    seedCry(db)
+    db.prepare('UPDATE cries SET flagged = 1, score = 0.99').run()
+    migrate(db, 5)
+    expect(db.prepare('SELECT flagged, score FROM cries').get()).toEqual({ flagged: 1, score: 0.99 })
+    const review = db.prepare(
+      "INSERT INTO reviews (cry_id, verdict, username, role, at) VALUES (1, ?, 'c', 'clinician', ?)",
+    )
+    review.run('deviation', at)
+    expect(() => review.run('maybe', at)).toThrow(/CHECK/)
+    const alert = db.prepare(
+      `INSERT INTO alerts (infant_id, statistic, state, at, value, control_limit, cry_id, message, created_at, updated_at, updated_by)
+       VALUES (1, 'cusum', ?, ?, 5, 4, 1, 'm', ?, ?, 'system')`,
+    )
+    alert.run('new', at, at, at)
+    expect(() => alert.run('forgotten', at, at, at)).toThrow(/CHECK/)
+    db.prepare('INSERT INTO replay_buffer VALUES (1, 1, ?)').run(at)
+    db.prepare('DELETE FROM recordings').run()
+    expect((db.prepare('SELECT cry_id FROM alerts').get() as { cry_id: number | null }).cry_id).toBeNull()
+    expect((db.prepare('SELECT COUNT(*) AS n FROM reviews').get() as { n: number }).n).toBe(0)
+  })
+
   it('runs every migration once, in order, and refuses a database from a newer ICLAS', () => {
     const db = openDb(':memory:')
     const latest = migrations[migrations.length - 1]!.version
@@ -87,7 +150,8 @@ describe('migrations', () => {
     const tables = db
       .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
       .all() as { name: string; sql: string }[]
-    for (const t of tables) expect(t.sql, t.name).toMatch(/\)\s*STRICT\s*$/)
+    for (const t of tables)
+      expect(t.sql, t.name).toMatch(/\)\s*(STRICT|STRICT,\s*WITHOUT ROWID|WITHOUT ROWID,\s*STRICT)\s*$/)
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1)
   })
 })

@@ -1,0 +1,130 @@
+// k-means (greedy k-means++ seeding, then Lloyd) only to initialise the Gaussian mixture, as scikit-learn's
+// GaussianMixture(init_params='kmeans') does. Seeded and deterministic; the labels need not match scikit-learn's
+// (parity tests pass the initial labels explicitly).
+import type { Rng } from './rng'
+
+export interface KMeansResult {
+  labels: Int32Array
+  centres: Float64Array
+  iterations: number
+}
+
+function sqDist(x: Float64Array, xo: number, c: Float64Array, co: number, d: number): number {
+  let s = 0
+  for (let k = 0; k < d; k++) {
+    const t = x[xo + k] - c[co + k]
+    s += t * t
+  }
+  return s
+}
+
+export function kmeans(
+  x: Float64Array,
+  n: number,
+  d: number,
+  k: number,
+  rng: Rng,
+  maxIter = 300,
+): KMeansResult {
+  if (k < 1 || k > n) throw new Error(`k-means: ${k} clusters for ${n} rows`)
+  const centres = new Float64Array(k * d)
+  // Greedy k-means++ (Arthur & Vassilvitskii 2007, with 2 + ln k trials per step as scikit-learn).
+  const closest = new Float64Array(n)
+  const first = rng.int(n)
+  centres.set(x.subarray(first * d, first * d + d), 0)
+  let pot = 0
+  for (let i = 0; i < n; i++) pot += closest[i] = sqDist(x, i * d, centres, 0, d)
+  const trials = 2 + Math.floor(Math.log(k))
+  const cand = new Float64Array(n)
+  const best = new Float64Array(n)
+  for (let c = 1; c < k; c++) {
+    let bestPot = Infinity
+    let bestIdx = 0
+    for (let t = 0; t < trials; t++) {
+      let r = rng.next() * pot
+      let idx = 0
+      for (; idx < n - 1; idx++) {
+        r -= closest[idx]
+        if (r < 0) break
+      }
+      let p = 0
+      for (let i = 0; i < n; i++) {
+        const dist = sqDist(x, i * d, x, idx * d, d)
+        cand[i] = dist < closest[i] ? dist : closest[i]
+        p += cand[i]
+      }
+      if (p < bestPot) {
+        bestPot = p
+        bestIdx = idx
+        best.set(cand)
+      }
+    }
+    centres.set(x.subarray(bestIdx * d, bestIdx * d + d), c * d)
+    closest.set(best)
+    pot = bestPot
+  }
+
+  // Lloyd. Tolerance as scikit-learn: 1e-4 × mean per-feature variance on the squared centre shift.
+  let meanVar = 0
+  for (let j = 0; j < d; j++) {
+    let s = 0
+    let ss = 0
+    for (let i = 0; i < n; i++) {
+      const v = x[i * d + j]
+      s += v
+      ss += v * v
+    }
+    meanVar += ss / n - (s / n) * (s / n)
+  }
+  const tol = (1e-4 * meanVar) / d
+  const labels = new Int32Array(n).fill(-1)
+  const sums = new Float64Array(k * d)
+  const counts = new Float64Array(k)
+  let it = 0
+  for (; it < maxIter; it++) {
+    let changed = 0
+    for (let i = 0; i < n; i++) {
+      let bi = 0
+      let bd = Infinity
+      for (let c = 0; c < k; c++) {
+        const dist = sqDist(x, i * d, centres, c * d, d)
+        if (dist < bd) {
+          bd = dist
+          bi = c
+        }
+      }
+      if (labels[i] !== bi) changed++
+      labels[i] = bi
+    }
+    sums.fill(0)
+    counts.fill(0)
+    for (let i = 0; i < n; i++) {
+      const c = labels[i]
+      counts[c]++
+      for (let j = 0; j < d; j++) sums[c * d + j] += x[i * d + j]
+    }
+    let shift = 0
+    for (let c = 0; c < k; c++) {
+      if (counts[c] === 0) continue // an empty cluster keeps its centre
+      for (let j = 0; j < d; j++) {
+        const v = sums[c * d + j] / counts[c]
+        const t = v - centres[c * d + j]
+        shift += t * t
+        centres[c * d + j] = v
+      }
+    }
+    if (changed === 0 || shift <= tol) break
+  }
+  // Labels consistent with the final centres.
+  for (let i = 0; i < n; i++) {
+    let bd = Infinity
+    for (let c = 0; c < k; c++) {
+      const dist = sqDist(x, i * d, centres, c * d, d)
+      if (dist < bd) {
+        bd = dist
+        labels[i] = c
+      }
+    }
+  }
+  return { labels, centres, iterations: it + 1 }
+}

@@ -1,0 +1,370 @@
+// Per-infant autoencoder 192→128→64→32→64→128→192 (ReLU, linear output), Adam, early stopping on held-out
+// recordings; anomaly score = mean squared reconstruction error of the embedding. Hand-written because the
+// network is tiny and fitted per infant inside a worker: a framework would add a large native dependency for a
+// few matrix products, and onnxruntime-node's npm build has no training API. Float32 parameters and
+// activations like PyTorch; a fixed seed fixes initialisation and shuffling, so the same baseline gives a
+// bit-identical model. Inputs are centred on the baseline mean and divided by one global scale (so the network
+// works at unit scale); scores are reported back in the embedding's own units.
+import { matmulABt, transpose } from './ae-kernels'
+import { createRng, permutation, type Rng } from './rng'
+import { pack, unpack, unpackF32, type PackedArray } from './serial'
+import { heldOutSplit } from './split'
+import type { FitSteps } from './steps'
+import { checkMatrix, type AnomalyModel, type AnomalyModelJson, type FitOptions } from './types'
+
+export interface AeParams {
+  /** Widths from input to output; first and last must equal the embedding dimension. */
+  layers: number[]
+  /** Upper bound on epochs; early stopping usually ends sooner. */
+  epochs: number
+  batchSize: number
+  learningRate: number
+  /** Epochs without a better held-out loss before stopping. */
+  patience: number
+  heldOutShare: number
+}
+
+export const AE_DEFAULTS: AeParams = {
+  layers: [192, 128, 64, 32, 64, 128, 192],
+  epochs: 200,
+  batchSize: 32,
+  learningRate: 1e-3,
+  patience: 10,
+  heldOutShare: 0.2,
+}
+
+export interface AeJson extends AnomalyModelJson {
+  kind: 'ae'
+  params: { layers: number[] }
+  weights: PackedArray
+  centre: PackedArray
+  scale: number
+  fit: {
+    n: number
+    trainRows: number
+    heldOutRows: number
+    epochs: number
+    bestEpoch: number
+    /** Held-out (or, without one, training) loss at the kept epoch, in standardised units. */
+    bestLoss: number
+    settings: Omit<AeParams, 'layers'>
+  }
+}
+
+const BETA1 = 0.9
+const BETA2 = 0.999
+const ADAM_EPS = 1e-8
+
+/** Offsets of each layer's W (out×in) and b (out) in the flat parameter vector. */
+function layout(layers: number[]) {
+  const w: number[] = []
+  const b: number[] = []
+  let o = 0
+  for (let l = 0; l + 1 < layers.length; l++) {
+    w.push(o)
+    o += layers[l] * layers[l + 1]
+    b.push(o)
+    o += layers[l + 1]
+  }
+  return { w, b, size: o }
+}
+
+/** The network's forward/backward passes over one batch, with all buffers allocated once. */
+class AeNet {
+  readonly lay: ReturnType<typeof layout>
+  readonly params: Float32Array
+  private readonly acts: Float32Array[]
+  private readonly gradA: Float32Array
+  private readonly gradB: Float32Array
+  private readonly tA: Float32Array
+  private readonly tB: Float32Array
+  private readonly wt: Float32Array
+
+  constructor(
+    readonly layers: number[],
+    readonly maxBatch: number,
+    params?: Float32Array,
+  ) {
+    this.lay = layout(layers)
+    this.params = params ?? new Float32Array(this.lay.size)
+    const widest = Math.max(...layers)
+    this.acts = layers.map((w) => new Float32Array(maxBatch * w))
+    this.gradA = new Float32Array(maxBatch * widest)
+    this.gradB = new Float32Array(maxBatch * widest)
+    this.tA = new Float32Array(maxBatch * widest)
+    this.tB = new Float32Array(maxBatch * widest)
+    let wmax = 0
+    for (let l = 0; l + 1 < layers.length; l++) wmax = Math.max(wmax, layers[l] * layers[l + 1])
+    this.wt = new Float32Array(wmax)
+  }
+
+  /** PyTorch's nn.Linear initialisation: W and b uniform in ±1/√fan_in. */
+  initialise(rng: Rng): void {
+    const { layers, params, lay } = this
+    for (let l = 0; l + 1 < layers.length; l++) {
+      const bound = 1 / Math.sqrt(layers[l])
+      const nw = layers[l] * layers[l + 1]
+      for (let i = 0; i < nw; i++) params[lay.w[l] + i] = (2 * rng.next() - 1) * bound
+      for (let i = 0; i < layers[l + 1]; i++) params[lay.b[l] + i] = (2 * rng.next() - 1) * bound
+    }
+  }
+
+  input(): Float32Array {
+    return this.acts[0]
+  }
+
+  /** Forward pass of `batch` rows already in input(); returns the output activations. */
+  forward(batch: number): Float32Array {
+    const { layers, params, lay, acts } = this
+    const last = layers.length - 2
+    for (let l = 0; l <= last; l++) {
+      const nin = layers[l]
+      const nout = layers[l + 1]
+      const z = acts[l + 1]
+      matmulABt(acts[l], 0, batch, params, lay.w[l], nout, nin, z, 0)
+      const bo = lay.b[l]
+      for (let r = 0; r < batch; r++) {
+        const ro = r * nout
+        if (l < last) {
+          for (let j = 0; j < nout; j++) {
+            const v = z[ro + j] + params[bo + j]
+            z[ro + j] = v > 0 ? v : 0
+          }
+        } else {
+          for (let j = 0; j < nout; j++) z[ro + j] += params[bo + j]
+        }
+      }
+    }
+    return acts[layers.length - 1]
+  }
+
+  /** Backward pass of the mean squared error against the input; accumulates nothing, overwrites `grad`. Returns the loss. */
+  backward(batch: number, grad: Float32Array): number {
+    const { layers, params, lay, acts } = this
+    const L = layers.length - 1
+    const out = acts[L]
+    const target = acts[0]
+    const width = layers[L]
+    const scale = 2 / (batch * width)
+    let loss = 0
+    let dz = this.gradA
+    let dh = this.gradB
+    for (let i = 0; i < batch * width; i++) {
+      const e = out[i] - target[i]
+      loss += e * e
+      dz[i] = scale * e
+    }
+    for (let l = L - 1; l >= 0; l--) {
+      const nin = layers[l]
+      const nout = layers[l + 1]
+      const h = acts[l]
+      // dW = dZᵀ·H, as (dZᵀ)·(Hᵀ)ᵀ.
+      transpose(dz, 0, batch, nout, this.tA, 0)
+      transpose(h, 0, batch, nin, this.tB, 0)
+      matmulABt(this.tA, 0, nout, this.tB, 0, nin, batch, grad, lay.w[l])
+      const bo = lay.b[l]
+      for (let j = 0; j < nout; j++) {
+        let s = 0
+        for (let r = 0; r < batch; r++) s += dz[r * nout + j]
+        grad[bo + j] = s
+      }
+      if (l === 0) break
+      // dH = dZ·W, as dZ·(Wᵀ)ᵀ; then through the ReLU of layer l (its output h > 0).
+      transpose(params, lay.w[l], nout, nin, this.wt, 0)
+      matmulABt(dz, 0, batch, this.wt, 0, nin, nout, dh, 0)
+      for (let i = 0; i < batch * nin; i++) if (!(h[i] > 0)) dh[i] = 0
+      const t = dz
+      dz = dh
+      dh = t
+    }
+    return loss / (batch * width)
+  }
+}
+
+/** Adam (Kingma & Ba), PyTorch's update order and bias correction. */
+class Adam {
+  private readonly m: Float32Array
+  private readonly v: Float32Array
+  private t = 0
+  constructor(
+    size: number,
+    private readonly lr: number,
+  ) {
+    this.m = new Float32Array(size)
+    this.v = new Float32Array(size)
+  }
+  step(p: Float32Array, g: Float32Array): void {
+    this.t++
+    const bc1 = 1 - Math.pow(BETA1, this.t)
+    const bc2 = Math.sqrt(1 - Math.pow(BETA2, this.t))
+    const stepSize = this.lr / bc1
+    const { m, v } = this
+    for (let i = 0; i < p.length; i++) {
+      const gi = g[i]
+      m[i] = BETA1 * m[i] + (1 - BETA1) * gi
+      v[i] = BETA2 * v[i] + (1 - BETA2) * gi * gi
+      p[i] -= (stepSize * m[i]) / (Math.sqrt(v[i]) / bc2 + ADAM_EPS)
+    }
+  }
+}
+
+export class Autoencoder implements AnomalyModel<'ae', AeJson> {
+  readonly kind = 'ae' as const
+  private readonly net: AeNet
+
+  constructor(
+    readonly layers: number[],
+    weights: Float32Array,
+    readonly centre: Float64Array,
+    readonly scale: number,
+    readonly fit: AeJson['fit'],
+  ) {
+    this.net = new AeNet(layers, 256, weights)
+  }
+
+  get d(): number {
+    return this.layers[0]
+  }
+
+  /** Per-row mean squared reconstruction error, in the embedding's units. */
+  score(x: Float32Array | Float64Array, n: number): Float64Array {
+    checkMatrix(x, n, this.d)
+    return reconstructionError(this.net, x, n, this.centre, this.scale, 256)
+  }
+
+  toJSON(): AeJson {
+    return {
+      kind: 'ae',
+      version: 1,
+      d: this.d,
+      params: { layers: [...this.layers] },
+      weights: pack(this.net.params),
+      centre: pack(this.centre),
+      scale: this.scale,
+      fit: { ...this.fit, settings: { ...this.fit.settings } },
+    }
+  }
+
+  static fromJSON(j: AeJson): Autoencoder {
+    return new Autoencoder(j.params.layers, unpackF32(j.weights), unpack(j.centre), j.scale, j.fit)
+  }
+}
+
+function reconstructionError(
+  net: AeNet,
+  x: ArrayLike<number>,
+  n: number,
+  centre: Float64Array,
+  scale: number,
+  batch: number,
+  rows?: Int32Array,
+): Float64Array {
+  const d = centre.length
+  const out = new Float64Array(rows ? rows.length : n)
+  const count = out.length
+  const inp = net.input()
+  const unit = scale * scale
+  for (let start = 0; start < count; start += batch) {
+    const b = Math.min(batch, count - start)
+    for (let r = 0; r < b; r++) {
+      const src = (rows ? rows[start + r] : start + r) * d
+      for (let j = 0; j < d; j++) inp[r * d + j] = (x[src + j] - centre[j]) / scale
+    }
+    const y = net.forward(b)
+    for (let r = 0; r < b; r++) {
+      let s = 0
+      for (let j = 0; j < d; j++) {
+        const e = y[r * d + j] - inp[r * d + j]
+        s += e * e
+      }
+      out[start + r] = (s / d) * unit
+    }
+  }
+  return out
+}
+
+export function* fitAutoencoderSteps(
+  x: ArrayLike<number>,
+  n: number,
+  d: number,
+  params: Partial<AeParams> = {},
+  opts: Pick<FitOptions, 'seed' | 'groups'> = {},
+): FitSteps<Autoencoder> {
+  checkMatrix(x, n, d)
+  const p: AeParams = { ...AE_DEFAULTS, ...params }
+  if (p.layers[0] !== d || p.layers[p.layers.length - 1] !== d)
+    throw new Error(`autoencoder layers ${p.layers.join('→')} do not match ${d}-d embeddings`)
+  if (n < 2) throw new Error('autoencoder needs at least two baseline embeddings')
+  const rng = createRng(opts.seed ?? 0)
+
+  // Standardise: per-dimension centre, one global scale (keeps the geometry, only changes units).
+  const centre = new Float64Array(d)
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) centre[j] += x[i * d + j]
+  for (let j = 0; j < d; j++) centre[j] /= n
+  let ss = 0
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < d; j++) {
+      const t = x[i * d + j] - centre[j]
+      ss += t * t
+    }
+  const scale = Math.sqrt(ss / (n * d)) || 1
+
+  const split = heldOutSplit(n, opts.groups, p.heldOutShare, rng, 5)
+  const train = split.train
+  const held = split.heldOut
+  const batchMax = Math.min(p.batchSize, train.length)
+  const net = new AeNet(p.layers, Math.max(batchMax, 256))
+  net.initialise(rng)
+  const grad = new Float32Array(net.lay.size)
+  const adam = new Adam(net.lay.size, p.learningRate)
+  const best = Float32Array.from(net.params)
+  let bestLoss = Infinity
+  let bestEpoch = 0
+  let sinceBest = 0
+  let epoch = 0
+  const inp = net.input()
+
+  for (epoch = 1; epoch <= p.epochs; epoch++) {
+    const order = permutation(train.length, rng)
+    let trainLoss = 0
+    for (let start = 0; start < train.length; start += p.batchSize) {
+      const b = Math.min(p.batchSize, train.length - start)
+      for (let r = 0; r < b; r++) {
+        const src = train[order[start + r]] * d
+        for (let j = 0; j < d; j++) inp[r * d + j] = (x[src + j] - centre[j]) / scale
+      }
+      net.forward(b)
+      trainLoss += net.backward(b, grad) * b
+      adam.step(net.params, grad)
+    }
+    trainLoss /= train.length
+    let monitored = trainLoss
+    if (held.length) {
+      const err = reconstructionError(net, x, n, centre, scale, 256, held)
+      monitored = err.reduce((a, v) => a + v, 0) / err.length / (scale * scale)
+    }
+    if (monitored < bestLoss) {
+      bestLoss = monitored
+      bestEpoch = epoch
+      sinceBest = 0
+      best.set(net.params)
+    } else if (held.length && ++sinceBest >= p.patience) {
+      break
+    }
+    yield {
+      stage: 'ae',
+      fraction: epoch / p.epochs,
+      detail: `epoch ${epoch}: train ${trainLoss.toFixed(4)}${held.length ? `, held-out ${monitored.toFixed(4)}` : ''}`,
+    }
+  }
+  const { layers, ...settings } = p
+  return new Autoencoder(layers, best, centre, scale, {
+    n,
+    trainRows: train.length,
+    heldOutRows: held.length,
+    epochs: Math.min(epoch, p.epochs),
+    bestEpoch,
+    bestLoss,
+    settings,
+  })
+}

@@ -1,0 +1,61 @@
+// Stage 3: the gate. A cry may update the infant's baseline only when we trust it is (a) a cry at all and
+// (b) a normal cry of this infant. Both are probabilities-like numbers in [0, 1]:
+//   (a) P(cry) from the cry / non-cry classifier on the embedding,
+//   (b) 1 − calibrated anomaly score: the calibrated score is the cry's percentile within the infant's own
+//       baseline, so 1 − percentile is the share of baseline cries at least as unusual — a p-value.
+// The gate confidence is their product: high only when both agree. A threshold (a setting, ward default
+// with per-infant override) turns it into a decision; clinician verdicts override it.
+
+export type GateDecision = 'baseline' | 'accepted' | 'rejected'
+
+export interface GateInput {
+  cryConfidence: number
+  /** Calibrated anomaly score in [0, 1], or null while the infant has no model yet. */
+  score: number | null
+}
+
+export interface GateResult {
+  confidence: number
+  decision: GateDecision
+  reason: string
+}
+
+export interface GateSettings {
+  /** Gate confidence at or above which a cry joins the baseline. */
+  threshold: number
+  /** Below this P(cry) a sound is never treated as a cry of the infant, even during the baseline period. */
+  minCryConfidence: number
+}
+
+export const DEFAULT_GATE: GateSettings = { threshold: 0.3, minCryConfidence: 0.5 }
+
+export function gateConfidence(input: GateInput): number {
+  if (input.score === null) return input.cryConfidence
+  return input.cryConfidence * (1 - input.score)
+}
+
+/** Decides one cry. `inBaselinePeriod`: the infant has no model yet, its first cries form the baseline. */
+export function gateCry(input: GateInput, settings: GateSettings, inBaselinePeriod: boolean): GateResult {
+  const confidence = gateConfidence(input)
+  if (input.cryConfidence < settings.minCryConfidence) {
+    return {
+      confidence,
+      decision: 'rejected',
+      reason: `probably not a cry (P(cry) ${input.cryConfidence.toFixed(2)})`,
+    }
+  }
+  if (inBaselinePeriod || input.score === null) {
+    return {
+      confidence,
+      decision: 'baseline',
+      reason: 'baseline period: the infant has no personal model yet',
+    }
+  }
+  if (confidence >= settings.threshold)
+    return { confidence, decision: 'accepted', reason: 'normal cry of this infant' }
+  return {
+    confidence,
+    decision: 'rejected',
+    reason: `unusual for this infant (baseline percentile ${(input.score * 100).toFixed(0)}; gate ${confidence.toFixed(2)} < ${settings.threshold})`,
+  }
+}

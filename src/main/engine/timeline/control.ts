@@ -116,16 +116,15 @@ export function stepControl(
   const ewma = lambda * value + (1 - lambda) * state.ewma
   // Exact (time-varying) EWMA variance, so the first blocks are not over-alarmed.
   const ewmaLimit = s.ewmaL * Math.sqrt((lambda / (2 - lambda)) * (1 - (1 - lambda) ** (2 * t)))
-  let cusum = Math.max(0, state.cusum + value - s.cusumK)
+  const cusum = Math.max(0, state.cusum + value - s.cusumK)
   const crossed: ('ewma' | 'cusum')[] = []
   const ewmaAbove = ewma > ewmaLimit
   if (ewmaAbove && !state.ewmaAbove) crossed.push('ewma')
-  if (cusum > s.cusumH) {
-    crossed.push('cusum')
-    cusum = 0 // restart after a signal, as the CUSUM procedure prescribes
-  }
+  if (cusum > s.cusumH) crossed.push('cusum')
   return {
-    state: { t, ewma, cusum, ewmaAbove },
+    // The CUSUM restarts from zero after a signal, as the procedure prescribes; the point keeps the value
+    // that crossed, for display and for the alert.
+    state: { t, ewma, cusum: cusum > s.cusumH ? 0 : cusum, ewmaAbove },
     point: { value, ewma, ewmaLimit, cusum, cusumLimit: s.cusumH, crossed },
   }
 }

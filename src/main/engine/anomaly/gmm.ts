@@ -311,7 +311,14 @@ export function parameterCount(k: number, d: number, t: CovarianceType): number 
 
 export interface GmmJson extends AnomalyModelJson {
   kind: 'gmm'
-  params: { k: number; covarianceType: CovarianceType; regCovar: number; shrinkage: Shrinkage; tol: number }
+  params: {
+    k: number
+    covarianceType: CovarianceType
+    regCovar: number
+    shrinkage: Shrinkage
+    tol: number
+    kmeansInits?: number
+  }
   weights: PackedArray
   means: PackedArray
   precisionCholeskyT: PackedArray

@@ -7,6 +7,8 @@ export interface KMeansResult {
   labels: Int32Array
   centres: Float64Array
   iterations: number
+  /** Sum of squared distances to the assigned centres. */
+  inertia: number
 }
 
 function sqDist(x: Float64Array, xo: number, c: Float64Array, co: number, d: number): number {
@@ -116,6 +118,7 @@ export function kmeans(
     if (changed === 0 || shift <= tol) break
   }
   // Labels consistent with the final centres.
+  let inertia = 0
   for (let i = 0; i < n; i++) {
     let bd = Infinity
     for (let c = 0; c < k; c++) {
@@ -125,6 +128,7 @@ export function kmeans(
         labels[i] = c
       }
     }
+    inertia += bd
   }
-  return { labels, centres, iterations: it + 1 }
+  return { labels, centres, iterations: it + 1, inertia }
 }

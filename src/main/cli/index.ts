@@ -1,12 +1,13 @@
 // `iclas <command> …`: import, demo, eval, bench, serve, … Each command lives in ./commands/ and is listed here.
 import type { CliCommand } from './command'
 import { UsageError } from './command'
+import { backupCommand } from './commands/backup'
 import { benchCommand } from './commands/bench'
 import { evalCommand } from './commands/eval'
 import { importCommand } from './commands/import'
 import { serveCommand } from './commands/serve'
 
-const commands: CliCommand[] = [serveCommand, importCommand, evalCommand, benchCommand]
+const commands: CliCommand[] = [serveCommand, importCommand, backupCommand, evalCommand, benchCommand]
 
 function help(): string {
   const w = Math.max(...commands.map((c) => c.name.length))
@@ -42,6 +43,11 @@ async function main(argv: string[]): Promise<number> {
     if (err instanceof UsageError) {
       console.error(`iclas ${cmd.name}: ${err.message}\n\n${cmd.usage}`)
       return 2
+    }
+    // A damaged or busy data folder is a situation, not a bug: say what to do, without a stack trace.
+    if (err instanceof Error && /^(StoreDamagedError|StoreLockedError|BackupDamagedError)$/.test(err.name)) {
+      console.error(`iclas ${cmd.name}: ${err.message}`)
+      return 1
     }
     console.error(`iclas ${cmd.name}: ${(err as Error).stack ?? err}`)
     return 1

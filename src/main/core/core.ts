@@ -15,16 +15,21 @@ import {
   type SystemInfo,
 } from '../../shared/contract'
 import { IclasError, type WireResult } from '../../shared/rpc'
+import { snapshotSync } from '../store/backup'
 import { openDb, type Db } from '../store/db'
+import { lockDataDir, type DataDirLock } from '../store/lock'
 import { allAudioPaths, getRecordingAudioPath } from '../store/recordings'
 import { unfinishedJobs } from '../store/jobs'
 import { ensureDefaultUsers } from '../store/users'
 import { WorkerPool } from '../workers/pool'
+import { recoverAudio, type AudioRecoveryReport } from './audio-recovery'
+import { BackupScheduler, DEFAULT_BACKUP_EVERY_MS } from './backups'
 import type { Handlers, ServiceContext, Session } from './context'
 import { FileGrants } from './grants'
 import { JobRunner } from './jobs'
 import { SYSTEM } from './services/actor'
-import { cleanOrphanAudio, importService, runImport, type ImportJobItem } from './services/imports'
+import { adminService } from './services/admin'
+import { importService, runImport, type ImportJobItem } from './services/imports'
 import { infantService } from './services/infants'
 import { recordingService } from './services/recordings'
 import { sessionService } from './services/session'
@@ -38,6 +43,8 @@ export interface CoreOptions {
   nativeBinding?: string
   workers?: number
   log?: (line: string) => void
+  /** Scheduled backups (ms between them); default every 6 h in the desktop app and browser mode, off otherwise. */
+  backupEveryMs?: number | null
 }
 
 export class Core {
@@ -48,11 +55,27 @@ export class Core {
   private readonly sessions = new Map<string, Session>()
   private readonly log: (line: string) => void
   private closed = false
+  private readonly lock: DataDirLock
+  readonly backups: BackupScheduler
 
   constructor(readonly options: CoreOptions) {
     this.log = options.log ?? ((l) => console.log(`[core] ${l}`))
     fs.mkdirSync(options.dataDir, { recursive: true })
-    this.db = openDb(path.join(options.dataDir, 'iclas.db'), { nativeBinding: options.nativeBinding })
+    // One writer per data folder (src/main/store/lock.ts); a second core is refused with a clear message.
+    this.lock = lockDataDir(options.dataDir, options.mode)
+    try {
+      this.db = openDb(path.join(options.dataDir, 'iclas.db'), {
+        nativeBinding: options.nativeBinding,
+        beforeMigrate: (db, from, to) => {
+          const b = snapshotSync(db, options.dataDir, 'pre-migration')
+          this.log(`backed up the database before migrating it from schema ${from} to ${to}: ${b.id}`)
+        },
+      })
+    } catch (err) {
+      this.lock.release()
+      throw err
+    }
+    this.backups = new BackupScheduler(this.db, options.dataDir, this.log)
     ensureDefaultUsers(this.db)
     const pool = new WorkerPool(options.workers)
     const emit = <E extends EventName>(event: E, payload: EventPayload<E>) =>
@@ -72,13 +95,40 @@ export class Core {
       ...infantService(this.ctx),
       ...recordingService(this.ctx),
       ...importService(this.ctx),
+      ...adminService(this.ctx, { backups: this.backups, afterRestore: () => this.afterRestore() }),
     }
+    const every =
+      options.backupEveryMs !== undefined
+        ? options.backupEveryMs
+        : options.mode === 'desktop' || options.mode === 'browser'
+          ? DEFAULT_BACKUP_EVERY_MS
+          : null
+    if (every) this.backups.start(every)
+  }
+
+  /** After an admin restored a backup: everyone signs in again; audio is reconciled with the restored rows. */
+  private afterRestore(): AudioRecoveryReport {
+    for (const s of this.sessions.values()) s.user = null
+    return this.recoverAudioFolder()
+  }
+
+  private recoverAudioFolder(): AudioRecoveryReport {
+    const r = recoverAudio(this.options.dataDir, allAudioPaths(this.db))
+    if (r.partialRemoved)
+      this.log(`removed ${r.partialRemoved} partial audio file(s) of an interrupted import`)
+    if (r.quarantined)
+      this.log(
+        `moved ${r.quarantined} audio file(s) no recording references to audio-quarantine/ (kept, not deleted)`,
+      )
+    if (r.restored)
+      this.log(`moved ${r.restored} quarantined audio file(s) back: their recordings are known again`)
+    if (r.missing) this.log(`${r.missing} recording(s) have no audio file`)
+    return r
   }
 
   /** Start-up recovery: clean unreferenced audio, resume interrupted jobs. */
   recover(): void {
-    const removed = cleanOrphanAudio(this.ctx, allAudioPaths(this.db))
-    if (removed) this.log(`removed ${removed} unreferenced audio file(s) left by an interrupted import`)
+    this.recoverAudioFolder()
     for (const job of unfinishedJobs(this.db)) {
       if (job.kind === 'import') {
         const { items } = job.params as { items: ImportJobItem[] }
@@ -171,9 +221,16 @@ export class Core {
   async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
+    this.backups.stop()
     this.ctx.jobs.abortAll()
-    await Promise.race([this.ctx.jobs.idle(), new Promise((r) => setTimeout(r, 5000))])
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([
+      Promise.all([this.ctx.jobs.idle(), this.backups.idle()]),
+      new Promise((r) => (timer = setTimeout(r, 5000))),
+    ])
+    clearTimeout(timer)
     await this.ctx.pool.close()
     this.db.close()
+    this.lock.release()
   }
 }

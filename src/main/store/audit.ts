@@ -88,3 +88,48 @@ export function listAudit(
     after: r.after_json === null ? null : JSON.parse(r.after_json),
   }))
 }
+
+export interface AuditQuery {
+  action?: string
+  actionPrefix?: string
+  entity?: string
+  entityId?: string
+  username?: string
+  since?: string
+  until?: string
+}
+
+/** Filtered, newest first, paged backwards by id (the audit view and export). */
+export function queryAudit(db: Db, q: AuditQuery, page: { beforeId?: number; limit: number }): AuditEntry[] {
+  const where: string[] = []
+  const args: unknown[] = []
+  const add = (sql: string, v: unknown) => {
+    where.push(sql)
+    args.push(v)
+  }
+  if (q.action) add('action = ?', q.action)
+  if (q.actionPrefix) add("action LIKE ? ESCAPE '\\'", `${q.actionPrefix.replace(/[\\%_]/g, '\\$&')}%`)
+  if (q.entity) add('entity = ?', q.entity)
+  if (q.entityId) add('entity_id = ?', q.entityId)
+  if (q.username) add('username = ?', q.username)
+  if (q.since) add('at >= ?', new Date(q.since).toISOString())
+  if (q.until) add('at <= ?', new Date(q.until).toISOString())
+  if (page.beforeId !== undefined) add('id < ?', page.beforeId)
+  const sql = `SELECT * FROM audit_log ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id DESC LIMIT ?`
+  return (db.prepare(sql).all(...args, page.limit) as AuditRow[]).map(toEntry)
+}
+
+function toEntry(r: AuditRow): AuditEntry {
+  return {
+    id: r.id,
+    at: r.at,
+    userId: r.user_id,
+    username: r.username,
+    role: r.role,
+    action: r.action,
+    entity: r.entity,
+    entityId: r.entity_id,
+    before: r.before_json === null ? null : JSON.parse(r.before_json),
+    after: r.after_json === null ? null : JSON.parse(r.after_json),
+  }
+}

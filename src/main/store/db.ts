@@ -14,6 +14,8 @@ export interface OpenOptions {
   readonly?: boolean
   /** Path to a better-sqlite3 native binding built for another ABI (Electron's utilityProcess). */
   nativeBinding?: string
+  /** Called before migrations change an existing file (the core snapshots it: src/main/store/backup.ts). */
+  beforeMigrate?: (db: Db, from: number, to: number) => void
 }
 
 export class StoreDamagedError extends Error {
@@ -23,7 +25,8 @@ export class StoreDamagedError extends Error {
   ) {
     super(
       `The ICLAS database ${file} is damaged (${problems.slice(0, 3).join('; ')}). ` +
-        'Restore a backup (Settings → Backups, or `iclas backup restore`) or move the file aside to start empty.',
+        'Way out: restore the latest good backup (the workstation offers it, or `iclas backup restore --latest`), ' +
+        'or move the damaged file aside and start empty (`iclas backup set-aside`).',
     )
     this.name = 'StoreDamagedError'
   }
@@ -43,7 +46,13 @@ export function openDb(file: string, options: OpenOptions = {}): Db {
       db.pragma('synchronous = NORMAL')
     }
     checkIntegrity(db, file)
-    if (!options.readonly) migrate(db, options.migrateTo, options.migrations ?? allMigrations)
+    if (!options.readonly) {
+      const list = options.migrations ?? allMigrations
+      const from = schemaVersion(db)
+      const to = options.migrateTo ?? list[list.length - 1]?.version ?? 0
+      if (options.beforeMigrate && from > 0 && from < to) options.beforeMigrate(db, from, to)
+      migrate(db, options.migrateTo, list)
+    }
     return db
   } catch (err) {
     db.close()

@@ -62,3 +62,30 @@ export function ensureDefaultUsers(db: Db): void {
     insertUser(db, { username: 'admin', displayName: 'Administrator', role: 'admin' })
   })()
 }
+
+export interface AccountRow extends User {
+  hasPin: boolean
+  createdAt: string
+}
+
+const toAccount = (r: UserRow & { created_at: string }): AccountRow => ({
+  ...toUser(r),
+  hasPin: r.pin_hash !== null,
+  createdAt: r.created_at,
+})
+
+export function listAccounts(db: Db): AccountRow[] {
+  return (
+    db.prepare('SELECT * FROM users ORDER BY role, username').all() as (UserRow & { created_at: string })[]
+  ).map(toAccount)
+}
+
+export function getAccount(db: Db, id: number): AccountRow | undefined {
+  const r = db.prepare('SELECT * FROM users WHERE id = ?').get(id) as
+    (UserRow & { created_at: string }) | undefined
+  return r && toAccount(r)
+}
+
+export function setUserPin(db: Db, id: number, pin: string | null): void {
+  db.prepare('UPDATE users SET pin_hash = ? WHERE id = ?').run(pin === null ? null : hashPin(pin), id)
+}

@@ -1,6 +1,7 @@
 // The one IPC contract: every method the UI may call, with its zod request/response schema and access rule.
 // Domain files add their methods here; preload, WebSocket bridge, client and core dispatch derive from it.
 import type { z } from 'zod'
+import { adminMethods } from './admin'
 import type { MethodSpec } from './define'
 import { importMethods } from './imports'
 import { infantMethods } from './infants'
@@ -8,6 +9,7 @@ import { recordingMethods } from './recordings'
 import { sessionMethods } from './session'
 
 export const contract = {
+  ...adminMethods,
   ...sessionMethods,
   ...infantMethods,
   ...recordingMethods,
@@ -24,6 +26,7 @@ export type IclasApi = { [M in MethodName]: (params: Req<M>) => Promise<Res<M>> 
 
 export const methodNames = Object.keys(contract) as MethodName[]
 
+export * from './admin'
 export * from './define'
 export * from './events'
 export * from './imports'

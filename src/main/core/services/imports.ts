@@ -304,27 +304,3 @@ function resolveNewInfant(ctx: ServiceContext, label: string, who: Actor): numbe
   appendAudit(ctx.db, who, 'infant.create', 'infant', created.id, null, { label, externalId, via: 'import' })
   return created.id
 }
-
-/** Start-up recovery: delete working copies no recording references (a crash between rename and commit). */
-export function cleanOrphanAudio(ctx: ServiceContext, referenced: Set<string>): number {
-  const root = path.join(ctx.dataDir, AUDIO_DIR)
-  if (!fs.existsSync(root)) return 0
-  let removed = 0
-  for (const sub of fs.readdirSync(root)) {
-    const p = path.join(root, sub)
-    if (sub.startsWith('.tmp-')) {
-      fs.rmSync(p, { force: true })
-      removed++
-      continue
-    }
-    if (!fs.statSync(p).isDirectory()) continue
-    for (const f of fs.readdirSync(p)) {
-      const rel = path.join(AUDIO_DIR, sub, f)
-      if (!referenced.has(rel)) {
-        fs.rmSync(path.join(p, f), { force: true })
-        removed++
-      }
-    }
-  }
-  return removed
-}

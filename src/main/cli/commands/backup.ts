@@ -1,0 +1,157 @@
+// `iclas backup create|list|verify|restore|set-aside`: backups of the workstation database from the command
+// line, and the way out of a damaged database. `create`, `list` and `verify` work while the workstation runs
+// (a read-only connection and SQLite's backup API); `restore` and `set-aside` need it closed (the data-folder
+// lock says so) and keep the file they replace.
+import os from 'node:os'
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import { recoverAudio } from '../../core/audio-recovery'
+import { appendAudit, type Actor } from '../../store/audit'
+import {
+  backupFile,
+  carryOverAudit,
+  createBackup,
+  DB_FILE,
+  latestGoodBackup,
+  listBackups,
+  readAuditRows,
+  restoreBackupOffline,
+  setDamagedAside,
+  snapshotSync,
+  verifyBackupFile,
+} from '../../store/backup'
+import { openDb } from '../../store/db'
+import { lockDataDir } from '../../store/lock'
+import { allAudioPaths } from '../../store/recordings'
+import type { CliCommand } from '../command'
+import { UsageError } from '../command'
+import { resolveDataDir } from '../data-dir'
+
+const USAGE = `usage: iclas backup <action> [--data-dir DIR]
+
+  create              back up the database now (works while the workstation runs)
+  list                list backups, newest first (--verify: run the integrity check on each)
+  verify ID           full integrity check of one backup
+  restore ID|--latest restore a backup (the workstation must be closed; the current file is kept in replaced/)
+  set-aside           move a damaged database to damaged/ so the next start begins empty (audio is kept)
+
+Backups live in <data folder>/backups/ and cover the database; audio working copies are kept in audio/
+and are never rewritten (see README, "Privacy and security").`
+
+export const backupCommand: CliCommand = {
+  name: 'backup',
+  summary: 'Back up, list, verify or restore the workstation database',
+  usage: USAGE,
+  async run(argv) {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        'data-dir': { type: 'string' },
+        db: { type: 'string' },
+        latest: { type: 'boolean' },
+        verify: { type: 'boolean' },
+      },
+    })
+    const [action, id] = positionals
+    const dataDir = resolveDataDir(values['data-dir'] ?? values.db)
+    const cli: Actor = { userId: null, username: `cli:${os.userInfo().username}`, role: 'system' }
+    switch (action) {
+      case 'create': {
+        const db = openDb(path.join(dataDir, DB_FILE), { readonly: true })
+        try {
+          const b = await createBackup(db, dataDir, 'manual')
+          console.log(
+            `backup ${b.id} (${(b.sizeBytes / 1e6).toFixed(1)} MB) in ${path.join(dataDir, 'backups')}`,
+          )
+        } finally {
+          db.close()
+        }
+        return 0
+      }
+      case 'list': {
+        const all = listBackups(dataDir)
+        if (!all.length) console.log(`no backups in ${path.join(dataDir, 'backups')}`)
+        for (const b of all) {
+          const check = values.verify ? verifyBackupFile(backupFile(dataDir, b.id)) : null
+          const verdict = check
+            ? check.ok
+              ? '  ok'
+              : `  DAMAGED: ${check.problems.slice(0, 2).join('; ')}`
+            : ''
+          console.log(`${b.id}  ${(b.sizeBytes / 1e6).toFixed(1).padStart(8)} MB${verdict}`)
+        }
+        return 0
+      }
+      case 'verify': {
+        if (!id) throw new UsageError('name the backup to verify (see `iclas backup list`)')
+        const check = verifyBackupFile(backupFile(dataDir, id))
+        console.log(
+          check.ok
+            ? `${id}: ok (schema ${check.schemaVersion}; ${check.counts.infants} infants, ${check.counts.recordings} recordings, ${check.counts.cries} cries, ${check.counts.auditEntries} audit entries)`
+            : `${id}: DAMAGED — ${check.problems.join('; ')}`,
+        )
+        return check.ok ? 0 : 1
+      }
+      case 'restore': {
+        const chosen = values.latest ? latestGoodBackup(dataDir)?.id : id
+        if (!chosen)
+          throw new UsageError(
+            values.latest ? `no good backup in ${dataDir}` : 'name a backup or use --latest',
+          )
+        const lock = lockDataDir(dataDir, 'cli backup restore')
+        try {
+          // The audit entries written since the backup survive the restore when the current file is readable.
+          const since = readAuditRows(path.join(dataDir, DB_FILE))
+          const { check, keptAs } = restoreBackupOffline(dataDir, chosen)
+          const db = openDb(path.join(dataDir, DB_FILE), {
+            beforeMigrate: (d) => void snapshotSync(d, dataDir, 'pre-migration'),
+          })
+          try {
+            const carried = carryOverAudit(db, since)
+            const audio = recoverAudio(dataDir, allAudioPaths(db))
+            appendAudit(db, cli, 'store.restore', 'backup', chosen, keptAs ? { keptAs } : null, {
+              restored: chosen,
+              schemaVersion: check.schemaVersion,
+              counts: check.counts,
+              carriedAuditEntries: carried,
+              audioQuarantined: audio.quarantined,
+              audioMissing: audio.missing,
+            })
+            console.log(`restored ${chosen}${keptAs ? `; the replaced database is kept as ${keptAs}` : ''}`)
+            console.log(
+              `  ${check.counts.infants} infants, ${check.counts.recordings} recordings, ${check.counts.cries} cries; ` +
+                `${carried} newer audit entries carried over`,
+            )
+            if (audio.quarantined)
+              console.log(
+                `  ${audio.quarantined} audio file(s) of recordings newer than the backup kept in audio-quarantine/`,
+              )
+            if (audio.missing) console.log(`  ${audio.missing} recording(s) have no audio file`)
+          } finally {
+            db.close()
+          }
+        } finally {
+          lock.release()
+        }
+        return 0
+      }
+      case 'set-aside': {
+        const lock = lockDataDir(dataDir, 'cli backup set-aside')
+        try {
+          const keptAs = setDamagedAside(dataDir)
+          console.log(
+            keptAs
+              ? `moved the database to ${path.join(dataDir, keptAs)}; the next start begins with an empty one (audio is kept)`
+              : `no database in ${dataDir}`,
+          )
+        } finally {
+          lock.release()
+        }
+        return 0
+      }
+      default:
+        throw new UsageError(action ? `unknown action "${action}"` : 'choose an action')
+    }
+  },
+}

@@ -1,0 +1,258 @@
+// Store integrity: one writer per data folder, backups (online, verified, pruned, before migrations), restore
+// online (audit trail carried over, newer audio quarantined not deleted) and offline (the way out of a
+// damaged file), and moving a damaged file aside.
+import Database from 'better-sqlite3'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { QUARANTINE_DIR } from '../../src/main/core/audio-recovery'
+import { Core } from '../../src/main/core/core'
+import {
+  latestGoodBackup,
+  listBackups,
+  restoreBackupOffline,
+  setDamagedAside,
+  verifyBackupFile,
+} from '../../src/main/store/backup'
+import { openDb, StoreDamagedError } from '../../src/main/store/db'
+import { LOCK_FILE, StoreLockedError } from '../../src/main/store/lock'
+import { migrations } from '../../src/main/store/migrations'
+import { unwrap } from '../../src/shared/rpc'
+import { writeToneWav } from '../helpers/wav'
+
+let dir: string
+let dataDir: string
+const open: Core[] = []
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iclas-backup-'))
+  dataDir = path.join(dir, 'data')
+})
+afterEach(async () => {
+  for (const c of open.splice(0)) await c.close()
+  fs.rmSync(dir, { recursive: true, force: true })
+})
+
+function start(): Core {
+  const core = new Core({ dataDir, mode: 'test', workers: 1, log: () => undefined })
+  open.push(core)
+  return core
+}
+async function stop(core: Core): Promise<void> {
+  open.splice(open.indexOf(core), 1)
+  await core.close()
+}
+function as(core: Core, username: string) {
+  const sid = core.openSession()
+  core.signInDirect(sid, username)
+  return {
+    sid,
+    call: async <T = unknown>(method: string, params: unknown = {}) =>
+      unwrap((await core.dispatch(sid, method, params)) as never) as T,
+    raw: (method: string, params: unknown = {}) => core.dispatch(sid, method, params),
+  }
+}
+const labels = (core: Core) =>
+  (core.db.prepare('SELECT label FROM infants ORDER BY id').all() as { label: string }[]).map((r) => r.label)
+
+async function importTone(core: Core, name: string, freq: number): Promise<number> {
+  const nurse = as(core, 'nurse')
+  const file = writeToneWav(path.join(dir, name), { seconds: 2, rate: 16000, freq })
+  const [g] = core.grantFiles(nurse.sid, [{ path: file }])
+  await nurse.call('startImport', { items: [{ grantId: g!.id, newInfantLabel: `Infant ${freq}` }] })
+  await core.ctx.jobs.idle()
+  return (core.db.prepare('SELECT MAX(id) AS id FROM recordings').get() as { id: number }).id
+}
+
+describe('one writer per data folder', () => {
+  it('refuses a second core on the same folder with a message naming the holder, and takes over a stale lock', async () => {
+    const a = start()
+    expect(() => start()).toThrow(StoreLockedError)
+    expect(() => start()).toThrow(/in use by another ICLAS \(test, process \d+/)
+    await stop(a)
+    const b = start()
+    await stop(b)
+    // A lock left by a process that no longer exists (a crash) is taken over at once.
+    fs.writeFileSync(
+      path.join(dataDir, LOCK_FILE),
+      JSON.stringify({ pid: 2 ** 22 + 12345, host: os.hostname(), mode: 'browser', since: 'earlier' }),
+    )
+    const c = start()
+    expect(JSON.parse(fs.readFileSync(path.join(dataDir, LOCK_FILE), 'utf8')).pid).toBe(process.pid)
+    await stop(c)
+    expect(fs.existsSync(path.join(dataDir, LOCK_FILE))).toBe(false)
+  })
+})
+
+describe('backups', () => {
+  it('admins back up on demand: verified, self-contained, audited; others may not', async () => {
+    const core = start()
+    const admin = as(core, 'admin')
+    await admin.call('createInfant', { label: 'Bed 1' })
+    const b = await admin.call<{ id: string; sizeBytes: number }>('createBackup')
+    expect(b.id).toMatch(/-manual$/)
+    const file = path.join(dataDir, 'backups', `${b.id}.db`)
+    expect(fs.existsSync(`${file}-wal`)).toBe(false)
+    const check = verifyBackupFile(file)
+    expect(check).toMatchObject({ ok: true, counts: { infants: 1 } })
+    expect(check.schemaVersion).toBe(migrations[migrations.length - 1]!.version)
+    expect(await admin.call('listBackups')).toEqual([expect.objectContaining({ id: b.id, reason: 'manual' })])
+    const audit = core.db.prepare("SELECT entity_id FROM audit_log WHERE action = 'store.backup'").all()
+    expect(audit).toEqual([{ entity_id: b.id }])
+    for (const role of ['nurse', 'clinician', 'researcher']) {
+      const r = await as(core, role).raw('createBackup')
+      expect(r).toMatchObject({ ok: false, error: { code: 'forbidden' } })
+    }
+  })
+
+  it('keeps the newest backups of each kind', async () => {
+    const core = start()
+    for (let i = 0; i < 12; i++) await core.backups.run('manual')
+    expect(listBackups(dataDir).filter((b) => b.reason === 'manual')).toHaveLength(10)
+  })
+
+  it('snapshots an existing file before migrating it', async () => {
+    const last = migrations[migrations.length - 1]!.version
+    fs.mkdirSync(dataDir, { recursive: true })
+    const old = openDb(path.join(dataDir, 'iclas.db'), { migrateTo: last - 1 })
+    old.prepare("INSERT INTO infants (label, created_at) VALUES ('Before', '2026-01-01T00:00:00Z')").run()
+    old.close()
+    const core = start()
+    const pre = listBackups(dataDir).filter((b) => b.reason === 'pre-migration')
+    expect(pre).toHaveLength(1)
+    const check = verifyBackupFile(path.join(dataDir, 'backups', `${pre[0]!.id}.db`))
+    expect(check).toMatchObject({ ok: true, schemaVersion: last - 1, counts: { infants: 1 } })
+    expect(labels(core)).toEqual(['Before'])
+    // A fresh folder has nothing to protect: no snapshot.
+    await stop(core)
+    fs.rmSync(dataDir, { recursive: true })
+    await stop(start())
+    expect(listBackups(dataDir)).toEqual([])
+  })
+})
+
+describe('restore', () => {
+  it('online: the older database comes back, the audit trail survives, newer audio is quarantined and comes back on undo', async () => {
+    const core = start()
+    const admin = as(core, 'admin')
+    await admin.call('createInfant', { label: 'Kept' })
+    const first = await importTone(core, 'a.wav', 300)
+    const backup = await admin.call<{ id: string }>('createBackup')
+    await admin.call('createInfant', { label: 'Added later' })
+    const later = await importTone(core, 'b.wav', 500)
+    const laterAudio = core.recordingAudioFile(later)!
+    const firstAudio = core.recordingAudioFile(first)!
+    const auditBefore = (core.db.prepare('SELECT COUNT(*) AS n FROM audit_log').get() as { n: number }).n
+
+    const report = await admin.call<{
+      preRestoreBackup: string
+      carriedAuditEntries: number
+      audioQuarantined: number
+      audioMissing: number
+    }>('restoreBackup', { backupId: backup.id })
+    expect(labels(core)).toEqual(['Kept', 'Infant 300'])
+    expect(report.audioQuarantined).toBe(1)
+    expect(report.audioMissing).toBe(0)
+    expect(fs.existsSync(firstAudio)).toBe(true)
+    expect(fs.existsSync(laterAudio)).toBe(false)
+    const rel = path.relative(path.join(dataDir, 'audio'), laterAudio)
+    expect(fs.existsSync(path.join(dataDir, QUARANTINE_DIR, rel))).toBe(true)
+    // Every audit entry written after the backup is still there, plus the restore itself.
+    const auditAfter = core.db.prepare('SELECT action, after_json FROM audit_log ORDER BY id').all() as {
+      action: string
+      after_json: string | null
+    }[]
+    expect(report.carriedAuditEntries).toBeGreaterThanOrEqual(3)
+    expect(auditAfter.length).toBe(auditBefore + 1)
+    expect(
+      auditAfter.some((a) => a.action === 'infant.create' && a.after_json?.includes('Added later')),
+    ).toBe(true)
+    expect(auditAfter[auditAfter.length - 1]!.action).toBe('store.restore')
+    // Everyone signs in again after a restore.
+    expect(await admin.raw('listInfants')).toMatchObject({ ok: false, error: { code: 'unauthenticated' } })
+
+    // Undo: restoring the pre-restore backup brings the later recording and its audio back.
+    const admin2 = as(core, 'admin')
+    await admin2.call('restoreBackup', { backupId: report.preRestoreBackup })
+    expect(labels(core)).toEqual(['Kept', 'Infant 300', 'Added later', 'Infant 500'])
+    expect(fs.existsSync(laterAudio)).toBe(true)
+    expect(fs.readdirSync(path.join(dataDir, QUARANTINE_DIR, path.dirname(rel)))).toEqual([])
+    expect((core.db.pragma('integrity_check') as { integrity_check: string }[])[0]!.integrity_check).toBe(
+      'ok',
+    )
+  })
+
+  it('refuses unknown, malformed and damaged backups, and path-like ids', async () => {
+    const core = start()
+    const admin = as(core, 'admin')
+    const b = await admin.call<{ id: string }>('createBackup')
+    expect(await admin.raw('restoreBackup', { backupId: '20990101T000000000Z-manual' })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    })
+    for (const backupId of ['../iclas', '/etc/passwd', `${b.id}/../../iclas`, `${b.id}.db`])
+      expect(await admin.raw('restoreBackup', { backupId })).toMatchObject({
+        ok: false,
+        error: { code: 'invalid_request' },
+      })
+    const file = path.join(dataDir, 'backups', `${b.id}.db`)
+    corrupt(file)
+    const r = await admin.raw('restoreBackup', { backupId: b.id })
+    expect(r).toMatchObject({ ok: false, error: { code: 'refused' } })
+  })
+})
+
+describe('a damaged database', () => {
+  it('stops the start with a clear message; the latest good backup restores offline, the damaged file is kept', async () => {
+    let core = start()
+    const admin = as(core, 'admin')
+    await admin.call('createInfant', { label: 'Safe' })
+    await admin.call('createBackup')
+    await admin.call('createInfant', { label: 'After backup' })
+    await stop(core)
+    corrupt(path.join(dataDir, 'iclas.db'))
+
+    let err: unknown
+    try {
+      start()
+    } catch (e) {
+      err = e
+    }
+    expect(err).toBeInstanceOf(StoreDamagedError)
+    expect((err as Error).message).toMatch(
+      /is damaged.*iclas backup restore --latest.*iclas backup set-aside/s,
+    )
+    expect(fs.existsSync(path.join(dataDir, LOCK_FILE))).toBe(false) // a failed start releases the lock
+
+    const good = latestGoodBackup(dataDir)!
+    const { keptAs } = restoreBackupOffline(dataDir, good.id)
+    expect(fs.existsSync(path.join(dataDir, keptAs!))).toBe(true)
+    core = start()
+    expect(labels(core)).toEqual(['Safe'])
+    await stop(core)
+  })
+
+  it('can be moved aside to start empty', async () => {
+    await stop(start())
+    corrupt(path.join(dataDir, 'iclas.db'))
+    expect(() => start()).toThrow(StoreDamagedError)
+    const keptAs = setDamagedAside(dataDir)!
+    expect(keptAs).toMatch(/^damaged[/\\]iclas-\d{8}T\d{9}Z\.db$/)
+    const core = start()
+    expect(labels(core)).toEqual([])
+    await stop(core)
+  })
+})
+
+/** Overwrites the b-tree pages after the schema with garbage (after a checkpoint, so no WAL hides it). */
+function corrupt(file: string): void {
+  const db = new Database(file)
+  db.pragma('wal_checkpoint(TRUNCATE)')
+  db.close()
+  const fd = fs.openSync(file, 'r+')
+  const size = fs.fstatSync(fd).size
+  const junk = Buffer.alloc(Math.min(size - 4096, 4096 * 8), 0xa5)
+  fs.writeSync(fd, junk, 0, junk.length, 4096)
+  fs.closeSync(fd)
+}

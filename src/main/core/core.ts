@@ -29,6 +29,7 @@ import { FileGrants } from './grants'
 import { JobRunner } from './jobs'
 import { SYSTEM } from './services/actor'
 import { adminService } from './services/admin'
+import { cryService } from './services/cries'
 import { importService, runImport, type ImportJobItem } from './services/imports'
 import { infantService } from './services/infants'
 import { recordingService } from './services/recordings'
@@ -95,6 +96,8 @@ export class Core {
       ...infantService(this.ctx),
       ...recordingService(this.ctx),
       ...importService(this.ctx),
+      // The gate (stage 3) plugs in here: cryService(this.ctx, { onVerdict }) — see CryServiceOptions.
+      ...cryService(this.ctx),
       ...adminService(this.ctx, { backups: this.backups, afterRestore: () => this.afterRestore() }),
     }
     const every =

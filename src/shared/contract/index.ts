@@ -2,6 +2,7 @@
 // Domain files add their methods here; preload, WebSocket bridge, client and core dispatch derive from it.
 import type { z } from 'zod'
 import { adminMethods } from './admin'
+import { cryMethods } from './cries'
 import type { MethodSpec } from './define'
 import { importMethods } from './imports'
 import { infantMethods } from './infants'
@@ -14,6 +15,7 @@ export const contract = {
   ...infantMethods,
   ...recordingMethods,
   ...importMethods,
+  ...cryMethods,
 } satisfies Record<string, MethodSpec>
 
 export type Contract = typeof contract
@@ -26,6 +28,7 @@ export type IclasApi = { [M in MethodName]: (params: Req<M>) => Promise<Res<M>> 
 
 export const methodNames = Object.keys(contract) as MethodName[]
 
+export * from './cries'
 export * from './admin'
 export * from './define'
 export * from './events'

@@ -1,0 +1,261 @@
+// The cries service: browsing cries, the review queue, clinicians' verdicts (audited, with a hook for the gate),
+// an infant's baseline ranges, spectrogram tiles (computed in a worker from the working copy) and exports.
+import path from 'node:path'
+import { MEASURES, SPECTROGRAM_MAX_HZ, type Review } from '../../../shared/contract'
+import { IclasError } from '../../../shared/rpc'
+import { PEAKS_PER_SECOND } from '../../engine/audio/peaks'
+import type { Loudness } from '../../engine/audio/spectrogram'
+import { criesAudacityLabels, criesCsv, criesTextGrid } from '../../engine/export/cries'
+import { appendAudit, type Actor } from '../../store/audit'
+import { getInfant } from '../../store/infants'
+import { getRecording, getRecordingAudioPath, getRecordingPeaks } from '../../store/recordings'
+import { insertReview, latestReview, listReviews } from '../../store/reviews'
+import type { Handlers, ServiceContext } from '../context'
+import { actor } from './actor'
+import {
+  baselineMeasureValues,
+  getCryById,
+  getF0Contour,
+  queryCries,
+  wardCrySummary,
+  type CryWithExtras,
+} from './cries-read'
+
+/** What the gate learns when a clinician records a verdict. */
+export interface VerdictEvent {
+  cry: CryWithExtras
+  review: Review
+  /** The verdict this one supersedes, if any. */
+  previous: Review | null
+  by: Actor
+}
+
+export interface CryServiceOptions {
+  /**
+   * The gate's hook (stage 3): a clinician's verdict overrides the gate — 'normal' cries may join the
+   * infant's baseline, 'deviation' and 'not_cry' never. Called inside the verdict's write transaction, so a
+   * baseline change commits (or fails) together with the verdict; longer work such as a refit must be
+   * scheduled from here, not awaited. Wired in core.ts once the gate service exists.
+   */
+  onVerdict?: (e: VerdictEvent) => void
+}
+
+const F0_HOP_S = 0.01
+
+type CryHandlers = Pick<
+  Handlers,
+  | 'listCries'
+  | 'getCry'
+  | 'reviewQueue'
+  | 'recordVerdict'
+  | 'listReviews'
+  | 'baselineRanges'
+  | 'wardSummary'
+  | 'getSpectrogramTile'
+  | 'exportCriesCsv'
+  | 'exportSegments'
+>
+
+export function cryService(ctx: ServiceContext, options: CryServiceOptions = {}): CryHandlers {
+  const { db } = ctx
+  const mustCry = (id: number) => {
+    const c = getCryById(db, id)
+    if (!c) throw new IclasError('not_found', `No cry with id ${id}`)
+    return c
+  }
+  const mustRecording = (id: number) => {
+    const r = getRecording(db, id)
+    if (!r) throw new IclasError('not_found', `No recording with id ${id}`)
+    return r
+  }
+  const mustInfant = (id: number) => {
+    const i = getInfant(db, id)
+    if (!i) throw new IclasError('not_found', `No infant with id ${id}`)
+    return i
+  }
+  // The contract's Cry, without the export-only fields.
+  const publicCry = ({
+    infantExternalId: _x,
+    fileName: _f,
+    verdictNote: _n,
+    verdictBy: _b,
+    ...c
+  }: CryWithExtras) => c
+
+  return {
+    listCries: ({ offset, limit, order, ...filter }) => {
+      const { cries, total } = queryCries(db, filter, order, { offset, limit })
+      return { cries: cries.map(publicCry), total, offset, limit }
+    },
+
+    getCry: ({ id }) => {
+      const cry = mustCry(id)
+      const hz = getF0Contour(db, id)
+      return {
+        ...publicCry(cry),
+        f0: hz ? { hopS: F0_HOP_S, hz } : null,
+        recording: mustRecording(cry.recordingId),
+        reviews: listReviews(db, id),
+      }
+    },
+
+    reviewQueue: ({ offset, limit, ...filter }) => {
+      const { cries, total } = queryCries(db, { ...filter, awaitingReview: true }, 'severity', {
+        offset,
+        limit,
+      })
+      return { cries: cries.map(publicCry), total, offset, limit }
+    },
+
+    recordVerdict: ({ cryId, verdict, note }, { user }) => {
+      const who = actor(user)
+      const review = db.transaction(() => {
+        const cry = mustCry(cryId)
+        const previous = latestReview(db, cryId) ?? null
+        const review = insertReview(db, { cryId, verdict, note: note || null }, who)
+        appendAudit(
+          db,
+          who,
+          'cry.verdict',
+          'cry',
+          cryId,
+          {
+            verdict: previous?.verdict ?? null,
+            note: previous?.note ?? null,
+            decision: cry.decision,
+            flagged: cry.flagged,
+            inBaseline: cry.inBaseline,
+            score: cry.score,
+          },
+          { verdict, note: review.note, reviewId: review.id },
+        )
+        options.onVerdict?.({ cry, review, previous, by: who })
+        return review
+      })()
+      ctx.emit('changed', { entity: 'reviews' })
+      return review
+    },
+
+    listReviews: ({ cryId }) => {
+      mustCry(cryId)
+      return listReviews(db, cryId)
+    },
+
+    baselineRanges: ({ infantId }) => {
+      mustInfant(infantId)
+      const { source, cryCount, values } = baselineMeasureValues(db, infantId)
+      return {
+        infantId,
+        source,
+        cryCount,
+        ranges: MEASURES.map((measure) => {
+          const v = Float64Array.from(values[measure]).sort()
+          return {
+            measure,
+            n: v.length,
+            p5: percentile(v, 0.05),
+            p50: percentile(v, 0.5),
+            p95: percentile(v, 0.95),
+          }
+        }),
+      }
+    },
+
+    wardSummary: ({ recentScores }) => wardCrySummary(db, recentScores),
+
+    getSpectrogramTile: async ({ recordingId, startS, endS, width, height }) => {
+      mustRecording(recordingId)
+      const rel = getRecordingAudioPath(db, recordingId)!
+      const tile = await ctx.pool.run('spectrogramTile', {
+        wavPath: path.join(ctx.dataDir, rel),
+        startS,
+        endS,
+        width,
+        height,
+        maxHz: SPECTROGRAM_MAX_HZ,
+        loudness: peakEnvelope(getRecordingPeaks(db, recordingId) ?? null, startS, endS),
+      })
+      const px = tile.pixels
+      return {
+        recordingId,
+        startS,
+        endS,
+        width: tile.width,
+        height: tile.height,
+        maxHz: tile.maxHz,
+        dbMin: tile.dbMin,
+        dbMax: tile.dbMax,
+        pixels: Buffer.from(px.buffer, px.byteOffset, px.byteLength).toString('base64'),
+      }
+    },
+
+    exportCriesCsv: ({ infantId, from, to }, { user }) => {
+      const infant = infantId !== undefined ? mustInfant(infantId) : null
+      const { cries } = queryCries(db, { infantId, from, to }, 'export')
+      const fileName = `iclas-cries-${infant ? slug(infant.label) : 'all-infants'}-${new Date().toISOString().slice(0, 10)}.csv`
+      appendAudit(db, actor(user), 'export.cries_csv', infant ? 'infant' : null, infantId ?? null, null, {
+        infantId: infantId ?? null,
+        from: from ?? null,
+        to: to ?? null,
+        rows: cries.length,
+        fileName,
+      })
+      return { fileName, mimeType: 'text/csv', content: criesCsv(cries) }
+    },
+
+    exportSegments: ({ recordingId, format }, { user }) => {
+      const rec = mustRecording(recordingId)
+      const { cries } = queryCries(db, { recordingId }, 'oldest')
+      const stem = slug(rec.fileName.replace(/\.[^.]+$/, '')) || `recording-${recordingId}`
+      const file =
+        format === 'textgrid'
+          ? {
+              fileName: `${stem}.TextGrid`,
+              mimeType: 'text/plain',
+              content: criesTextGrid(rec.durationS, cries),
+            }
+          : {
+              fileName: `${stem}.labels.txt`,
+              mimeType: 'text/plain',
+              content: criesAudacityLabels(rec.durationS, cries),
+            }
+      appendAudit(db, actor(user), 'export.segments', 'recording', recordingId, null, {
+        format,
+        cries: cries.length,
+        fileName: file.fileName,
+      })
+      return file
+    },
+  }
+}
+
+/** The stored waveform peaks (Int8 min/max pairs) over [startS, endS) as a loudness envelope for a tile. */
+function peakEnvelope(blob: Buffer | null, startS: number, endS: number): Loudness | undefined {
+  if (!blob) return undefined
+  const pairs = new Int8Array(blob.buffer, blob.byteOffset, blob.byteLength)
+  const a = Math.max(0, Math.floor(startS * PEAKS_PER_SECOND))
+  const b = Math.min(pairs.length / 2, Math.ceil(endS * PEAKS_PER_SECOND))
+  if (b <= a) return undefined
+  const values = new Uint8Array(b - a)
+  for (let i = a; i < b; i++) values[i - a] = Math.max(-pairs[2 * i]!, pairs[2 * i + 1]!, 0)
+  return { perSecond: PEAKS_PER_SECOND, offset: a, values }
+}
+
+/** Linear interpolation between closest ranks (numpy's default) on sorted values; null when empty. */
+export function percentile(sorted: ArrayLike<number>, q: number): number | null {
+  const n = sorted.length
+  if (!n) return null
+  const pos = q * (n - 1)
+  const lo = Math.floor(pos)
+  const hi = Math.min(n - 1, lo + 1)
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo)
+}
+
+/** A file-name-safe form of a label: letters, digits, dot, dash and underscore. */
+function slug(s: string): string {
+  return s
+    .normalize('NFKD')
+    .replace(/[^\w.-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 80)
+}

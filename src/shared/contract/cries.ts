@@ -1,0 +1,240 @@
+// The cries domain: browsing cries, the clinician's review queue and verdicts, an infant's baseline ranges
+// of the acoustic measures, spectrogram tiles for the review screen, and exports (CSV, TextGrid, Audacity).
+import { z } from 'zod'
+import { CLINICAL, Id, IsoTime, method, STAFF, type Role } from './define'
+import { Recording } from './recordings'
+
+/** What the gate decided for a cry (stage 3); 'pending' until the gate has seen it. */
+export const Decision = z.enum(['pending', 'baseline', 'accepted', 'rejected'])
+export type Decision = z.infer<typeof Decision>
+
+/** A clinician's verdict on a cry. The latest verdict of a cry counts; earlier ones stay. */
+export const Verdict = z.enum(['deviation', 'normal', 'not_cry'])
+export type Verdict = z.infer<typeof Verdict>
+
+/** The acoustic measures stage 0 stores for every cry (null where it could not measure). */
+export const MEASURES = [
+  'durationS',
+  'f0MeanHz',
+  'f0MinHz',
+  'f0MaxHz',
+  'voicedFraction',
+  'hnrDb',
+  'spectralCentroidHz',
+  'rmsDbfs',
+] as const
+export const MeasureName = z.enum(MEASURES)
+export type MeasureName = z.infer<typeof MeasureName>
+
+const num = z.number().nullable()
+export const CryMeasures = z.object({
+  durationS: z.number(),
+  f0MeanHz: num,
+  f0MinHz: num,
+  f0MaxHz: num,
+  voicedFraction: num,
+  hnrDb: num,
+  spectralCentroidHz: num,
+  rmsDbfs: num,
+  peak: num,
+})
+export type CryMeasures = z.infer<typeof CryMeasures>
+
+export const Cry = z.object({
+  id: Id,
+  recordingId: Id,
+  infantId: Id,
+  infantLabel: z.string(),
+  infantBed: z.string().nullable(),
+  /** Offsets in the recording, seconds. */
+  startS: z.number(),
+  endS: z.number(),
+  /** Absolute time of the cry onset. */
+  at: IsoTime,
+  measures: CryMeasures,
+  clipped: z.boolean(),
+  /** Stage 3/2 results: null until the gate and the infant's model have seen the cry. */
+  cryConfidence: num,
+  gateConfidence: num,
+  /** Calibrated anomaly score in [0, 1] (percentile of the infant's own baseline). */
+  score: z.number().min(0).max(1).nullable(),
+  modelId: Id.nullable(),
+  decision: Decision,
+  decisionReason: z.string().nullable(),
+  flagged: z.boolean(),
+  inBaseline: z.boolean(),
+  /** The latest clinician verdict, if any. */
+  verdict: Verdict.nullable(),
+  reviewedAt: IsoTime.nullable(),
+})
+export type Cry = z.infer<typeof Cry>
+
+export const Review = z.object({
+  id: Id,
+  cryId: Id,
+  verdict: Verdict,
+  note: z.string().nullable(),
+  username: z.string(),
+  role: z.string(),
+  at: IsoTime,
+})
+export type Review = z.infer<typeof Review>
+
+export const CryDetail = Cry.extend({
+  /** f0 every hopS seconds from the cry onset, Hz; 0 where unvoiced. Null when stage 0 stored none. */
+  f0: z.object({ hopS: z.number().positive(), hz: z.array(z.number()) }).nullable(),
+  recording: Recording,
+  reviews: z.array(Review),
+})
+export type CryDetail = z.infer<typeof CryDetail>
+
+const Paging = {
+  offset: z.number().int().nonnegative().default(0),
+  limit: z.number().int().min(1).max(1000).default(100),
+}
+const DateRange = { from: IsoTime.optional(), to: IsoTime.optional() }
+
+export const CryPage = z.object({
+  cries: z.array(Cry),
+  total: z.number().int().nonnegative(),
+  offset: z.number().int().nonnegative(),
+  limit: z.number().int().positive(),
+})
+export type CryPage = z.infer<typeof CryPage>
+
+export const MeasureRange = z.object({
+  measure: MeasureName,
+  /** Cries with a value for this measure. */
+  n: z.number().int().nonnegative(),
+  p5: num,
+  p50: num,
+  p95: num,
+})
+export type MeasureRange = z.infer<typeof MeasureRange>
+
+export const BaselineRanges = z.object({
+  infantId: Id,
+  /**
+   * Which cries the ranges come from: 'baseline' = the infant's baseline cries (in_baseline); 'unflagged' =
+   * no baseline yet, so every cry not flagged and not judged a deviation or not a cry; 'none' = no cries.
+   */
+  source: z.enum(['baseline', 'unflagged', 'none']),
+  cryCount: z.number().int().nonnegative(),
+  ranges: z.array(MeasureRange),
+})
+export type BaselineRanges = z.infer<typeof BaselineRanges>
+
+export const WardCrySummary = z.object({
+  infantId: Id,
+  /** Flagged cries without a verdict yet. */
+  awaitingReview: z.number().int().nonnegative(),
+  /** The most recent scored cries, oldest first (for a sparkline). */
+  recentScores: z.array(z.object({ at: IsoTime, score: z.number() })),
+})
+export type WardCrySummary = z.infer<typeof WardCrySummary>
+
+export const SPECTROGRAM_MAX_HZ = 8000
+export const SpectrogramTile = z.object({
+  recordingId: Id,
+  startS: z.number(),
+  endS: z.number(),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  maxHz: z.number(),
+  /** dB (re full scale) that byte 0 and byte 255 stand for; in between is linear in dB. */
+  dbMin: z.number(),
+  dbMax: z.number(),
+  /** base64 of width × height bytes, row-major, row 0 = maxHz (top), column 0 = startS. */
+  pixels: z.string(),
+})
+export type SpectrogramTile = z.infer<typeof SpectrogramTile>
+
+export const ExportFile = z.object({ fileName: z.string(), mimeType: z.string(), content: z.string() })
+export type ExportFile = z.infer<typeof ExportFile>
+
+/** Who may take cry data off the workstation (exports are audited). */
+export const EXPORTERS: readonly Role[] = ['clinician', 'researcher', 'admin']
+
+export const cryMethods = {
+  listCries: method({
+    summary: 'List cries',
+    access: STAFF,
+    request: z
+      .object({
+        infantId: Id.optional(),
+        recordingId: Id.optional(),
+        ...DateRange,
+        flaggedOnly: z.boolean().default(false),
+        /** 'newest' first by time, or 'oldest' first (a recording's cries in order). */
+        order: z.enum(['newest', 'oldest']).default('newest'),
+        ...Paging,
+      })
+      .strict(),
+    response: CryPage,
+  }),
+  getCry: method({
+    summary: 'One cry with its f0 contour, recording and verdicts',
+    access: STAFF,
+    request: z.object({ id: Id }).strict(),
+    response: CryDetail,
+  }),
+  reviewQueue: method({
+    summary: 'Flagged cries awaiting a verdict, most severe first',
+    access: STAFF,
+    request: z.object({ infantId: Id.optional(), ...DateRange, ...Paging }).strict(),
+    response: CryPage,
+  }),
+  recordVerdict: method({
+    summary: 'Record a verdict on a cry',
+    access: CLINICAL,
+    request: z.object({ cryId: Id, verdict: Verdict, note: z.string().trim().max(2000).optional() }).strict(),
+    response: Review,
+  }),
+  listReviews: method({
+    summary: 'The verdicts on a cry, newest first',
+    access: STAFF,
+    request: z.object({ cryId: Id }).strict(),
+    response: z.array(Review),
+  }),
+  baselineRanges: method({
+    summary: "An infant's baseline ranges (5th, 50th, 95th percentile) of each acoustic measure",
+    access: STAFF,
+    request: z.object({ infantId: Id }).strict(),
+    response: BaselineRanges,
+  }),
+  wardSummary: method({
+    summary: 'Per infant: cries awaiting review and recent scores',
+    access: STAFF,
+    request: z.object({ recentScores: z.number().int().min(0).max(200).default(30) }).strict(),
+    response: z.array(WardCrySummary),
+  }),
+  getSpectrogramTile: method({
+    summary: 'A spectrogram tile (0–8 kHz) of a recording',
+    access: STAFF,
+    request: z
+      .object({
+        recordingId: Id,
+        startS: z.number().nonnegative(),
+        endS: z.number().positive(),
+        width: z.number().int().min(1).max(1024),
+        height: z.number().int().min(8).max(256),
+      })
+      .strict()
+      .refine((v) => v.endS > v.startS && v.endS - v.startS <= 86_400, {
+        message: 'endS must be after startS, at most a day later',
+      }),
+    response: SpectrogramTile,
+  }),
+  exportCriesCsv: method({
+    summary: 'Export cries and scores as CSV',
+    access: EXPORTERS,
+    request: z.object({ infantId: Id.optional(), ...DateRange }).strict(),
+    response: ExportFile,
+  }),
+  exportSegments: method({
+    summary: "Export a recording's cries as a Praat TextGrid or Audacity labels",
+    access: EXPORTERS,
+    request: z.object({ recordingId: Id, format: z.enum(['textgrid', 'audacity']) }).strict(),
+    response: ExportFile,
+  }),
+}

@@ -2,6 +2,8 @@
 // same run. Suites live in bench/ and register here.
 import type { CliCommand } from '../command'
 import { UsageError } from '../command'
+import { embedBench } from '../../../../bench/embed.bench'
+import { anomalyBench } from '../../../../bench/anomaly.bench'
 
 export interface BenchSuite {
   name: string
@@ -9,7 +11,7 @@ export interface BenchSuite {
   run(argv: string[]): Promise<void>
 }
 
-const suites: BenchSuite[] = []
+const suites: BenchSuite[] = [anomalyBench, embedBench]
 
 export const benchCommand: CliCommand = {
   name: 'bench',

@@ -84,6 +84,70 @@ class RbfRows implements KernelRows {
     return 1
   }
 
+  /** Full rows for the given indices, four rows × two columns per pass (the initial gradient needs ν·l of them). */
+  prefetch(as: Int32Array): void {
+    const { x, d, sq, gamma, l } = this
+    const need = as.filter((a) => !this.rows.has(a))
+    const take = Math.min(need.length, this.maxRows - 2)
+    let t = 0
+    for (; t + 4 <= take; t += 4) {
+      const a = [need[t], need[t + 1], need[t + 2], need[t + 3]]
+      const r = a.map(() => new Float32Array(l))
+      const [r0, r1, r2, r3] = r
+      const a0 = a[0] * d
+      const a1 = a[1] * d
+      const a2 = a[2] * d
+      const a3 = a[3] * d
+      let b = 0
+      for (; b + 2 <= l; b += 2) {
+        const b0 = b * d
+        const b1 = b0 + d
+        let s00 = 0
+        let s01 = 0
+        let s10 = 0
+        let s11 = 0
+        let s20 = 0
+        let s21 = 0
+        let s30 = 0
+        let s31 = 0
+        for (let k = 0; k < d; k++) {
+          const p = x[b0 + k]
+          const q = x[b1 + k]
+          const x0 = x[a0 + k]
+          const x1 = x[a1 + k]
+          const x2 = x[a2 + k]
+          const x3 = x[a3 + k]
+          s00 += x0 * p
+          s01 += x0 * q
+          s10 += x1 * p
+          s11 += x1 * q
+          s20 += x2 * p
+          s21 += x2 * q
+          s30 += x3 * p
+          s31 += x3 * q
+        }
+        const sb0 = sq[b]
+        const sb1 = sq[b + 1]
+        r0[b] = Math.exp(-gamma * (sq[a[0]] + sb0 - 2 * s00))
+        r0[b + 1] = Math.exp(-gamma * (sq[a[0]] + sb1 - 2 * s01))
+        r1[b] = Math.exp(-gamma * (sq[a[1]] + sb0 - 2 * s10))
+        r1[b + 1] = Math.exp(-gamma * (sq[a[1]] + sb1 - 2 * s11))
+        r2[b] = Math.exp(-gamma * (sq[a[2]] + sb0 - 2 * s20))
+        r2[b + 1] = Math.exp(-gamma * (sq[a[2]] + sb1 - 2 * s21))
+        r3[b] = Math.exp(-gamma * (sq[a[3]] + sb0 - 2 * s30))
+        r3[b + 1] = Math.exp(-gamma * (sq[a[3]] + sb1 - 2 * s31))
+      }
+      for (let q = 0; q < 4; q++) {
+        for (let bb = b; bb < l; bb++) {
+          let s = 0
+          for (let k = 0; k < d; k++) s += x[a[q] * d + k] * x[bb * d + k]
+          r[q][bb] = Math.exp(-gamma * (sq[a[q]] + sq[bb] - 2 * s))
+        }
+        this.rows.set(a[q], { v: r[q], filled: new Uint8Array(l).fill(1), count: l })
+      }
+    }
+  }
+
   row(a: number, perm: Int32Array, len: number): Float32Array {
     let r = this.rows.get(a)
     if (r) {
@@ -249,7 +313,8 @@ export function* fitOcsvmSteps(
   const p = { ...OCSVM_DEFAULTS, ...params }
   if (!(p.nu > 0 && p.nu <= 1)) throw new Error(`nu must be in (0, 1], got ${p.nu}`)
   if (n < 1) throw new Error('one-class SVM needs at least one baseline embedding')
-  const x64 = Float64Array.from({ length: n * d }, (_, i) => x[i])
+  const x64 = new Float64Array(n * d)
+  for (let i = 0; i < n * d; i++) x64[i] = x[i]
   const gamma = p.gamma === 'scale' ? scaleGamma(x64, n, d) : p.gamma
   if (!(gamma > 0)) throw new Error(`gamma must be > 0, got ${gamma}`)
   const rows = new RbfRows(x64, n, d, gamma, p.cacheMB)

@@ -1,0 +1,275 @@
+// `iclas bench anomaly`: fit and score time of the personal anomaly models for 50, 500 and 5000 embeddings
+// (192-d), side by side in the same run with scikit-learn (OneClassSVM; GaussianMixture with the same K search on
+// the same held-out recordings) and PyTorch (the same autoencoder, epochs and batch size), on the same arrays,
+// handed to training/anomaly_reference.py through a temporary folder. Timings are the minimum over a few runs
+// on both sides (the machine is shared). Ratios are ours / reference: below 1 is faster.
+import { spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { BenchSuite } from '../src/main/cli/commands/bench'
+import { fitAutoencoderSteps } from '../src/main/engine/anomaly/autoencoder'
+import { fitGmmSteps, type GmmSelection } from '../src/main/engine/anomaly/gmm-select'
+import { fitOcsvmSteps } from '../src/main/engine/anomaly/ocsvm'
+import { createRng } from '../src/main/engine/anomaly/rng'
+import { heldOutSplit } from '../src/main/engine/anomaly/split'
+import { runSync } from '../src/main/engine/anomaly/steps'
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const PYTHON = '/usr/bin/python3'
+const D = 192
+const SEED = 7
+const CRIES_PER_RECORDING = 10
+
+const SETTINGS = {
+  ocsvm: { nu: 0.1 },
+  gmm: {
+    covariance_type: 'full' as const,
+    components: [2, 5] as [number, number],
+    reg_covar: 1e-6,
+    tol: 1e-3,
+    max_iter: 100,
+    held_out_share: 0.25,
+  },
+  ae: { layers: [192, 128, 64, 32, 64, 128, 192], epochs: 10, batch_size: 32, learning_rate: 1e-3 },
+}
+
+/** One infant's baseline: a few cry types, each recording with its own offset (phone, room), rows L2-normalised. */
+function syntheticBaseline(n: number) {
+  const rng = createRng(20250605 + n)
+  const types = Array.from({ length: 4 }, () => Float64Array.from({ length: D }, () => rng.normal()))
+  const x = new Float32Array(n * D)
+  const groups = new Int32Array(n)
+  const v = new Float64Array(D)
+  let offset = new Float64Array(D)
+  for (let i = 0; i < n; i++) {
+    if (i % CRIES_PER_RECORDING === 0) offset = Float64Array.from({ length: D }, () => 0.3 * rng.normal())
+    groups[i] = Math.floor(i / CRIES_PER_RECORDING)
+    const t = types[rng.int(types.length)]
+    let norm = 0
+    for (let j = 0; j < D; j++) {
+      v[j] = t[j] + offset[j] + 0.9 * rng.normal()
+      norm += v[j] * v[j]
+    }
+    for (let j = 0; j < D; j++) x[i * D + j] = v[j] / Math.sqrt(norm)
+  }
+  return { x, groups }
+}
+
+function bestOf<T>(repeats: number, fn: () => T): [number, T] {
+  let best = Infinity
+  let out: T | undefined
+  for (let r = 0; r < repeats; r++) {
+    const t = performance.now()
+    out = fn()
+    best = Math.min(best, (performance.now() - t) / 1000)
+  }
+  return [best, out as T]
+}
+
+interface Row {
+  n: number
+  model: string
+  fit: number
+  fitRef: number
+  score: number
+  scoreRef: number
+  check: string
+}
+
+interface Reference {
+  ocsvm?: { fit_s: number; score_s: number; n_support: number; decision: number[] }
+  gmm?: { fit_s: number; score_s: number; k: number; candidates: { k: number; criterion: number }[] }
+  ae?: { fit_s: number; score_s: number; threads: number; mean_error: number }
+  versions: Record<string, string>
+}
+
+function runReference(dir: string): Reference {
+  const r = spawnSync(PYTHON, [path.join(ROOT, 'training/anomaly_reference.py'), dir], {
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  })
+  if (r.status !== 0) throw new Error(`reference run failed (${PYTHON}): ${r.stderr || r.error?.message}`)
+  return JSON.parse(r.stdout) as Reference
+}
+
+function benchSize(n: number, models: string[]): Row[] {
+  const repeats = n <= 50 ? 5 : n <= 500 ? 3 : 1
+  const { x, groups } = syntheticBaseline(n)
+  const split = heldOutSplit(n, groups, SETTINGS.gmm.held_out_share, createRng(SEED))
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iclas-bench-anomaly-'))
+  const rows: Row[] = []
+  try {
+    fs.writeFileSync(path.join(dir, 'x.f32'), Buffer.from(x.buffer, x.byteOffset, x.byteLength))
+    fs.writeFileSync(
+      path.join(dir, 'split.json'),
+      JSON.stringify({ train: Array.from(split.train), held_out: Array.from(split.heldOut) }),
+    )
+    const settings = {
+      n,
+      d: D,
+      models,
+      ocsvm: { ...SETTINGS.ocsvm, repeats },
+      gmm: { ...SETTINGS.gmm, seed: SEED, repeats },
+      ae: { ...SETTINGS.ae, seed: SEED, repeats },
+    }
+    fs.writeFileSync(path.join(dir, 'settings.json'), JSON.stringify(settings))
+    const ref = runReference(dir)
+
+    if (models.includes('ocsvm') && ref.ocsvm) {
+      const [fit, m] = bestOf(repeats, () => runSync(fitOcsvmSteps(x, n, D, { nu: SETTINGS.ocsvm.nu })))
+      const [score, dec] = bestOf(repeats, () => m.decision(x, n))
+      let diff = 0
+      for (let i = 0; i < n; i++) diff = Math.max(diff, Math.abs(dec[i] - ref.ocsvm.decision[i]))
+      rows.push({
+        n,
+        model: 'ocsvm',
+        fit,
+        fitRef: ref.ocsvm.fit_s,
+        score,
+        scoreRef: ref.ocsvm.score_s,
+        check: `nSV ${m.dualCoef.length}/${ref.ocsvm.n_support}, max|Δdecision| ${diff.toExponential(1)}`,
+      })
+    }
+    if (models.includes('gmm') && ref.gmm) {
+      const g = SETTINGS.gmm
+      const [fit, m] = bestOf(repeats, () =>
+        runSync(
+          fitGmmSteps(
+            x,
+            n,
+            D,
+            {
+              covarianceType: g.covariance_type,
+              components: g.components,
+              regCovar: g.reg_covar,
+              tol: g.tol,
+              maxIter: g.max_iter,
+              heldOutShare: g.held_out_share,
+              shrinkage: 'none',
+              kmeansInits: 1,
+              selection: 'heldout',
+            },
+            { seed: SEED, groups },
+          ),
+        ),
+      )
+      const sel = m.fit.selection as GmmSelection
+      if (sel.heldOutRows !== split.heldOut.length)
+        throw new Error('bench: held-out split differs from the fit')
+      const x64 = Float64Array.from(x)
+      const [score] = bestOf(repeats, () => m.logLikelihood(x64, n))
+      rows.push({
+        n,
+        model: `gmm ${g.covariance_type} K${g.components.join('..')}`,
+        fit,
+        fitRef: ref.gmm.fit_s,
+        score,
+        scoreRef: ref.gmm.score_s,
+        check: `K chosen ${m.settings.k} vs ${ref.gmm.k}`,
+      })
+    }
+    if (models.includes('ae') && ref.ae) {
+      const a = SETTINGS.ae
+      const xTrain = new Float32Array(split.train.length * D)
+      split.train.forEach((r, i) => xTrain.set(x.subarray(r * D, r * D + D), i * D))
+      const [fit, m] = bestOf(repeats, () =>
+        runSync(
+          fitAutoencoderSteps(
+            xTrain,
+            split.train.length,
+            D,
+            {
+              layers: a.layers,
+              epochs: a.epochs,
+              batchSize: a.batch_size,
+              learningRate: a.learning_rate,
+              heldOutShare: 0,
+              patience: Infinity,
+            },
+            { seed: SEED },
+          ),
+        ),
+      )
+      const [score, err] = bestOf(repeats, () => m.score(x, n))
+      const mean = err.reduce((s, v) => s + v, 0) / n
+      rows.push({
+        n,
+        model: `ae ${a.epochs} ep × bs ${a.batch_size}`,
+        fit,
+        fitRef: ref.ae.fit_s,
+        score,
+        scoreRef: ref.ae.score_s,
+        check: `mean MSE ${mean.toExponential(2)} vs torch ${ref.ae.mean_error.toExponential(2)} (${ref.ae.threads} thread)`,
+      })
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+  return rows
+}
+
+function benchWarmUp(): void {
+  const { x, groups } = syntheticBaseline(200)
+  runSync(fitOcsvmSteps(x, 200, D, { nu: 0.1 })).decision(x, 200)
+  runSync(
+    fitGmmSteps(
+      x,
+      200,
+      D,
+      { covarianceType: 'full', shrinkage: 'none', components: [2, 3] },
+      { seed: 1, groups },
+    ),
+  ).score(x, 200)
+  runSync(fitAutoencoderSteps(x, 200, D, { epochs: 3, heldOutShare: 0 })).score(x, 200)
+}
+
+function fmt(s: number): string {
+  return s >= 1 ? `${s.toFixed(2)} s` : `${(s * 1000).toFixed(1)} ms`
+}
+
+export const anomalyBench: BenchSuite = {
+  name: 'anomaly',
+  summary: 'personal anomaly models (OC-SVM, GMM, AE) vs scikit-learn / PyTorch, 50–5000 embeddings',
+  async run(argv) {
+    const sizesArg = argv.find((a) => a.startsWith('--sizes='))
+    const modelsArg = argv.find((a) => a.startsWith('--models='))
+    const sizes = sizesArg ? sizesArg.slice(8).split(',').map(Number) : [50, 500, 5000]
+    const models = modelsArg ? modelsArg.slice(9).split(',') : ['ocsvm', 'gmm', 'ae']
+    if (!fs.existsSync(PYTHON)) {
+      console.log(
+        `skipped: ${PYTHON} (Debian's python3 with python3-sklearn and python3-torch) is not installed`,
+      )
+      return
+    }
+    // Warm the JIT on a small problem first, as a long-lived worker would be (Python's imports are not timed either).
+    benchWarmUp()
+    const all: Row[] = []
+    console.log(
+      'n     model                 fit ours   fit ref    ratio   score ours score ref  ratio   check',
+    )
+    for (const n of sizes) {
+      for (const r of benchSize(n, models)) {
+        all.push(r)
+        console.log(
+          [
+            String(r.n).padEnd(5),
+            r.model.padEnd(21),
+            fmt(r.fit).padStart(9),
+            fmt(r.fitRef).padStart(9),
+            `${(r.fit / r.fitRef).toFixed(2)}×`.padStart(7),
+            fmt(r.score).padStart(10),
+            fmt(r.scoreRef).padStart(9),
+            `${(r.score / r.scoreRef).toFixed(2)}×`.padStart(7),
+            ' ' + r.check,
+          ].join(' '),
+        )
+      }
+    }
+    const jsonIdx = argv.indexOf('--json')
+    if (jsonIdx >= 0 && argv[jsonIdx + 1]) {
+      fs.writeFileSync(argv[jsonIdx + 1], JSON.stringify({ suite: 'anomaly', rows: all }, null, 2))
+    }
+  },
+}

@@ -1,0 +1,257 @@
+// Roles are enforced in the core, for every method of the contract table (including methods added later):
+// a nurse cannot change thresholds, models, settings, verdicts, users or backups; a refused call writes
+// nothing; and every change a researcher (or clinician, or admin) makes is in the audit log with who, role
+// and before/after values.
+import fc from 'fast-check'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { contract, methodNames, type MethodName } from '../../src/shared/contract'
+import { arbitraryFor, malformedPayload } from '../helpers/contract-arbitraries'
+import { admits, seededCore, type Seeded } from '../helpers/seeded-core'
+import { auditSince, changedTables, fingerprint } from '../helpers/store-fingerprint'
+
+let s: Seeded
+beforeAll(async () => {
+  s = await seededCore('roles')
+})
+afterAll(async () => {
+  await s.close()
+})
+
+const READ_ONLY = /^(list|get|whoAmI|systemInfo|preview|review[Qq]ueue|ward|baseline|export)/
+/** Methods that change how cries are judged or who may do what: never a nurse's. */
+const SENSITIVE = /verdict|threshold|setting|model|gate|restore|backup|user|pin|fit|review|alert/i
+const sensitive = methodNames.filter((m) => !READ_ONLY.test(m) && SENSITIVE.test(m))
+
+const samples = (m: MethodName, n: number, seed: number) =>
+  fc.sample(
+    fc.oneof(arbitraryFor(contract[m].request), malformedPayload(arbitraryFor(contract[m].request))),
+    {
+      numRuns: n,
+      seed,
+    },
+  )
+
+describe('roles over the contract table', () => {
+  it('every method that changes thresholds, models, settings, verdicts, users or backups excludes nurses', () => {
+    console.log(`[roles] sensitive methods (nurse excluded): ${sensitive.join(', ')}`)
+    expect(sensitive).toEqual(expect.arrayContaining(['restoreBackup', 'createUser', 'setUserPin']))
+    for (const m of sensitive) {
+      const access = contract[m].access
+      expect(access, `${m} must name its roles`).not.toBe('any')
+      expect(access, `${m} must name its roles`).not.toBe('public')
+      expect(access, `${m} must exclude nurses`).not.toContain('nurse')
+    }
+  })
+
+  it('a nurse is refused every method her role excludes, whatever the payload, and nothing is written', async () => {
+    const nurse = s.session('nurse')
+    const excluded = methodNames.filter((m) => !admits(contract[m].access, 'nurse'))
+    let calls = 0
+    for (const m of excluded) {
+      for (const params of [{}, ...samples(m, 12, 9)]) {
+        const before = fingerprint(s.core.db, s.dataDir)
+        const r = await s.call(nurse, m, params)
+        calls++
+        expect(r, `${m} as nurse`).toMatchObject({ ok: false, error: { code: 'forbidden' } })
+        expect(fingerprint(s.core.db, s.dataDir), `${m} as nurse wrote something`).toEqual(before)
+      }
+    }
+    console.log(`[roles] nurse: ${excluded.length} methods refused (${calls} calls), nothing written`)
+    expect(excluded.length).toBeGreaterThan(5)
+  })
+
+  it('without sign-in every non-public method is refused and nothing is written', async () => {
+    const anon = s.session(null)
+    for (const m of methodNames.filter((x) => contract[x].access !== 'public')) {
+      const before = fingerprint(s.core.db, s.dataDir)
+      expect(await s.call(anon, m, samples(m, 1, 3)[0]), m).toMatchObject({
+        ok: false,
+        error: { code: 'unauthenticated' },
+      })
+      expect(fingerprint(s.core.db, s.dataDir)).toEqual(before)
+    }
+  })
+
+  it('each change a researcher makes is in the audit log with before and after values', async () => {
+    const researcher = s.session('researcher')
+    const infantId = (
+      s.core.db.prepare("SELECT id FROM infants WHERE label = 'Bed 2'").get() as { id: number }
+    ).id
+    const recordingId = (s.core.db.prepare('SELECT id FROM recordings').get() as { id: number }).id
+    const cases: { method: MethodName; params: unknown; action: string; before: unknown; after: unknown }[] =
+      [
+        {
+          method: 'updateInfant',
+          params: { id: infantId, label: 'Bed 2 (moved)', bed: '7' },
+          action: 'infant.update',
+          before: expect.objectContaining({ label: 'Bed 2', bed: '2' }),
+          after: expect.objectContaining({ label: 'Bed 2 (moved)', bed: '7' }),
+        },
+        {
+          method: 'setRecordingTime',
+          params: { id: recordingId, recordedAt: '2026-03-01T08:00:00.000Z' },
+          action: 'recording.set_time',
+          before: expect.objectContaining({ recordedAt: expect.any(String) }),
+          after: { recordedAt: '2026-03-01T08:00:00.000Z', timeSource: 'user' },
+        },
+        {
+          method: 'createInfant',
+          params: { label: 'Bed 9' },
+          action: 'infant.create',
+          before: null,
+          after: expect.objectContaining({ label: 'Bed 9' }),
+        },
+      ]
+    for (const c of cases) {
+      const n = fingerprint(s.core.db, s.dataDir).auditCount
+      const r = await s.call(researcher, c.method, c.params)
+      expect(r.ok, `${c.method}: ${JSON.stringify(r)}`).toBe(true)
+      const entries = auditSince(s.core.db, n)
+      expect(entries).toHaveLength(1)
+      const e = entries[0]!
+      expect({ action: e.action, role: e.role, username: e.username }).toEqual({
+        action: c.action,
+        role: 'researcher',
+        username: 'researcher',
+      })
+      expect(e.before_json === null ? null : JSON.parse(e.before_json)).toEqual(c.before)
+      expect(JSON.parse(e.after_json!)).toEqual(c.after)
+    }
+  })
+
+  it.each(['researcher', 'clinician', 'admin'] as const)(
+    'every accepted call that changes the store leaves an audit entry by the %s (all methods, generated payloads)',
+    async (role) => {
+      const sid = s.session(role)
+      const tally: Record<string, number> = {}
+      for (const m of methodNames.filter((x) => admits(contract[x].access, role))) {
+        if (m === 'restoreBackup' || m === 'signOut' || m === 'signIn') continue // session-level, tested elsewhere
+        for (const params of fc.sample(arbitraryFor(contract[m].request), { numRuns: 15, seed: 11 })) {
+          const before = fingerprint(s.core.db, s.dataDir)
+          const r = await s.call(sid, m, params)
+          await s.core.ctx.jobs.idle()
+          const after = fingerprint(s.core.db, s.dataDir)
+          const changed = changedTables(before, after)
+          if (!r.ok) {
+            expect(changed, `${m} refused (${r.error.code}) but changed ${changed.join(', ')}`).toEqual([])
+            continue
+          }
+          if (!changed.length) continue
+          tally[m] = (tally[m] ?? 0) + 1
+          const entries = auditSince(s.core.db, before.auditCount).filter((e) => e.username === role)
+          expect(entries.length, `${m} changed ${changed.join(', ')} without an audit entry`).toBeGreaterThan(
+            0,
+          )
+          for (const e of entries) expect(e.after_json, `${m}: audit entry without "after"`).not.toBeNull()
+        }
+      }
+      console.log(`[roles] ${role}: audited changes per method ${JSON.stringify(tally)}`)
+      expect(Object.keys(tally).length).toBeGreaterThan(0)
+    },
+  )
+})
+
+describe('users, PINs and sign-in', () => {
+  it('admins create users and set or clear PINs; failures are audited; PINs never leave the core', async () => {
+    const admin = s.session('admin')
+    const created = await s.call(admin, 'createUser', {
+      username: 'n.jones',
+      displayName: 'Nurse Jones',
+      role: 'nurse',
+      pin: '482913',
+    })
+    expect(created).toMatchObject({ ok: true, result: { username: 'n.jones', role: 'nurse', hasPin: true } })
+    const id = (created as { result: { id: number } }).result.id
+    expect(
+      await s.call(admin, 'createUser', { username: 'n.jones', displayName: 'X', role: 'nurse' }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'conflict' },
+    })
+
+    const fresh = s.session(null)
+    const n = fingerprint(s.core.db, s.dataDir).auditCount
+    expect(await s.call(fresh, 'signIn', { username: 'n.jones', pin: '000000' })).toMatchObject({
+      ok: false,
+      error: { code: 'unauthenticated' },
+    })
+    expect(await s.call(fresh, 'signIn', { username: 'n.jones' })).toMatchObject({ ok: false })
+    expect(auditSince(s.core.db, n).map((e) => e.action)).toEqual([
+      'session.sign_in_failed',
+      'session.sign_in_failed',
+    ])
+    expect(await s.call(fresh, 'signIn', { username: 'n.jones', pin: '482913' })).toMatchObject({ ok: true })
+
+    expect(await s.call(admin, 'setUserPin', { userId: id, pin: null })).toMatchObject({
+      ok: true,
+      result: { hasPin: false },
+    })
+    expect(await s.call(s.session(null), 'signIn', { username: 'n.jones' })).toMatchObject({ ok: true })
+    expect(await s.call(admin, 'setUserPin', { userId: id, pin: '12' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_request' },
+    })
+    const accounts = await s.call(admin, 'listAccounts')
+    expect(JSON.stringify(accounts)).not.toMatch(/482913|pin_hash|pinHash/)
+    const rows = s.core.db.prepare('SELECT * FROM audit_log').all() as {
+      action: string
+      after_json: string
+    }[]
+    expect(rows.some((r) => /482913/.test(JSON.stringify(r)))).toBe(false)
+    expect(
+      JSON.parse(
+        rows.find((r) => r.action === 'user.create' && r.after_json.includes('n.jones'))!.after_json,
+      ),
+    ).toMatchObject({ hasPin: true })
+
+    for (const role of ['nurse', 'clinician', 'researcher'] as const) {
+      const sid = s.session(role)
+      for (const [m, p] of [
+        ['createUser', { username: 'evil', displayName: 'Evil', role: 'admin' }],
+        ['setUserPin', { userId: 1, pin: '1234' }],
+        ['listAccounts', {}],
+      ] as const)
+        expect(await s.call(sid, m, p), `${m} as ${role}`).toMatchObject({
+          ok: false,
+          error: { code: 'forbidden' },
+        })
+    }
+  })
+
+  it('the audit log can be read and exported by clinicians, researchers and admins, not nurses', async () => {
+    const researcher = s.session('researcher')
+    const page1 = await s.call(researcher, 'listAudit', { limit: 2 })
+    expect(page1.ok).toBe(true)
+    const p1 = (page1 as { result: { entries: { id: number }[]; nextBeforeId: number } }).result
+    expect(p1.entries).toHaveLength(2)
+    const page2 = (await s.call(researcher, 'listAudit', { limit: 2, beforeId: p1.nextBeforeId })) as {
+      result: { entries: { id: number }[] }
+    }
+    expect(page2.result.entries[0]!.id).toBeLessThan(p1.entries[1]!.id)
+    const updates = (await s.call(researcher, 'listAudit', { filter: { actionPrefix: 'infant.' } })) as {
+      result: { entries: { action: string }[] }
+    }
+    expect(updates.result.entries.length).toBeGreaterThan(0)
+    expect(updates.result.entries.every((e) => e.action.startsWith('infant.'))).toBe(true)
+
+    await s.call(s.session('clinician'), 'createInfant', { label: '=HYPERLINK("http://evil.example","x")' })
+    const exp = (await s.call(s.session('clinician'), 'exportAudit', {})) as {
+      ok: boolean
+      result: { csv: string; rows: number; fileName: string }
+    }
+    expect(exp.ok).toBe(true)
+    expect(exp.result.fileName).toMatch(/^iclas-audit-.*\.csv$/)
+    const lines = exp.result.csv.trim().split('\r\n')
+    expect(lines[0]).toBe('id,at,username,role,action,entity,entity_id,before,after')
+    expect(lines.length).toBe(exp.result.rows + 1)
+    // A cell a spreadsheet would run as a formula starts with a quote; JSON cells are quoted as a whole.
+    expect(exp.result.csv).not.toMatch(/(^|,)=HYPERLINK/m)
+    const last = auditSince(s.core.db, fingerprint(s.core.db, s.dataDir).auditCount - 1)[0]!
+    expect(last.action).toBe('audit.export')
+    for (const m of ['listAudit', 'exportAudit'])
+      expect(await s.call(s.session('nurse'), m, {})).toMatchObject({
+        ok: false,
+        error: { code: 'forbidden' },
+      })
+  })
+})

@@ -3,6 +3,7 @@
 // in (the app, the CLI and tests each know where theirs is); models/default.json names the default.
 import fs from 'node:fs/promises'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { z } from 'zod'
 import { ACOUSTIC_BACKBONES, AcousticBackbone, type AcousticBackboneName } from './acoustic'
 import type { Backbone, BackboneKind } from './backbone'
@@ -25,6 +26,15 @@ export interface BackboneEntry {
 
 export interface RegistryOptions extends OnnxBackboneOptions {
   modelsDir: string
+}
+
+/**
+ * The checkout's models/ folder (ICLAS_MODELS_DIR overrides), for the CLI, tests and benchmarks run from the
+ * sources. The packaged app passes its resources folder instead.
+ */
+export function checkoutModelsDir(): string {
+  if (process.env.ICLAS_MODELS_DIR) return path.resolve(process.env.ICLAS_MODELS_DIR)
+  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../models')
 }
 
 /** The backbone used when no model is shipped or the default cannot be loaded. */

@@ -1,0 +1,218 @@
+// `iclas bench embed`: cry-embedding throughput of the default ONNX backbone, three ways on the same cries in
+// one run: the full TypeScript path (Kaldi fbank + mean subtraction + onnxruntime-node, as the app runs it),
+// raw onnxruntime on precomputed features (the ceiling the TypeScript path can reach), and the Python reference
+// (torchaudio fbank + the PyTorch model, training/reference_embed.py). Same thread count everywhere; the
+// in-process paths alternate over several rounds and keep each one's best, so a busy machine hurts both alike.
+import { execFile } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { promisify } from 'node:util'
+import { parseArgs } from 'node:util'
+import * as ort from 'onnxruntime-node'
+import type { BenchSuite } from '../src/main/cli/commands/bench'
+import type { FeatureMatrix } from '../src/main/engine/embed/fbank'
+import { OnnxBackbone, planBatches } from '../src/main/engine/embed/onnx'
+import { ProviderSetting, softwareVulkanEnv } from '../src/main/engine/embed/providers'
+import { checkoutModelsDir, defaultBackboneName, getBackbone } from '../src/main/engine/embed/registry'
+
+const run = promisify(execFile)
+const REPO = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
+
+interface PathResult {
+  path: string
+  cries: number
+  seconds_audio: number
+  wall_s: number
+  cries_per_s: number
+  x_realtime: number
+}
+
+/** Real cries from ../shared: not yet (the dataset reader and FLAC decoding are landing with stage 0). */
+async function realCries(_max: number): Promise<Float32Array[] | null> {
+  return null
+}
+
+/** Project-made cry-like signals (harmonics over a rising-falling f0, 0.4–2.5 s), when ../shared is absent. */
+function syntheticCries(n: number): Float32Array[] {
+  let s = 12345
+  const rand = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648
+  return Array.from({ length: n }, () => {
+    const dur = 0.4 + 2.1 * rand()
+    const x = new Float32Array(Math.round(dur * 16000))
+    const lift = 0.6 + 0.4 * rand()
+    let ph = 0
+    let peak = 0
+    for (let i = 0; i < x.length; i++) {
+      const t = i / 16000
+      ph += (2 * Math.PI * (350 + 250 * lift * Math.sin((Math.PI * t) / dur) ** 1.5)) / 16000
+      let v = 0
+      for (let h = 0; h < 6; h++) v += 0.6 ** h * Math.sin((h + 1) * ph)
+      x[i] = v * Math.sin((Math.PI * t) / dur) ** 0.3 + 0.02 * (2 * rand() - 1)
+      peak = Math.max(peak, Math.abs(x[i]!))
+    }
+    return x.map((v) => v / peak)
+  })
+}
+
+function result(name: string, cries: Float32Array[], wall: number): PathResult {
+  const secs = cries.reduce((n, c) => n + c.length, 0) / 16000
+  return {
+    path: name,
+    cries: cries.length,
+    seconds_audio: +secs.toFixed(2),
+    wall_s: +wall.toFixed(4),
+    cries_per_s: +(cries.length / wall).toFixed(1),
+    x_realtime: +(secs / wall).toFixed(1),
+  }
+}
+
+async function pythonReference(
+  cardPath: string,
+  cries: Float32Array[],
+  threads: number,
+): Promise<PathResult | string> {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'iclas-bench-'))
+  try {
+    const total = cries.reduce((n, c) => n + c.length, 0)
+    const all = new Float32Array(total)
+    const offsets: [number, number][] = []
+    let o = 0
+    for (const c of cries) {
+      all.set(c, o)
+      offsets.push([o, c.length])
+      o += c.length
+    }
+    fs.writeFileSync(path.join(tmp, 'cries.f32'), Buffer.from(all.buffer))
+    fs.writeFileSync(path.join(tmp, 'offsets.json'), JSON.stringify(offsets))
+    const script = path.join(REPO, 'training', 'reference_embed.py')
+    const args = [script, '--card', cardPath, '--f32', path.join(tmp, 'cries.f32')]
+    args.push('--offsets', path.join(tmp, 'offsets.json'), '--threads', String(threads))
+    const { stdout } = await run('/usr/bin/python3', args, { maxBuffer: 1 << 24, cwd: REPO })
+    const r = JSON.parse(stdout.trim().split('\n').at(-1)!) as { wall_s: number }
+    return result('Python reference (torchaudio fbank + PyTorch)', cries, r.wall_s)
+  } catch (err) {
+    return `Python reference not run: ${(err as Error).message.split('\n')[0]}`
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true })
+  }
+}
+
+export const embedBench: BenchSuite = {
+  name: 'embed',
+  summary: 'Cry embedding throughput: TypeScript path vs raw onnxruntime vs the Python reference',
+  async run(argv) {
+    const { values } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        json: { type: 'string' },
+        cries: { type: 'string', default: '200' },
+        rounds: { type: 'string', default: '3' },
+        threads: { type: 'string', default: String(Math.min(4, os.availableParallelism())) },
+        provider: { type: 'string', default: 'cpu' },
+        backbone: { type: 'string' },
+        'software-vulkan': { type: 'boolean' },
+        'no-python': { type: 'boolean' },
+      },
+    })
+    const threads = Number(values.threads)
+    const rounds = Math.max(1, Number(values.rounds))
+    const provider = ProviderSetting.parse(values.provider)
+    if (values['software-vulkan']) {
+      const env = softwareVulkanEnv(fs.mkdtempSync(path.join(os.tmpdir(), 'iclas-xdg-')))
+      if (!env) throw new Error('--software-vulkan: the SwiftShader ICD of Debian chromium is not installed')
+      Object.assign(process.env, env) // main thread, before onnxruntime initialises Dawn
+    }
+    const mdir = checkoutModelsDir()
+    const name = values.backbone ?? (await defaultBackboneName(mdir))
+    const backbone = await getBackbone(name, { modelsDir: mdir, provider, threads }).catch((e: Error) => e)
+    if (backbone instanceof Error || !(backbone instanceof OnnxBackbone)) {
+      console.log(`skipped: no ONNX backbone "${name}" to benchmark in ${mdir}`)
+      return
+    }
+    const real = await realCries(Number(values.cries))
+    const cries = real ?? syntheticCries(Number(values.cries))
+    const source = real
+      ? `${cries.length} real cries (TextGrid expirations of curated Donate-a-Cry clips, pieces ≤ 3 s)`
+      : `${cries.length} synthetic cries`
+    const audioS = cries.reduce((n, c) => n + c.length, 0) / 16000
+    console.log(
+      `model ${backbone.name} on ${backbone.provider.active}, ${threads} threads; ${source}, ${audioS.toFixed(1)} s of audio`,
+    )
+
+    // Raw onnxruntime: a separate session with the same options, fed features computed beforehand.
+    const { card, modelPath } = backbone.loaded
+    const raw = await ort.InferenceSession.create(modelPath, {
+      executionProviders: [backbone.provider.active],
+      graphOptimizationLevel: 'all',
+      executionMode: 'sequential',
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
+      logSeverityLevel: 3,
+    })
+    const feats: FeatureMatrix[] = cries.map((c) => backbone.features(c))
+    const plan = planBatches(
+      feats.map((f) => f.frames),
+      backbone.maxBatch,
+    )
+    const runRaw = async () => {
+      for (const batch of plan) {
+        const { frames, bins } = feats[batch[0]!]!
+        const data = new Float32Array(batch.length * frames * bins)
+        batch.forEach((i, k) => data.set(feats[i]!.data, k * frames * bins))
+        await raw.run({ [card.input.name]: new ort.Tensor('float32', data, [batch.length, frames, bins]) })
+      }
+    }
+    const time = async (f: () => Promise<unknown>) => {
+      const t0 = performance.now()
+      await f()
+      return (performance.now() - t0) / 1000
+    }
+    await backbone.embedCries(cries.slice(0, 4)) // warm-up: first runs allocate
+    await runRaw()
+    let bestTs = Infinity
+    let bestRaw = Infinity
+    for (let r = 0; r < rounds; r++) {
+      bestTs = Math.min(bestTs, await time(() => backbone.embedCries(cries)))
+      bestRaw = Math.min(bestRaw, await time(runRaw))
+    }
+    await raw.release()
+    const ts = result('TypeScript (fbank + onnxruntime-node)', cries, bestTs)
+    const rawRes = result('raw onnxruntime on precomputed features', cries, bestRaw)
+    const py = values['no-python']
+      ? 'Python reference not run (--no-python)'
+      : await pythonReference(backbone.loaded.cardPath, cries, threads)
+    await backbone.dispose()
+
+    const rows = [ts, rawRes, ...(typeof py === 'string' ? [] : [py])]
+    const w = Math.max(...rows.map((r) => r.path.length))
+    console.log(
+      `\n${'path'.padEnd(w)}  ${'cries/s'.padStart(8)}  ${'×realtime'.padStart(9)}  ${'wall s'.padStart(7)}`,
+    )
+    for (const r of rows)
+      console.log(
+        `${r.path.padEnd(w)}  ${r.cries_per_s.toFixed(1).padStart(8)}  ${r.x_realtime.toFixed(1).padStart(9)}  ${r.wall_s.toFixed(3).padStart(7)}`,
+      )
+    if (typeof py === 'string') console.log(py)
+    const vsRaw = bestRaw / bestTs
+    const vsPy = typeof py === 'string' ? null : py.wall_s / bestTs
+    console.log(
+      `\nTypeScript path = ${(100 * vsRaw).toFixed(0)} % of raw onnxruntime throughput (goal ≥ 80 %)` +
+        (vsPy === null ? '' : `; ${vsPy.toFixed(2)}× the Python reference (goal > 1)`),
+    )
+    if (values.json) {
+      const doc = {
+        suite: 'embed',
+        model: backbone.name,
+        provider: backbone.provider.active,
+        threads,
+        cries: source,
+        paths: rows,
+        ts_vs_raw: +vsRaw.toFixed(3),
+        ts_vs_python: vsPy === null ? null : +vsPy.toFixed(3),
+      }
+      fs.writeFileSync(values.json, JSON.stringify(doc, null, 2) + '\n')
+    }
+  },
+}

@@ -1,0 +1,444 @@
+// eslint-disable-next-line @typescript-eslint/ban-ts-comment -- AssemblyScript types (v128, usize) are not TypeScript's
+// @ts-nocheck — AssemblyScript, not TypeScript: compiled to WebAssembly by build-kernels.mjs, never imported.
+// The anomaly models' inner products with 128-bit SIMD (f64x2 for the SVM and the mixture, where scikit-learn
+// parity needs double precision; f32x4 for the autoencoder, which is float32 like PyTorch). Written by hand
+// because no npm package offers SIMD matrix kernels over caller-owned memory; V8 runs scalar JavaScript loops at
+// a half to a quarter of this speed. Pointers are byte offsets into the imported memory; matrices are row-major.
+// Lanes are summed in a fixed order, so results are deterministic on every machine.
+
+function hsum2(v: v128): f64 {
+  return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1)
+}
+
+function hsum4(v: v128): f32 {
+  return (
+    f32x4.extract_lane(v, 0) +
+    f32x4.extract_lane(v, 1) +
+    (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3))
+  )
+}
+
+function dotF64(p: usize, q: usize, k: i32): f64 {
+  let s0 = f64x2.splat(0)
+  let s1 = f64x2.splat(0)
+  let t = 0
+  for (; t + 4 <= k; t += 4) {
+    const o = (<usize>t) << 3
+    s0 = f64x2.add(s0, f64x2.mul(v128.load(p + o), v128.load(q + o)))
+    s1 = f64x2.add(s1, f64x2.mul(v128.load(p + o + 16), v128.load(q + o + 16)))
+  }
+  let s = hsum2(f64x2.add(s0, s1))
+  for (; t < k; t++) s += load<f64>(p + ((<usize>t) << 3)) * load<f64>(q + ((<usize>t) << 3))
+  return s
+}
+
+/** C[m×n] (ldc) = A[m×k]·B[n×k]ᵀ in double precision. */
+export function gemmAbtF64(a: usize, m: i32, b: usize, n: i32, k: i32, c: usize, ldc: i32): void {
+  const rowA = (<usize>k) << 3
+  const k2 = k & ~1
+  let i = 0
+  for (; i + 4 <= m; i += 4) {
+    const a0 = a + <usize>i * rowA
+    const a1 = a0 + rowA
+    const a2 = a1 + rowA
+    const a3 = a2 + rowA
+    let j = 0
+    for (; j + 2 <= n; j += 2) {
+      const b0 = b + <usize>j * rowA
+      const b1 = b0 + rowA
+      let s00 = f64x2.splat(0),
+        s01 = f64x2.splat(0),
+        s10 = f64x2.splat(0),
+        s11 = f64x2.splat(0)
+      let s20 = f64x2.splat(0),
+        s21 = f64x2.splat(0),
+        s30 = f64x2.splat(0),
+        s31 = f64x2.splat(0)
+      for (let t = 0; t < k2; t += 2) {
+        const o = (<usize>t) << 3
+        const p = v128.load(b0 + o)
+        const q = v128.load(b1 + o)
+        const x0 = v128.load(a0 + o)
+        const x1 = v128.load(a1 + o)
+        const x2 = v128.load(a2 + o)
+        const x3 = v128.load(a3 + o)
+        s00 = f64x2.add(s00, f64x2.mul(x0, p))
+        s01 = f64x2.add(s01, f64x2.mul(x0, q))
+        s10 = f64x2.add(s10, f64x2.mul(x1, p))
+        s11 = f64x2.add(s11, f64x2.mul(x1, q))
+        s20 = f64x2.add(s20, f64x2.mul(x2, p))
+        s21 = f64x2.add(s21, f64x2.mul(x2, q))
+        s30 = f64x2.add(s30, f64x2.mul(x3, p))
+        s31 = f64x2.add(s31, f64x2.mul(x3, q))
+      }
+      let r00 = hsum2(s00),
+        r01 = hsum2(s01),
+        r10 = hsum2(s10),
+        r11 = hsum2(s11)
+      let r20 = hsum2(s20),
+        r21 = hsum2(s21),
+        r30 = hsum2(s30),
+        r31 = hsum2(s31)
+      if (k2 < k) {
+        const o = (<usize>k2) << 3
+        const p = load<f64>(b0 + o)
+        const q = load<f64>(b1 + o)
+        r00 += load<f64>(a0 + o) * p
+        r01 += load<f64>(a0 + o) * q
+        r10 += load<f64>(a1 + o) * p
+        r11 += load<f64>(a1 + o) * q
+        r20 += load<f64>(a2 + o) * p
+        r21 += load<f64>(a2 + o) * q
+        r30 += load<f64>(a3 + o) * p
+        r31 += load<f64>(a3 + o) * q
+      }
+      const c0 = c + ((<usize>i * <usize>ldc + <usize>j) << 3)
+      const ld = (<usize>ldc) << 3
+      store<f64>(c0, r00)
+      store<f64>(c0 + 8, r01)
+      store<f64>(c0 + ld, r10)
+      store<f64>(c0 + ld + 8, r11)
+      store<f64>(c0 + 2 * ld, r20)
+      store<f64>(c0 + 2 * ld + 8, r21)
+      store<f64>(c0 + 3 * ld, r30)
+      store<f64>(c0 + 3 * ld + 8, r31)
+    }
+    for (; j < n; j++) {
+      const bj = b + <usize>j * rowA
+      for (let r = 0; r < 4; r++) {
+        store<f64>(
+          c + ((<usize>(i + r) * <usize>ldc + <usize>j) << 3),
+          dotF64(a + <usize>(i + r) * rowA, bj, k),
+        )
+      }
+    }
+  }
+  for (; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      store<f64>(
+        c + ((<usize>i * <usize>ldc + <usize>j) << 3),
+        dotF64(a + <usize>i * rowA, b + <usize>j * rowA, k),
+      )
+    }
+  }
+}
+
+/** out[t] = dot(row a, row idx[t]) of x (rows of d doubles), for t < m; idx is i32. */
+export function dotsByIndexF64(x: usize, d: i32, a: i32, idx: usize, m: i32, out: usize): void {
+  const row = (<usize>d) << 3
+  const pa = x + <usize>a * row
+  const d2 = d & ~1
+  let t = 0
+  for (; t + 4 <= m; t += 4) {
+    const p0 = x + <usize>load<i32>(idx + ((<usize>t) << 2)) * row
+    const p1 = x + <usize>load<i32>(idx + ((<usize>(t + 1)) << 2)) * row
+    const p2 = x + <usize>load<i32>(idx + ((<usize>(t + 2)) << 2)) * row
+    const p3 = x + <usize>load<i32>(idx + ((<usize>(t + 3)) << 2)) * row
+    let s0 = f64x2.splat(0),
+      s1 = f64x2.splat(0),
+      s2 = f64x2.splat(0),
+      s3 = f64x2.splat(0)
+    for (let k = 0; k < d2; k += 2) {
+      const o = (<usize>k) << 3
+      const v = v128.load(pa + o)
+      s0 = f64x2.add(s0, f64x2.mul(v, v128.load(p0 + o)))
+      s1 = f64x2.add(s1, f64x2.mul(v, v128.load(p1 + o)))
+      s2 = f64x2.add(s2, f64x2.mul(v, v128.load(p2 + o)))
+      s3 = f64x2.add(s3, f64x2.mul(v, v128.load(p3 + o)))
+    }
+    let r0 = hsum2(s0),
+      r1 = hsum2(s1),
+      r2 = hsum2(s2),
+      r3 = hsum2(s3)
+    if (d2 < d) {
+      const o = (<usize>d2) << 3
+      const v = load<f64>(pa + o)
+      r0 += v * load<f64>(p0 + o)
+      r1 += v * load<f64>(p1 + o)
+      r2 += v * load<f64>(p2 + o)
+      r3 += v * load<f64>(p3 + o)
+    }
+    const oo = out + ((<usize>t) << 3)
+    store<f64>(oo, r0)
+    store<f64>(oo + 8, r1)
+    store<f64>(oo + 16, r2)
+    store<f64>(oo + 24, r3)
+  }
+  for (; t < m; t++) {
+    const p = x + <usize>load<i32>(idx + ((<usize>t) << 2)) * row
+    store<f64>(out + ((<usize>t) << 3), dotF64(pa, p, d))
+  }
+}
+
+/**
+ * out[i] = ‖Uᵀ(xᵢ − μ)‖² for n rows; ut = L⁻¹ (lower, row j holds U's column j in entries 0..j). mean = 0 for none.
+ * When y ≠ 0 the transformed rows are also stored there (n×d). scratch: 4·d doubles.
+ */
+export function mahalanobisF64(
+  x: usize,
+  n: i32,
+  d: i32,
+  mean: usize,
+  ut: usize,
+  out: usize,
+  y: usize,
+  scratch: usize,
+): void {
+  const row = (<usize>d) << 3
+  let i = 0
+  for (; i + 4 <= n; i += 4) {
+    for (let r = 0; r < 4; r++) {
+      const xo = x + <usize>(i + r) * row
+      const zo = scratch + <usize>r * row
+      if (mean)
+        for (let k = 0; k < d; k++)
+          store<f64>(
+            zo + ((<usize>k) << 3),
+            load<f64>(xo + ((<usize>k) << 3)) - load<f64>(mean + ((<usize>k) << 3)),
+          )
+      else memory.copy(zo, xo, row)
+    }
+    const z0 = scratch
+    const z1 = z0 + row
+    const z2 = z1 + row
+    const z3 = z2 + row
+    let q0: f64 = 0,
+      q1: f64 = 0,
+      q2: f64 = 0,
+      q3: f64 = 0
+    for (let j = 0; j < d; j++) {
+      const uo = ut + <usize>j * row
+      const len = j + 1
+      const len2 = len & ~1
+      let s0 = f64x2.splat(0),
+        s1 = f64x2.splat(0),
+        s2 = f64x2.splat(0),
+        s3 = f64x2.splat(0)
+      for (let k = 0; k < len2; k += 2) {
+        const o = (<usize>k) << 3
+        const u = v128.load(uo + o)
+        s0 = f64x2.add(s0, f64x2.mul(v128.load(z0 + o), u))
+        s1 = f64x2.add(s1, f64x2.mul(v128.load(z1 + o), u))
+        s2 = f64x2.add(s2, f64x2.mul(v128.load(z2 + o), u))
+        s3 = f64x2.add(s3, f64x2.mul(v128.load(z3 + o), u))
+      }
+      let r0 = hsum2(s0),
+        r1 = hsum2(s1),
+        r2 = hsum2(s2),
+        r3 = hsum2(s3)
+      if (len2 < len) {
+        const o = (<usize>len2) << 3
+        const u = load<f64>(uo + o)
+        r0 += load<f64>(z0 + o) * u
+        r1 += load<f64>(z1 + o) * u
+        r2 += load<f64>(z2 + o) * u
+        r3 += load<f64>(z3 + o) * u
+      }
+      if (y) {
+        const yo = y + <usize>i * row + ((<usize>j) << 3)
+        store<f64>(yo, r0)
+        store<f64>(yo + row, r1)
+        store<f64>(yo + 2 * row, r2)
+        store<f64>(yo + 3 * row, r3)
+      }
+      q0 += r0 * r0
+      q1 += r1 * r1
+      q2 += r2 * r2
+      q3 += r3 * r3
+    }
+    const oo = out + ((<usize>i) << 3)
+    store<f64>(oo, q0)
+    store<f64>(oo + 8, q1)
+    store<f64>(oo + 16, q2)
+    store<f64>(oo + 24, q3)
+  }
+  for (; i < n; i++) {
+    const xo = x + <usize>i * row
+    const z = scratch
+    if (mean)
+      for (let k = 0; k < d; k++)
+        store<f64>(
+          z + ((<usize>k) << 3),
+          load<f64>(xo + ((<usize>k) << 3)) - load<f64>(mean + ((<usize>k) << 3)),
+        )
+    else memory.copy(z, xo, row)
+    let q: f64 = 0
+    for (let j = 0; j < d; j++) {
+      const s = dotF64(z, ut + <usize>j * row, j + 1)
+      if (y) store<f64>(y + <usize>i * row + ((<usize>j) << 3), s)
+      q += s * s
+    }
+    store<f64>(out + ((<usize>i) << 3), q)
+  }
+}
+
+/** out (r×r) = Z·Zᵀ for Z (r×k), both triangles, computing each 2×2 block of the lower one once. */
+export function syrkF64(z: usize, r: i32, k: i32, out: usize): void {
+  const row = (<usize>k) << 3
+  const orow = (<usize>r) << 3
+  const k2 = k & ~1
+  let a = 0
+  for (; a + 2 <= r; a += 2) {
+    const a0 = z + <usize>a * row
+    const a1 = a0 + row
+    for (let b = 0; b <= a; b += 2) {
+      const b0 = z + <usize>b * row
+      const b1 = b0 + row
+      let s00 = f64x2.splat(0),
+        s01 = f64x2.splat(0),
+        s10 = f64x2.splat(0),
+        s11 = f64x2.splat(0)
+      for (let t = 0; t < k2; t += 2) {
+        const o = (<usize>t) << 3
+        const p = v128.load(a0 + o)
+        const q = v128.load(a1 + o)
+        const u = v128.load(b0 + o)
+        const v = v128.load(b1 + o)
+        s00 = f64x2.add(s00, f64x2.mul(p, u))
+        s01 = f64x2.add(s01, f64x2.mul(p, v))
+        s10 = f64x2.add(s10, f64x2.mul(q, u))
+        s11 = f64x2.add(s11, f64x2.mul(q, v))
+      }
+      let r00 = hsum2(s00),
+        r01 = hsum2(s01),
+        r10 = hsum2(s10),
+        r11 = hsum2(s11)
+      if (k2 < k) {
+        const o = (<usize>k2) << 3
+        const p = load<f64>(a0 + o)
+        const q = load<f64>(a1 + o)
+        const u = load<f64>(b0 + o)
+        const v = load<f64>(b1 + o)
+        r00 += p * u
+        r01 += p * v
+        r10 += q * u
+        r11 += q * v
+      }
+      store<f64>(out + <usize>a * orow + ((<usize>b) << 3), r00)
+      store<f64>(out + <usize>a * orow + ((<usize>(b + 1)) << 3), r01)
+      store<f64>(out + <usize>(a + 1) * orow + ((<usize>b) << 3), r10)
+      store<f64>(out + <usize>(a + 1) * orow + ((<usize>(b + 1)) << 3), r11)
+    }
+  }
+  for (; a < r; a++) {
+    for (let b = 0; b <= a; b++)
+      store<f64>(out + <usize>a * orow + ((<usize>b) << 3), dotF64(z + <usize>a * row, z + <usize>b * row, k))
+  }
+  for (let i = 0; i < r; i++) {
+    for (let j = i + 1; j < r; j++)
+      store<f64>(
+        out + <usize>i * orow + ((<usize>j) << 3),
+        load<f64>(out + <usize>j * orow + ((<usize>i) << 3)),
+      )
+  }
+}
+
+function dotF32(p: usize, q: usize, k: i32): f32 {
+  let s = f32x4.splat(0)
+  let t = 0
+  for (; t + 4 <= k; t += 4) {
+    const o = (<usize>t) << 2
+    s = f32x4.add(s, f32x4.mul(v128.load(p + o), v128.load(q + o)))
+  }
+  let r = hsum4(s)
+  for (; t < k; t++) r += load<f32>(p + ((<usize>t) << 2)) * load<f32>(q + ((<usize>t) << 2))
+  return r
+}
+
+/** C[m×n] (+)= A[m×k]·B[n×k]ᵀ in single precision (the autoencoder). */
+export function gemmAbtF32(a: usize, m: i32, b: usize, n: i32, k: i32, c: usize, accumulate: i32): void {
+  const rowA = (<usize>k) << 2
+  const k4 = k & ~3
+  let i = 0
+  for (; i + 4 <= m; i += 4) {
+    const a0 = a + <usize>i * rowA
+    const a1 = a0 + rowA
+    const a2 = a1 + rowA
+    const a3 = a2 + rowA
+    let j = 0
+    for (; j + 2 <= n; j += 2) {
+      const b0 = b + <usize>j * rowA
+      const b1 = b0 + rowA
+      let s00 = f32x4.splat(0),
+        s01 = f32x4.splat(0),
+        s10 = f32x4.splat(0),
+        s11 = f32x4.splat(0)
+      let s20 = f32x4.splat(0),
+        s21 = f32x4.splat(0),
+        s30 = f32x4.splat(0),
+        s31 = f32x4.splat(0)
+      for (let t = 0; t < k4; t += 4) {
+        const o = (<usize>t) << 2
+        const p = v128.load(b0 + o)
+        const q = v128.load(b1 + o)
+        const x0 = v128.load(a0 + o)
+        const x1 = v128.load(a1 + o)
+        const x2 = v128.load(a2 + o)
+        const x3 = v128.load(a3 + o)
+        s00 = f32x4.add(s00, f32x4.mul(x0, p))
+        s01 = f32x4.add(s01, f32x4.mul(x0, q))
+        s10 = f32x4.add(s10, f32x4.mul(x1, p))
+        s11 = f32x4.add(s11, f32x4.mul(x1, q))
+        s20 = f32x4.add(s20, f32x4.mul(x2, p))
+        s21 = f32x4.add(s21, f32x4.mul(x2, q))
+        s30 = f32x4.add(s30, f32x4.mul(x3, p))
+        s31 = f32x4.add(s31, f32x4.mul(x3, q))
+      }
+      let r00 = hsum4(s00),
+        r01 = hsum4(s01),
+        r10 = hsum4(s10),
+        r11 = hsum4(s11)
+      let r20 = hsum4(s20),
+        r21 = hsum4(s21),
+        r30 = hsum4(s30),
+        r31 = hsum4(s31)
+      for (let t = k4; t < k; t++) {
+        const o = (<usize>t) << 2
+        const p = load<f32>(b0 + o)
+        const q = load<f32>(b1 + o)
+        r00 += load<f32>(a0 + o) * p
+        r01 += load<f32>(a0 + o) * q
+        r10 += load<f32>(a1 + o) * p
+        r11 += load<f32>(a1 + o) * q
+        r20 += load<f32>(a2 + o) * p
+        r21 += load<f32>(a2 + o) * q
+        r30 += load<f32>(a3 + o) * p
+        r31 += load<f32>(a3 + o) * q
+      }
+      const c0 = c + ((<usize>i * <usize>n + <usize>j) << 2)
+      const ld = (<usize>n) << 2
+      if (accumulate) {
+        r00 += load<f32>(c0)
+        r01 += load<f32>(c0 + 4)
+        r10 += load<f32>(c0 + ld)
+        r11 += load<f32>(c0 + ld + 4)
+        r20 += load<f32>(c0 + 2 * ld)
+        r21 += load<f32>(c0 + 2 * ld + 4)
+        r30 += load<f32>(c0 + 3 * ld)
+        r31 += load<f32>(c0 + 3 * ld + 4)
+      }
+      store<f32>(c0, r00)
+      store<f32>(c0 + 4, r01)
+      store<f32>(c0 + ld, r10)
+      store<f32>(c0 + ld + 4, r11)
+      store<f32>(c0 + 2 * ld, r20)
+      store<f32>(c0 + 2 * ld + 4, r21)
+      store<f32>(c0 + 3 * ld, r30)
+      store<f32>(c0 + 3 * ld + 4, r31)
+    }
+    for (; j < n; j++) {
+      for (let r = 0; r < 4; r++) {
+        const co = c + ((<usize>(i + r) * <usize>n + <usize>j) << 2)
+        const v = dotF32(a + <usize>(i + r) * rowA, b + <usize>j * rowA, k)
+        store<f32>(co, accumulate ? load<f32>(co) + v : v)
+      }
+    }
+  }
+  for (; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      const co = c + ((<usize>i * <usize>n + <usize>j) << 2)
+      const v = dotF32(a + <usize>i * rowA, b + <usize>j * rowA, k)
+      store<f32>(co, accumulate ? load<f32>(co) + v : v)
+    }
+  }
+}

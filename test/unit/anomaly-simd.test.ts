@@ -1,0 +1,105 @@
+// The WebAssembly SIMD kernels against plain loops, on odd sizes that exercise every tail. Tolerances: 1e-12
+// relative for double precision (only the summation order differs), 1e-5 relative for single precision.
+// Also checks that the committed module was built from the committed AssemblyScript source.
+import { execFileSync } from 'node:child_process'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { createRng } from '../../src/main/engine/anomaly/rng'
+import { ptr, SimdArena } from '../../src/main/engine/anomaly/simd/kernels'
+
+const rng = createRng(99)
+const fill = (a: Float64Array | Float32Array) => {
+  for (let i = 0; i < a.length; i++) a[i] = rng.normal()
+  return a
+}
+const close = (a: number, b: number, rel: number) =>
+  expect(Math.abs(a - b)).toBeLessThanOrEqual(rel * (1 + Math.abs(b)))
+
+describe('SIMD kernels', () => {
+  const ar = new SimdArena(4 << 20)
+
+  it('gemmAbtF64 = A·Bᵀ (with a leading dimension)', () => {
+    const [m, n, k, ldc] = [7, 5, 13, 9]
+    const a = fill(ar.f64(m * k))
+    const b = fill(ar.f64(n * k))
+    const c = ar.f64(m * ldc)
+    ar.k.gemmAbtF64(ptr(a), m, ptr(b), n, k, ptr(c), ldc)
+    for (let i = 0; i < m; i++)
+      for (let j = 0; j < n; j++) {
+        let s = 0
+        for (let t = 0; t < k; t++) s += a[i * k + t] * b[j * k + t]
+        close(c[i * ldc + j], s, 1e-12)
+      }
+  })
+
+  it('dotsByIndexF64 = dot(row a, row idx[t])', () => {
+    const [rows, d] = [11, 9]
+    const x = fill(ar.f64(rows * d))
+    const idx = ar.i32(7)
+    idx.set([3, 0, 10, 4, 4, 9, 1])
+    const out = ar.f64(7)
+    ar.k.dotsByIndexF64(ptr(x), d, 5, ptr(idx), 7, ptr(out))
+    idx.forEach((b, t) => {
+      let s = 0
+      for (let j = 0; j < d; j++) s += x[5 * d + j] * x[b * d + j]
+      close(out[t], s, 1e-12)
+    })
+  })
+
+  it('mahalanobisF64 = ‖Uᵀ(x − μ)‖² and the transformed rows', () => {
+    const [n, d] = [6, 7]
+    const x = fill(ar.f64(n * d))
+    const mean = fill(ar.f64(d))
+    const ut = ar.f64(d * d)
+    for (let j = 0; j < d; j++) for (let k = 0; k <= j; k++) ut[j * d + k] = rng.normal()
+    const out = ar.f64(n)
+    const y = ar.f64(n * d)
+    const scratch = ar.f64(4 * d)
+    for (const withMean of [true, false]) {
+      ar.k.mahalanobisF64(ptr(x), n, d, withMean ? ptr(mean) : 0, ptr(ut), ptr(out), ptr(y), ptr(scratch))
+      for (let i = 0; i < n; i++) {
+        let q = 0
+        for (let j = 0; j < d; j++) {
+          let s = 0
+          for (let k = 0; k <= j; k++) s += (x[i * d + k] - (withMean ? mean[k] : 0)) * ut[j * d + k]
+          close(y[i * d + j], s, 1e-12)
+          q += s * s
+        }
+        close(out[i], q, 1e-12)
+      }
+    }
+  })
+
+  it('syrkF64 = Z·Zᵀ, symmetric', () => {
+    const [r, k] = [7, 9]
+    const z = fill(ar.f64(r * k))
+    const out = ar.f64(r * r)
+    ar.k.syrkF64(ptr(z), r, k, ptr(out))
+    for (let a = 0; a < r; a++)
+      for (let b = 0; b < r; b++) {
+        let s = 0
+        for (let t = 0; t < k; t++) s += z[a * k + t] * z[b * k + t]
+        close(out[a * r + b], s, 1e-12)
+      }
+  })
+
+  it('gemmAbtF32 = A·Bᵀ, overwrite and accumulate', () => {
+    const [m, n, k] = [6, 3, 10]
+    const a = fill(ar.f32(m * k))
+    const b = fill(ar.f32(n * k))
+    const c = ar.f32(m * n)
+    ar.k.gemmAbtF32(ptr(a), m, ptr(b), n, k, ptr(c), 0)
+    ar.k.gemmAbtF32(ptr(a), m, ptr(b), n, k, ptr(c), 1)
+    for (let i = 0; i < m; i++)
+      for (let j = 0; j < n; j++) {
+        let s = 0
+        for (let t = 0; t < k; t++) s += a[i * k + t] * b[j * k + t]
+        close(c[i * n + j], 2 * s, 1e-5)
+      }
+  })
+
+  it('the committed module matches kernels.as.ts', () => {
+    const script = path.resolve(__dirname, '../../src/main/engine/anomaly/simd/build-kernels.mjs')
+    expect(execFileSync(process.execPath, [script, '--check'], { encoding: 'utf8' })).toMatch(/up to date/)
+  })
+})

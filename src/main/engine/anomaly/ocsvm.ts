@@ -3,6 +3,7 @@
 // The solver is libsvm's, ported in ocsvm-solver.ts; this file owns the kernel rows and the fitted model.
 import { pack, unpack, type PackedArray } from './serial'
 import { solveOneClass, type KernelRows } from './ocsvm-solver'
+import { ptr, SimdArena } from './simd/kernels'
 import type { FitSteps } from './steps'
 import { checkMatrix, type AnomalyModel, type AnomalyModelJson } from './types'
 
@@ -61,15 +62,22 @@ function squaredNorms(x: Float64Array, n: number, d: number): Float64Array {
   return sq
 }
 
+/** Rows per kernel call when whole blocks are computed (prefetch, decision). */
+const BLOCK = 32
+
 /** RBF kernel rows computed on demand and kept in an LRU cache, as libsvm's Cache (rows by original index). */
 class RbfRows implements KernelRows {
   private readonly sq: Float64Array
   private readonly rows = new Map<number, { v: Float32Array; filled: Uint8Array; count: number }>()
   private readonly maxRows: number
-  private readonly missing: Int32Array
+  private readonly arena: SimdArena
+  private readonly x: Float64Array
+  private readonly idx: Int32Array
+  private readonly dots: Float64Array
+  private readonly block: Float64Array
 
   constructor(
-    private readonly x: Float64Array,
+    x: Float64Array,
     private readonly l: number,
     private readonly d: number,
     private readonly gamma: number,
@@ -77,73 +85,34 @@ class RbfRows implements KernelRows {
   ) {
     this.sq = squaredNorms(x, l, d)
     this.maxRows = Math.max(2, Math.floor((cacheMB * 1024 * 1024) / (5 * l)))
-    this.missing = new Int32Array(l)
+    this.arena = new SimdArena(SimdArena.bytes({ f64: [l * d, BLOCK * l, BLOCK * d], i32: [l] }))
+    this.x = this.arena.f64(l * d)
+    this.x.set(x)
+    this.idx = this.arena.i32(l)
+    this.dots = this.arena.f64(BLOCK * l)
+    this.block = this.arena.f64(BLOCK * d)
   }
 
   diag(): number {
     return 1
   }
 
-  /** Full rows for the given indices, four rows × two columns per pass (the initial gradient needs ν·l of them). */
+  /** Full rows for the given indices, BLOCK rows per kernel call (the initial gradient needs ν·l of them). */
   prefetch(as: Int32Array): void {
-    const { x, d, sq, gamma, l } = this
+    const { d, sq, gamma, l, x, block, dots } = this
     const need = as.filter((a) => !this.rows.has(a))
     const take = Math.min(need.length, this.maxRows - 2)
-    let t = 0
-    for (; t + 4 <= take; t += 4) {
-      const a = [need[t], need[t + 1], need[t + 2], need[t + 3]]
-      const r = a.map(() => new Float32Array(l))
-      const [r0, r1, r2, r3] = r
-      const a0 = a[0] * d
-      const a1 = a[1] * d
-      const a2 = a[2] * d
-      const a3 = a[3] * d
-      let b = 0
-      for (; b + 2 <= l; b += 2) {
-        const b0 = b * d
-        const b1 = b0 + d
-        let s00 = 0
-        let s01 = 0
-        let s10 = 0
-        let s11 = 0
-        let s20 = 0
-        let s21 = 0
-        let s30 = 0
-        let s31 = 0
-        for (let k = 0; k < d; k++) {
-          const p = x[b0 + k]
-          const q = x[b1 + k]
-          const x0 = x[a0 + k]
-          const x1 = x[a1 + k]
-          const x2 = x[a2 + k]
-          const x3 = x[a3 + k]
-          s00 += x0 * p
-          s01 += x0 * q
-          s10 += x1 * p
-          s11 += x1 * q
-          s20 += x2 * p
-          s21 += x2 * q
-          s30 += x3 * p
-          s31 += x3 * q
-        }
-        const sb0 = sq[b]
-        const sb1 = sq[b + 1]
-        r0[b] = Math.exp(-gamma * (sq[a[0]] + sb0 - 2 * s00))
-        r0[b + 1] = Math.exp(-gamma * (sq[a[0]] + sb1 - 2 * s01))
-        r1[b] = Math.exp(-gamma * (sq[a[1]] + sb0 - 2 * s10))
-        r1[b + 1] = Math.exp(-gamma * (sq[a[1]] + sb1 - 2 * s11))
-        r2[b] = Math.exp(-gamma * (sq[a[2]] + sb0 - 2 * s20))
-        r2[b + 1] = Math.exp(-gamma * (sq[a[2]] + sb1 - 2 * s21))
-        r3[b] = Math.exp(-gamma * (sq[a[3]] + sb0 - 2 * s30))
-        r3[b + 1] = Math.exp(-gamma * (sq[a[3]] + sb1 - 2 * s31))
-      }
-      for (let q = 0; q < 4; q++) {
-        for (let bb = b; bb < l; bb++) {
-          let s = 0
-          for (let k = 0; k < d; k++) s += x[a[q] * d + k] * x[bb * d + k]
-          r[q][bb] = Math.exp(-gamma * (sq[a[q]] + sq[bb] - 2 * s))
-        }
-        this.rows.set(a[q], { v: r[q], filled: new Uint8Array(l).fill(1), count: l })
+    for (let t = 0; t < take; t += BLOCK) {
+      const m = Math.min(BLOCK, take - t)
+      for (let r = 0; r < m; r++) block.set(x.subarray(need[t + r] * d, need[t + r] * d + d), r * d)
+      this.arena.k.gemmAbtF64(ptr(block), m, ptr(x), l, d, ptr(dots), l)
+      for (let r = 0; r < m; r++) {
+        const a = need[t + r]
+        const v = new Float32Array(l)
+        const sqa = sq[a]
+        const o = r * l
+        for (let b = 0; b < l; b++) v[b] = Math.exp(-gamma * (sqa + sq[b] - 2 * dots[o + b]))
+        this.rows.set(a, { v, filled: new Uint8Array(l).fill(1), count: l })
       }
     }
   }
@@ -159,64 +128,34 @@ class RbfRows implements KernelRows {
       this.rows.set(a, r)
     }
     if (r.count === this.l) return r.v
+    const { idx, dots, sq, gamma } = this
     let m = 0
     const filled = r.filled
     for (let k = 0; k < len; k++) {
       const b = perm[k]
       if (!filled[b]) {
-        this.missing[m++] = b
+        idx[m++] = b
         filled[b] = 1
       }
     }
-    if (m) this.fill(a, r.v, m)
+    if (m) {
+      this.arena.k.dotsByIndexF64(ptr(this.x), this.d, a, ptr(idx), m, ptr(dots))
+      const v = r.v
+      const sqa = sq[a]
+      for (let t = 0; t < m; t++) {
+        const b = idx[t]
+        v[b] = Math.exp(-gamma * (sqa + sq[b] - 2 * dots[t]))
+      }
+    }
     r.count += m
     return r.v
-  }
-
-  /** K(a, b) for the m indices in `missing`, four dot products per pass over row a. */
-  private fill(a: number, out: Float32Array, m: number): void {
-    const { x, d, sq, gamma, missing } = this
-    const ao = a * d
-    const sqa = sq[a]
-    let t = 0
-    for (; t + 4 <= m; t += 4) {
-      const b0 = missing[t]
-      const b1 = missing[t + 1]
-      const b2 = missing[t + 2]
-      const b3 = missing[t + 3]
-      const o0 = b0 * d
-      const o1 = b1 * d
-      const o2 = b2 * d
-      const o3 = b3 * d
-      let s0 = 0
-      let s1 = 0
-      let s2 = 0
-      let s3 = 0
-      for (let k = 0; k < d; k++) {
-        const xa = x[ao + k]
-        s0 += xa * x[o0 + k]
-        s1 += xa * x[o1 + k]
-        s2 += xa * x[o2 + k]
-        s3 += xa * x[o3 + k]
-      }
-      out[b0] = Math.exp(-gamma * (sqa + sq[b0] - 2 * s0))
-      out[b1] = Math.exp(-gamma * (sqa + sq[b1] - 2 * s1))
-      out[b2] = Math.exp(-gamma * (sqa + sq[b2] - 2 * s2))
-      out[b3] = Math.exp(-gamma * (sqa + sq[b3] - 2 * s3))
-    }
-    for (; t < m; t++) {
-      const b = missing[t]
-      const bo = b * d
-      let s = 0
-      for (let k = 0; k < d; k++) s += x[ao + k] * x[bo + k]
-      out[b] = Math.exp(-gamma * (sqa + sq[b] - 2 * s))
-    }
   }
 }
 
 export class OneClassSvm implements AnomalyModel<'ocsvm', OcsvmJson> {
   readonly kind = 'ocsvm' as const
   private readonly svNorms: Float64Array
+  private simd: { arena: SimdArena; sv: Float64Array; block: Float64Array; dots: Float64Array } | null = null
 
   constructor(
     readonly d: number,
@@ -233,50 +172,40 @@ export class OneClassSvm implements AnomalyModel<'ocsvm', OcsvmJson> {
   /** scikit-learn's decision_function: positive inside the boundary. */
   decision(x: ArrayLike<number>, n: number): Float64Array {
     checkMatrix(x, n, this.d)
-    const { d, supportVectors: sv, dualCoef, svNorms } = this
+    const { d, dualCoef, svNorms } = this
     const gamma = this.params.gamma
     const nsv = dualCoef.length
     const out = new Float64Array(n)
-    const xi = new Float64Array(d)
-    for (let i = 0; i < n; i++) {
-      let sqx = 0
-      for (let k = 0; k < d; k++) {
-        const v = x[i * d + k]
-        xi[k] = v
-        sqx += v * v
+    if (nsv === 0) return out.fill(-this.rho)
+    const k = this.kernel()
+    for (let start = 0; start < n; start += BLOCK) {
+      const m = Math.min(BLOCK, n - start)
+      for (let i = 0; i < m * d; i++) k.block[i] = x[start * d + i]
+      k.arena.k.gemmAbtF64(ptr(k.block), m, ptr(k.sv), nsv, d, ptr(k.dots), nsv)
+      for (let r = 0; r < m; r++) {
+        let sqx = 0
+        for (let j = r * d, e = j + d; j < e; j++) sqx += k.block[j] * k.block[j]
+        let acc = 0
+        const o = r * nsv
+        for (let s = 0; s < nsv; s++)
+          acc += dualCoef[s] * Math.exp(-gamma * Math.max(0, sqx + svNorms[s] - 2 * k.dots[o + s]))
+        out[start + r] = acc - this.rho
       }
-      let acc = 0
-      let s = 0
-      for (; s + 4 <= nsv; s += 4) {
-        const o0 = s * d
-        const o1 = o0 + d
-        const o2 = o1 + d
-        const o3 = o2 + d
-        let p0 = 0
-        let p1 = 0
-        let p2 = 0
-        let p3 = 0
-        for (let k = 0; k < d; k++) {
-          const v = xi[k]
-          p0 += v * sv[o0 + k]
-          p1 += v * sv[o1 + k]
-          p2 += v * sv[o2 + k]
-          p3 += v * sv[o3 + k]
-        }
-        acc +=
-          dualCoef[s] * Math.exp(-gamma * Math.max(0, sqx + svNorms[s] - 2 * p0)) +
-          dualCoef[s + 1] * Math.exp(-gamma * Math.max(0, sqx + svNorms[s + 1] - 2 * p1)) +
-          dualCoef[s + 2] * Math.exp(-gamma * Math.max(0, sqx + svNorms[s + 2] - 2 * p2)) +
-          dualCoef[s + 3] * Math.exp(-gamma * Math.max(0, sqx + svNorms[s + 3] - 2 * p3))
-      }
-      for (; s < nsv; s++) {
-        let p = 0
-        for (let k = 0; k < d; k++) p += xi[k] * sv[s * d + k]
-        acc += dualCoef[s] * Math.exp(-gamma * Math.max(0, sqx + svNorms[s] - 2 * p))
-      }
-      out[i] = acc - this.rho
     }
     return out
+  }
+
+  /** Support vectors in SIMD memory, made on first use and kept with the model. */
+  private kernel() {
+    if (!this.simd) {
+      const { d } = this
+      const nsv = this.dualCoef.length
+      const arena = new SimdArena(SimdArena.bytes({ f64: [nsv * d, BLOCK * d, BLOCK * nsv] }))
+      const sv = arena.f64(nsv * d)
+      sv.set(this.supportVectors)
+      this.simd = { arena, sv, block: arena.f64(BLOCK * d), dots: arena.f64(BLOCK * nsv) }
+    }
+    return this.simd
   }
 
   score(x: Float32Array | Float64Array, n: number): Float64Array {

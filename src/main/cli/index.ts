@@ -6,8 +6,16 @@ import { benchCommand } from './commands/bench'
 import { evalCommand } from './commands/eval'
 import { importCommand } from './commands/import'
 import { serveCommand } from './commands/serve'
+import { simulateCommand } from './commands/simulate'
 
-const commands: CliCommand[] = [serveCommand, importCommand, backupCommand, evalCommand, benchCommand]
+const commands: CliCommand[] = [
+  serveCommand,
+  importCommand,
+  backupCommand,
+  evalCommand,
+  benchCommand,
+  simulateCommand,
+]
 
 function help(): string {
   const w = Math.max(...commands.map((c) => c.name.length))

@@ -49,6 +49,7 @@ const TWO_PI = 2 * Math.PI
 const MAX_HARMONIC_HZ = 9000
 /** Resonators keep ringing after the source stops. */
 const RING_S = 0.03
+const CONTROL_STEP = 16
 
 export function synthesizeCry(voice: Voice, state: CryState, rng: Rng): SynthesizedCry {
   const fs = state.sampleRate ?? 16000
@@ -167,14 +168,21 @@ function renderExpiration(
   }))
   const peakAt = Math.min(0.8, Math.max(0.15, voice.melodyPeakAt + rng.gauss(0, 0.08)))
   const glideS = rng.uniform(0.02, 0.06)
+  // The contour is smooth: computed every CONTROL_STEP samples (1 ms at 16 kHz) and interpolated.
+  const f0Control = new Float64Array(Math.ceil(n / CONTROL_STEP) + 2)
+  for (let c = 0; c < f0Control.length; c++) {
+    const ts = (c * CONTROL_STEP) / fs
+    let st = melody(plan.shape, Math.min(1, (c * CONTROL_STEP) / n), plan.depthSemitones, peakAt)
+    for (const w of wander) st += w.amp * Math.sin(TWO_PI * w.hz * ts + w.phase)
+    st -= 2.5 * plan.flatness * (1 - fade(ts / glideS))
+    f0Control[c] = plan.f0BaseHz * 2 ** (st / 12)
+  }
   const f0 = new Float32Array(n)
   let f0Sum = 0
   for (let i = 0; i < n; i++) {
-    const ts = i / fs
-    let st = melody(plan.shape, i / n, plan.depthSemitones, peakAt)
-    for (const w of wander) st += w.amp * Math.sin(TWO_PI * w.hz * ts + w.phase)
-    st -= 2.5 * plan.flatness * (1 - fade(ts / glideS))
-    f0[i] = plan.f0BaseHz * 2 ** (st / 12)
+    const c = Math.floor(i / CONTROL_STEP)
+    const frac = i / CONTROL_STEP - c
+    f0[i] = f0Control[c]! + frac * (f0Control[c + 1]! - f0Control[c]!)
     f0Sum += f0[i]!
   }
 

@@ -1,7 +1,7 @@
 // The ward's sound bed under one recording: HVAC (mains hum with harmonics, fan noise) all the time, and
 // events scheduled up front (so they can go into the ground truth) but rendered only when the stream reaches
 // them, so a multi-hour recording never holds more than the events currently sounding.
-import { OnePole, dbToGain } from './dsp'
+import { dbToGain } from './dsp'
 import type { Rng } from './rng'
 import { alarm, distantCry, door, monitorBeeps, speech, type AlarmPriority } from './ward-sounds'
 
@@ -44,9 +44,16 @@ export class WardBackground {
   readonly events: BackgroundEvent[]
   private readonly scheduled: ScheduledEvent[]
   private readonly hum: Float32Array
-  private readonly fan: { low: OnePole; hiss: OnePole }
-  private readonly fanGain: number
-  private readonly hissGain: number
+  /** The HVAC bed: noise generator state, fan rumble and hiss low-pass states, their coefficients and gains. */
+  private readonly bed: {
+    noise: number
+    low: number
+    hiss: number
+    kLow: number
+    kHiss: number
+    fanGain: number
+    hissGain: number
+  }
   private next = 0
 
   /**
@@ -60,10 +67,17 @@ export class WardBackground {
     options: BackgroundOptions,
   ) {
     const fs = sampleRate
-    this.fan = { low: new OnePole(rng.uniform(200, 500), fs), hiss: new OnePole(rng.uniform(3000, 6000), fs) }
+    const onePole = (hz: number) => 1 - Math.exp((-2 * Math.PI * hz) / fs)
     const noiseDb = rng.uniform(-54, -44)
-    this.fanGain = dbToGain(noiseDb) * 6
-    this.hissGain = dbToGain(noiseDb - rng.uniform(4, 10)) * 1.7
+    this.bed = {
+      noise: rng.nextUint32() | 1,
+      low: 0,
+      hiss: 0,
+      kLow: onePole(rng.uniform(200, 500)),
+      kHiss: onePole(rng.uniform(3000, 6000)),
+      fanGain: dbToGain(noiseDb) * 6,
+      hissGain: dbToGain(noiseDb - rng.uniform(4, 10)) * 1.7,
+    }
     // Mains hum is exactly periodic: one second of it, looped, costs a table read per sample.
     const mains = rng.chance(0.5) ? 50 : 60
     const humGain = dbToGain(rng.uniform(-62, -48))
@@ -158,15 +172,26 @@ export class WardBackground {
 
   /** Writes the background for samples [startSample, startSample + out.length) into `out` (overwrites). */
   renderInto(out: Float32Array, startSample: number): void {
-    const { low, hiss } = this.fan
+    // The bed runs for every sample of hours of audio: xorshift32 noise and the two fan filters are inlined
+    // here (about 3× faster than method calls); the state carries over, so chunking does not change a sample.
     const fs = this.sampleRate
-    const rng = this.rng
+    const hum = this.hum
+    const { kLow, kHiss, fanGain, hissGain } = this.bed
+    let { noise, low, hiss } = this.bed
     let h = startSample % fs
     for (let i = 0; i < out.length; i++) {
-      const white = rng.next() * 2 - 1
-      out[i] = this.hum[h]! + this.fanGain * low.step(white) + this.hissGain * hiss.step(white)
+      noise ^= noise << 13
+      noise ^= noise >>> 17
+      noise ^= noise << 5
+      const white = noise * 4.656612873077393e-10
+      low += kLow * (white - low)
+      hiss += kHiss * (white - hiss)
+      out[i] = hum[h]! + fanGain * low + hissGain * hiss
       if (++h === fs) h = 0
     }
+    this.bed.noise = noise
+    this.bed.low = low
+    this.bed.hiss = hiss
     const endSample = startSample + out.length
     // Events are sorted by start; `next` is the first not yet finished.
     while (this.next < this.scheduled.length && this.endSample(this.scheduled[this.next]!) <= startSample) {

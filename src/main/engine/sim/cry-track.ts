@@ -118,7 +118,7 @@ export class CryTrack {
     // Bouts that would run past the end of the recording are left out rather than cut.
     if ((startSample + cry.samples.length) / fs > durationS) return
     // The infant turns and moves: the level at the microphone varies from bout to bout.
-    const gain = dbToGain(rng.gauss(0, 2))
+    const gain = dbToGain(Math.max(-6, Math.min(4, rng.gauss(0, 2))))
     for (let i = 0; i < cry.samples.length; i++) cry.samples[i]! *= gain
     this.sounding.push({ startSample, samples: cry.samples })
     this.previousEndS = (startSample + cry.samples.length) / fs

@@ -118,7 +118,7 @@ export function makeVoice(seed: number | string): Voice {
     expirationsPerCryMedian: rng.uniform(3, 8),
     hyperphonationRate: rng.uniform(0.02, 0.08),
     dysphonationRate: rng.uniform(0.04, 0.15),
-    levelDb: rng.uniform(-10, -4),
+    levelDb: rng.uniform(-14, -6),
   }
 }
 

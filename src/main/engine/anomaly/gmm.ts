@@ -9,16 +9,9 @@
 // component's effective sample size: the estimator designed for n ≲ d Gaussian data, with no tuned constant.
 // Which structure (full / tied / diag) and how many components is then chosen on held-out recordings
 // (gmm-select.ts).
-import {
-  choleskyLower,
-  gramLower,
-  inverseLower,
-  logSumExpRows,
-  mahalanobisRows,
-  transformRows,
-  weightedScatter,
-} from './linalg'
+import { choleskyLower, inverseLower, logSumExpRows } from './linalg'
 import { pack, unpack, type PackedArray } from './serial'
+import { ptr, SimdArena } from './simd/kernels'
 import type { FitSteps } from './steps'
 import { checkMatrix, type AnomalyModel, type AnomalyModelJson } from './types'
 
@@ -65,32 +58,115 @@ export class IllDefinedCovarianceError extends Error {
   }
 }
 
-/** log(w_k) + log N(x_i | μ_k, Σ_k), n×k row-major. */
-export function weightedLogProb(
-  p: MixtureParams,
-  x: Float64Array,
-  n: number,
-  out = new Float64Array(n * p.k),
-) {
+/**
+ * The rows and scratch of one EM run (or one scoring call) in SIMD memory: the embeddings once, then per
+ * component a mean and a precision factor copied in before each kernel call.
+ */
+export class MixtureWorkspace {
+  readonly arena: SimdArena
+  readonly x: Float64Array
+  readonly out: Float64Array
+  readonly scratch: Float64Array
+  readonly mean: Float64Array
+  readonly ut: Float64Array
+  readonly cov: Float64Array
+  /** full: centred, √r-weighted rows transposed (d×n); tied: the rows transposed, once. */
+  readonly zt: Float64Array
+  /** tied: Uᵀx for every row. */
+  readonly y: Float64Array
+  readonly w: Float64Array
+  gram: Float64Array | null = null
+
+  constructor(
+    x: ArrayLike<number>,
+    readonly n: number,
+    readonly d: number,
+    readonly type: CovarianceType,
+    forFit: boolean,
+  ) {
+    const nd = n * d
+    const zt = forFit && type !== 'diag' ? nd : 0
+    const y = type === 'tied' ? nd : 0
+    this.arena = new SimdArena(SimdArena.bytes({ f64: [nd, n, 4 * d, d, d * d, d * d, zt, y] }))
+    this.x = this.arena.f64(nd)
+    for (let i = 0; i < nd; i++) this.x[i] = x[i]
+    this.out = this.arena.f64(n)
+    this.scratch = this.arena.f64(4 * d)
+    this.mean = this.arena.f64(d)
+    this.ut = this.arena.f64(d * d)
+    this.cov = this.arena.f64(d * d)
+    this.zt = this.arena.f64(zt)
+    this.y = this.arena.f64(y)
+    this.w = new Float64Array(n)
+  }
+
+  /** ws.out[i] = ‖Uᵀ(xᵢ − μ)‖² for the factor and mean given (copied in). */
+  mahalanobis(mean: Float64Array | null, ut: Float64Array, transformed = false): Float64Array {
+    if (mean) this.mean.set(mean)
+    this.ut.set(ut)
+    this.arena.k.mahalanobisF64(
+      ptr(this.x),
+      this.n,
+      this.d,
+      mean ? ptr(this.mean) : 0,
+      ptr(this.ut),
+      ptr(this.out),
+      transformed ? ptr(this.y) : 0,
+      ptr(this.scratch),
+    )
+    return this.out
+  }
+
+  /** ws.cov = Σᵢ wᵢ (xᵢ − μ)(xᵢ − μ)ᵀ (both triangles). */
+  weightedScatter(mean: Float64Array, w: Float64Array): Float64Array {
+    const { x, zt, n, d } = this
+    for (let i = 0; i < n; i++) {
+      const s = Math.sqrt(w[i])
+      const xo = i * d
+      for (let k = 0; k < d; k++) zt[k * n + i] = (x[xo + k] - mean[k]) * s
+    }
+    this.arena.k.syrkF64(ptr(zt), d, n, ptr(this.cov))
+    return this.cov
+  }
+
+  /** XᵀX, computed on first use (it does not change across EM iterations). */
+  gramOfRows(): Float64Array {
+    if (!this.gram) {
+      const { x, zt, n, d } = this
+      for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) zt[k * n + i] = x[i * d + k]
+      this.arena.k.syrkF64(ptr(zt), d, n, ptr(this.cov))
+      this.gram = Float64Array.from(this.cov)
+    }
+    return this.gram
+  }
+}
+
+/** log(w_k) + log N(x_i | μ_k, Σ_k), n×k row-major, for the rows in the workspace. */
+export function weightedLogProb(p: MixtureParams, ws: MixtureWorkspace, out = new Float64Array(ws.n * p.k)) {
   const { k, d, means, precChol, weights } = p
-  const col = new Float64Array(n)
+  const { n, x } = ws
   if (p.covarianceType === 'full') {
-    const scratch = new Float64Array(4 * d)
     for (let c = 0; c < k; c++) {
       const ut = precChol.subarray(c * d * d, (c + 1) * d * d)
       let logDet = 0
       for (let j = 0; j < d; j++) logDet += Math.log(ut[j * d + j])
-      mahalanobisRows(x, n, d, means.subarray(c * d, c * d + d), ut, col, scratch)
+      const col = ws.mahalanobis(means.subarray(c * d, c * d + d), ut)
       const base = -0.5 * d * LOG_2PI + logDet + Math.log(weights[c])
       for (let i = 0; i < n; i++) out[i * k + c] = base - 0.5 * col[i]
     }
   } else if (p.covarianceType === 'tied') {
     let logDet = 0
     for (let j = 0; j < d; j++) logDet += Math.log(precChol[j * d + j])
-    const y = new Float64Array(n * d)
-    transformRows(x, n, d, precChol, y)
+    ws.mahalanobis(null, precChol, true)
+    const y = ws.y
+    // Uᵀμ_k for each component (k·d², negligible).
     const my = new Float64Array(k * d)
-    transformRows(means, k, d, precChol, my)
+    for (let c = 0; c < k; c++)
+      for (let j = 0; j < d; j++) {
+        let s = 0
+        for (let t = 0; t <= j; t++) s += means[c * d + t] * precChol[j * d + t]
+        my[c * d + j] = s
+      }
     for (let c = 0; c < k; c++) {
       const base = -0.5 * d * LOG_2PI + logDet + Math.log(weights[c])
       const mo = c * d
@@ -125,8 +201,8 @@ export function weightedLogProb(
 }
 
 /** log p(x_i) under the mixture (scikit-learn's score_samples). */
-export function logLikelihood(p: MixtureParams, x: Float64Array, n: number): Float64Array {
-  const wlp = weightedLogProb(p, x, n)
+export function logLikelihood(p: MixtureParams, x: ArrayLike<number>, n: number): Float64Array {
+  const wlp = weightedLogProb(p, new MixtureWorkspace(x, n, p.d, p.covarianceType, false))
   const out = new Float64Array(n)
   logSumExpRows(wlp, n, p.k, out)
   return out
@@ -148,30 +224,15 @@ export function oasShrinkInPlace(s: Float64Array, d: number, nEff: number): numb
   return shrink
 }
 
-/** Scratch reused across EM iterations of one fit. */
-class EmWorkspace {
-  readonly zt: Float64Array
-  readonly cov: Float64Array
-  readonly w: Float64Array
-  gram: Float64Array | null = null
-  constructor(n: number, d: number, full: boolean) {
-    this.zt = new Float64Array(full ? n * d : 0)
-    this.cov = new Float64Array(d * d)
-    this.w = new Float64Array(n)
-  }
-}
-
 /** M-step from responsibilities (n×k). `initial` reproduces scikit-learn's _initialize (weights = nk / n). */
 export function mStep(
-  x: Float64Array,
-  n: number,
-  d: number,
+  ws: MixtureWorkspace,
   resp: Float64Array,
   s: EmSettings,
   initial: boolean,
-  ws = new EmWorkspace(n, d, s.covarianceType === 'full'),
 ): MixtureParams {
   const { k, covarianceType, regCovar } = s
+  const { x, n, d } = ws
   const nk = new Float64Array(k)
   const means = new Float64Array(k * d)
   for (let i = 0; i < n; i++) {
@@ -191,7 +252,7 @@ export function mStep(
   let precChol: Float64Array
   if (covarianceType === 'full') {
     precChol = new Float64Array(k * d * d)
-    const cov = ws.cov
+    const cov = new Float64Array(d * d)
     for (let c = 0; c < k; c++) {
       let sr2 = 0
       for (let i = 0; i < n; i++) {
@@ -199,7 +260,7 @@ export function mStep(
         ws.w[i] = r
         sr2 += r * r
       }
-      weightedScatter(x, n, d, means.subarray(c * d, c * d + d), ws.w, cov, ws.zt)
+      cov.set(ws.weightedScatter(means.subarray(c * d, c * d + d), ws.w))
       for (let i = 0; i < d * d; i++) cov[i] /= nk[c]
       if (s.shrinkage === 'oas')
         oasShrinkInPlace(cov, d, sr2 > 0 ? ((nk[c] - EPS10) * (nk[c] - EPS10)) / sr2 : 1)
@@ -209,14 +270,7 @@ export function mStep(
     }
   } else if (covarianceType === 'tied') {
     // Σ = (XᵀX − Σ_k n_k μ_k μ_kᵀ) / Σ n_k, as scikit-learn; XᵀX does not change across iterations.
-    if (!ws.gram) {
-      ws.gram = new Float64Array(d * d)
-      const xt = new Float64Array(n * d)
-      for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) xt[j * n + i] = x[i * d + j]
-      gramLower(xt, d, n, ws.gram)
-    }
-    const cov = ws.cov
-    cov.set(ws.gram)
+    const cov = Float64Array.from(ws.gramOfRows())
     let total = 0
     for (let c = 0; c < k; c++) {
       total += nk[c]
@@ -266,14 +320,14 @@ export function responsibilitiesFromLabels(labels: ArrayLike<number>, n: number,
 
 /** EM from initial responsibilities. Yields after every iteration. */
 export function* emSteps(
-  x: Float64Array,
+  x: ArrayLike<number>,
   n: number,
   d: number,
   s: EmSettings,
   initialResp: Float64Array,
 ): FitSteps<EmResult> {
-  const ws = new EmWorkspace(n, d, s.covarianceType === 'full')
-  let params = mStep(x, n, d, initialResp, s, true, ws)
+  const ws = new MixtureWorkspace(x, n, d, s.covarianceType, true)
+  let params = mStep(ws, initialResp, s, true)
   let lowerBound = -Infinity
   let converged = false
   let iter = 0
@@ -281,14 +335,14 @@ export function* emSteps(
   const norm = new Float64Array(n)
   for (iter = 1; iter <= s.maxIter; iter++) {
     const prev = lowerBound
-    weightedLogProb(params, x, n, wlp)
+    weightedLogProb(params, ws, wlp)
     logSumExpRows(wlp, n, s.k, norm)
     let mean = 0
     for (let i = 0; i < n; i++) mean += norm[i]
     mean /= n
     for (let i = 0; i < n; i++)
       for (let c = 0; c < s.k; c++) wlp[i * s.k + c] = Math.exp(wlp[i * s.k + c] - norm[i])
-    params = mStep(x, n, d, wlp, s, false, ws)
+    params = mStep(ws, wlp, s, false)
     lowerBound = mean
     yield {
       stage: 'gmm',
@@ -340,8 +394,7 @@ export class GaussianMixture implements AnomalyModel<'gmm', GmmJson> {
 
   logLikelihood(x: ArrayLike<number>, n: number): Float64Array {
     checkMatrix(x, n, this.d)
-    const x64 = x instanceof Float64Array ? x : Float64Array.from({ length: n * this.d }, (_, i) => x[i])
-    return logLikelihood(this.mixture, x64, n)
+    return logLikelihood(this.mixture, x, n)
   }
 
   score(x: Float32Array | Float64Array, n: number): Float64Array {

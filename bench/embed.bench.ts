@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util'
 import * as ort from 'onnxruntime-node'
 import type { BenchSuite } from '../src/main/cli/commands/bench'
 import type { FeatureMatrix } from '../src/main/engine/embed/fbank'
-import { OnnxBackbone, planBatches } from '../src/main/engine/embed/onnx'
+import { OnnxBackbone, planBatches, sessionOptions } from '../src/main/engine/embed/onnx'
 import { ProviderSetting, softwareVulkanEnv } from '../src/main/engine/embed/providers'
 import { checkoutModelsDir, defaultBackboneName, getBackbone } from '../src/main/engine/embed/registry'
 
@@ -143,14 +143,10 @@ export const embedBench: BenchSuite = {
 
     // Raw onnxruntime: a separate session with the same options, fed features computed beforehand.
     const { card, modelPath } = backbone.loaded
-    const raw = await ort.InferenceSession.create(modelPath, {
-      executionProviders: [backbone.provider.active],
-      graphOptimizationLevel: 'all',
-      executionMode: 'sequential',
-      intraOpNumThreads: threads,
-      interOpNumThreads: 1,
-      logSeverityLevel: 3,
-    })
+    const raw = await ort.InferenceSession.create(
+      modelPath,
+      sessionOptions(backbone.provider.active, threads),
+    )
     const feats: FeatureMatrix[] = cries.map((c) => backbone.features(c))
     const plan = planBatches(
       feats.map((f) => f.frames),

@@ -52,14 +52,17 @@ export class KaldiFbank {
   readonly windowSize: number
   readonly windowShift: number
   readonly fftSize: number
-  private readonly window: Float64Array
+  /** Window × waveform scale, applied in the same pass as DC removal and pre-emphasis. */
+  private readonly scaledWindow: Float64Array
   private readonly fft: FFT
+  /** FFT input; samples past the window stay zero (the padding), so only [0, windowSize) is ever written. */
   private readonly frame: Float64Array
   private readonly spectrum: number[]
   private readonly power: Float64Array
-  /** Mel band b covers FFT bins [bandStart[b], bandStart[b] + bandWeights[b].length). */
+  /** Mel band b: weights[offset[b] … offset[b+1]) for FFT bins from start[b], all bands in one array. */
   private readonly bandStart: Int32Array
-  private readonly bandWeights: Float64Array[]
+  private readonly bandOffset: Int32Array
+  private readonly bandWeights: Float64Array
 
   constructor(options: Partial<FbankOptions> = {}) {
     const o = { ...EMBEDDING_FBANK, ...options }
@@ -70,14 +73,17 @@ export class KaldiFbank {
     let n = 1
     while (n < this.windowSize) n <<= 1
     this.fftSize = n
-    this.window = makeWindow(o.window, this.windowSize, o.blackmanCoeff)
+    this.scaledWindow = makeWindow(o.window, this.windowSize, o.blackmanCoeff).map((w) => w * o.waveformScale)
     this.fft = new FFT(n)
     this.frame = new Float64Array(n)
     this.spectrum = this.fft.createComplexArray() as number[]
     this.power = new Float64Array(n / 2 + 1)
     const bands = melBands(o, n)
     this.bandStart = bands.start
-    this.bandWeights = bands.weights
+    this.bandOffset = new Int32Array(o.numMelBins + 1)
+    bands.weights.forEach((w, b) => (this.bandOffset[b + 1] = this.bandOffset[b]! + w.length))
+    this.bandWeights = new Float64Array(this.bandOffset[o.numMelBins]!)
+    bands.weights.forEach((w, b) => this.bandWeights.set(w, this.bandOffset[b]!))
   }
 
   /** Frames Kaldi produces for `samples` samples with snip_edges (0 when shorter than one window). */
@@ -87,44 +93,59 @@ export class KaldiFbank {
 
   /** Log-mel energies of a waveform in [-1, 1], before any mean subtraction. */
   compute(wave: Float32Array, out?: Float32Array): FeatureMatrix {
-    const { numMelBins: bins, waveformScale: scale, preemphasis: pre, removeDcOffset } = this.options
+    const { numMelBins: bins, preemphasis: pre, removeDcOffset } = this.options
     const frames = this.frameCount(wave.length)
     const data = out && out.length >= frames * bins ? out : new Float32Array(frames * bins)
-    const { frame, window, windowSize: W, power, spectrum, bandStart, bandWeights } = this
-    const half = this.fftSize / 2
+    const {
+      frame,
+      scaledWindow: win,
+      windowSize: W,
+      power,
+      spectrum,
+      bandStart,
+      bandOffset,
+      bandWeights,
+    } = this
+    const lastBin = bandStart[bins - 1]! + bandOffset[bins]! - bandOffset[bins - 1]!
+    const shift = this.windowShift
+    const fft = this.fft
+    // Frames overlap 2.5×: one prefix sum gives every frame's DC offset without re-adding its samples.
+    const prefix = removeDcOffset ? prefixSums(wave, (frames - 1) * shift + W) : null
     for (let t = 0; t < frames; t++) {
-      const off = t * this.windowShift
-      let mean = 0
-      if (removeDcOffset) {
-        for (let i = 0; i < W; i++) mean += wave[off + i]!
-        mean /= W
+      const off = t * shift
+      const mean = prefix ? (prefix[off + W]! - prefix[off]!) / W : 0
+      // DC removal, pre-emphasis (the first sample's predecessor is itself: torch's replicate padding),
+      // window and scale in one pass.
+      let prev = wave[off]! - mean
+      frame[0] = (prev - pre * prev) * win[0]!
+      for (let i = 1; i < W; i++) {
+        const cur = wave[off + i]! - mean
+        frame[i] = (cur - pre * prev) * win[i]!
+        prev = cur
       }
-      // Pre-emphasis runs backwards so each sample still sees its unmodified predecessor;
-      // the first sample's predecessor is itself (torch replicate padding).
-      for (let i = 0; i < W; i++) frame[i] = wave[off + i]! * scale - mean * scale
-      if (pre !== 0) {
-        for (let i = W - 1; i > 0; i--) frame[i] = frame[i]! - pre * frame[i - 1]!
-        frame[0] = frame[0]! - pre * frame[0]!
-      }
-      for (let i = 0; i < W; i++) frame[i] = frame[i]! * window[i]!
-      frame.fill(0, W)
-      this.fft.realTransform(spectrum, frame)
-      for (let k = 0; k <= half; k++) {
+      fft.realTransform(spectrum, frame)
+      for (let k = bandStart[0]!; k < lastBin; k++) {
         const re = spectrum[2 * k]!
         const im = spectrum[2 * k + 1]!
         power[k] = re * re + im * im
       }
       const row = t * bins
       for (let b = 0; b < bins; b++) {
-        const w = bandWeights[b]!
-        const s = bandStart[b]!
+        const end = bandOffset[b + 1]!
+        let k = bandStart[b]!
         let e = 0
-        for (let k = 0; k < w.length; k++) e += w[k]! * power[s + k]!
+        for (let j = bandOffset[b]!; j < end; j++, k++) e += bandWeights[j]! * power[k]!
         data[row + b] = Math.log(e > LOG_FLOOR ? e : LOG_FLOOR)
       }
     }
     return { data: out ? data.subarray(0, frames * bins) : data, frames, bins }
   }
+}
+
+function prefixSums(x: Float32Array, n: number): Float64Array {
+  const p = new Float64Array(n + 1)
+  for (let i = 0; i < n; i++) p[i + 1] = p[i]! + x[i]!
+  return p
 }
 
 /** Per-utterance mean subtraction over time, in place (the models' input normalisation). */

@@ -189,19 +189,30 @@ export function repeatToMinFrames(m: FeatureMatrix, minFrames: number): FeatureM
   return { data, frames: minFrames, bins: m.bins }
 }
 
+/** Session options of every backbone session (exported so benchmarks can open an identical raw session). */
+export function sessionOptions(
+  provider: ExecutionProvider,
+  threads?: number,
+): ort.InferenceSession.SessionOptions {
+  return {
+    executionProviders: [provider],
+    graphOptimizationLevel: 'all',
+    executionMode: 'sequential',
+    ...(threads ? { intraOpNumThreads: threads, interOpNumThreads: 1 } : {}),
+    // Idle onnxruntime threads sleep instead of spinning: the workstation shares its cores with the UI, decoding
+    // and other workers, and on this project's busy 2-core machines spinning made every run 2–5× slower.
+    extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
+    // Warnings only: ORT reports every shape op it keeps on CPU under a GPU provider at 'warning' level.
+    logSeverityLevel: 3,
+  }
+}
+
 async function openSession(
   loaded: LoadedCard,
   provider: ExecutionProvider,
   threads?: number,
 ): Promise<ort.InferenceSession> {
-  const session = await ort.InferenceSession.create(loaded.modelPath, {
-    executionProviders: [provider],
-    graphOptimizationLevel: 'all',
-    executionMode: 'sequential',
-    ...(threads ? { intraOpNumThreads: threads, interOpNumThreads: 1 } : {}),
-    // Warnings only: ORT reports every shape op it keeps on CPU under a GPU provider at 'warning' level.
-    logSeverityLevel: 3,
-  })
+  const session = await ort.InferenceSession.create(loaded.modelPath, sessionOptions(provider, threads))
   const problems = cardMismatches(
     loaded.card,
     session.inputNames.map((_, i) => session.inputMetadata[i]!),

@@ -215,9 +215,12 @@ export function framesToMono(
   for (let i = 0; i < frames; i++) {
     let s = 0
     for (let c = 0; c < ch; c++, off += bytes) {
-      if (info.encoding === 'float')
-        s += info.bitsPerSample === 32 ? dv.getFloat32(off, true) : dv.getFloat64(off, true)
-      else if (info.bitsPerSample === 8) s += (buf[off]! - 128) / 128
+      if (info.encoding === 'float') {
+        const x = info.bitsPerSample === 32 ? dv.getFloat32(off, true) : dv.getFloat64(off, true)
+        // NaN/Infinity in a float file (found by test/unit/fuzz-wav.test.ts) would spread through the
+        // resampler and every measure downstream: read them as silence.
+        s += Number.isFinite(x) ? x : 0
+      } else if (info.bitsPerSample === 8) s += (buf[off]! - 128) / 128
       else if (info.bitsPerSample === 24) {
         const v = buf[off]! | (buf[off + 1]! << 8) | (buf[off + 2]! << 16)
         s += ((v << 8) >> 8) / 8388608

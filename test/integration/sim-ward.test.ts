@@ -12,7 +12,10 @@ import {
   directorySink,
   memorySink,
   planWard,
+  simulateRecording,
   simulateWard,
+  wardGroundTruth,
+  type RecordingWriter,
   type WardConfig,
   type WardGroundTruth,
 } from '../../src/main/engine/sim'
@@ -152,6 +155,23 @@ describe('simulateWard', () => {
     const pcm = fs.readFileSync(path.join(tmp, 'mem', rec!.info.file)).subarray(44)
     for (const i of [0, 1000, 48000 * 30, rec!.samples.length - 1]) {
       expect(pcm.readInt16LE(2 * i)).toBe(Math.round(Math.max(-1, Math.min(1, rec!.samples[i]!)) * 32767))
+    }
+  })
+
+  it('simulates recordings one by one, in any order, to the same audio and ground truth', async () => {
+    const config = { ...SMALL, infants: 2, days: 2, hoursPerDay: 0.02 }
+    const whole = memorySink()
+    const truth = await simulateWard(config, whole)
+    const plan = planWard(config)
+    const parts = memorySink()
+    const truths = []
+    for (const recording of [...plan.recordings].reverse()) {
+      truths.push(await simulateRecording(plan, recording, parts.openRecording(recording) as RecordingWriter))
+    }
+    expect(wardGroundTruth(plan, truths)).toEqual(truth)
+    for (const r of whole.recordings) {
+      const same = parts.recordings.find((p) => p.info.file === r.info.file)!
+      expect(Buffer.from(same.samples.buffer).equals(Buffer.from(r.samples.buffer))).toBe(true)
     }
   })
 

@@ -4,7 +4,7 @@ export { makeVoice, DEFAULT_DEVIATION } from './voice'
 export type { Voice, CryState, DeviationProfile, Phonation, MelodyShape } from './voice'
 export { synthesizeCry } from './cry-synth'
 export type { SynthesizedCry, SynthesizedExpiration } from './cry-synth'
-export { simulateWard, planWard } from './ward'
+export { simulateWard, simulateRecording, planWard, wardGroundTruth } from './ward'
 export type {
   RecordingInfo,
   RecordingWriter,

@@ -157,86 +157,108 @@ export async function simulateWard(
   options: SimulateOptions = {},
 ): Promise<WardGroundTruth> {
   const plan = planWard(config)
-  const wardStartMs = clockMs(plan.config.start)
-  const root = new Rng(`ward/${plan.config.seed}`)
   const audioSecondsTotal = plan.recordings.reduce((s, r) => s + r.durationS, 0)
   let audioSecondsDone = 0
   const truths: RecordingTruth[] = []
-
   for (const [index, recording] of plan.recordings.entries()) {
-    const infant = plan.infants.find((i) => i.label === recording.infant)!
-    const fs = recording.sampleRate
-    const rng = root.fork(`recording/${recording.file}`)
-    const clockStartMs = wardStartMs + recording.startS * 1000
-    const clockHour = (clockStartMs % 86400_000) / 3600_000
-    const background = new WardBackground(rng.fork('background'), fs, recording.durationS, clockHour, {
-      distantInfants: plan.config.distantInfants,
-      activity: plan.config.wardActivity,
-    })
-    const bouts = planBouts(
-      rng.fork('bouts'),
-      recording.durationS,
-      clockHour,
-      infant.habit,
-      plan.config.cryRate,
-    )
-    const cries = new CryTrack(rng.fork('cries'), bouts, infant.voice, infant.deviation, {
-      startS: recording.startS,
-      durationS: recording.durationS,
-      sampleRate: fs,
-      clockStartMs,
-    })
-
     const writer = await sink.openRecording(recording)
-    try {
-      const total = Math.round(recording.durationS * fs)
-      const chunk = CHUNK_S * fs
-      for (let pos = 0; pos < total; pos += chunk) {
-        if (options.signal?.aborted) throw new DOMException('simulation cancelled', 'AbortError')
-        const out = new Float32Array(Math.min(chunk, total - pos))
-        background.renderInto(out, pos)
-        cries.mixInto(out, pos)
-        await writer.write(out)
+    const truth = await simulateRecording(plan, recording, writer, {
+      signal: options.signal,
+      onProgress: (seconds) =>
         options.onProgress?.({
           recording,
           index,
           recordings: plan.recordings.length,
-          audioSecondsDone: audioSecondsDone + (pos + out.length) / fs,
+          audioSecondsDone: audioSecondsDone + seconds,
           audioSecondsTotal,
-        })
-      }
-    } catch (err) {
-      await writer.abort?.()
-      throw err
-    }
+        }),
+    })
     audioSecondsDone += recording.durationS
-    const truth: RecordingTruth = {
-      ...recording,
-      cries: cries.cries,
-      background: background.events.map((e) => ({
-        ...e,
-        startS: roundTo(e.startS, 3),
-        endS: roundTo(e.endS, 3),
-        peakDb: roundTo(e.peakDb, 1),
-      })),
-    }
-    await writer.close(truth)
     truths.push(truth)
   }
+  const truth = wardGroundTruth(plan, truths)
+  await sink.finish(truth)
+  return truth
+}
 
+/**
+ * Simulates one recording of a planned ward into `writer` (closing it) and returns its ground truth.
+ * Recordings are independent of each other (each draws from its own named random stream), so callers may
+ * spread them over workers, each calling planWard with the same config, and get the same bytes.
+ */
+export async function simulateRecording(
+  plan: WardPlan,
+  recording: RecordingInfo,
+  writer: RecordingWriter,
+  options: { signal?: AbortSignal; onProgress?: (audioSecondsDone: number) => void } = {},
+): Promise<RecordingTruth> {
+  const infant = plan.infants.find((i) => i.label === recording.infant)
+  if (!infant) throw new Error(`recording ${recording.file} belongs to no infant of the plan`)
+  const fs = recording.sampleRate
+  const rng = new Rng(`ward/${plan.config.seed}`).fork(`recording/${recording.file}`)
+  const clockStartMs = clockMs(plan.config.start) + recording.startS * 1000
+  const clockHour = (clockStartMs % 86400_000) / 3600_000
+  const background = new WardBackground(rng.fork('background'), fs, recording.durationS, clockHour, {
+    distantInfants: plan.config.distantInfants,
+    activity: plan.config.wardActivity,
+  })
+  const bouts = planBouts(
+    rng.fork('bouts'),
+    recording.durationS,
+    clockHour,
+    infant.habit,
+    plan.config.cryRate,
+  )
+  const cries = new CryTrack(rng.fork('cries'), bouts, infant.voice, infant.deviation, {
+    startS: recording.startS,
+    durationS: recording.durationS,
+    sampleRate: fs,
+    clockStartMs,
+  })
+
+  try {
+    const total = Math.round(recording.durationS * fs)
+    const chunk = CHUNK_S * fs
+    for (let pos = 0; pos < total; pos += chunk) {
+      if (options.signal?.aborted) throw new DOMException('simulation cancelled', 'AbortError')
+      const out = new Float32Array(Math.min(chunk, total - pos))
+      background.renderInto(out, pos)
+      cries.mixInto(out, pos)
+      await writer.write(out)
+      options.onProgress?.((pos + out.length) / fs)
+    }
+  } catch (err) {
+    await writer.abort?.()
+    throw err
+  }
+  const truth: RecordingTruth = {
+    ...recording,
+    cries: cries.cries,
+    background: background.events.map((e) => ({
+      ...e,
+      startS: roundTo(e.startS, 3),
+      endS: roundTo(e.endS, 3),
+      peakDb: roundTo(e.peakDb, 1),
+    })),
+  }
+  await writer.close(truth)
+  return truth
+}
+
+/** The ward's ground truth from its plan and its recordings' truths (in any order; sorted as planned). */
+export function wardGroundTruth(plan: WardPlan, recordings: RecordingTruth[]): WardGroundTruth {
+  const order = new Map(plan.recordings.map((r, i) => [r.file, i]))
   const infants: InfantTruth[] = plan.infants.map((i) => ({
     label: i.label,
     voice: i.voice,
     deviationStart: i.deviation?.start ?? null,
     deviation: i.deviation,
   }))
-  const truth: WardGroundTruth = {
+  return {
     format: GROUND_TRUTH_FORMAT,
     config: plan.config,
     wardStart: plan.config.start,
     infants,
-    recordings: truths,
+    recordings: [...recordings].sort((a, b) => order.get(a.file)! - order.get(b.file)!),
   }
-  await sink.finish(truth)
-  return truth
 }

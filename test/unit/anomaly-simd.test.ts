@@ -98,6 +98,29 @@ describe('SIMD kernels', () => {
       }
   })
 
+  it('gemmBroadcastF32 = A·B and Aᵀ·B (strided A), overwrite and accumulate', () => {
+    const [m, n, k] = [6, 11, 5]
+    const a = fill(ar.f32(m * k)) // m×k for A·B
+    const at = fill(ar.f32(k * m)) // k×m for Aᵀ·B
+    const b = fill(ar.f32(k * n))
+    const c = ar.f32(m * n)
+    const c2 = ar.f32(m * n)
+    ar.k.gemmBroadcastF32(ptr(a), k, 1, m, ptr(b), n, k, ptr(c), 0)
+    ar.k.gemmBroadcastF32(ptr(at), 1, m, m, ptr(b), n, k, ptr(c2), 0)
+    ar.k.gemmBroadcastF32(ptr(at), 1, m, m, ptr(b), n, k, ptr(c2), 1)
+    for (let i = 0; i < m; i++)
+      for (let j = 0; j < n; j++) {
+        let s = 0
+        let s2 = 0
+        for (let t = 0; t < k; t++) {
+          s += a[i * k + t] * b[t * n + j]
+          s2 += at[t * m + i] * b[t * n + j]
+        }
+        close(c[i * n + j], s, 1e-5)
+        close(c2[i * n + j], 2 * s2, 1e-5)
+      }
+  })
+
   it('the committed module matches kernels.as.ts', () => {
     const script = path.resolve(__dirname, '../../src/main/engine/anomaly/simd/build-kernels.mjs')
     expect(execFileSync(process.execPath, [script, '--check'], { encoding: 'utf8' })).toMatch(/up to date/)

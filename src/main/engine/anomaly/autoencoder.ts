@@ -5,9 +5,9 @@
 // activations like PyTorch; a fixed seed fixes initialisation and shuffling, so the same baseline gives a
 // bit-identical model. Inputs are centred on the baseline mean and divided by one global scale (so the network
 // works at unit scale); scores are reported back in the embedding's own units.
-import { matmulABt, transpose } from './ae-kernels'
 import { createRng, permutation, type Rng } from './rng'
 import { pack, unpack, unpackF32, type PackedArray } from './serial'
+import { ptr, SimdArena } from './simd/kernels'
 import { heldOutSplit } from './split'
 import type { FitSteps } from './steps'
 import { checkMatrix, type AnomalyModel, type AnomalyModelJson, type FitOptions } from './types'
@@ -69,16 +69,15 @@ function layout(layers: number[]) {
   return { w, b, size: o }
 }
 
-/** The network's forward/backward passes over one batch, with all buffers allocated once. */
+/** The network's forward/backward passes over one batch, with all buffers allocated once in SIMD memory. */
 class AeNet {
   readonly lay: ReturnType<typeof layout>
   readonly params: Float32Array
+  readonly grad: Float32Array
+  private readonly arena: SimdArena
   private readonly acts: Float32Array[]
   private readonly gradA: Float32Array
   private readonly gradB: Float32Array
-  private readonly tA: Float32Array
-  private readonly tB: Float32Array
-  private readonly wt: Float32Array
 
   constructor(
     readonly layers: number[],
@@ -86,16 +85,36 @@ class AeNet {
     params?: Float32Array,
   ) {
     this.lay = layout(layers)
-    this.params = params ?? new Float32Array(this.lay.size)
     const widest = Math.max(...layers)
-    this.acts = layers.map((w) => new Float32Array(maxBatch * w))
-    this.gradA = new Float32Array(maxBatch * widest)
-    this.gradB = new Float32Array(maxBatch * widest)
-    this.tA = new Float32Array(maxBatch * widest)
-    this.tB = new Float32Array(maxBatch * widest)
     let wmax = 0
     for (let l = 0; l + 1 < layers.length; l++) wmax = Math.max(wmax, layers[l] * layers[l + 1])
-    this.wt = new Float32Array(wmax)
+    const big = maxBatch * widest
+    this.arena = new SimdArena(
+      SimdArena.bytes({
+        f32: [2 * this.lay.size, ...layers.map((w) => maxBatch * w), big, big, big, big, wmax],
+      }),
+    )
+    this.params = this.arena.f32(this.lay.size)
+    if (params) this.params.set(params)
+    this.grad = this.arena.f32(this.lay.size)
+    this.acts = layers.map((w) => this.arena.f32(maxBatch * w))
+    this.gradA = this.arena.f32(big)
+    this.gradB = this.arena.f32(big)
+  }
+
+  /** C (m×n, at element offset co) (+)= A (m×k, at ao) · B (n×k, at bo)ᵀ, all views of this net's arena. */
+  private matmul(
+    a: Float32Array,
+    ao: number,
+    m: number,
+    b: Float32Array,
+    bo: number,
+    n: number,
+    k: number,
+    c: Float32Array,
+    co: number,
+  ): void {
+    this.arena.k.gemmAbtF32(ptr(a) + 4 * ao, m, ptr(b) + 4 * bo, n, k, ptr(c) + 4 * co, 0)
   }
 
   /** PyTorch's nn.Linear initialisation: W and b uniform in ±1/√fan_in. */
@@ -121,7 +140,7 @@ class AeNet {
       const nin = layers[l]
       const nout = layers[l + 1]
       const z = acts[l + 1]
-      matmulABt(acts[l], 0, batch, params, lay.w[l], nout, nin, z, 0)
+      this.matmul(acts[l], 0, batch, params, lay.w[l], nout, nin, z, 0)
       const bo = lay.b[l]
       for (let r = 0; r < batch; r++) {
         const ro = r * nout
@@ -139,8 +158,8 @@ class AeNet {
   }
 
   /** Backward pass of the mean squared error against the input; accumulates nothing, overwrites `grad`. Returns the loss. */
-  backward(batch: number, grad: Float32Array): number {
-    const { layers, params, lay, acts } = this
+  backward(batch: number): number {
+    const { layers, params, lay, acts, grad } = this
     const L = layers.length - 1
     const out = acts[L]
     const target = acts[0]
@@ -158,10 +177,8 @@ class AeNet {
       const nin = layers[l]
       const nout = layers[l + 1]
       const h = acts[l]
-      // dW = dZᵀ·H, as (dZᵀ)·(Hᵀ)ᵀ.
-      transpose(dz, 0, batch, nout, this.tA, 0)
-      transpose(h, 0, batch, nin, this.tB, 0)
-      matmulABt(this.tA, 0, nout, this.tB, 0, nin, batch, grad, lay.w[l])
+      // dW = dZᵀ·H (dZ read transposed through its strides).
+      this.arena.k.gemmBroadcastF32(ptr(dz), 1, nout, nout, ptr(h), nin, batch, ptr(grad) + 4 * lay.w[l], 0)
       const bo = lay.b[l]
       for (let j = 0; j < nout; j++) {
         let s = 0
@@ -169,9 +186,18 @@ class AeNet {
         grad[bo + j] = s
       }
       if (l === 0) break
-      // dH = dZ·W, as dZ·(Wᵀ)ᵀ; then through the ReLU of layer l (its output h > 0).
-      transpose(params, lay.w[l], nout, nin, this.wt, 0)
-      matmulABt(dz, 0, batch, this.wt, 0, nin, nout, dh, 0)
+      // dH = dZ·W; then through the ReLU of layer l (its output h > 0).
+      this.arena.k.gemmBroadcastF32(
+        ptr(dz),
+        nout,
+        1,
+        batch,
+        ptr(params) + 4 * lay.w[l],
+        nin,
+        nout,
+        ptr(dh),
+        0,
+      )
       for (let i = 0; i < batch * nin; i++) if (!(h[i] > 0)) dh[i] = 0
       const t = dz
       dz = dh
@@ -283,6 +309,38 @@ function reconstructionError(
   return out
 }
 
+/**
+ * One pass over the training rows in the given order; returns the mean training loss. A plain function, not part
+ * of the generator, so V8 optimises its loops (generator bodies are compiled less aggressively).
+ */
+function trainEpoch(
+  net: AeNet,
+  adam: Adam,
+  x: ArrayLike<number>,
+  d: number,
+  train: Int32Array,
+  order: Int32Array,
+  centre: Float64Array,
+  scale: number,
+  batchSize: number,
+): number {
+  const inp = net.input()
+  const inv = 1 / scale
+  let loss = 0
+  for (let start = 0; start < train.length; start += batchSize) {
+    const b = Math.min(batchSize, train.length - start)
+    for (let r = 0; r < b; r++) {
+      const src = train[order[start + r]] * d
+      const dst = r * d
+      for (let j = 0; j < d; j++) inp[dst + j] = (x[src + j] - centre[j]) * inv
+    }
+    net.forward(b)
+    loss += net.backward(b) * b
+    adam.step(net.params, net.grad)
+  }
+  return loss / train.length
+}
+
 export function* fitAutoencoderSteps(
   x: ArrayLike<number>,
   n: number,
@@ -315,29 +373,24 @@ export function* fitAutoencoderSteps(
   const batchMax = Math.min(p.batchSize, train.length)
   const net = new AeNet(p.layers, Math.max(batchMax, 256))
   net.initialise(rng)
-  const grad = new Float32Array(net.lay.size)
   const adam = new Adam(net.lay.size, p.learningRate)
   const best = Float32Array.from(net.params)
   let bestLoss = Infinity
   let bestEpoch = 0
   let sinceBest = 0
   let epoch = 0
-  const inp = net.input()
-
   for (epoch = 1; epoch <= p.epochs; epoch++) {
-    const order = permutation(train.length, rng)
-    let trainLoss = 0
-    for (let start = 0; start < train.length; start += p.batchSize) {
-      const b = Math.min(p.batchSize, train.length - start)
-      for (let r = 0; r < b; r++) {
-        const src = train[order[start + r]] * d
-        for (let j = 0; j < d; j++) inp[r * d + j] = (x[src + j] - centre[j]) / scale
-      }
-      net.forward(b)
-      trainLoss += net.backward(b, grad) * b
-      adam.step(net.params, grad)
-    }
-    trainLoss /= train.length
+    const trainLoss = trainEpoch(
+      net,
+      adam,
+      x,
+      d,
+      train,
+      permutation(train.length, rng),
+      centre,
+      scale,
+      p.batchSize,
+    )
     let monitored = trainLoss
     if (held.length) {
       const err = reconstructionError(net, x, n, centre, scale, 256, held)

@@ -442,3 +442,121 @@ export function gemmAbtF32(a: usize, m: i32, b: usize, n: i32, k: i32, c: usize,
     }
   }
 }
+
+/**
+ * C[m×n] (+)= A·B in single precision, with A addressed by strides (element (i, t) at a + 4·(i·sai + t·sat)) so
+ * the same loop serves A·B (sai = k, sat = 1) and Aᵀ·B (sai = 1, sat = m); B is k×n row-major. Each A entry is
+ * broadcast against eight columns of B, so no lane sums are needed.
+ */
+export function gemmBroadcastF32(
+  a: usize,
+  sai: i32,
+  sat: i32,
+  m: i32,
+  b: usize,
+  n: i32,
+  k: i32,
+  c: usize,
+  accumulate: i32,
+): void {
+  const rowB = (<usize>n) << 2
+  const n8 = n & ~7
+  const stepT = (<usize>sat) << 2
+  let i = 0
+  for (; i + 4 <= m; i += 4) {
+    const a0 = a + ((<usize>(i * sai)) << 2)
+    const a1 = a0 + ((<usize>sai) << 2)
+    const a2 = a1 + ((<usize>sai) << 2)
+    const a3 = a2 + ((<usize>sai) << 2)
+    const c0 = c + <usize>i * rowB
+    for (let j = 0; j < n8; j += 8) {
+      const bj = b + ((<usize>j) << 2)
+      let s00 = f32x4.splat(0),
+        s01 = f32x4.splat(0),
+        s10 = f32x4.splat(0),
+        s11 = f32x4.splat(0)
+      let s20 = f32x4.splat(0),
+        s21 = f32x4.splat(0),
+        s30 = f32x4.splat(0),
+        s31 = f32x4.splat(0)
+      let ao: usize = 0
+      let bo = bj
+      for (let t = 0; t < k; t++) {
+        const p = v128.load(bo)
+        const q = v128.load(bo + 16)
+        const x0 = f32x4.splat(load<f32>(a0 + ao))
+        const x1 = f32x4.splat(load<f32>(a1 + ao))
+        const x2 = f32x4.splat(load<f32>(a2 + ao))
+        const x3 = f32x4.splat(load<f32>(a3 + ao))
+        s00 = f32x4.add(s00, f32x4.mul(x0, p))
+        s01 = f32x4.add(s01, f32x4.mul(x0, q))
+        s10 = f32x4.add(s10, f32x4.mul(x1, p))
+        s11 = f32x4.add(s11, f32x4.mul(x1, q))
+        s20 = f32x4.add(s20, f32x4.mul(x2, p))
+        s21 = f32x4.add(s21, f32x4.mul(x2, q))
+        s30 = f32x4.add(s30, f32x4.mul(x3, p))
+        s31 = f32x4.add(s31, f32x4.mul(x3, q))
+        ao += stepT
+        bo += rowB
+      }
+      const o = c0 + ((<usize>j) << 2)
+      if (accumulate) {
+        s00 = f32x4.add(s00, v128.load(o))
+        s01 = f32x4.add(s01, v128.load(o + 16))
+        s10 = f32x4.add(s10, v128.load(o + rowB))
+        s11 = f32x4.add(s11, v128.load(o + rowB + 16))
+        s20 = f32x4.add(s20, v128.load(o + 2 * rowB))
+        s21 = f32x4.add(s21, v128.load(o + 2 * rowB + 16))
+        s30 = f32x4.add(s30, v128.load(o + 3 * rowB))
+        s31 = f32x4.add(s31, v128.load(o + 3 * rowB + 16))
+      }
+      v128.store(o, s00)
+      v128.store(o + 16, s01)
+      v128.store(o + rowB, s10)
+      v128.store(o + rowB + 16, s11)
+      v128.store(o + 2 * rowB, s20)
+      v128.store(o + 2 * rowB + 16, s21)
+      v128.store(o + 3 * rowB, s30)
+      v128.store(o + 3 * rowB + 16, s31)
+    }
+    for (let r = 0; r < 4; r++)
+      broadcastRowTail(
+        a + ((<usize>((i + r) * sai)) << 2),
+        stepT,
+        b,
+        n,
+        n8,
+        k,
+        c + <usize>(i + r) * rowB,
+        accumulate,
+      )
+  }
+  for (; i < m; i++)
+    broadcastRowTail(a + ((<usize>(i * sai)) << 2), stepT, b, n, 0, k, c + <usize>i * rowB, accumulate)
+}
+
+/** Columns [from, n) of one output row, scalar. */
+function broadcastRowTail(
+  ai: usize,
+  stepT: usize,
+  b: usize,
+  n: i32,
+  from: i32,
+  k: i32,
+  ci: usize,
+  accumulate: i32,
+): void {
+  const rowB = (<usize>n) << 2
+  for (let j = from; j < n; j++) {
+    let s: f32 = 0
+    let ao: usize = 0
+    let bo = b + ((<usize>j) << 2)
+    for (let t = 0; t < k; t++) {
+      s += load<f32>(ai + ao) * load<f32>(bo)
+      ao += stepT
+      bo += rowB
+    }
+    const o = ci + ((<usize>j) << 2)
+    store<f32>(o, accumulate ? load<f32>(o) + s : s)
+  }
+}

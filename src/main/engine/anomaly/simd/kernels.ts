@@ -18,6 +18,17 @@ interface KernelExports {
   ): void
   syrkF64(z: number, r: number, k: number, out: number): void
   gemmAbtF32(a: number, m: number, b: number, n: number, k: number, c: number, accumulate: number): void
+  gemmBroadcastF32(
+    a: number,
+    sai: number,
+    sat: number,
+    m: number,
+    b: number,
+    n: number,
+    k: number,
+    c: number,
+    accumulate: number,
+  ): void
 }
 
 // The slice of the WebAssembly JS API used here (the project's Node typings do not declare it).

@@ -175,6 +175,9 @@ describe('crash safety', () => {
           expect(run.recovered.partial).toEqual([])
           expect(run.recovered.missing).toEqual([])
         }
+        // Logs carry no patient names: neither infant labels nor file names appear in the core's log lines.
+        const logLines = run.output.split('\n').filter((l) => l.startsWith('log '))
+        expect(logLines.filter((l) => /Crash infant|crash-\d\d/.test(l))).toEqual([])
         if (run.killed) {
           kills++
           phases[run.recovered ? 'work' : 'startup']++

@@ -2,6 +2,7 @@
 // start when the newest backup is older than that). One at a time; a failed scheduled backup is logged and
 // retried at the next tick, it never stops the workstation.
 import type { Db } from '../store/db'
+import { errorForLog } from './log-redact'
 import { createBackup, listBackups, type BackupInfo, type BackupReason } from '../store/backup'
 
 export const DEFAULT_BACKUP_EVERY_MS = 6 * 3600_000
@@ -40,7 +41,7 @@ export class BackupScheduler {
     const tick = () => {
       this.run('scheduled').then(
         (b) => this.log(`scheduled backup ${b.id} (${(b.sizeBytes / 1e6).toFixed(1)} MB)`),
-        (err: Error) => this.log(`scheduled backup failed: ${err.name}: ${err.message}`),
+        (err: Error) => this.log(`scheduled backup failed: ${errorForLog(err)}`),
       )
       this.timer = setTimeout(tick, everyMs)
       this.timer.unref()

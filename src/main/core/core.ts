@@ -27,6 +27,7 @@ import { BackupScheduler, DEFAULT_BACKUP_EVERY_MS } from './backups'
 import type { Handlers, ServiceContext, Session } from './context'
 import { FileGrants } from './grants'
 import { JobRunner } from './jobs'
+import { errorForLog } from './log-redact'
 import { SYSTEM } from './services/actor'
 import { adminService } from './services/admin'
 import { cryService } from './services/cries'
@@ -201,8 +202,15 @@ export class Core {
       return { ok: true, result }
     } catch (err) {
       if (err instanceof IclasError) return { ok: false, error: err.toWire() }
-      const e = err as Error
-      this.log(`internal error in ${String(method).slice(0, 80)}: ${e.stack ?? e.message}`)
+      const e = err as Error & { code?: unknown }
+      // A constraint the request broke (e.g. an id another infant has) is the caller's conflict, not a crash.
+      if (typeof e.code === 'string' && e.code.startsWith('SQLITE_CONSTRAINT'))
+        return {
+          ok: false,
+          error: { code: 'conflict', message: `This conflicts with a record already stored (${e.message})` },
+        }
+      // Messages can quote file names or labels: the log gets them redacted (no patient names in logs).
+      this.log(`internal error in ${String(method).slice(0, 80)}: ${errorForLog(e)}`)
       return { ok: false, error: { code: 'internal', message: e.message || 'Internal error' } }
     }
   }

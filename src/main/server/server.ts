@@ -10,6 +10,7 @@ import { pipeline } from 'node:stream/promises'
 import { WebSocketServer, type WebSocket } from 'ws'
 import type { WireEvent, WireResponse } from '../../shared/rpc'
 import type { Core } from '../core/core'
+import { redactForLog } from '../core/log-redact'
 import { CSP } from './csp'
 
 export interface ServerOptions {
@@ -95,7 +96,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       if (req.method === 'GET' || req.method === 'HEAD') return serveStatic(req, res, url.pathname)
       return deny(res, 405, 'Method not allowed')
     } catch (err) {
-      log(`http error: ${(err as Error).message}`)
+      log(`http error: ${redactForLog((err as Error).message)}`) // messages can quote file names
       if (!res.headersSent) deny(res, 500, 'Internal error')
       else res.destroy()
     }

@@ -16,6 +16,7 @@ export function infantService(
       return i
     },
     createInfant: (p, { user }) => {
+      if (p.externalId === '') p.externalId = null // an empty id is no id (and must not collide with another)
       const infant = db.transaction(() => {
         if (
           p.externalId &&
@@ -31,9 +32,15 @@ export function infantService(
       return infant
     },
     updateInfant: ({ id, ...fields }, { user }) => {
+      if (fields.externalId === '') fields.externalId = null
       const updated = db.transaction(() => {
         const before = getInfant(db, id)
         if (!before) throw new IclasError('not_found', `No infant with id ${id}`)
+        if (
+          fields.externalId &&
+          db.prepare('SELECT 1 FROM infants WHERE external_id = ? AND id != ?').get(fields.externalId, id)
+        )
+          throw new IclasError('conflict', `Another infant already has the id "${fields.externalId}"`)
         const after = updateInfant(db, id, fields)!
         appendAudit(db, actor(user), 'infant.update', 'infant', id, pick(before), pick(after))
         return after

@@ -27,6 +27,11 @@ export interface ServiceContext {
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void
   mode: 'desktop' | 'browser' | 'cli' | 'test'
   version: string
+  /** Stages 1–4 for an imported recording (the analysis service); absent in cores built without it. */
+  analyseRecording?: (
+    recordingId: number,
+    signal?: AbortSignal,
+  ) => Promise<{ cries: number; flagged: number }>
 }
 
 export type Handler<M extends MethodName> = (

@@ -30,6 +30,9 @@ import { JobRunner } from './jobs'
 import { errorForLog } from './log-redact'
 import { SYSTEM } from './services/actor'
 import { adminService } from './services/admin'
+import { AnalysisService } from './services/analysis'
+import { analysisHandlers } from './services/analysis-handlers'
+import { checkoutModelsDir } from '../engine/embed/registry'
 import { cryService } from './services/cries'
 import { importService, runImport, type ImportJobItem } from './services/imports'
 import { infantService } from './services/infants'
@@ -47,6 +50,10 @@ export interface CoreOptions {
   log?: (line: string) => void
   /** Scheduled backups (ms between them); default every 6 h in the desktop app and browser mode, off otherwise. */
   backupEveryMs?: number | null
+  /** Backbones and the cry classifier (default: the checkout's models/ folder). */
+  modelsDir?: string
+  /** Debounce of background refits (ms). */
+  refitDebounceMs?: number
 }
 
 export class Core {
@@ -59,6 +66,7 @@ export class Core {
   private closed = false
   private readonly lock: DataDirLock
   readonly backups: BackupScheduler
+  readonly analysis: AnalysisService
 
   constructor(readonly options: CoreOptions) {
     this.log = options.log ?? ((l) => console.log(`[core] ${l}`))
@@ -92,13 +100,20 @@ export class Core {
       mode: options.mode,
       version: VERSION,
     }
+    this.analysis = new AnalysisService(this.ctx, {
+      modelsDir: options.modelsDir ?? checkoutModelsDir(),
+      log: this.log,
+      refitDebounceMs: options.refitDebounceMs,
+    })
+    this.ctx.analyseRecording = (id, signal) => this.analysis.analyseRecording(id, signal)
     this.handlers = {
       ...sessionService(this.ctx, () => this.systemInfoExtras()),
       ...infantService(this.ctx),
       ...recordingService(this.ctx),
       ...importService(this.ctx),
-      // The gate (stage 3) plugs in here: cryService(this.ctx, { onVerdict }) — see CryServiceOptions.
-      ...cryService(this.ctx),
+      // A clinician's verdict overrides the gate (stage 3).
+      ...cryService(this.ctx, { onVerdict: this.analysis.onVerdict }),
+      ...analysisHandlers(this.ctx, this.analysis),
       ...adminService(this.ctx, { backups: this.backups, afterRestore: () => this.afterRestore() }),
     }
     const every =
@@ -147,10 +162,13 @@ export class Core {
         )
       }
     }
+    // Recordings committed but not yet analysed (a crash between the two) are analysed now.
+    void this.analysis.recoverPending()
   }
 
   protected systemInfoExtras(): Pick<SystemInfo, 'computeProvider' | 'backbone' | 'demo'> {
-    return { computeProvider: 'cpu', backbone: null }
+    const { provider, backbone } = this.analysis.status
+    return { computeProvider: provider, backbone }
   }
 
   openSession(): string {
@@ -240,6 +258,7 @@ export class Core {
       new Promise((r) => (timer = setTimeout(r, 5000))),
     ])
     clearTimeout(timer)
+    await this.analysis.close()
     await this.ctx.pool.close()
     this.db.close()
     this.lock.release()

@@ -3,6 +3,9 @@ import { processRecording } from '../engine/audio/pipeline'
 import { BackboneCache, type EmbedRequest } from '../engine/embed/cache'
 import { listBackbones } from '../engine/embed/registry'
 import { spectrogramTileFromWav } from '../engine/audio/spectrogram'
+import { fitPersonal, scorePersonal, type PersonalModelJson } from '../engine/anomaly/personal'
+import type { AnomalyKind } from '../engine/anomaly'
+import { readRecordingCries } from '../engine/embed/recording-cries'
 
 export interface TaskContext {
   signal: AbortSignal
@@ -18,6 +21,34 @@ export const tasks = {
   spectrogramTile: (args: Parameters<typeof spectrogramTileFromWav>[0]) => spectrogramTileFromWav(args),
   embedCries: (args: EmbedRequest, ctx: TaskContext) => backbones.embed(args, ctx.signal),
   listBackbones: (args: { modelsDir: string }) => listBackbones(args.modelsDir),
+  /** Reads a recording's cries from its working copy and embeds them (stage 1). */
+  embedRecordingCries: async (
+    args: Omit<EmbedRequest, 'cries'> & { wavPath: string; cries: { startS: number; endS: number }[] },
+    ctx: TaskContext,
+  ) => {
+    const { wavPath, cries, ...req } = args
+    return backbones.embed({ ...req, cries: await readRecordingCries(wavPath, cries) }, ctx.signal)
+  },
+  /** Fits an infant's calibrated personal model (stage 2). */
+  fitPersonalModel: (
+    args: {
+      kind: AnomalyKind
+      params: Record<string, unknown>
+      x: Float32Array
+      n: number
+      d: number
+      groups: (string | number)[]
+      seed: number
+    },
+    ctx: TaskContext,
+  ) =>
+    fitPersonal(args.kind, args.params, args.x, args.n, args.d, args.groups, {
+      seed: args.seed,
+      signal: ctx.signal,
+      onProgress: (f, stage) => ctx.progress(f, stage),
+    }),
+  scorePersonalModel: async (args: { json: PersonalModelJson; x: Float32Array; n: number }) =>
+    scorePersonal(args.json, args.x, args.n),
 }
 
 export type TaskName = keyof typeof tasks

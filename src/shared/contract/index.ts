@@ -2,6 +2,7 @@
 // Domain files add their methods here; preload, WebSocket bridge, client and core dispatch derive from it.
 import type { z } from 'zod'
 import { adminMethods } from './admin'
+import { analysisMethods } from './analysis'
 import { cryMethods } from './cries'
 import type { MethodSpec } from './define'
 import { importMethods } from './imports'
@@ -16,6 +17,7 @@ export const contract = {
   ...recordingMethods,
   ...importMethods,
   ...cryMethods,
+  ...analysisMethods,
 } satisfies Record<string, MethodSpec>
 
 export type Contract = typeof contract
@@ -30,6 +32,7 @@ export const methodNames = Object.keys(contract) as MethodName[]
 
 export * from './cries'
 export * from './admin'
+export * from './analysis'
 export * from './define'
 export * from './events'
 export * from './imports'

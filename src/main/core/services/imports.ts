@@ -198,6 +198,19 @@ export async function runImport(
       if (r.status === 'imported') counts.imported++
       else counts.duplicates++
       if (it.ownedCopy) fs.rmSync(it.path, { force: true })
+      if (r.status === 'imported' && r.recordingId && ctx.analyseRecording) {
+        // Stages 1–4 run after the recording committed: a failure here leaves its cries pending (analysed again
+        // at the next start), never a half-imported recording.
+        h.progress((doneWeight + weights[i]!) / total, `Analysing ${it.name}`)
+        try {
+          const a = await ctx.analyseRecording(r.recordingId, h.signal)
+          if (a.flagged)
+            h.updateFile(i, { reason: `${a.flagged} cr${a.flagged === 1 ? 'y' : 'ies'} flagged for review` })
+        } catch (err) {
+          const why = h.signal.aborted ? 'cancelled' : (err as Error).message
+          h.updateFile(i, { reason: `imported; analysis will resume at the next start (${why})` })
+        }
+      }
     } catch (err) {
       const e = err as Error
       if (e.name === 'AbortError' || h.signal.aborted) {

@@ -20,6 +20,8 @@ export interface ScoredCry {
   t: number
   /** Calibrated anomaly score (percentile of the infant's baseline), or null when not scored yet. */
   score: number | null
+  /** The model version that scored it (its baseline defines the block's noise). */
+  modelId?: number | string | null
 }
 
 export interface TimelineBlock extends ControlPoint {
@@ -32,12 +34,16 @@ export interface TimelineBlock extends ControlPoint {
   lastCryId: number
 }
 
-/** Blocks in time order with their control statistics. Unscored cries are skipped. */
+/**
+ * Blocks in time order with their control statistics. Unscored cries are skipped. `noise` may depend on the
+ * model version that scored a block (its last cry's), since each version has its own baseline.
+ */
 export function timelineBlocks(
   cries: readonly ScoredCry[],
-  noise: BaselineNoise,
+  noise: BaselineNoise | ((modelId: number | string | null) => BaselineNoise),
   settings: ControlSettings = DEFAULT_CONTROL,
 ): TimelineBlock[] {
+  const noiseOf = typeof noise === 'function' ? noise : () => noise
   const groups = new Map<string, ScoredCry[]>()
   for (const c of cries) {
     if (c.score === null) continue
@@ -55,7 +61,7 @@ export function timelineBlocks(
   const values = blocks.map((b) =>
     blockStatistic(
       b.list.map((c) => c.score!),
-      noise,
+      noiseOf(b.list[b.list.length - 1]!.modelId ?? null),
     ),
   )
   const points = runControl(values, settings)

@@ -1,0 +1,59 @@
+// Analysis settings: ward defaults with per-infant overrides, stored in the settings table. Defaults come from
+// the engine's documented constants (gate, control charts, replay buffer) and the anomaly models' defaults.
+import type { AnalysisSettings, SettingsView } from '../../../shared/contract'
+import { DEFAULT_CONTROL } from '../../engine/timeline/control'
+import { DEFAULT_GATE } from '../../engine/gate/gate'
+import { DEFAULT_TRACKER } from '../../engine/gate/tracker'
+import { ANOMALY_DEFAULTS } from '../../engine/anomaly'
+import type { Db } from '../../store/db'
+import { getSetting } from '../../store/settings'
+
+export const DEFAULT_ANALYSIS: AnalysisSettings = {
+  gateThreshold: DEFAULT_GATE.threshold,
+  minCryConfidence: DEFAULT_GATE.minCryConfidence,
+  flagPercentile: DEFAULT_TRACKER.flagPercentile,
+  modelKind: 'gmm',
+  ocsvmNu: ANOMALY_DEFAULTS.ocsvm.nu,
+  gmmKMin: ANOMALY_DEFAULTS.gmm.components[0],
+  gmmKMax: ANOMALY_DEFAULTS.gmm.components[1],
+  replayCapacity: DEFAULT_TRACKER.replayCapacity,
+  refitAfter: DEFAULT_TRACKER.refitAfter,
+  baselineMinCries: DEFAULT_TRACKER.baselineMinCries,
+  baselineMinRecordings: DEFAULT_TRACKER.baselineMinRecordings,
+  ewmaLambda: DEFAULT_CONTROL.ewmaLambda,
+  ewmaL: DEFAULT_CONTROL.ewmaL,
+  cusumK: DEFAULT_CONTROL.cusumK,
+  cusumH: DEFAULT_CONTROL.cusumH,
+}
+
+export const WARD_KEY = 'analysis.ward'
+export const infantKey = (infantId: number) => `analysis.infant.${infantId}`
+
+/** Settings whose change needs new personal models (not just new thresholds on stored scores). */
+export const MODEL_KEYS: readonly (keyof AnalysisSettings)[] = ['modelKind', 'ocsvmNu', 'gmmKMin', 'gmmKMax']
+
+export function wardSettings(db: Db): AnalysisSettings {
+  return { ...DEFAULT_ANALYSIS, ...(getSetting<Partial<AnalysisSettings>>(db, WARD_KEY) ?? {}) }
+}
+
+export function infantOverrides(db: Db, infantId: number): Partial<AnalysisSettings> | null {
+  return getSetting<Partial<AnalysisSettings>>(db, infantKey(infantId)) ?? null
+}
+
+export function effectiveSettings(db: Db, infantId?: number): AnalysisSettings {
+  const ward = wardSettings(db)
+  return infantId === undefined ? ward : { ...ward, ...(infantOverrides(db, infantId) ?? {}) }
+}
+
+export function settingsView(db: Db, infantId?: number): SettingsView {
+  const ward = wardSettings(db)
+  const infant = infantId === undefined ? null : (infantOverrides(db, infantId) ?? {})
+  return { ward, infant, effective: { ...ward, ...(infant ?? {}) } }
+}
+
+/** The anomaly model parameters the engine takes, from the settings. */
+export function modelParams(s: AnalysisSettings): Record<string, unknown> {
+  if (s.modelKind === 'ocsvm') return { nu: s.ocsvmNu }
+  if (s.modelKind === 'gmm') return { components: [s.gmmKMin, s.gmmKMax] }
+  return {}
+}

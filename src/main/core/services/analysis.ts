@@ -1,0 +1,503 @@
+// Stages 1–4 for the workstation, after each recording is imported: embed its cries (worker), P(cry) from the
+// shipped cry classifier, score against the infant's active personal model (worker), gate each cry, grow the
+// replay buffer, refit (debounced, as a job) when enough trusted cries arrived, and raise drift alerts from the
+// control charts. The same steps as the pure InfantTracker (engine/gate/tracker.ts), with the store between them.
+import path from 'node:path'
+import type { AnalysisSettings } from '../../../shared/contract'
+import { IclasError } from '../../../shared/rpc'
+import { loadCryClassifier, type CryClassifier } from '../../engine/gate/cry-classifier'
+import { gateCry } from '../../engine/gate/gate'
+import { updateReplayBuffer } from '../../engine/gate/replay'
+import type { PersonalModelJson } from '../../engine/anomaly/personal'
+import { estimateBaselineNoise, type BaselineNoise } from '../../engine/timeline/control'
+import { timelineBlocks } from '../../engine/timeline/blocks'
+import { appendAudit, type Actor } from '../../store/audit'
+import {
+  baselineProgress,
+  pendingCries,
+  recordingsWithPendingCries,
+  setCryAnalysis,
+  setInBaseline,
+  timelineCries,
+} from '../../store/cry-analysis'
+import { getEmbeddings, putEmbeddings } from '../../store/embeddings'
+import { activeModel, getModel, insertActiveModel, type ModelRow } from '../../store/models'
+import { getRecording } from '../../store/recordings'
+import { alertExists, insertAlert, listAlerts } from '../../store/alerts'
+import { removeFromReplay, replayBuffer, setReplayBuffer, joinedSince } from '../../store/replay'
+import type { ServiceContext } from '../context'
+import { effectiveSettings, modelParams } from './analysis-settings'
+import { SYSTEM } from './actor'
+import type { VerdictEvent } from './cries'
+
+export interface AnalysisOptions {
+  modelsDir: string
+  log?: (line: string) => void
+  /** Wait this long after the last trigger before refitting (debounce). */
+  refitDebounceMs?: number
+}
+
+export interface RecordingAnalysis {
+  cries: number
+  flagged: number
+  baseline: number
+  accepted: number
+  rejected: number
+  backbone: string | null
+}
+
+/** What each model version keeps for the control charts: its baseline's LORO percentiles and their noise. */
+export interface ModelBaseline {
+  percentiles: number[]
+  groups: (string | number)[]
+  noise: BaselineNoise
+}
+
+export class AnalysisService {
+  private classifier: Promise<CryClassifier | null> | null = null
+  private readonly locks = new Map<number, Promise<unknown>>()
+  private readonly refitTimers = new Map<number, NodeJS.Timeout>()
+  private readonly noiseCache = new Map<number, BaselineNoise>()
+  private provider = 'cpu'
+  private backbone: string | null = null
+  private closed = false
+
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly opts: AnalysisOptions,
+  ) {}
+
+  /** The execution provider and backbone the last embedding ran on (shown in the UI). */
+  get status(): { provider: string; backbone: string | null } {
+    return { provider: this.provider, backbone: this.backbone }
+  }
+
+  /** Serialises work per infant: scoring, refits and verdicts see one model version at a time. */
+  private exclusive<T>(infantId: number, work: () => Promise<T>): Promise<T> {
+    const prev = this.locks.get(infantId) ?? Promise.resolve()
+    const next = prev.then(work, work)
+    this.locks.set(
+      infantId,
+      next.catch(() => undefined),
+    )
+    return next
+  }
+
+  private cryClassifier(): Promise<CryClassifier | null> {
+    this.classifier ??= loadCryClassifier(
+      path.join(this.opts.modelsDir, 'gate', 'cry-classifier.json'),
+    ).catch((err: Error) => {
+      this.opts.log?.(`cry classifier unavailable: ${err.message}`)
+      return null
+    })
+    return this.classifier
+  }
+
+  /** Stages 1–4 for one imported recording. Idempotent: only cries still 'pending' are analysed. */
+  analyseRecording(recordingId: number, signal?: AbortSignal): Promise<RecordingAnalysis> {
+    const rec = getRecording(this.ctx.db, recordingId)
+    if (!rec) return Promise.reject(new IclasError('not_found', `No recording with id ${recordingId}`))
+    return this.exclusive(rec.infantId, () => this.analyse(recordingId, rec.infantId, signal))
+  }
+
+  private async analyse(
+    recordingId: number,
+    infantId: number,
+    signal?: AbortSignal,
+  ): Promise<RecordingAnalysis> {
+    const { db, pool } = this.ctx
+    const result: RecordingAnalysis = {
+      cries: 0,
+      flagged: 0,
+      baseline: 0,
+      accepted: 0,
+      rejected: 0,
+      backbone: null,
+    }
+    const pending = pendingCries(db, recordingId)
+    if (!pending.length) return result
+    const s = effectiveSettings(db, infantId)
+    const wavPath = path.join(
+      this.ctx.dataDir,
+      (
+        db.prepare('SELECT audio_path FROM recordings WHERE id = ?').get(recordingId) as {
+          audio_path: string
+        }
+      ).audio_path,
+    )
+    const emb = await pool.run(
+      'embedRecordingCries',
+      { modelsDir: this.opts.modelsDir, backbone: 'default', wavPath, cries: pending },
+      { signal },
+    )
+    this.provider = emb.provider.active
+    this.backbone = emb.backbone
+    result.backbone = emb.backbone
+    const d = emb.dim
+    const x = new Float32Array(pending.length * d)
+    emb.embeddings.forEach((e, i) => x.set(e, i * d))
+    const classifier = await this.cryClassifier()
+    const usable = classifier && classifier.backbone === emb.backbone ? classifier : null
+    const pCry = usable ? usable.predict(x, pending.length) : null
+    let model = activeModel(db, infantId)
+    if (model && model.backbone !== emb.backbone) model = undefined // the default backbone changed: start a new baseline
+    const scores = model
+      ? await pool.run(
+          'scorePersonalModel',
+          { json: model.weights as PersonalModelJson, x, n: pending.length },
+          { signal },
+        )
+      : null
+    if (signal?.aborted) throw new DOMException('cancelled', 'AbortError')
+
+    db.transaction(() => {
+      putEmbeddings(
+        db,
+        emb.backbone,
+        pending.map((c, i) => ({ cryId: c.id, vector: emb.embeddings[i]! })),
+      )
+      const joined: { cryId: number; t: number }[] = []
+      pending.forEach((c, i) => {
+        const cryConfidence = pCry ? pCry[i]! : null
+        const score = scores ? scores[i]! : null
+        const gate = gateCry(
+          { cryConfidence: cryConfidence ?? 1, score },
+          { threshold: s.gateThreshold, minCryConfidence: s.minCryConfidence },
+          !model,
+        )
+        const isCry = cryConfidence === null || cryConfidence >= s.minCryConfidence
+        const flagged = isCry && score !== null && score >= s.flagPercentile
+        const inBaseline = gate.decision === 'baseline' || gate.decision === 'accepted'
+        setCryAnalysis(db, c.id, {
+          cryConfidence,
+          score,
+          modelId: model ? model.id : null,
+          gateConfidence: cryConfidence === null && score === null ? null : gate.confidence,
+          decision: gate.decision,
+          reason:
+            cryConfidence === null
+              ? `${gate.reason} (no cry classifier for backbone ${emb.backbone})`
+              : gate.reason,
+          flagged,
+          inBaseline,
+        })
+        if (inBaseline) joined.push({ cryId: c.id, t: Date.parse(c.at) })
+        if (flagged) result.flagged++
+        result[gate.decision]++
+      })
+      const current = replayBuffer(db, infantId)
+      setReplayBuffer(
+        db,
+        infantId,
+        updateReplayBuffer(current, joined, s.replayCapacity).map((e) => e.cryId),
+      )
+    })()
+    result.cries = pending.length
+
+    if (!model) {
+      const progress = baselineProgress(db, infantId)
+      if (progress.cries >= s.baselineMinCries && progress.recordings >= s.baselineMinRecordings) {
+        await this.fitAndActivate(infantId, s, 'initial baseline', SYSTEM, null, signal)
+      }
+    } else if (joinedSince(db, infantId, model.createdAt) >= s.refitAfter) {
+      this.scheduleRefit(infantId, 'gated update')
+    }
+    this.raiseAlerts(infantId, s)
+    this.ctx.emit('changed', { entity: 'cries' })
+    return result
+  }
+
+  /** Fits a new version on the infant's replay buffer and makes it active. Call inside `exclusive`. */
+  private async fitAndActivate(
+    infantId: number,
+    s: AnalysisSettings,
+    reason: string,
+    by: Actor,
+    onProgress: ((f: number, m?: string) => void) | null,
+    signal?: AbortSignal,
+  ): Promise<ModelRow | null> {
+    const { db, pool } = this.ctx
+    const buffer = replayBuffer(db, infantId)
+    const backbone = this.backbone ?? activeModel(db, infantId, false)?.backbone
+    if (!backbone || buffer.length < 4) return null
+    const ids = buffer.map((b) => b.cryId)
+    const embs = getEmbeddings(db, backbone, ids)
+    const present = ids.filter((id) => embs.has(id))
+    if (present.length < 4) return null
+    const d = embs.get(present[0]!)!.length
+    const x = new Float32Array(present.length * d)
+    present.forEach((id, i) => x.set(embs.get(id)!, i * d))
+    const recOf = db.prepare('SELECT recording_id AS r FROM cries WHERE id = ?')
+    const groups = present.map((id) => (recOf.get(id) as { r: number }).r)
+    const params = modelParams(s)
+    const fit = await pool.run(
+      'fitPersonalModel',
+      { kind: s.modelKind, params, x, n: present.length, d, groups, seed: 1 },
+      { signal, onProgress: onProgress ?? undefined },
+    )
+    const baseline: ModelBaseline = {
+      percentiles: fit.baselinePercentiles,
+      groups: fit.groups,
+      noise: estimateBaselineNoise(fit.baselinePercentiles, fit.groups),
+    }
+    const row = db.transaction(() => {
+      const parent = activeModel(db, infantId, false)
+      const created = insertActiveModel(db, {
+        infantId,
+        kind: s.modelKind,
+        backbone,
+        params,
+        weights: fit.json,
+        baseline,
+        cryIds: present,
+        parentId: parent?.id ?? null,
+        reason,
+        createdBy: by.username,
+      })
+      // The baseline's own cries get their out-of-sample (leave-one-recording-out) percentiles as scores.
+      if (!parent) {
+        const upd = db.prepare('UPDATE cries SET score = ?, model_id = ? WHERE id = ? AND score IS NULL')
+        present.forEach((id, i) => upd.run(fit.baselinePercentiles[i]!, created.id, id))
+      }
+      appendAudit(
+        db,
+        by,
+        'model.fit',
+        'infant',
+        infantId,
+        parent ? { version: parent.version, kind: parent.kind } : null,
+        {
+          version: created.version,
+          kind: created.kind,
+          params,
+          cries: present.length,
+          reason,
+        },
+      )
+      return created
+    })()
+    this.ctx.emit('changed', { entity: 'models' })
+    return row
+  }
+
+  /** Debounced background refit, visible as a job. */
+  scheduleRefit(infantId: number, reason: string, by: Actor = SYSTEM): void {
+    if (this.closed) return
+    clearTimeout(this.refitTimers.get(infantId))
+    this.refitTimers.set(
+      infantId,
+      setTimeout(() => {
+        this.refitTimers.delete(infantId)
+        this.startRefitJob(infantId, reason, by)
+      }, this.opts.refitDebounceMs ?? 2000),
+    )
+  }
+
+  startRefitJob(infantId: number, reason: string, by: Actor): string {
+    return this.ctx.jobs.start(
+      'fit',
+      `Refit model for infant ${infantId}`,
+      { infantId, reason },
+      by.username,
+      (h) =>
+        this.exclusive(infantId, async () => {
+          const row = await this.fitAndActivate(
+            infantId,
+            effectiveSettings(this.ctx.db, infantId),
+            reason,
+            by,
+            (f, m) => h.progress(f, m ?? null),
+            h.signal,
+          )
+          return row ? { modelId: row.id, version: row.version } : { modelId: null, version: null }
+        }),
+    )
+  }
+
+  /** Restores a past version as a new version (history stays linear); its cries become the replay buffer. */
+  restoreModel(modelId: number, by: Actor, reason?: string): Promise<ModelRow> {
+    const old = getModel(this.ctx.db, modelId)
+    if (!old) return Promise.reject(new IclasError('not_found', `No model with id ${modelId}`))
+    return this.exclusive(old.infantId, async () => {
+      const { db } = this.ctx
+      const row = db.transaction(() => {
+        const current = activeModel(db, old.infantId, false)
+        const created = insertActiveModel(db, {
+          infantId: old.infantId,
+          kind: old.kind,
+          backbone: old.backbone,
+          params: old.params,
+          weights: old.weights,
+          baseline: old.baseline,
+          cryIds: old.cryIds,
+          parentId: current?.id ?? null,
+          reason: reason ? `restore of v${old.version}: ${reason}` : `restore of v${old.version}`,
+          createdBy: by.username,
+        })
+        const existing = new Set(
+          (db.prepare('SELECT id FROM cries WHERE infant_id = ?').all(old.infantId) as { id: number }[]).map(
+            (r) => r.id,
+          ),
+        )
+        setReplayBuffer(
+          db,
+          old.infantId,
+          old.cryIds.filter((id) => existing.has(id)),
+        )
+        appendAudit(
+          db,
+          by,
+          'model.restore',
+          'infant',
+          old.infantId,
+          current ? { activeVersion: current.version } : null,
+          {
+            activeVersion: created.version,
+            restoredFrom: old.version,
+          },
+        )
+        return created
+      })()
+      this.ctx.emit('changed', { entity: 'models' })
+      return row
+    })
+  }
+
+  /**
+   * A clinician's verdict overrides the gate (called inside the verdict's transaction): a cry judged normal may
+   * join the baseline; one judged a deviation or not a cry never does, and leaves the buffer if it was in it.
+   */
+  onVerdict = (e: VerdictEvent): void => {
+    const { db } = this.ctx
+    const cryId = e.review.cryId
+    const infantId = e.cry.infantId
+    const s = effectiveSettings(db, infantId)
+    if (e.review.verdict === 'normal') {
+      setInBaseline(db, cryId, true)
+      const hasEmbedding = !!db.prepare('SELECT 1 FROM cry_embeddings WHERE cry_id = ?').get(cryId)
+      if (hasEmbedding) {
+        const buf = replayBuffer(db, infantId)
+        const t = Date.parse(e.cry.at)
+        setReplayBuffer(
+          db,
+          infantId,
+          updateReplayBuffer(buf, [{ cryId, t }], s.replayCapacity).map((b) => b.cryId),
+        )
+      }
+    } else {
+      setInBaseline(db, cryId, false)
+      const wasIn = removeFromReplay(db, cryId)
+      const model = activeModel(db, infantId, false)
+      if (wasIn && model?.cryIds.includes(cryId))
+        queueMicrotask(() =>
+          this.scheduleRefit(infantId, `verdict: cry ${cryId} is ${e.review.verdict}`, e.by),
+        )
+    }
+  }
+
+  private noiseOf(modelId: number | string | null): BaselineNoise {
+    const id = Number(modelId)
+    if (!modelId || !Number.isFinite(id)) return { within: 1, between: 0, mean: 0, size: 100 }
+    let noise = this.noiseCache.get(id)
+    if (!noise) {
+      const row = getModel(this.ctx.db, id, false)
+      noise = (row?.baseline as ModelBaseline | undefined)?.noise ?? {
+        within: 1,
+        between: 0,
+        mean: 0,
+        size: 100,
+      }
+      this.noiseCache.set(id, noise)
+    }
+    return noise
+  }
+
+  /** The infant's control-chart blocks over every scored cry (cries judged not a cry are left out). */
+  blocksFor(infantId: number, s: AnalysisSettings) {
+    const rows = timelineCries(this.ctx.db, infantId).filter(
+      (r) =>
+        r.score !== null &&
+        r.verdict !== 'not_cry' &&
+        (r.cryConfidence === null || r.cryConfidence >= s.minCryConfidence),
+    )
+    return timelineBlocks(
+      rows.map((r) => ({
+        id: r.id,
+        recordingId: r.recordingId,
+        startS: r.startS,
+        t: Date.parse(r.at),
+        score: r.score,
+        modelId: r.modelId,
+      })),
+      (m) => this.noiseOf(m),
+      { ewmaLambda: s.ewmaLambda, ewmaL: s.ewmaL, cusumK: s.cusumK, cusumH: s.cusumH },
+    )
+  }
+
+  /** New alerts for limits crossed since the last look; one open alert per infant and statistic. */
+  raiseAlerts(infantId: number, s: AnalysisSettings = effectiveSettings(this.ctx.db, infantId)): number {
+    const { db } = this.ctx
+    let raised = 0
+    const open = new Set(
+      listAlerts(db, { infantId })
+        .filter((a) => a.state !== 'resolved')
+        .map((a) => a.statistic),
+    )
+    for (const b of this.blocksFor(infantId, s)) {
+      for (const statistic of b.crossed) {
+        const at = new Date(b.end).toISOString()
+        if (open.has(statistic) || alertExists(db, infantId, statistic, at)) continue
+        const value = statistic === 'ewma' ? b.ewma : b.cusum
+        const limit = statistic === 'ewma' ? b.ewmaLimit : b.cusumLimit
+        const message =
+          statistic === 'ewma'
+            ? `Cries drift from this infant's baseline (EWMA ${value.toFixed(2)} above its limit ${limit.toFixed(2)})`
+            : `Sustained change in this infant's cries (CUSUM ${value.toFixed(1)} above ${limit.toFixed(1)})`
+        const id = db.transaction(() => {
+          const alertId = insertAlert(db, {
+            infantId,
+            statistic,
+            at,
+            value,
+            limit,
+            cryId: b.lastCryId,
+            message,
+          })
+          appendAudit(db, SYSTEM, 'alert.raise', 'alert', alertId, null, {
+            infantId,
+            statistic,
+            at,
+            value,
+            limit,
+          })
+          return alertId
+        })()
+        open.add(statistic)
+        raised++
+        this.ctx.emit('alert', { alertId: id, infantId, state: 'new', message })
+      }
+    }
+    if (raised) this.ctx.emit('changed', { entity: 'alerts' })
+    return raised
+  }
+
+  /** Start-up recovery: analyse recordings whose cries were committed but not yet analysed. */
+  async recoverPending(): Promise<number> {
+    const list = recordingsWithPendingCries(this.ctx.db)
+    for (const r of list) {
+      try {
+        await this.analyseRecording(r.recordingId)
+      } catch (err) {
+        this.opts.log?.(`analysis of recording ${r.recordingId} failed: ${(err as Error).message}`)
+      }
+    }
+    return list.length
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+    for (const t of this.refitTimers.values()) clearTimeout(t)
+    this.refitTimers.clear()
+    await Promise.allSettled([...this.locks.values()])
+  }
+}

@@ -68,11 +68,15 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     return candidates.some((c) => c !== null && safeEqual(c, token))
   }
   const originOk = (req: http.IncomingMessage) => req.headers.origin === origin
+  // DNS rebinding: a foreign name resolving to 127.0.0.1 reaches us with its own Host header. Only our own.
+  const hostOk = (req: http.IncomingMessage) => req.headers.host === origin.slice('http://'.length)
 
   const server = http.createServer(async (req, res) => {
     try {
-      const url = new URL(req.url ?? '/', origin)
       setSecurityHeaders(res)
+      if (!hostOk(req)) return deny(res, 421, 'Wrong Host: open the URL printed when the workstation started')
+      const url = parseUrl(req.url, origin)
+      if (!url) return deny(res, 400, 'Bad request')
       if (!tokenOk(req, url))
         return deny(
           res,
@@ -137,8 +141,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   }
 
   function serveStatic(req: http.IncomingMessage, res: http.ServerResponse, pathname: string): void {
-    const rel =
-      decodeURIComponent(pathname) === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '')
+    let decoded: string
+    try {
+      decoded = decodeURIComponent(pathname)
+    } catch {
+      return deny(res, 400, 'Bad request')
+    }
+    if (decoded.includes('\0')) return deny(res, 404, 'Not found')
+    const rel = decoded === '/' ? 'index.html' : decoded.replace(/^\/+/, '')
     const file = path.resolve(opts.rendererDir, rel)
     if (!file.startsWith(path.resolve(opts.rendererDir) + path.sep)) return deny(res, 404, 'Not found')
     const exists = fs.existsSync(file) && fs.statSync(file).isFile()
@@ -153,14 +163,16 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxMessageBytes ?? 1024 * 1024 })
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', origin)
+    const url = parseUrl(req.url, origin)
     const refuse = (code: number, why: string) => {
       socket.write(
         `HTTP/1.1 ${code} ${http.STATUS_CODES[code]}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${why}`,
       )
       socket.destroy()
     }
-    if (url.pathname !== '/ws') return refuse(404, 'Not found')
+    // A throwing listener here would take the whole server down: every check answers instead.
+    if (!hostOk(req)) return refuse(421, 'Wrong Host')
+    if (!url || url.pathname !== '/ws') return refuse(404, 'Not found')
     if (!tokenOk(req, url)) return refuse(401, 'Missing or wrong ICLAS access token')
     if (!originOk(req)) return refuse(403, `Origin ${req.headers.origin ?? '(none)'} is not allowed`)
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req))
@@ -283,6 +295,15 @@ function setSecurityHeaders(res: http.ServerResponse): void {
   res.setHeader('Cross-Origin-Opener-Policy', 'same-origin')
   res.setHeader('Cross-Origin-Resource-Policy', 'same-origin')
   res.setHeader('Cache-Control', 'no-store')
+}
+
+/** The request URL, or null when it cannot be parsed (hostile request lines must not throw). */
+function parseUrl(raw: string | undefined, origin: string): URL | null {
+  try {
+    return new URL(raw ?? '/', origin)
+  } catch {
+    return null
+  }
 }
 
 function deny(res: http.ServerResponse, code: number, message: string): void {

@@ -121,6 +121,37 @@ describe('SIMD kernels', () => {
       }
   })
 
+  it('choleskyF64 and inverseLowerF64: L·Lᵀ = A, L·L⁻¹ = I; refuses an indefinite matrix', () => {
+    const d = 9
+    const g = fill(ar.f64(d * d))
+    const a = ar.f64(d * d)
+    for (let i = 0; i < d; i++)
+      for (let j = 0; j < d; j++) {
+        let s = i === j ? 1 : 0
+        for (let t = 0; t < d; t++) s += g[i * d + t] * g[j * d + t]
+        a[i * d + j] = s
+      }
+    const orig = Float64Array.from(a)
+    expect(ar.k.choleskyF64(ptr(a), d)).toBe(1)
+    const inv = ar.f64(d * d)
+    ar.k.inverseLowerF64(ptr(a), d, ptr(inv))
+    for (let i = 0; i < d; i++)
+      for (let j = 0; j < d; j++) {
+        let llt = 0
+        let li = 0
+        for (let t = 0; t < d; t++) {
+          llt += a[i * d + t] * a[j * d + t]
+          li += a[i * d + t] * inv[t * d + j]
+        }
+        close(llt, orig[i * d + j], 1e-12)
+        close(li, i === j ? 1 : 0, 1e-10)
+        if (j > i) expect(a[i * d + j]).toBe(0)
+      }
+    const indefinite = ar.f64(4)
+    indefinite.set([1, 2, 2, 1])
+    expect(ar.k.choleskyF64(ptr(indefinite), 2)).toBe(0)
+  })
+
   it('the committed module matches kernels.as.ts', () => {
     const script = path.resolve(__dirname, '../../src/main/engine/anomaly/simd/build-kernels.mjs')
     expect(execFileSync(process.execPath, [script, '--check'], { encoding: 'utf8' })).toMatch(/up to date/)

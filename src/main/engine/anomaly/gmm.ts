@@ -9,7 +9,6 @@
 // component's effective sample size: the estimator designed for n ≲ d Gaussian data, with no tuned constant.
 // Which structure (full / tied / diag) and how many components is then chosen on held-out recordings
 // (gmm-select.ts).
-import { choleskyLower, inverseLower, logSumExpRows } from './linalg'
 import { pack, unpack, type PackedArray } from './serial'
 import { ptr, SimdArena } from './simd/kernels'
 import type { FitSteps } from './steps'
@@ -137,6 +136,16 @@ export class MixtureWorkspace {
     return this.cov
   }
 
+  /**
+   * scikit-learn's precision factor of the covariance in ws.cov, as Uᵀ = L⁻¹ (a view of ws.ut, valid until the
+   * next call); ws.cov is overwritten by its Cholesky factor.
+   */
+  precisionFactor(): Float64Array {
+    if (!this.arena.k.choleskyF64(ptr(this.cov), this.d)) throw new IllDefinedCovarianceError()
+    this.arena.k.inverseLowerF64(ptr(this.cov), this.d, ptr(this.ut))
+    return this.ut
+  }
+
   /** XᵀX, computed on first use (it does not change across EM iterations). */
   gramOfRows(): Float64Array {
     if (!this.gram) {
@@ -209,6 +218,21 @@ export function weightedLogProb(p: MixtureParams, ws: MixtureWorkspace, out = ne
 }
 
 /** log p(x_i) under the mixture (scikit-learn's score_samples). */
+export function logSumExpRows(a: Float64Array, n: number, k: number, out: Float64Array): void {
+  for (let i = 0; i < n; i++) {
+    const o = i * k
+    let m = -Infinity
+    for (let j = 0; j < k; j++) if (a[o + j] > m) m = a[o + j]
+    if (m === -Infinity) {
+      out[i] = -Infinity
+      continue
+    }
+    let s = 0
+    for (let j = 0; j < k; j++) s += Math.exp(a[o + j] - m)
+    out[i] = m + Math.log(s)
+  }
+}
+
 export function logLikelihood(p: MixtureParams, x: ArrayLike<number>, n: number): Float64Array {
   const wlp = weightedLogProb(p, new MixtureWorkspace(x, n, p.d, p.covarianceType, false))
   const out = new Float64Array(n)
@@ -260,7 +284,6 @@ export function mStep(
   let precChol: Float64Array
   if (covarianceType === 'full') {
     precChol = new Float64Array(k * d * d)
-    const cov = new Float64Array(d * d)
     for (let c = 0; c < k; c++) {
       let sr2 = 0
       for (let i = 0; i < n; i++) {
@@ -268,17 +291,17 @@ export function mStep(
         ws.w[i] = r
         sr2 += r * r
       }
-      cov.set(ws.weightedScatter(means.subarray(c * d, c * d + d), ws.w))
+      const cov = ws.weightedScatter(means.subarray(c * d, c * d + d), ws.w)
       for (let i = 0; i < d * d; i++) cov[i] /= nk[c]
       if (s.shrinkage === 'oas')
         oasShrinkInPlace(cov, d, sr2 > 0 ? ((nk[c] - EPS10) * (nk[c] - EPS10)) / sr2 : 1)
       for (let j = 0; j < d; j++) cov[j * d + j] += regCovar
-      if (!choleskyLower(cov, d)) throw new IllDefinedCovarianceError()
-      precChol.set(inverseLower(cov, d), c * d * d)
+      precChol.set(ws.precisionFactor(), c * d * d)
     }
   } else if (covarianceType === 'tied') {
     // Σ = (XᵀX − Σ_k n_k μ_k μ_kᵀ) / Σ n_k, as scikit-learn; XᵀX does not change across iterations.
-    const cov = Float64Array.from(ws.gramOfRows())
+    const cov = ws.cov
+    cov.set(ws.gramOfRows())
     let total = 0
     for (let c = 0; c < k; c++) {
       total += nk[c]
@@ -291,8 +314,7 @@ export function mStep(
     for (let i = 0; i < d * d; i++) cov[i] /= total
     if (s.shrinkage === 'oas') oasShrinkInPlace(cov, d, n)
     for (let j = 0; j < d; j++) cov[j * d + j] += regCovar
-    if (!choleskyLower(cov, d)) throw new IllDefinedCovarianceError()
-    precChol = inverseLower(cov, d)
+    precChol = Float64Array.from(ws.precisionFactor())
   } else {
     precChol = new Float64Array(k * d)
     for (let c = 0; c < k; c++) {

@@ -560,3 +560,51 @@ function broadcastRowTail(
     store<f32>(o, accumulate ? load<f32>(o) + s : s)
   }
 }
+
+/** In-place lower Cholesky of a symmetric d×d matrix (upper triangle zeroed); 0 when not positive definite. */
+export function choleskyF64(a: usize, d: i32): i32 {
+  const row = (<usize>d) << 3
+  for (let j = 0; j < d; j++) {
+    const jo = a + <usize>j * row
+    const s = load<f64>(jo + ((<usize>j) << 3)) - dotF64(jo, jo, j)
+    if (!(s > 0)) return 0
+    const ljj = Math.sqrt(s)
+    store<f64>(jo + ((<usize>j) << 3), ljj)
+    for (let i = j + 1; i < d; i++) {
+      const io = a + <usize>i * row
+      store<f64>(io + ((<usize>j) << 3), (load<f64>(io + ((<usize>j) << 3)) - dotF64(io, jo, j)) / ljj)
+    }
+    for (let k = j + 1; k < d; k++) store<f64>(jo + ((<usize>k) << 3), 0)
+  }
+  return 1
+}
+
+/** inv = L⁻¹ for a lower-triangular L, row by row from L·L⁻¹ = I (each step an axpy over a row prefix). */
+export function inverseLowerF64(l: usize, d: i32, inv: usize): void {
+  const row = (<usize>d) << 3
+  memory.fill(inv, 0, <usize>d * row)
+  for (let i = 0; i < d; i++) {
+    const io = inv + <usize>i * row
+    const lo = l + <usize>i * row
+    for (let k = 0; k < i; k++) {
+      const f = load<f64>(lo + ((<usize>k) << 3))
+      if (f == 0) continue
+      const ko = inv + <usize>k * row
+      const len = k + 1
+      const nf = f64x2.splat(-f)
+      let c = 0
+      for (; c + 2 <= len; c += 2) {
+        const o = (<usize>c) << 3
+        v128.store(io + o, f64x2.add(v128.load(io + o), f64x2.mul(nf, v128.load(ko + o))))
+      }
+      for (; c < len; c++)
+        store<f64>(
+          io + ((<usize>c) << 3),
+          load<f64>(io + ((<usize>c) << 3)) - f * load<f64>(ko + ((<usize>c) << 3)),
+        )
+    }
+    const r = 1 / load<f64>(lo + ((<usize>i) << 3))
+    for (let c = 0; c < i; c++) store<f64>(io + ((<usize>c) << 3), load<f64>(io + ((<usize>c) << 3)) * r)
+    store<f64>(io + ((<usize>i) << 3), r)
+  }
+}

@@ -18,6 +18,8 @@ interface KernelExports {
   ): void
   syrkF64(z: number, r: number, k: number, out: number): void
   gemmAbtF32(a: number, m: number, b: number, n: number, k: number, c: number, accumulate: number): void
+  choleskyF64(a: number, d: number): number
+  inverseLowerF64(l: number, d: number, inv: number): void
   gemmBroadcastF32(
     a: number,
     sai: number,

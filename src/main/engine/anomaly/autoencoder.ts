@@ -74,6 +74,8 @@ class AeNet {
   readonly lay: ReturnType<typeof layout>
   readonly params: Float32Array
   readonly grad: Float32Array
+  private readonly adamM: Float32Array
+  private readonly adamV: Float32Array
   private readonly arena: SimdArena
   private readonly acts: Float32Array[]
   private readonly gradA: Float32Array
@@ -83,20 +85,19 @@ class AeNet {
     readonly layers: number[],
     readonly maxBatch: number,
     params?: Float32Array,
+    training = false,
   ) {
     this.lay = layout(layers)
-    const widest = Math.max(...layers)
-    let wmax = 0
-    for (let l = 0; l + 1 < layers.length; l++) wmax = Math.max(wmax, layers[l] * layers[l + 1])
-    const big = maxBatch * widest
+    const big = maxBatch * Math.max(...layers)
+    const paramCopies = training ? 4 : 2 // params, grad (+ Adam's m and v)
     this.arena = new SimdArena(
-      SimdArena.bytes({
-        f32: [2 * this.lay.size, ...layers.map((w) => maxBatch * w), big, big, big, big, wmax],
-      }),
+      SimdArena.bytes({ f32: [paramCopies * this.lay.size, ...layers.map((w) => maxBatch * w), big, big] }),
     )
     this.params = this.arena.f32(this.lay.size)
     if (params) this.params.set(params)
     this.grad = this.arena.f32(this.lay.size)
+    this.adamM = this.arena.f32(training ? this.lay.size : 0)
+    this.adamV = this.arena.f32(training ? this.lay.size : 0)
     this.acts = layers.map((w) => this.arena.f32(maxBatch * w))
     this.gradA = this.arena.f32(big)
     this.gradB = this.arena.f32(big)
@@ -115,6 +116,22 @@ class AeNet {
     co: number,
   ): void {
     this.arena.k.gemmAbtF32(ptr(a) + 4 * ao, m, ptr(b) + 4 * bo, n, k, ptr(c) + 4 * co, 0)
+  }
+
+  adamStep(stepSize: number, bc2: number): void {
+    const { arena, params, grad, adamM, adamV } = this
+    arena.k.adamF32(
+      ptr(params),
+      ptr(grad),
+      ptr(adamM),
+      ptr(adamV),
+      params.length,
+      BETA1,
+      BETA2,
+      stepSize,
+      bc2,
+      ADAM_EPS,
+    )
   }
 
   /** PyTorch's nn.Linear initialisation: W and b uniform in ±1/√fan_in. */
@@ -207,30 +224,18 @@ class AeNet {
   }
 }
 
-/** Adam (Kingma & Ba), PyTorch's update order and bias correction. */
+/** Adam (Kingma & Ba) with PyTorch's update and bias correction, in float32 like PyTorch, on the net's arena. */
 class Adam {
-  private readonly m: Float32Array
-  private readonly v: Float32Array
   private t = 0
   constructor(
-    size: number,
+    private readonly net: AeNet,
     private readonly lr: number,
-  ) {
-    this.m = new Float32Array(size)
-    this.v = new Float32Array(size)
-  }
-  step(p: Float32Array, g: Float32Array): void {
+  ) {}
+  step(): void {
     this.t++
     const bc1 = 1 - Math.pow(BETA1, this.t)
     const bc2 = Math.sqrt(1 - Math.pow(BETA2, this.t))
-    const stepSize = this.lr / bc1
-    const { m, v } = this
-    for (let i = 0; i < p.length; i++) {
-      const gi = g[i]
-      m[i] = BETA1 * m[i] + (1 - BETA1) * gi
-      v[i] = BETA2 * v[i] + (1 - BETA2) * gi * gi
-      p[i] -= (stepSize * m[i]) / (Math.sqrt(v[i]) / bc2 + ADAM_EPS)
-    }
+    this.net.adamStep(this.lr / bc1, bc2)
   }
 }
 
@@ -336,7 +341,7 @@ function trainEpoch(
     }
     net.forward(b)
     loss += net.backward(b) * b
-    adam.step(net.params, net.grad)
+    adam.step()
   }
   return loss / train.length
 }
@@ -371,9 +376,9 @@ export function* fitAutoencoderSteps(
   const train = split.train
   const held = split.heldOut
   const batchMax = Math.min(p.batchSize, train.length)
-  const net = new AeNet(p.layers, Math.max(batchMax, 256))
+  const net = new AeNet(p.layers, Math.max(batchMax, 256), undefined, true)
   net.initialise(rng)
-  const adam = new Adam(net.lay.size, p.learningRate)
+  const adam = new Adam(net, p.learningRate)
   const best = Float32Array.from(net.params)
   let bestLoss = Infinity
   let bestEpoch = 0

@@ -608,3 +608,48 @@ export function inverseLowerF64(l: usize, d: i32, inv: usize): void {
     store<f64>(io + ((<usize>i) << 3), r)
   }
 }
+
+/**
+ * One Adam step over `count` float32 parameters (PyTorch's update: m, v moving averages, bias corrections folded
+ * into stepSize = lr / (1 − β1ᵗ) and bc2 = √(1 − β2ᵗ)), four lanes at a time.
+ */
+export function adamF32(
+  p: usize,
+  g: usize,
+  m: usize,
+  v: usize,
+  count: i32,
+  beta1: f32,
+  beta2: f32,
+  stepSize: f32,
+  bc2: f32,
+  eps: f32,
+): void {
+  const b1 = f32x4.splat(beta1)
+  const b2 = f32x4.splat(beta2)
+  const c1 = f32x4.splat(1 - beta1)
+  const c2 = f32x4.splat(1 - beta2)
+  const lr = f32x4.splat(stepSize)
+  const inv = f32x4.splat(1 / bc2)
+  const e = f32x4.splat(eps)
+  let i = 0
+  for (; i + 4 <= count; i += 4) {
+    const o = (<usize>i) << 2
+    const gi = v128.load(g + o)
+    const mi = f32x4.add(f32x4.mul(b1, v128.load(m + o)), f32x4.mul(c1, gi))
+    const vi = f32x4.add(f32x4.mul(b2, v128.load(v + o)), f32x4.mul(c2, f32x4.mul(gi, gi)))
+    v128.store(m + o, mi)
+    v128.store(v + o, vi)
+    const denom = f32x4.add(f32x4.mul(f32x4.sqrt(vi), inv), e)
+    v128.store(p + o, f32x4.sub(v128.load(p + o), f32x4.div(f32x4.mul(lr, mi), denom)))
+  }
+  for (; i < count; i++) {
+    const o = (<usize>i) << 2
+    const gi = load<f32>(g + o)
+    const mi = beta1 * load<f32>(m + o) + (1 - beta1) * gi
+    const vi = beta2 * load<f32>(v + o) + (1 - beta2) * gi * gi
+    store<f32>(m + o, mi)
+    store<f32>(v + o, vi)
+    store<f32>(p + o, load<f32>(p + o) - (stepSize * mi) / (Mathf.sqrt(vi) * (1 / bc2) + eps))
+  }
+}

@@ -18,6 +18,18 @@ interface KernelExports {
   ): void
   syrkF64(z: number, r: number, k: number, out: number): void
   gemmAbtF32(a: number, m: number, b: number, n: number, k: number, c: number, accumulate: number): void
+  adamF32(
+    p: number,
+    g: number,
+    m: number,
+    v: number,
+    count: number,
+    beta1: number,
+    beta2: number,
+    stepSize: number,
+    bc2: number,
+    eps: number,
+  ): void
   choleskyF64(a: number, d: number): number
   inverseLowerF64(l: number, d: number, inv: number): void
   gemmBroadcastF32(

@@ -3,13 +3,14 @@
 // things the app shows, never sleeps.
 import {
   test as base,
+  expect,
   chromium,
   _electron,
   type Page,
   type ElectronApplication,
   type Browser,
 } from '@playwright/test'
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -26,8 +27,22 @@ export interface App {
   target: 'browser' | 'electron'
   /** Choose files in the import screen through the real picker (file chooser / native dialog). */
   chooseFiles(button: RegExp, files: string[]): Promise<void>
+  /** Choose a folder in the import screen through the real folder picker. */
+  chooseFolder(button: RegExp, dir: string): Promise<void>
   screenshot(name: string): Promise<void>
   signIn(username: string): Promise<void>
+  /** A simulated ward (`iclas simulate`): <dir>/<infant>/<infant>_<time>.wav plus ground-truth.json. */
+  simulateWard(options: {
+    infants: number
+    hoursPerDay: number
+    cryRate?: number
+    deviating?: number
+    seed?: number
+  }): string
+  /** The nurse's path: import a folder of infant folders with the "one folder per infant" rule, until done. */
+  importFolder(dir: string): Promise<void>
+  /** Run an action that downloads a file (an export) and return the file's name and text. */
+  download(action: () => Promise<void>): Promise<{ name: string; text: string }>
 }
 
 async function startBrowserMode(dataDir: string): Promise<{ url: string; server: ChildProcess }> {
@@ -54,6 +69,7 @@ async function startBrowserMode(dataDir: string): Promise<{ url: string; server:
 }
 
 export const test = base.extend<{ app: App }>({
+  // eslint-disable-next-line no-empty-pattern -- Playwright fixtures must destructure their first argument
   app: async ({}, use, testInfo) => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'iclas-e2e-'))
     fs.mkdirSync(SCREENSHOTS, { recursive: true })
@@ -103,6 +119,41 @@ export const test = base.extend<{ app: App }>({
         const chooser = page.waitForEvent('filechooser')
         await page.getByRole('button', { name: button }).click()
         await (await chooser).setFiles(files)
+      },
+      async chooseFolder(button, dir) {
+        if (electronApp) return app.chooseFiles(button, [dir])
+        const chooser = page.waitForEvent('filechooser')
+        await page.getByRole('button', { name: button }).click()
+        await (await chooser).setFiles(dir) // a directory for a webkitdirectory input
+      },
+      simulateWard(o) {
+        const out = path.join(dataDir, 'incoming', `ward-${o.seed ?? 1}`)
+        const args = [
+          ...['--out', out, '--infants', String(o.infants), '--days', '1'],
+          ...['--hours-per-day', String(o.hoursPerDay), '--deviating', String(o.deviating ?? 0)],
+          ...['--seed', String(o.seed ?? 1), '--cry-rate', String(o.cryRate ?? 1)],
+        ]
+        execFileSync(process.execPath, [path.join(ROOT, 'bin/iclas.mjs'), 'simulate', ...args], {
+          cwd: ROOT,
+          stdio: 'pipe',
+        })
+        return out
+      },
+      async importFolder(dir) {
+        await page.getByRole('tab', { name: 'Import' }).click()
+        await page.getByRole('button', { name: 'One folder per infant' }).click()
+        await app.chooseFolder(/Choose folder/, dir)
+        const start = page.getByRole('button', { name: /^Import \d+ files?$/ })
+        await expect(start).toBeEnabled()
+        await start.click()
+        await expect(page.getByTestId('import-job')).toHaveAttribute('data-state', 'done', {
+          timeout: 120_000,
+        })
+      },
+      async download(action) {
+        const [file] = await Promise.all([page.waitForEvent('download'), action()])
+        const p = await file.path()
+        return { name: file.suggestedFilename(), text: fs.readFileSync(p, 'utf8') }
       },
       async screenshot(name) {
         await page.screenshot({ path: path.join(SCREENSHOTS, `${TARGET}-${name}.png`), fullPage: true })

@@ -25,7 +25,7 @@ test('add an infant, import WAV files, see the waveform and play', async ({ app 
   await page.getByRole('textbox', { name: 'Name or label' }).fill('Baby Ada')
   await page.getByRole('textbox', { name: 'Bed' }).fill('3')
   await page.getByRole('button', { name: 'Save' }).click()
-  await expect(page.getByRole('cell', { name: 'Baby Ada' })).toBeVisible()
+  await expect(page.getByRole('cell', { name: 'Baby Ada', exact: true })).toBeVisible()
 
   await page.getByRole('tab', { name: 'Import' }).click()
   await page.getByRole('combobox', { name: 'Infant' }).click()
@@ -43,7 +43,7 @@ test('add an infant, import WAV files, see the waveform and play', async ({ app 
   await app.screenshot('03-import-done')
 
   await page.getByRole('tab', { name: 'Ward' }).click()
-  await page.getByRole('cell', { name: 'Baby Ada' }).click()
+  await page.getByRole('cell', { name: 'Baby Ada', exact: true }).click()
   const recordings = page.getByRole('table', { name: 'recordings' })
   await expect(recordings.getByRole('row')).toHaveCount(3) // header + 2
   await expect(recordings.getByText('48 kHz')).toBeVisible()

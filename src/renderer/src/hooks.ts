@@ -1,5 +1,5 @@
 // Small data hooks: load through the contract, refresh when the core says an entity changed.
-import { useCallback, useEffect, useRef, useState } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { onEvent } from './api/client'
 
 type Entity = 'infants' | 'recordings' | 'cries' | 'models' | 'alerts' | 'settings' | 'reviews' | 'users'
@@ -11,21 +11,26 @@ export interface Loaded<T> {
   reload(): void
 }
 
+/**
+ * Loads through the contract when `deps` change, and again when the core says one of `refreshOn` changed.
+ * While a reload runs the previous data stays on screen (loading is true), so lists do not flash empty.
+ */
 export function useLoad<T>(load: () => Promise<T>, deps: unknown[], refreshOn: Entity[] = []): Loaded<T> {
-  const [state, setState] = useState<{ data?: T; error?: Error; loading: boolean }>({ loading: true })
-  const loadRef = useRef(load)
-  loadRef.current = load
-  const seq = useRef(0)
-  const reload = useCallback(() => {
-    const n = ++seq.current
-    setState((s) => ({ ...s, loading: true }))
-    loadRef.current().then(
-      (data) => n === seq.current && setState({ data, loading: false }),
-      (error: Error) => n === seq.current && setState({ error, loading: false }),
+  const [tick, setTick] = useState(0)
+  const key = `${JSON.stringify(deps)}#${tick}`
+  const [settled, setSettled] = useState<{ key: string; data?: T; error?: Error }>({ key: '' })
+  const reload = useCallback(() => setTick((t) => t + 1), [])
+  useEffect(() => {
+    let stale = false
+    load().then(
+      (data) => !stale && setSettled({ key, data }),
+      (error: Error) => !stale && setSettled((s) => ({ key, data: s.data, error })),
     )
-  }, [])
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  useEffect(reload, deps)
+    return () => {
+      stale = true
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `key` stands for deps and reloads
+  }, [key])
   const refreshKey = refreshOn.join(',')
   useEffect(() => {
     if (!refreshKey) return
@@ -34,12 +39,15 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[], refreshOn: E
       if (entities.includes(e.entity)) reload()
     })
   }, [refreshKey, reload])
-  return { ...state, reload }
+  return { data: settled.data, error: settled.error, loading: settled.key !== key, reload }
 }
 
-/** Hash routing: #/ward, #/infant/3, #/recording/12 … */
-export function useRoute(): [string[], (path: string) => void] {
-  const parse = () => location.hash.replace(/^#\/?/, '').split('/').filter(Boolean)
+/** Hash routing: #/ward, #/infant/3, #/review?infant=3 … Returns the path parts, a navigate function and the query. */
+export function useRoute(): [string[], (path: string) => void, URLSearchParams] {
+  const parse = () => {
+    const [p = '', q = ''] = location.hash.replace(/^#\/?/, '').split('?')
+    return { parts: p.split('/').filter(Boolean), query: q }
+  }
   const [route, setRoute] = useState(parse)
   useEffect(() => {
     const on = () => setRoute(parse())
@@ -49,5 +57,50 @@ export function useRoute(): [string[], (path: string) => void] {
   const go = useCallback((path: string) => {
     location.hash = `#/${path.replace(/^\//, '')}`
   }, [])
-  return [route, go]
+  const query = useMemo(() => new URLSearchParams(route.query), [route.query])
+  return [route.parts, go, query]
+}
+
+/**
+ * Screen shortcuts: `keys` maps KeyboardEvent.key (or 'Space') to an action. Ignored while typing in a field,
+ * with a modifier held, or while a dialog is open, so they never steal keys from forms.
+ */
+export function useShortcuts(keys: Record<string, (() => void) | undefined>, enabled = true): void {
+  const ref = useRef(keys)
+  useEffect(() => {
+    ref.current = keys
+  })
+  useEffect(() => {
+    if (!enabled) return
+    const name = (e: KeyboardEvent) =>
+      e.code === 'Space' ? 'Space' : e.key.length === 1 ? e.key.toLowerCase() : e.key
+    const ignored = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement | null
+      return (
+        e.ctrlKey ||
+        e.metaKey ||
+        e.altKey ||
+        !!t?.closest(
+          'input, textarea, select, [contenteditable="true"], [role="dialog"], [role="listbox"], [role="menu"]',
+        )
+      )
+    }
+    const down = (e: KeyboardEvent) => {
+      if (ignored(e)) return
+      const action = ref.current[name(e)]
+      if (!action) return
+      e.preventDefault()
+      if (!e.repeat) action()
+    }
+    // A focused button would also "click" on Space's keyup: the shortcut already acted.
+    const up = (e: KeyboardEvent) => {
+      if (!ignored(e) && name(e) === 'Space' && ref.current.Space) e.preventDefault()
+    }
+    window.addEventListener('keydown', down)
+    window.addEventListener('keyup', up)
+    return () => {
+      window.removeEventListener('keydown', down)
+      window.removeEventListener('keyup', up)
+    }
+  }, [enabled])
 }

@@ -4,6 +4,7 @@ import { createTheme, type Theme } from '@mui/material/styles'
 export type ColorMode = 'light' | 'dark'
 
 export function makeTheme(mode: ColorMode): Theme {
+  const focusRing = mode === 'dark' ? '#ffd166' : '#b45309'
   return createTheme({
     palette: {
       mode,
@@ -17,6 +18,19 @@ export function makeTheme(mode: ColorMode): Theme {
     components: {
       MuiButton: { defaultProps: { disableElevation: true } },
       MuiTableCell: { styleOverrides: { root: { paddingTop: 10, paddingBottom: 10 } } },
+      // Keyboard users must always see where they are: a solid ring on every focusable control and row.
+      MuiButtonBase: {
+        styleOverrides: {
+          root: {
+            '&.Mui-focusVisible': { outline: `3px solid ${focusRing}`, outlineOffset: 2 },
+          },
+        },
+      },
+      MuiTableRow: {
+        styleOverrides: {
+          root: { '&:focus-visible': { outline: `3px solid ${focusRing}`, outlineOffset: -3 } },
+        },
+      },
     },
   })
 }

@@ -2,7 +2,7 @@
 // token travels as an HttpOnly cookie), uploads over HTTP POST, recording audio over HTTP with Range.
 import type { FileGrant } from '../../../shared/contract'
 import type { WireEvent, WireResponse, WireResult } from '../../../shared/rpc'
-import type { Transport } from './transport'
+import type { ChosenFile, HandOverOptions, Transport } from './transport'
 
 export function browserTransport(): Transport {
   let ws: WebSocket | null = null
@@ -57,29 +57,65 @@ export function browserTransport(): Transport {
       ? Promise.resolve()
       : new Promise<void>((r) => readyWaiters.push(r))
 
-  async function upload(
-    files: { file: File; relativePath: string | null }[],
-    onUpload?: (done: number, total: number, name: string) => void,
-  ) {
+  // Uploads one file at a time with XMLHttpRequest, whose upload events report bytes sent (fetch has none),
+  // so the page can show progress and time remaining for a folder of hour-long recordings.
+  async function upload(chosen: ChosenFile[], options: HandOverOptions = {}): Promise<FileGrant[]> {
     await whenOpen()
+    const { onProgress, signal, skip } = options
+    const files = skip ? chosen.filter((f) => !skip(f.relativePath ?? f.file.name)) : chosen
+    const bytesTotal = files.reduce((n, f) => n + f.file.size, 0)
+    let bytesBefore = 0
     const grants: FileGrant[] = []
     for (let i = 0; i < files.length; i++) {
       const { file, relativePath } = files[i]!
-      onUpload?.(i, files.length, file.name)
-      const res = await fetch('/api/upload', {
-        method: 'POST',
-        headers: {
-          'X-Iclas-Session': sessionId,
-          'X-File-Name': encodeURIComponent(file.name),
-          ...(relativePath ? { 'X-Relative-Path': encodeURIComponent(relativePath) } : {}),
-        },
-        body: file,
-      })
-      if (!res.ok) throw new Error(`${file.name}: ${await res.text()}`)
-      grants.push((await res.json()) as FileGrant)
+      const report = (sent: number) =>
+        onProgress?.({
+          filesDone: i,
+          filesTotal: files.length,
+          bytesDone: bytesBefore + sent,
+          bytesTotal,
+          name: relativePath ?? file.name,
+        })
+      report(0)
+      grants.push(await sendFile(file, relativePath, report, signal))
+      bytesBefore += file.size
     }
-    onUpload?.(files.length, files.length, '')
+    onProgress?.({
+      filesDone: files.length,
+      filesTotal: files.length,
+      bytesDone: bytesTotal,
+      bytesTotal,
+      name: '',
+    })
     return grants
+  }
+
+  function sendFile(
+    file: File,
+    relativePath: string | null,
+    onSent: (bytes: number) => void,
+    signal?: AbortSignal,
+  ): Promise<FileGrant> {
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(new DOMException('upload cancelled', 'AbortError'))
+      const xhr = new XMLHttpRequest()
+      xhr.open('POST', '/api/upload')
+      xhr.setRequestHeader('X-Iclas-Session', sessionId)
+      xhr.setRequestHeader('X-File-Name', encodeURIComponent(file.name))
+      if (relativePath) xhr.setRequestHeader('X-Relative-Path', encodeURIComponent(relativePath))
+      xhr.responseType = 'text'
+      xhr.upload.onprogress = (e) => onSent(e.loaded)
+      const onAbort = () => xhr.abort()
+      signal?.addEventListener('abort', onAbort, { once: true })
+      xhr.onloadend = () => signal?.removeEventListener('abort', onAbort)
+      xhr.onload = () => {
+        if (xhr.status === 200) resolve(JSON.parse(xhr.responseText) as FileGrant)
+        else reject(new Error(`${file.name}: ${xhr.responseText || `upload failed (HTTP ${xhr.status})`}`))
+      }
+      xhr.onerror = () => reject(new Error(`${file.name}: the upload failed (connection lost?)`))
+      xhr.onabort = () => reject(new DOMException('upload cancelled', 'AbortError'))
+      xhr.send(file)
+    })
   }
 
   return {
@@ -101,7 +137,7 @@ export function browserTransport(): Transport {
       connListeners.add(listener)
       return () => connListeners.delete(listener)
     },
-    chooseFiles(kind, onUpload) {
+    chooseFiles(kind, options) {
       return new Promise<FileGrant[]>((resolve, reject) => {
         const input = document.createElement('input')
         input.type = 'file'
@@ -114,7 +150,7 @@ export function browserTransport(): Transport {
             relativePath: file.webkitRelativePath || null,
           }))
           input.remove()
-          upload(chosen, onUpload).then(resolve, reject)
+          upload(chosen, options).then(resolve, reject)
         }
         input.oncancel = () => {
           input.remove()
@@ -124,11 +160,7 @@ export function browserTransport(): Transport {
         input.click()
       })
     },
-    dropFiles: (files, onUpload) =>
-      upload(
-        files.map((file) => ({ file, relativePath: file.webkitRelativePath || null })),
-        onUpload,
-      ),
+    dropFiles: (files, options) => upload(files, options),
     mediaUrl: (id) => `/media/recordings/${id}.wav`,
   }
 }

@@ -1,5 +1,7 @@
-import type { PreloadBridge } from '../../../preload/api'
 import type { Transport } from './transport'
+
+/** window.iclas, typed by the preload's declaration (src/preload/api.d.ts, visible to this project as a global). */
+type PreloadBridge = NonNullable<Window['iclas']>
 
 export function desktopTransport(bridge: PreloadBridge): Transport {
   return {

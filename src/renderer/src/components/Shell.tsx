@@ -1,17 +1,23 @@
 import { AppBar, Box, Button, Chip, IconButton, Tab, Tabs, Toolbar, Tooltip, Typography } from '@mui/material'
-import type { User } from '../../../shared/contract'
+import { EXPORTERS, type Role, type User } from '../../../shared/contract'
 import { api } from '../api/client'
 import { useLoad, useRoute } from '../hooks'
+import { CryScreen } from '../screens/Cry'
+import { ExportsScreen } from '../screens/Exports'
 import { ImportScreen } from '../screens/Import'
 import { InfantScreen } from '../screens/Infant'
 import { RecordingScreen } from '../screens/Recording'
+import { ReviewScreen } from '../screens/Review'
 import { WardScreen } from '../screens/Ward'
 import type { ColorMode } from '../theme'
 import { JobsIndicator } from './JobsIndicator'
 
-const TABS = [
+/** Tabs in the order each role uses them most; a role sees only the tabs of work it may do. */
+const TABS: { path: string; label: string; roles?: readonly Role[] }[] = [
   { path: 'ward', label: 'Ward' },
+  { path: 'review', label: 'Review' },
   { path: 'import', label: 'Import' },
+  { path: 'exports', label: 'Exports', roles: EXPORTERS },
 ]
 
 export function Shell(props: {
@@ -22,12 +28,18 @@ export function Shell(props: {
 }) {
   const [route, go] = useRoute()
   const info = useLoad(() => api.systemInfo({}), [])
+  const { user } = props
+  const tabs = TABS.filter((t) => !t.roles || t.roles.includes(user.role))
   const top = route[0] ?? 'ward'
-  const tab = TABS.some((t) => t.path === top) ? top : false
+  const tab = tabs.some((t) => t.path === top) ? top : top === 'cry' ? 'review' : false
+  const id = Number(route[1])
   let screen: React.ReactNode
   if (top === 'import') screen = <ImportScreen go={go} />
-  else if (top === 'infant' && route[1]) screen = <InfantScreen id={Number(route[1])} go={go} />
-  else if (top === 'recording' && route[1]) screen = <RecordingScreen id={Number(route[1])} go={go} />
+  else if (top === 'review') screen = <ReviewScreen user={user} go={go} />
+  else if (top === 'exports') screen = <ExportsScreen user={user} />
+  else if (top === 'cry' && id) screen = <CryScreen id={id} user={user} go={go} />
+  else if (top === 'infant' && id) screen = <InfantScreen id={id} user={user} go={go} />
+  else if (top === 'recording' && id) screen = <RecordingScreen id={id} user={user} go={go} />
   else screen = <WardScreen go={go} />
   return (
     <Box sx={{ display: 'flex', flexDirection: 'column', minHeight: '100vh' }}>
@@ -37,7 +49,7 @@ export function Shell(props: {
             ICLAS
           </Typography>
           <Tabs value={tab} onChange={(_e, v: string) => go(v)} textColor="primary" indicatorColor="primary">
-            {TABS.map((t) => (
+            {tabs.map((t) => (
               <Tab key={t.path} value={t.path} label={t.label} />
             ))}
           </Tabs>

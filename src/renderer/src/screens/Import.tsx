@@ -1,17 +1,17 @@
-import { useEffect, useState } from 'react'
+// Import for the night-shift nurse: drop files or folders (or pick them), see each file's infant and recording
+// time before anything is imported (and correct them), then follow the import with overall and per-file
+// progress, time remaining, cancel, and a report of refused files. In browser mode the files are uploaded
+// first, with their own progress; the page stays usable throughout.
+import { useEffect, useRef, useState } from 'react'
 import {
   Alert,
   Box,
   Button,
+  CircularProgress,
   LinearProgress,
   MenuItem,
   Paper,
   Stack,
-  Table,
-  TableBody,
-  TableCell,
-  TableHead,
-  TableRow,
   TextField,
   ToggleButton,
   ToggleButtonGroup,
@@ -19,94 +19,159 @@ import {
 } from '@mui/material'
 import type { FileGrant, ImportItem, ImportPreviewItem, InfantRule, Job } from '../../../shared/contract'
 import { api, onEvent, transport } from '../api/client'
-import { formatDuration, formatTime } from '../format'
+import type { ChosenFile, UploadProgress } from '../api/transport'
+import { ImportJobReport } from '../components/ImportJobReport'
+import { ImportPreviewTable, NEW_INFANT } from '../components/ImportPreviewTable'
+import { filesFromEntries, isHiddenFile, type EntryLike } from '../dropped-files'
+import { formatDuration, fromLocalInput } from '../format'
+import { secondsLeft } from '../import-progress'
 import { useLoad, useRoute } from '../hooks'
-
-const NEW = 'new:'
 
 export function ImportScreen({ go }: { go: (p: string) => void }) {
   const [route] = useRoute()
   const infants = useLoad(() => api.listInfants({}), [], ['infants'])
   const [rule, setRule] = useState<InfantRule>('dialog')
   const [infantId, setInfantId] = useState<number | ''>(route[1] ? Number(route[1]) : '')
+  const [namePattern, setNamePattern] = useState('')
   const [grants, setGrants] = useState<FileGrant[]>([])
-  const [preview, setPreview] = useState<ImportPreviewItem[] | null>(null)
+  const [hidden, setHidden] = useState(0)
+  // The preview of the current files and rule; `request` says which files and rule it answers.
+  const [previewed, setPreviewed] = useState<{ request: string; rows: ImportPreviewItem[] } | null>(null)
   const [assign, setAssign] = useState<Record<string, string>>({})
-  const [upload, setUpload] = useState<{ done: number; total: number; name: string } | null>(null)
+  const [times, setTimes] = useState<Record<string, string>>({})
+  const [upload, setUpload] = useState<
+    (UploadProgress & { startedAt: number; secondsLeft: number | null }) | null
+  >(null)
+  const uploadAbort = useRef<AbortController | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [job, setJob] = useState<Job | null>(null)
+  const [jobSizes, setJobSizes] = useState<number[]>([])
   const [dragging, setDragging] = useState(false)
 
   useEffect(() => onEvent('job', (j) => setJob((cur) => (cur && cur.id === j.id ? j : cur))), [])
 
-  // Re-run the preview whenever files or the infant rule change.
+  // Re-run the preview whenever the files or the infant rule change.
+  const request = JSON.stringify([
+    grants.map((g) => g.id),
+    rule,
+    infantId,
+    rule === 'filename' ? namePattern : '',
+  ])
   useEffect(() => {
-    if (!grants.length) return setPreview(null)
+    if (!grants.length) return
     let stale = false
-    api
-      .previewImport({ grantIds: grants.map((g) => g.id), rule, ...(infantId !== '' ? { infantId } : {}) })
-      .then((p) => {
-        if (stale) return
-        setPreview(p)
-        setAssign(
-          Object.fromEntries(
-            p.map((x) => [
-              x.grantId,
-              x.infantId !== null ? String(x.infantId) : x.newInfantLabel ? NEW + x.newInfantLabel : '',
-            ]),
-          ),
-        )
-      })
-      .catch((e: Error) => !stale && setError(e.message))
+    const timer = setTimeout(() => {
+      api
+        .previewImport({
+          grantIds: grants.map((g) => g.id),
+          rule,
+          ...(infantId !== '' ? { infantId } : {}),
+          ...(rule === 'filename' && namePattern ? { namePattern } : {}),
+        })
+        .then((rows) => {
+          if (stale) return
+          setError(null)
+          setPreviewed({ request, rows })
+          setAssign(
+            Object.fromEntries(
+              rows.map((x) => [
+                x.grantId,
+                x.infantId !== null
+                  ? String(x.infantId)
+                  : x.newInfantLabel
+                    ? NEW_INFANT + x.newInfantLabel
+                    : '',
+              ]),
+            ),
+          )
+        })
+        .catch((e: Error) => !stale && setError(e.message))
+    }, 300)
     return () => {
       stale = true
+      clearTimeout(timer)
     }
-  }, [grants, rule, infantId])
+  }, [grants, rule, infantId, namePattern, request])
+  const preview = grants.length ? (previewed?.rows ?? null) : null
+  const previewing = grants.length > 0 && previewed?.request !== request && !error
 
-  const choose = async (kind: 'files' | 'folder') => {
+  const handOver = async (get: (o: Parameters<typeof transport.chooseFiles>[1]) => Promise<FileGrant[]>) => {
     setError(null)
+    const ac = new AbortController()
+    uploadAbort.current = ac
+    let skipped = 0
     try {
-      const chosen = await transport.chooseFiles(kind, (done, total, name) =>
-        setUpload({ done, total, name }),
-      )
+      const chosen = await get({
+        signal: ac.signal,
+        skip: (path) => {
+          const hide = isHiddenFile(path)
+          if (hide) skipped++
+          return hide
+        },
+        onProgress: (p) =>
+          setUpload((cur) => {
+            const startedAt = cur?.startedAt ?? Date.now()
+            return {
+              ...p,
+              startedAt,
+              secondsLeft: secondsLeft(p.bytesDone, p.bytesTotal, Date.now() - startedAt),
+            }
+          }),
+      })
       if (chosen.length) {
+        setPreviewed(null)
         setGrants(chosen)
+        setTimes({})
         setJob(null)
       }
+      setHidden(skipped)
     } catch (e) {
-      setError((e as Error).message)
+      if ((e as Error).name !== 'AbortError') setError((e as Error).message)
     } finally {
       setUpload(null)
-    }
-  }
-  const onDrop = async (e: React.DragEvent) => {
-    e.preventDefault()
-    setDragging(false)
-    try {
-      const chosen = await transport.dropFiles([...e.dataTransfer.files], (done, total, name) =>
-        setUpload({ done, total, name }),
-      )
-      if (chosen.length) setGrants(chosen)
-    } catch (err) {
-      setError((err as Error).message)
-    } finally {
-      setUpload(null)
+      uploadAbort.current = null
     }
   }
 
-  const importable = (preview ?? []).filter(
-    (p) => !p.problem && !p.duplicateOfRecordingId && assign[p.grantId],
-  )
+  const choose = (kind: 'files' | 'folder') => handOver((o) => transport.chooseFiles(kind, o))
+
+  const onDrop = (e: React.DragEvent) => {
+    e.preventDefault()
+    setDragging(false)
+    // Entries must be taken while the drop event lasts; walking the folders can happen after.
+    const entries = [...e.dataTransfer.items]
+      .map((item) => item.webkitGetAsEntry?.())
+      .filter((x): x is FileSystemEntry => !!x)
+    const plain: ChosenFile[] = [...e.dataTransfer.files].map((file) => ({ file, relativePath: null }))
+    void handOver(async (o) => {
+      const files = entries.length
+        ? (await filesFromEntries<File>(entries as unknown as EntryLike[])).files
+        : plain
+      return transport.dropFiles(files, o)
+    })
+  }
+
+  const rows = preview ?? []
+  const importable = rows.filter((p) => !p.problem && !p.duplicateOfRecordingId && assign[p.grantId])
   const start = async () => {
     setError(null)
+    const bad = importable.find((p) => times[p.grantId] !== undefined && !fromLocalInput(times[p.grantId]!))
+    if (bad) return setError(`The time of ${bad.relativePath ?? bad.name} is not a valid date and time.`)
     const items: ImportItem[] = importable.map((p) => {
       const a = assign[p.grantId]!
-      return a.startsWith(NEW)
-        ? { grantId: p.grantId, newInfantLabel: a.slice(NEW.length) }
-        : { grantId: p.grantId, infantId: Number(a) }
+      const t = times[p.grantId] !== undefined ? fromLocalInput(times[p.grantId]!) : undefined
+      return {
+        grantId: p.grantId,
+        ...(a.startsWith(NEW_INFANT)
+          ? { newInfantLabel: a.slice(NEW_INFANT.length) }
+          : { infantId: Number(a) }),
+        ...(t ? { recordedAt: t } : {}),
+      }
     })
     try {
+      const sizes = new Map(grants.map((g) => [g.id, g.size]))
       const { jobId } = await api.startImport({ items })
+      setJobSizes(items.map((it) => sizes.get(it.grantId) ?? 1))
       setJob(await api.getJob({ jobId }))
       setGrants([])
     } catch (e) {
@@ -115,19 +180,31 @@ export function ImportScreen({ go }: { go: (p: string) => void }) {
   }
 
   const running = job?.state === 'running'
+  const uploadLeft = upload?.secondsLeft ?? null
   return (
     <Stack
       spacing={2}
-      onDragOver={(e) => (e.preventDefault(), setDragging(true))}
-      onDragLeave={() => setDragging(false)}
+      onDragOver={(e) => {
+        e.preventDefault()
+        setDragging(true)
+      }}
+      onDragLeave={(e) => e.currentTarget === e.target && setDragging(false)}
       onDrop={onDrop}
     >
       <Typography variant="h5" component="h2">
         Import recordings
       </Typography>
-      <Paper sx={{ p: 2, outline: dragging ? '3px dashed' : 'none', outlineColor: 'primary.main' }}>
+      <Paper
+        data-testid="drop-zone"
+        sx={{
+          p: 2,
+          outline: dragging ? '3px dashed' : '1px dashed',
+          outlineColor: dragging ? 'primary.main' : 'divider',
+          outlineOffset: -6,
+        }}
+      >
         <Stack spacing={2}>
-          <Stack sx={{ alignItems: 'center', flexWrap: 'wrap' }} direction="row" spacing={2}>
+          <Stack sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }} direction="row" spacing={2}>
             <ToggleButtonGroup
               exclusive
               value={rule}
@@ -155,8 +232,23 @@ export function ImportScreen({ go }: { go: (p: string) => void }) {
                 ))}
               </TextField>
             )}
+            {rule === 'folder' && (
+              <Typography color="text.secondary">
+                Each infant's recordings in a folder named after the infant (bed/name or hospital id).
+              </Typography>
+            )}
+            {rule === 'filename' && (
+              <TextField
+                label="Pattern (optional)"
+                placeholder="e.g. ^(BED\d+)_"
+                helperText="A regular expression whose first group names the infant; empty: Donate-a-Cry ids"
+                value={namePattern}
+                onChange={(e) => setNamePattern(e.target.value)}
+                sx={{ minWidth: 300 }}
+              />
+            )}
           </Stack>
-          <Stack sx={{ alignItems: 'center' }} direction="row" spacing={2}>
+          <Stack sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }} direction="row" spacing={2}>
             <Button variant="contained" onClick={() => choose('files')} disabled={!!upload || running}>
               Choose files…
             </Button>
@@ -164,141 +256,57 @@ export function ImportScreen({ go }: { go: (p: string) => void }) {
               Choose folder…
             </Button>
             <Typography color="text.secondary">
-              or drop files here. WAV, FLAC, MP3, Ogg/Opus, 3GP/AMR, CAF, M4A.
+              or drop files or folders here. WAV, FLAC, MP3, Ogg/Opus, 3GP/AMR, CAF, M4A.
             </Typography>
           </Stack>
           {upload && (
-            <Box>
-              <Typography variant="body2">
-                Uploading {upload.done + 1 > upload.total ? upload.total : upload.done + 1} of {upload.total}:{' '}
-                {upload.name}
-              </Typography>
-              <LinearProgress variant="determinate" value={(upload.done / Math.max(1, upload.total)) * 100} />
+            <Box data-testid="upload-progress">
+              <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
+                <Typography variant="body2" sx={{ flex: 1 }}>
+                  Sending {Math.min(upload.filesDone + 1, upload.filesTotal)} of {upload.filesTotal} to the
+                  workstation: {upload.name}
+                  {uploadLeft !== null ? ` — about ${formatDuration(uploadLeft)} left` : ''}
+                </Typography>
+                <Button size="small" color="warning" onClick={() => uploadAbort.current?.abort()}>
+                  Cancel
+                </Button>
+              </Stack>
+              <LinearProgress
+                variant="determinate"
+                value={(upload.bytesDone / Math.max(1, upload.bytesTotal)) * 100}
+                aria-label="upload progress"
+              />
             </Box>
           )}
         </Stack>
       </Paper>
       {error && <Alert severity="error">{error}</Alert>}
-      {preview && (
-        <Paper>
-          <Table size="small" aria-label="import preview">
-            <TableHead>
-              <TableRow>
-                <TableCell>File</TableCell>
-                <TableCell>Format</TableCell>
-                <TableCell align="right">Duration</TableCell>
-                <TableCell>Recorded (source)</TableCell>
-                <TableCell>Infant</TableCell>
-                <TableCell>Status</TableCell>
-              </TableRow>
-            </TableHead>
-            <TableBody>
-              {preview.map((p) => (
-                <TableRow key={p.grantId}>
-                  <TableCell>{p.relativePath ?? p.name}</TableCell>
-                  <TableCell>{p.format ?? '—'}</TableCell>
-                  <TableCell align="right">
-                    {p.durationS !== null ? formatDuration(p.durationS) : '—'}
-                  </TableCell>
-                  <TableCell>
-                    {formatTime(p.recordedAt)} {p.timeSource ? `(${p.timeSource})` : ''}
-                  </TableCell>
-                  <TableCell>
-                    <TextField
-                      select
-                      size="small"
-                      value={assign[p.grantId] ?? ''}
-                      onChange={(e) => setAssign({ ...assign, [p.grantId]: e.target.value })}
-                      sx={{ minWidth: 200 }}
-                      disabled={!!p.problem}
-                    >
-                      {p.newInfantLabel && (
-                        <MenuItem value={NEW + p.newInfantLabel}>New: {p.newInfantLabel}</MenuItem>
-                      )}
-                      {(infants.data ?? []).map((i) => (
-                        <MenuItem key={i.id} value={String(i.id)}>
-                          {i.label}
-                        </MenuItem>
-                      ))}
-                    </TextField>
-                  </TableCell>
-                  <TableCell>
-                    {p.problem ? (
-                      <Typography color="error" variant="body2">
-                        {p.problem}
-                      </Typography>
-                    ) : p.duplicateOfRecordingId ? (
-                      'already imported'
-                    ) : (
-                      'ready'
-                    )}
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-          <Stack direction="row" spacing={2} sx={{ p: 2, alignItems: 'center' }}>
-            <Button variant="contained" onClick={start} disabled={!importable.length}>
-              Import {importable.length} file{importable.length === 1 ? '' : 's'}
-            </Button>
-            <Typography color="text.secondary">
-              {preview.length - importable.length} will be skipped
-            </Typography>
-          </Stack>
-        </Paper>
+      {hidden > 0 && (
+        <Alert severity="info">
+          {hidden} hidden system file{hidden === 1 ? ' was' : 's were'} left out.
+        </Alert>
       )}
-      {job && <JobReport job={job} go={go} />}
-    </Stack>
-  )
-}
-
-function JobReport({ job, go }: { job: Job; go: (p: string) => void }) {
-  const running = job.state === 'running'
-  const refused = job.files.filter((f) => f.status === 'refused')
-  return (
-    <Paper sx={{ p: 2 }} data-testid="import-job">
-      <Stack spacing={1}>
-        <Stack sx={{ alignItems: 'center' }} direction="row" spacing={2}>
-          <Typography variant="h6" sx={{ flex: 1 }}>
-            {job.title}: {running ? `${(job.progress * 100).toFixed(0)}%` : job.state}
-          </Typography>
-          {job.etaS !== null && running && (
-            <Typography color="text.secondary">about {formatDuration(job.etaS)} left</Typography>
-          )}
-          {running && (
-            <Button color="warning" variant="outlined" onClick={() => api.cancelJob({ jobId: job.id })}>
-              Cancel
-            </Button>
-          )}
-          {!running && (
-            <Button onClick={() => go('ward')} variant="outlined">
-              Go to ward
-            </Button>
-          )}
+      {previewing && !preview && (
+        <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
+          <CircularProgress size={24} aria-label="checking files" />
+          <Typography>Checking {grants.length} files…</Typography>
         </Stack>
-        <LinearProgress variant="determinate" value={job.progress * 100} aria-label="import progress" />
-        {job.message && <Typography variant="body2">{job.message}</Typography>}
-        <Table size="small" aria-label="import report">
-          <TableBody>
-            {job.files.map((f, i) => (
-              <TableRow key={i}>
-                <TableCell>{f.name}</TableCell>
-                <TableCell>{f.status}</TableCell>
-                <TableCell>{f.cries !== null ? `${f.cries} cries` : ''}</TableCell>
-                <TableCell sx={{ color: f.status === 'refused' ? 'error.main' : undefined }}>
-                  {f.reason ?? ''}
-                </TableCell>
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
-        {!running && refused.length > 0 && (
-          <Alert severity="warning">
-            {refused.length} file(s) were refused; the reasons are listed above. The other files were
-            imported.
-          </Alert>
-        )}
-      </Stack>
-    </Paper>
+      )}
+      {preview && (
+        <ImportPreviewTable
+          rows={rows}
+          infants={infants.data ?? []}
+          assign={assign}
+          onAssign={(id, v) => setAssign({ ...assign, [id]: v })}
+          times={times}
+          onTime={(id, v) => setTimes({ ...times, [id]: v })}
+          importable={importable.length}
+          refreshing={previewing}
+          onStart={start}
+          onClear={() => setGrants([])}
+        />
+      )}
+      {job && <ImportJobReport job={job} sizes={jobSizes} go={go} />}
+    </Stack>
   )
 }

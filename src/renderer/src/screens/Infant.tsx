@@ -1,5 +1,6 @@
 import { useState } from 'react'
 import {
+  Alert,
   Button,
   Paper,
   Stack,
@@ -10,24 +11,46 @@ import {
   TableRow,
   Typography,
 } from '@mui/material'
+import { EXPORTERS, type User } from '../../../shared/contract'
 import { api } from '../api/client'
 import { InfantDialog } from '../components/InfantDialog'
 import { LoadState } from '../components/States'
+import { downloadExport } from '../download'
 import { formatDuration, formatRate, formatTime } from '../format'
 import { useLoad } from '../hooks'
 
-export function InfantScreen({ id, go }: { id: number; go: (p: string) => void }) {
+export function InfantScreen({ id, user, go }: { id: number; user: User; go: (p: string) => void }) {
   const infant = useLoad(() => api.getInfant({ id }), [id], ['infants'])
   const recordings = useLoad(() => api.listRecordings({ infantId: id }), [id], ['recordings'])
   const [editing, setEditing] = useState(false)
+  const [exporting, setExporting] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const exportCsv = async () => {
+    setExporting(true)
+    setError(null)
+    try {
+      downloadExport(await api.exportCriesCsv({ infantId: id }))
+    } catch (e) {
+      setError((e as Error).message)
+    } finally {
+      setExporting(false)
+    }
+  }
   return (
     <Stack spacing={2}>
+      {error && <Alert severity="error">{error}</Alert>}
       <LoadState loading={infant.loading} error={infant.error}>
-        <Stack sx={{ alignItems: 'center' }} direction="row" spacing={2}>
+        <Stack sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }} direction="row" spacing={2}>
           <Typography variant="h5" component="h2" sx={{ flex: 1 }}>
             {infant.data?.label} {infant.data?.bed ? `· bed ${infant.data.bed}` : ''}
           </Typography>
           <Button onClick={() => setEditing(true)}>Edit</Button>
+          <Button onClick={() => go(`review?infant=${id}`)}>Review flagged cries</Button>
+          {EXPORTERS.includes(user.role) && (
+            <Button onClick={() => void exportCsv()} disabled={exporting}>
+              {exporting ? 'Preparing…' : 'Cries as CSV'}
+            </Button>
+          )}
           <Button variant="outlined" onClick={() => go(`import/${id}`)}>
             Import for this infant
           </Button>

@@ -1,40 +1,82 @@
-import { useCallback, useEffect, useRef, useState } from 'react'
-import { Button, MenuItem, Paper, Stack, TextField, Typography } from '@mui/material'
+// One recording: waveform and spectrogram with its cries marked, playback, the list of its cries (open one to
+// review it) and its segments as TextGrid/Audacity labels. Keys: Space play/pause, +/− zoom, 0 whole recording.
+import { useCallback, useMemo, useRef, useState } from 'react'
+import {
+  Alert,
+  Button,
+  Chip,
+  MenuItem,
+  Paper,
+  Stack,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
+  TextField,
+  Typography,
+} from '@mui/material'
+import { EXPORTERS, type ExportFile, type User } from '../../../shared/contract'
 import { api, transport } from '../api/client'
 import { LoadState } from '../components/States'
+import { verdictLabel } from '../components/VerdictPanel'
 import { Waveform, type WaveformHandle } from '../components/Waveform'
+import { downloadExport } from '../download'
 import { formatDuration, formatRate, formatTime } from '../format'
-import { useLoad } from '../hooks'
+import { useLoad, useShortcuts } from '../hooks'
+import { SegmentButtons } from './Exports'
 
 const RATES = [0.5, 0.75, 1, 1.5, 2]
 
-export function RecordingScreen({ id, go }: { id: number; go: (p: string) => void }) {
+export function RecordingScreen({ id, user, go }: { id: number; user: User; go: (p: string) => void }) {
   const rec = useLoad(() => api.getRecording({ id }), [id], ['recordings'])
-  const peaks = useLoad(() => api.getRecordingPeaks({ id, maxPeaks: 8000 }), [id])
+  const cries = useLoad(
+    () => api.listCries({ recordingId: id, order: 'oldest', limit: 1000 }),
+    [id],
+    ['cries', 'reviews'],
+  )
   const wave = useRef<WaveformHandle>(null)
   const [time, setTime] = useState(0)
   const [playing, setPlaying] = useState(false)
   const [rate, setRate] = useState(1)
-
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement) return
-      if (e.code === 'Space') {
-        e.preventDefault()
-        wave.current?.playPause()
-      }
-    }
-    window.addEventListener('keydown', onKey)
-    return () => window.removeEventListener('keydown', onKey)
-  }, [])
+  const [busy, setBusy] = useState<string | null>(null)
+  const [exportError, setExportError] = useState<string | null>(null)
   const onTime = useCallback((t: number) => setTime(t), [])
   const onPlaying = useCallback((p: boolean) => setPlaying(p), [])
+  const marks = useMemo(
+    () =>
+      (cries.data?.cries ?? []).map((c) => ({
+        id: c.id,
+        startS: c.startS,
+        endS: c.endS,
+        flagged: c.flagged,
+      })),
+    [cries.data],
+  )
+  useShortcuts({
+    Space: () => wave.current?.playPause(),
+    '+': () => wave.current?.zoomBy(2),
+    '=': () => wave.current?.zoomBy(2),
+    '-': () => wave.current?.zoomBy(0.5),
+    '0': () => wave.current?.showAll(),
+  })
+  const run = async (what: string, make: () => Promise<ExportFile>) => {
+    setBusy(what)
+    setExportError(null)
+    try {
+      downloadExport(await make())
+    } catch (e) {
+      setExportError((e as Error).message)
+    } finally {
+      setBusy(null)
+    }
+  }
 
   return (
     <Stack spacing={2}>
-      <LoadState loading={rec.loading} error={rec.error}>
+      <LoadState loading={rec.loading && !rec.data} error={rec.error}>
         {rec.data && (
-          <Stack sx={{ alignItems: 'center' }} direction="row" spacing={2}>
+          <Stack sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }} direction="row" spacing={2}>
             <Button onClick={() => go(`infant/${rec.data!.infantId}`)}>← Infant</Button>
             <Typography variant="h5" component="h2" sx={{ flex: 1 }}>
               {rec.data.fileName}
@@ -46,47 +88,127 @@ export function RecordingScreen({ id, go }: { id: number; go: (p: string) => voi
           </Stack>
         )}
       </LoadState>
-      <Paper sx={{ p: 2 }}>
-        <LoadState loading={peaks.loading} error={peaks.error}>
-          {peaks.data && (
-            <Waveform
-              ref={wave}
-              url={transport.mediaUrl(id)}
-              peaks={peaks.data.peaks}
-              durationS={peaks.data.durationS}
-              onTime={onTime}
-              onPlaying={onPlaying}
-            />
+      {rec.data && (
+        <Paper sx={{ p: 2 }}>
+          <Waveform
+            ref={wave}
+            recordingId={id}
+            url={transport.mediaUrl(id)}
+            durationS={rec.data.durationS}
+            cries={marks}
+            onTime={onTime}
+            onPlaying={onPlaying}
+            onCryClick={(cryId) => go(`cry/${cryId}`)}
+          />
+          <Stack
+            direction="row"
+            spacing={1.5}
+            sx={{ mt: 2, alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }}
+          >
+            <Button
+              variant="contained"
+              onClick={() => wave.current?.playPause()}
+              aria-label={playing ? 'pause' : 'play'}
+              aria-keyshortcuts="Space"
+              data-testid="play"
+            >
+              {playing ? 'Pause' : 'Play'} (space)
+            </Button>
+            <TextField
+              select
+              size="small"
+              label="Speed"
+              value={rate}
+              onChange={(e) => {
+                const r = Number(e.target.value)
+                setRate(r)
+                wave.current?.setRate(r)
+              }}
+              sx={{ minWidth: 100 }}
+            >
+              {RATES.map((r) => (
+                <MenuItem key={r} value={r}>
+                  {r}×
+                </MenuItem>
+              ))}
+            </TextField>
+            <Button onClick={() => wave.current?.zoomBy(2)} aria-label="zoom in" aria-keyshortcuts="+">
+              +
+            </Button>
+            <Button onClick={() => wave.current?.zoomBy(0.5)} aria-label="zoom out" aria-keyshortcuts="-">
+              −
+            </Button>
+            <Button onClick={() => wave.current?.showAll()} aria-keyshortcuts="0">
+              Whole recording (0)
+            </Button>
+            <Typography data-testid="playback-time" sx={{ flex: 1, fontVariantNumeric: 'tabular-nums' }}>
+              {time.toFixed(1)} s
+            </Typography>
+            {EXPORTERS.includes(user.role) && (
+              <SegmentButtons recordingId={id} busy={busy} run={(w, m) => void run(w, m)} />
+            )}
+          </Stack>
+          {exportError && (
+            <Alert severity="error" sx={{ mt: 1 }}>
+              {exportError}
+            </Alert>
+          )}
+        </Paper>
+      )}
+      <Paper>
+        <Typography variant="h6" component="h3" sx={{ px: 2, pt: 2 }}>
+          Cries in this recording
+        </Typography>
+        <LoadState
+          loading={cries.loading && !cries.data}
+          error={cries.error}
+          empty={cries.data?.cries.length === 0}
+          emptyText="No cries were found in this recording."
+        >
+          <Table size="small" aria-label="cries">
+            <TableHead>
+              <TableRow>
+                <TableCell>At</TableCell>
+                <TableCell align="right">Offset</TableCell>
+                <TableCell align="right">Duration</TableCell>
+                <TableCell align="right">f0 mean</TableCell>
+                <TableCell align="right">Score</TableCell>
+                <TableCell>Gate</TableCell>
+                <TableCell>Verdict</TableCell>
+              </TableRow>
+            </TableHead>
+            <TableBody>
+              {(cries.data?.cries ?? []).map((c) => (
+                <TableRow
+                  key={c.id}
+                  hover
+                  tabIndex={0}
+                  sx={{ cursor: 'pointer' }}
+                  onClick={() => go(`cry/${c.id}`)}
+                  onKeyDown={(e) => e.key === 'Enter' && go(`cry/${c.id}`)}
+                >
+                  <TableCell>{formatTime(c.at, { seconds: true })}</TableCell>
+                  <TableCell align="right">{c.startS.toFixed(1)} s</TableCell>
+                  <TableCell align="right">{(c.endS - c.startS).toFixed(2)} s</TableCell>
+                  <TableCell align="right">
+                    {c.measures.f0MeanHz !== null ? `${c.measures.f0MeanHz.toFixed(0)} Hz` : '—'}
+                  </TableCell>
+                  <TableCell align="right">
+                    {c.score === null ? '—' : c.score.toFixed(2)}
+                    {c.flagged && <Chip size="small" color="error" label="flagged" sx={{ ml: 1 }} />}
+                  </TableCell>
+                  <TableCell>{c.decision}</TableCell>
+                  <TableCell>{c.verdict ? verdictLabel(c.verdict) : '—'}</TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+          {cries.data && cries.data.total > cries.data.cries.length && (
+            <Typography variant="body2" color="text.secondary" sx={{ p: 2 }}>
+              Showing the first {cries.data.cries.length} of {cries.data.total} cries.
+            </Typography>
           )}
         </LoadState>
-        <Stack direction="row" spacing={2} sx={{ mt: 2, alignItems: 'center' }}>
-          <Button
-            variant="contained"
-            onClick={() => wave.current?.playPause()}
-            aria-label={playing ? 'pause' : 'play'}
-            data-testid="play"
-          >
-            {playing ? 'Pause' : 'Play'} (space)
-          </Button>
-          <TextField
-            select
-            size="small"
-            label="Speed"
-            value={rate}
-            onChange={(e) => {
-              const r = Number(e.target.value)
-              setRate(r)
-              wave.current?.setRate(r)
-            }}
-          >
-            {RATES.map((r) => (
-              <MenuItem key={r} value={r}>
-                {r}×
-              </MenuItem>
-            ))}
-          </TextField>
-          <Typography data-testid="playback-time">{time.toFixed(1)} s</Typography>
-        </Stack>
       </Paper>
     </Stack>
   )

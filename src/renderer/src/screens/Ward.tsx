@@ -1,6 +1,9 @@
-import { useState } from 'react'
+// Ward overview: every infant with bed and name, last cry, drift alert state, a sparkline of recent anomaly
+// scores and the cries awaiting review; infants are added and edited here.
+import { useMemo, useState } from 'react'
 import {
   Button,
+  Chip,
   Paper,
   Stack,
   Table,
@@ -8,69 +11,156 @@ import {
   TableCell,
   TableHead,
   TableRow,
+  Tooltip,
   Typography,
 } from '@mui/material'
+import type { Infant, WardCrySummary } from '../../../shared/contract'
 import { api } from '../api/client'
 import { InfantDialog } from '../components/InfantDialog'
+import { Sparkline } from '../components/Sparkline'
 import { LoadState } from '../components/States'
 import { formatTime } from '../format'
 import { useLoad } from '../hooks'
 
+/**
+ * An infant's drift alert state (stage 4). The alerts contract (timeline service) does not exist yet, so no
+ * source is wired and the column shows "—": plug `alertStates` into it when it lands, never a guess.
+ */
+export type AlertState = 'new' | 'acknowledged' | 'resolved'
+const alertStates: (() => Promise<Map<number, AlertState>>) | null = null
+
 export function WardScreen({ go }: { go: (p: string) => void }) {
   const infants = useLoad(() => api.listInfants({}), [], ['infants', 'recordings', 'cries'])
-  const [adding, setAdding] = useState(false)
+  const summary = useLoad(() => api.wardSummary({ recentScores: 30 }), [], ['infants', 'cries', 'reviews'])
+  const alerts = useLoad(() => (alertStates ? alertStates() : Promise.resolve(null)), [], ['alerts'])
+  const [editing, setEditing] = useState<Infant | 'new' | null>(null)
+  const byInfant = useMemo(
+    () => new Map<number, WardCrySummary>((summary.data ?? []).map((s) => [s.infantId, s])),
+    [summary.data],
+  )
+  const awaiting = (summary.data ?? []).reduce((n, s) => n + s.awaitingReview, 0)
   return (
     <Stack spacing={2}>
-      <Stack sx={{ alignItems: 'center' }} direction="row" spacing={2}>
+      <Stack sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }} direction="row" spacing={2}>
         <Typography variant="h5" component="h2" sx={{ flex: 1 }}>
           Ward overview
         </Typography>
+        {summary.data && (
+          <Button
+            variant={awaiting ? 'contained' : 'outlined'}
+            color={awaiting ? 'error' : 'primary'}
+            onClick={() => go('review')}
+            data-testid="awaiting-review-total"
+          >
+            {awaiting} {awaiting === 1 ? 'cry awaits' : 'cries await'} review
+          </Button>
+        )}
         <Button variant="outlined" onClick={() => go('import')}>
           Import recordings
         </Button>
-        <Button variant="contained" onClick={() => setAdding(true)}>
+        <Button variant="contained" onClick={() => setEditing('new')}>
           Add infant
         </Button>
       </Stack>
       <Paper>
         <LoadState
           loading={infants.loading}
-          error={infants.error}
+          error={infants.error ?? summary.error}
           empty={infants.data?.length === 0}
-          emptyText="No infants yet. Add one, or import recordings."
+          emptyText="No infants yet. Add one, or import recordings (one folder per infant creates them)."
         >
           <Table aria-label="infants">
             <TableHead>
               <TableRow>
                 <TableCell>Bed</TableCell>
                 <TableCell>Infant</TableCell>
+                <TableCell>Last cry</TableCell>
+                <TableCell>Alert</TableCell>
+                <TableCell>Recent scores</TableCell>
+                <TableCell align="right">Awaiting review</TableCell>
                 <TableCell align="right">Recordings</TableCell>
                 <TableCell align="right">Cries</TableCell>
-                <TableCell>Last cry</TableCell>
+                <TableCell />
               </TableRow>
             </TableHead>
             <TableBody>
-              {(infants.data ?? []).map((i) => (
-                <TableRow
-                  key={i.id}
-                  hover
-                  sx={{ cursor: 'pointer' }}
-                  onClick={() => go(`infant/${i.id}`)}
-                  tabIndex={0}
-                  onKeyDown={(e) => e.key === 'Enter' && go(`infant/${i.id}`)}
-                >
-                  <TableCell>{i.bed ?? '—'}</TableCell>
-                  <TableCell>{i.label}</TableCell>
-                  <TableCell align="right">{i.recordingCount}</TableCell>
-                  <TableCell align="right">{i.cryCount}</TableCell>
-                  <TableCell>{formatTime(i.lastCryAt)}</TableCell>
-                </TableRow>
-              ))}
+              {(infants.data ?? []).map((i) => {
+                const s = byInfant.get(i.id)
+                const alert = alerts.data?.get(i.id)
+                return (
+                  <TableRow
+                    key={i.id}
+                    hover
+                    sx={{ cursor: 'pointer' }}
+                    onClick={() => go(`infant/${i.id}`)}
+                    tabIndex={0}
+                    onKeyDown={(e) =>
+                      e.key === 'Enter' && e.target === e.currentTarget && go(`infant/${i.id}`)
+                    }
+                    aria-label={`${i.label}${i.bed ? `, bed ${i.bed}` : ''}`}
+                  >
+                    <TableCell sx={{ fontWeight: 600, fontSize: '1.1rem' }}>{i.bed ?? '—'}</TableCell>
+                    <TableCell sx={{ fontWeight: 600, fontSize: '1.1rem' }}>{i.label}</TableCell>
+                    <TableCell>{formatTime(i.lastCryAt)}</TableCell>
+                    <TableCell data-testid="alert-state">
+                      {alert ? (
+                        <Chip size="small" color={alert === 'new' ? 'error' : 'default'} label={alert} />
+                      ) : (
+                        <Tooltip title="Drift alerts appear here once longitudinal tracking runs">
+                          <span>—</span>
+                        </Tooltip>
+                      )}
+                    </TableCell>
+                    <TableCell>
+                      <Sparkline scores={s?.recentScores ?? []} label={`${i.label} recent scores`} />
+                    </TableCell>
+                    <TableCell align="right">
+                      {s && s.awaitingReview > 0 ? (
+                        <Chip
+                          color="error"
+                          label={s.awaitingReview}
+                          onClick={(e) => {
+                            e.stopPropagation()
+                            go(`review?infant=${i.id}`)
+                          }}
+                          aria-label={`${s.awaitingReview} cries of ${i.label} await review`}
+                        />
+                      ) : (
+                        '0'
+                      )}
+                    </TableCell>
+                    <TableCell align="right">{i.recordingCount}</TableCell>
+                    <TableCell align="right">{i.cryCount}</TableCell>
+                    <TableCell align="right">
+                      <Button
+                        size="small"
+                        onClick={(e) => {
+                          e.stopPropagation()
+                          setEditing(i)
+                        }}
+                        aria-label={`edit ${i.label}`}
+                      >
+                        Edit
+                      </Button>
+                    </TableCell>
+                  </TableRow>
+                )
+              })}
             </TableBody>
           </Table>
         </LoadState>
       </Paper>
-      {adding && <InfantDialog open onClose={() => setAdding(false)} />}
+      <Typography variant="body2" color="text.secondary">
+        Scores are each infant's own: 0.5 is a typical cry for that infant, near 1 is unlike anything in its
+        baseline.
+      </Typography>
+      {editing && (
+        <InfantDialog
+          open
+          infant={editing === 'new' ? undefined : editing}
+          onClose={() => setEditing(null)}
+        />
+      )}
     </Stack>
   )
 }

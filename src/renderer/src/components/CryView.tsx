@@ -1,0 +1,338 @@
+// One cry under review: its recording's waveform and spectrogram zoomed to the cry (the recording's other cries
+// marked), playback with speed control, its measures against the infant's baseline, its f0 contour, and the
+// verdict. Keys: Space play/pause, P play the cry, J/K previous/next cry, 1/2/3 verdicts, Z zoom to the cry,
+// +/− zoom, 0 whole recording.
+import { useCallback, useMemo, useRef, useState } from 'react'
+import {
+  Box,
+  Button,
+  Chip,
+  MenuItem,
+  Paper,
+  Stack,
+  TextField,
+  Tooltip,
+  Typography,
+  useTheme,
+} from '@mui/material'
+import type { CryDetail, Verdict } from '../../../shared/contract'
+import { api, transport } from '../api/client'
+import { formatDuration, formatTime } from '../format'
+import { useLoad, useShortcuts } from '../hooks'
+import { Chart, type ChartOption } from './Chart'
+import { MeasuresTable } from './MeasuresTable'
+import { LoadState } from './States'
+import { VERDICTS, VerdictPanel } from './VerdictPanel'
+import { Waveform, type WaveformHandle } from './Waveform'
+
+const RATES = [0.25, 0.5, 0.75, 1, 1.5, 2]
+
+export function CryView(props: {
+  cryId: number
+  canJudge: boolean
+  /** "3 of 12" in the list the reviewer walks through. */
+  position?: string
+  onPrev?: () => void
+  onNext?: () => void
+  onJudged?: (verdict: Verdict) => void
+  go: (path: string) => void
+}) {
+  const { cryId } = props
+  const cry = useLoad(() => api.getCry({ id: cryId }), [cryId], ['reviews', 'cries'])
+  const c = cry.data
+  const infantId = c?.infantId
+  const recordingId = c?.recordingId
+  const baseline = useLoad(
+    () => (infantId ? api.baselineRanges({ infantId }) : Promise.resolve(undefined)),
+    [infantId],
+    ['cries', 'reviews'],
+  )
+  const marks = useLoad(
+    () =>
+      recordingId ? api.listCries({ recordingId, order: 'oldest', limit: 1000 }) : Promise.resolve(undefined),
+    [recordingId],
+    ['cries'],
+  )
+  const wave = useRef<WaveformHandle>(null)
+  const [playing, setPlaying] = useState(false)
+  const [time, setTime] = useState(0)
+  const [rate, setRate] = useState(1)
+  const [note, setNote] = useState('')
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+
+  const focus = useMemo(() => {
+    if (!c) return null
+    const context = Math.max(1, (c.endS - c.startS) * 0.5)
+    return {
+      startS: Math.max(0, c.startS - context),
+      endS: Math.min(c.recording.durationS, c.endS + context),
+    }
+  }, [c])
+  const cryMarks = useMemo(
+    () =>
+      (marks.data?.cries ?? []).map((m) => ({
+        id: m.id,
+        startS: m.startS,
+        endS: m.endS,
+        flagged: m.flagged,
+      })),
+    [marks.data],
+  )
+
+  const record = useCallback(
+    async (verdict: Verdict) => {
+      if (!props.canJudge || busy) return
+      setBusy(true)
+      setError(null)
+      try {
+        await api.recordVerdict({ cryId, verdict, ...(note.trim() ? { note: note.trim() } : {}) })
+        setNote('')
+        props.onJudged?.(verdict)
+      } catch (e) {
+        setError((e as Error).message)
+      } finally {
+        setBusy(false)
+      }
+    },
+    [props, busy, cryId, note],
+  )
+
+  useShortcuts({
+    Space: () => wave.current?.playPause(),
+    p: () => c && wave.current?.playRange(c.startS, c.endS),
+    j: props.onPrev,
+    k: props.onNext,
+    z: () => focus && wave.current?.zoomTo(focus.startS, focus.endS),
+    '+': () => wave.current?.zoomBy(2),
+    '=': () => wave.current?.zoomBy(2),
+    '-': () => wave.current?.zoomBy(0.5),
+    '0': () => wave.current?.showAll(),
+    ...Object.fromEntries(
+      VERDICTS.map((v) => [v.key, props.canJudge ? () => void record(v.verdict) : undefined]),
+    ),
+  })
+
+  const onTime = useCallback((t: number) => setTime(t), [])
+  const onPlaying = useCallback((p: boolean) => setPlaying(p), [])
+
+  return (
+    <LoadState loading={cry.loading && !c} error={cry.error}>
+      {c && (
+        <Stack spacing={2} data-testid="cry-view" data-cry-id={c.id}>
+          <Paper sx={{ p: 2 }}>
+            <Stack direction="row" spacing={2} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }}>
+              <Typography variant="h5" component="h2" sx={{ flex: 1, minWidth: 240 }}>
+                {c.infantBed ? `Bed ${c.infantBed} · ` : ''}
+                {c.infantLabel} — cry at {formatTime(c.at, { seconds: true })}
+              </Typography>
+              {props.position && <Typography color="text.secondary">{props.position}</Typography>}
+              <Button onClick={props.onPrev} disabled={!props.onPrev} aria-keyshortcuts="j">
+                ← Previous (J)
+              </Button>
+              <Button onClick={props.onNext} disabled={!props.onNext} aria-keyshortcuts="k">
+                Next (K) →
+              </Button>
+            </Stack>
+            <CryFacts cry={c} go={props.go} />
+          </Paper>
+          <Paper sx={{ p: 2 }}>
+            <Waveform
+              ref={wave}
+              recordingId={c.recordingId}
+              url={transport.mediaUrl(c.recordingId)}
+              durationS={c.recording.durationS}
+              cries={cryMarks}
+              selectedCryId={c.id}
+              focus={focus}
+              onTime={onTime}
+              onPlaying={onPlaying}
+              onCryClick={(id) => id !== c.id && props.go(`cry/${id}`)}
+            />
+            <Stack
+              direction="row"
+              spacing={1.5}
+              sx={{ mt: 1.5, alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }}
+            >
+              <Button
+                variant="contained"
+                onClick={() => wave.current?.playPause()}
+                aria-label={playing ? 'pause' : 'play'}
+                aria-keyshortcuts="Space"
+                data-testid="play"
+              >
+                {playing ? 'Pause' : 'Play'} (space)
+              </Button>
+              <Button
+                variant="outlined"
+                onClick={() => wave.current?.playRange(c.startS, c.endS)}
+                aria-keyshortcuts="p"
+              >
+                Play cry (P)
+              </Button>
+              <TextField
+                select
+                size="small"
+                label="Speed"
+                value={rate}
+                onChange={(e) => {
+                  const r = Number(e.target.value)
+                  setRate(r)
+                  wave.current?.setRate(r)
+                }}
+                sx={{ minWidth: 100 }}
+              >
+                {RATES.map((r) => (
+                  <MenuItem key={r} value={r}>
+                    {r}×
+                  </MenuItem>
+                ))}
+              </TextField>
+              <Button
+                onClick={() => focus && wave.current?.zoomTo(focus.startS, focus.endS)}
+                aria-keyshortcuts="z"
+              >
+                Zoom to cry (Z)
+              </Button>
+              <Button onClick={() => wave.current?.zoomBy(2)} aria-label="zoom in" aria-keyshortcuts="+">
+                +
+              </Button>
+              <Button onClick={() => wave.current?.zoomBy(0.5)} aria-label="zoom out" aria-keyshortcuts="-">
+                −
+              </Button>
+              <Button onClick={() => wave.current?.showAll()} aria-keyshortcuts="0">
+                Whole recording (0)
+              </Button>
+              <Typography data-testid="playback-time" sx={{ fontVariantNumeric: 'tabular-nums' }}>
+                {time.toFixed(1)} s
+              </Typography>
+            </Stack>
+          </Paper>
+          <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', lg: '3fr 2fr' }, gap: 2 }}>
+            <Paper>
+              <Typography variant="h6" component="h3" sx={{ px: 2, pt: 2 }}>
+                Acoustic measures
+              </Typography>
+              <MeasuresTable measures={c.measures} baseline={baseline.data} />
+            </Paper>
+            <Stack spacing={2}>
+              <Paper sx={{ p: 2 }}>
+                <VerdictPanel
+                  canJudge={props.canJudge}
+                  reviews={c.reviews}
+                  busy={busy}
+                  error={error}
+                  note={note}
+                  onNote={setNote}
+                  onVerdict={(v) => void record(v)}
+                />
+              </Paper>
+              <Paper sx={{ p: 2 }}>
+                <F0Contour cry={c} baseline={baseline.data?.ranges.find((r) => r.measure === 'f0MeanHz')} />
+              </Paper>
+            </Stack>
+          </Box>
+        </Stack>
+      )}
+    </LoadState>
+  )
+}
+
+function CryFacts({ cry: c, go }: { cry: CryDetail; go: (p: string) => void }) {
+  return (
+    <Stack direction="row" spacing={1} sx={{ mt: 1.5, flexWrap: 'wrap', rowGap: 1, alignItems: 'center' }}>
+      <Chip
+        color={c.flagged ? 'error' : 'default'}
+        label={
+          c.score === null ? 'not scored yet' : `score ${c.score.toFixed(2)}${c.flagged ? ' · flagged' : ''}`
+        }
+      />
+      <Tooltip title={c.decisionReason ?? 'What the gate decided for this cry'}>
+        <Chip variant="outlined" label={`gate: ${c.decision}`} />
+      </Tooltip>
+      {c.cryConfidence !== null && (
+        <Chip variant="outlined" label={`cry confidence ${(c.cryConfidence * 100).toFixed(0)} %`} />
+      )}
+      {c.inBaseline && <Chip variant="outlined" color="primary" label="in baseline" />}
+      {c.clipped && <Chip variant="outlined" color="warning" label="clipped" />}
+      <Typography color="text.secondary" sx={{ pl: 1 }}>
+        {formatDuration(c.endS - c.startS)} at {c.startS.toFixed(1)} s of
+      </Typography>
+      <Button size="small" sx={{ textTransform: 'none' }} onClick={() => go(`recording/${c.recordingId}`)}>
+        {c.recording.fileName}
+      </Button>
+    </Stack>
+  )
+}
+
+function F0Contour({
+  cry,
+  baseline,
+}: {
+  cry: CryDetail
+  baseline?: { p5: number | null; p95: number | null }
+}) {
+  const theme = useTheme()
+  const option = useMemo<ChartOption | null>(() => {
+    if (!cry.f0) return null
+    const { hopS, hz } = cry.f0
+    const band =
+      baseline?.p5 != null && baseline?.p95 != null
+        ? {
+            silent: true,
+            itemStyle: { color: theme.palette.primary.main, opacity: 0.12 },
+            data: [[{ yAxis: baseline.p5 }, { yAxis: baseline.p95 }]],
+          }
+        : undefined
+    return {
+      animation: false,
+      grid: { left: 48, right: 16, top: 28, bottom: 28 },
+      tooltip: {
+        trigger: 'axis',
+        valueFormatter: (v: unknown) => (typeof v === 'number' ? `${v.toFixed(0)} Hz` : '—'),
+      },
+      xAxis: {
+        type: 'value',
+        name: 's',
+        nameLocation: 'end',
+        min: 0,
+        max: hz.length * hopS,
+        axisLabel: { color: theme.palette.text.secondary },
+      },
+      yAxis: {
+        type: 'value',
+        name: 'Hz',
+        min: 0,
+        axisLabel: { color: theme.palette.text.secondary },
+        splitLine: { lineStyle: { color: theme.palette.divider } },
+      },
+      series: [
+        {
+          type: 'line',
+          showSymbol: false,
+          connectNulls: false,
+          data: hz.map((f, i) => [i * hopS, f > 0 ? f : null]),
+          lineStyle: { color: theme.palette.secondary.main, width: 2 },
+          markArea: band,
+        },
+      ],
+    }
+  }, [cry.f0, baseline, theme])
+  return (
+    <Stack spacing={1}>
+      <Typography variant="h6" component="h3">
+        f0 contour
+      </Typography>
+      {option ? (
+        <Chart option={option} label="f0 contour of the cry" sx={{ height: 180 }} />
+      ) : (
+        <Typography color="text.secondary">No f0 contour was measured for this cry.</Typography>
+      )}
+      {option && baseline?.p5 != null && (
+        <Typography variant="caption" color="text.secondary">
+          Shaded: the infant's baseline range of mean f0 (5–95 %).
+        </Typography>
+      )}
+    </Stack>
+  )
+}

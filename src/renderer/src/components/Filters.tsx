@@ -1,0 +1,60 @@
+// Filter fields shared by the review queue, the exports and the cry lists: an infant picker and a date range.
+import { MenuItem, Stack, TextField } from '@mui/material'
+import type { Infant } from '../../../shared/contract'
+
+export function InfantSelect(props: {
+  infants: Infant[] | undefined
+  value: number | ''
+  onChange: (id: number | '') => void
+  allLabel?: string
+  label?: string
+  testId?: string
+}) {
+  return (
+    <TextField
+      select
+      size="small"
+      label={props.label ?? 'Infant'}
+      value={props.value}
+      onChange={(e) => props.onChange(e.target.value === '' ? '' : Number(e.target.value))}
+      sx={{ minWidth: 200 }}
+      slotProps={{ htmlInput: props.testId ? { 'data-testid': props.testId } : {} }}
+    >
+      <MenuItem value="">{props.allLabel ?? 'All infants'}</MenuItem>
+      {(props.infants ?? []).map((i) => (
+        <MenuItem key={i.id} value={i.id}>
+          {i.bed ? `Bed ${i.bed} · ` : ''}
+          {i.label}
+        </MenuItem>
+      ))}
+    </TextField>
+  )
+}
+
+/** From/to dates (inclusive days, local time). */
+export function DateRange(props: {
+  from: string
+  to: string
+  onChange: (range: { from: string; to: string }) => void
+}) {
+  return (
+    <Stack direction="row" spacing={1}>
+      <TextField
+        size="small"
+        type="date"
+        label="From"
+        value={props.from}
+        onChange={(e) => props.onChange({ from: e.target.value, to: props.to })}
+        slotProps={{ inputLabel: { shrink: true } }}
+      />
+      <TextField
+        size="small"
+        type="date"
+        label="To"
+        value={props.to}
+        onChange={(e) => props.onChange({ from: props.from, to: e.target.value })}
+        slotProps={{ inputLabel: { shrink: true } }}
+      />
+    </Stack>
+  )
+}

@@ -1,0 +1,42 @@
+// A tiny trend of an infant's recent anomaly scores (0–1) for the ward overview; a line at the flag level
+// would need the lead's thresholds, so the chart shows the scores alone.
+import { useMemo } from 'react'
+import { Typography, useTheme } from '@mui/material'
+import { Chart, type ChartOption } from './Chart'
+
+export function Sparkline({ scores, label }: { scores: { at: string; score: number }[]; label: string }) {
+  const theme = useTheme()
+  const option = useMemo<ChartOption>(
+    () => ({
+      animation: false,
+      grid: { left: 1, right: 1, top: 2, bottom: 2 },
+      xAxis: { type: 'time', show: false },
+      yAxis: { type: 'value', min: 0, max: 1, show: false },
+      series: [
+        {
+          type: 'line',
+          data: scores.map((s) => [s.at, s.score]),
+          showSymbol: false,
+          lineStyle: { width: 1.5, color: theme.palette.primary.main },
+          areaStyle: { opacity: 0.12, color: theme.palette.primary.main },
+        },
+      ],
+    }),
+    [scores, theme],
+  )
+  if (scores.length < 2)
+    return (
+      <Typography variant="body2" color="text.secondary">
+        {scores.length ? `score ${scores[0]!.score.toFixed(2)}` : 'no scores yet'}
+      </Typography>
+    )
+  const last = scores[scores.length - 1]!.score
+  return (
+    <Chart
+      option={option}
+      label={`${label}: last ${scores.length} scores, latest ${last.toFixed(2)}`}
+      testId="sparkline"
+      sx={{ width: 120, height: 32 }}
+    />
+  )
+}

@@ -1,0 +1,95 @@
+// The clinician's path through the real UI on a simulated ward: the review queue, a cry under review (waveform,
+// spectrogram, playback, measures against the baseline, a verdict), and the exports. Cries come from stage 0
+// at import and flags from the gate (stages 2–3): the parts that need them say so while those are missing,
+// rather than planting rows in the database.
+import { expect, test, type App } from './app'
+
+async function importWard(app: App, deviating = 0): Promise<void> {
+  const ward = app.simulateWard({ infants: 2, hoursPerDay: 0.03, cryRate: 10, deviating, seed: 7 })
+  await app.importFolder(ward)
+}
+
+test('clinician finds the review queue and exports segments and cries', async ({ app }) => {
+  const { page } = app
+  await app.signIn('clinician')
+  await importWard(app)
+
+  await page.getByRole('tab', { name: 'Review' }).click()
+  await expect(page.getByRole('heading', { name: 'Review queue' })).toBeVisible()
+  await expect(page.getByText(/No flagged cries await review/)).toBeVisible()
+  await app.screenshot('clinician-01-review-queue-empty')
+
+  await page.getByRole('tab', { name: 'Exports' }).click()
+  const segments = page.getByRole('region', { name: 'Cry segments' })
+  await segments.getByRole('combobox', { name: 'Infant' }).click()
+  await page.getByRole('option', { name: 'infant-01' }).click()
+  await segments.getByRole('combobox', { name: 'Recording' }).click()
+  await page.getByRole('option', { name: /infant-01_/ }).click()
+  const textGrid = await app.download(() => page.getByRole('button', { name: 'Praat TextGrid' }).click())
+  expect(textGrid.name).toMatch(/^infant-01_.*\.TextGrid$/)
+  expect(textGrid.text).toMatch(/^File type = "ooTextFile"\nObject class = "TextGrid"\n/)
+  expect(textGrid.text).toContain('name = "cry"')
+  const labels = await app.download(() => page.getByRole('button', { name: 'Audacity labels' }).click())
+  expect(labels.name).toMatch(/\.labels\.txt$/)
+
+  const csv = await app.download(() => page.getByRole('button', { name: 'Download CSV' }).click())
+  expect(csv.name).toMatch(/^iclas-cries-all-infants-\d{4}-\d{2}-\d{2}\.csv$/)
+  expect(csv.text.split('\r\n')[0]).toMatch(/^cry_id,infant_id,infant_label,.*,score,.*,verdict,/)
+  await expect(page.getByTestId('export-done')).toContainText('downloaded')
+  await app.screenshot('clinician-02-exports')
+})
+
+test('clinician reviews a cry of a recording: plays it and records a verdict', async ({ app }) => {
+  const { page } = app
+  await app.signIn('clinician')
+  await importWard(app)
+  await page.getByRole('tab', { name: 'Ward' }).click()
+  const infants = page.getByRole('table', { name: 'infants' })
+  const cryCount = Number(
+    await infants
+      .getByRole('row', { name: /infant-01/ })
+      .getByRole('cell')
+      .nth(7)
+      .textContent(),
+  )
+  test.fixme(cryCount === 0, 'stage 0 does not write cries at import yet (src/main/store/cries.ts)')
+
+  await infants.getByRole('row', { name: /infant-01/ }).click()
+  await page.getByRole('table', { name: 'recordings' }).getByRole('row').nth(1).click()
+  await page.getByRole('table', { name: 'cries' }).getByRole('row').nth(1).click()
+  const view = page.getByTestId('cry-view')
+  await expect(page.getByTestId('waveform')).toHaveAttribute('data-drawn', 'true')
+  await expect(page.getByTestId('spectrogram')).not.toHaveAttribute('data-tiles', '0')
+  await expect(view.getByRole('table', { name: 'acoustic measures' })).toBeVisible()
+  await expect(page.getByTestId('baseline-source')).toContainText(/baseline|not flagged|no other cries/)
+
+  await page.keyboard.press('p') // play the cry
+  await expect(page.getByRole('button', { name: 'pause' })).toBeVisible()
+  await page.keyboard.press('Space')
+  await expect(page.getByRole('button', { name: 'play' })).toBeVisible()
+  await app.screenshot('clinician-03-cry-view')
+
+  await page.getByLabel('Note (optional)').fill('typical cry, checked on the ward round')
+  await page.getByRole('button', { name: 'Normal (2)' }).click()
+  await expect(view.getByRole('list', { name: 'verdicts so far' })).toContainText(
+    'Normal (counts) — clinician',
+  )
+  await expect(view.getByRole('list', { name: 'verdicts so far' })).toContainText('typical cry')
+})
+
+test('clinician opens the top flagged cry, plays it and records a verdict', async ({ app }) => {
+  test.fixme(true, 'flags come from the gate and scoring services (stages 2–3), which are not written yet')
+  const { page } = app
+  await app.signIn('clinician')
+  await importWard(app, 1)
+  await page.getByRole('tab', { name: 'Review' }).click()
+  const queue = page.getByRole('list', { name: 'flagged cries' })
+  await expect(queue.getByRole('button').first()).toHaveClass(/Mui-selected/)
+  const before = await queue.getByRole('button').count()
+  await expect(page.getByTestId('waveform')).toHaveAttribute('data-drawn', 'true')
+  await page.keyboard.press('p')
+  await expect(page.getByRole('button', { name: 'pause' })).toBeVisible()
+  await app.screenshot('clinician-04-review-top-flagged')
+  await page.keyboard.press('1') // deviation
+  await expect(queue.getByRole('button')).toHaveCount(before - 1)
+})

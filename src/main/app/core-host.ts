@@ -3,6 +3,10 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Core } from '../core/core'
+import { errorForLog } from '../core/log-redact'
+import { describeDamage, restoreOffline, setAsideOffline } from '../core/offline-repair'
+import { StoreDamagedError } from '../store/db'
+import { StoreLockedError } from '../store/lock'
 import type { HostToCore, CoreToHost } from './host-protocol'
 
 process.env.ICLAS_MAIN_DIR ??= path.dirname(fileURLToPath(import.meta.url))
@@ -10,14 +14,37 @@ process.env.ICLAS_MAIN_DIR ??= path.dirname(fileURLToPath(import.meta.url))
 const port = process.parentPort
 const dataDir = process.env.ICLAS_DATA_DIR!
 const nativeBinding = process.env.ICLAS_SQLITE_BINDING || undefined
-const core = new Core({ dataDir, mode: 'desktop', nativeBinding, log: (l) => console.log(`[core] ${l}`) })
-core.recover()
+const log = (l: string) => console.log(`[core] ${l}`)
 const sessions = new Map<number, string>() // webContents id → core session
-
 const post = (m: CoreToHost) => port.postMessage(m)
-core.events.on('event', (event: string, payload: unknown) => post({ type: 'event', event, payload }))
+let repairChosen: ((action: 'restore' | 'set-aside') => void) | null = null
 
-function sessionFor(webContentsId: number): string {
+/** Opens the core; a damaged database waits for the user's way out (asked by main), then opens again. */
+async function openCore(): Promise<Core> {
+  for (;;) {
+    try {
+      return new Core({ dataDir, mode: 'desktop', nativeBinding, log })
+    } catch (err) {
+      if (err instanceof StoreLockedError) {
+        post({ type: 'fatal', message: err.message })
+        return new Promise<Core>(() => undefined) // main quits
+      }
+      if (!(err instanceof StoreDamagedError)) throw err
+      log(`the database is damaged; asking the user`)
+      post({ type: 'damaged', report: describeDamage(dataDir, err.message) })
+      const action = await new Promise<'restore' | 'set-aside'>((r) => (repairChosen = r))
+      const who = { userId: null, username: 'desktop start-up', role: 'system' }
+      try {
+        if (action === 'restore') restoreOffline(dataDir, who)
+        else setAsideOffline(dataDir, who)
+      } catch (e) {
+        log(`repair failed: ${errorForLog(e)}`) // asked again on the next loop
+      }
+    }
+  }
+}
+
+function sessionFor(core: Core, webContentsId: number): string {
   let s = sessions.get(webContentsId)
   if (!s) {
     s = core.openSession()
@@ -27,14 +54,17 @@ function sessionFor(webContentsId: number): string {
 }
 
 port.on('message', async ({ data }: { data: HostToCore }) => {
+  if (data.type === 'repair') return repairChosen?.(data.action)
+  if (data.type === 'shutdown' && !opened) process.exit(0) // quit from the damaged-database dialog
+  const core = await ready
   switch (data.type) {
     case 'call': {
-      const response = await core.dispatch(sessionFor(data.webContentsId), data.method, data.params)
+      const response = await core.dispatch(sessionFor(core, data.webContentsId), data.method, data.params)
       return post({ type: 'reply', id: data.id, response })
     }
     case 'grant': {
       const grants = core.grantFiles(
-        sessionFor(data.webContentsId),
+        sessionFor(core, data.webContentsId),
         data.paths.map((p) => ({ path: p })),
       )
       return post({ type: 'reply', id: data.id, response: { ok: true, result: grants } })
@@ -58,4 +88,11 @@ port.on('message', async ({ data }: { data: HostToCore }) => {
     }
   }
 })
-post({ type: 'ready' })
+let opened: Core | null = null
+const ready = openCore().then((core) => {
+  opened = core
+  core.recover()
+  core.events.on('event', (event: string, payload: unknown) => post({ type: 'event', event, payload }))
+  post({ type: 'ready' })
+  return core
+})

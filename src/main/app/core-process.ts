@@ -3,6 +3,7 @@
 import { utilityProcess, webContents, type UtilityProcess } from 'electron'
 import type { FileGrant } from '../../shared/contract'
 import type { WireResult } from '../../shared/rpc'
+import type { DamageReport } from '../core/offline-repair'
 import type { CoreToHost, HostToCore } from './host-protocol'
 
 const CALL_TIMEOUT_MS = 10 * 60_000
@@ -18,6 +19,12 @@ export class CoreProcess {
   constructor(
     private readonly entry: string,
     private readonly env: Record<string, string>,
+    private readonly ask: {
+      /** The database is damaged: ask the user for the way out (null: quit). */
+      damaged(report: DamageReport): Promise<'restore' | 'set-aside' | null>
+      /** The core cannot start (e.g. the data folder is in use by another ICLAS). */
+      fatal(message: string): void
+    },
   ) {}
 
   start(): void {
@@ -39,6 +46,14 @@ export class CoreProcess {
         clearTimeout(p.timer)
         this.pending.delete(m.id)
         p.resolve(m.response)
+      } else if (m.type === 'damaged') {
+        void this.ask.damaged(m.report).then((action) => {
+          if (action) child.postMessage({ type: 'repair', action } satisfies HostToCore)
+          else this.ask.fatal('')
+        })
+      } else if (m.type === 'fatal') {
+        this.stopping = true
+        this.ask.fatal(m.message)
       } else if (m.type === 'event') {
         for (const wc of webContents.getAllWebContents()) wc.send('iclas:event', m.event, m.payload)
       }

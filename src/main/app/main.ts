@@ -1,16 +1,6 @@
 // Electron main: window, menu, security policy, and routing. It never decodes, infers, fits or runs SQL:
 // every contract call is forwarded to the core in a utilityProcess (src/main/app/core-host.ts).
-import {
-  app,
-  BrowserWindow,
-  dialog,
-  ipcMain,
-  Menu,
-  protocol,
-  session,
-  shell,
-  type WebContents,
-} from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, type WebContents } from 'electron'
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -34,10 +24,38 @@ app.enableSandbox()
 if (!app.requestSingleInstanceLock()) app.quit()
 
 const dataDir = process.env.ICLAS_DATA_DIR ?? path.join(app.getPath('userData'), 'data')
-const core = new CoreProcess(path.join(here, 'core-host.js'), {
-  ICLAS_DATA_DIR: dataDir,
-  ICLAS_SQLITE_BINDING: process.env.ICLAS_SQLITE_BINDING ?? '',
-})
+const core = new CoreProcess(
+  path.join(here, 'core-host.js'),
+  { ICLAS_DATA_DIR: dataDir, ICLAS_SQLITE_BINDING: process.env.ICLAS_SQLITE_BINDING ?? '' },
+  {
+    // The way out of a damaged database, asked before any window opens.
+    async damaged(report) {
+      const restore = report.latestGood
+        ? `Restore the backup of ${new Date(report.latestGood.createdAt).toLocaleString()} ` +
+          `(${report.latestGood.counts.recordings} recordings)`
+        : null
+      const buttons = [...(restore ? [restore] : []), 'Move the damaged file aside and start empty', 'Quit']
+      const { response } = await dialog.showMessageBox({
+        type: 'error',
+        title: 'ICLAS — the database is damaged',
+        message: 'The ICLAS database is damaged.',
+        detail:
+          `${report.problem}\n\nNothing has been changed yet. The damaged file is kept either way; audio files are ` +
+          'kept. Work done after the backup is lost from the database.',
+        buttons,
+        defaultId: 0,
+        cancelId: buttons.length - 1,
+        noLink: true,
+      })
+      if (response === buttons.length - 1) return null
+      return restore && response === 0 ? 'restore' : 'set-aside'
+    },
+    fatal(message) {
+      if (message) dialog.showErrorBox('ICLAS cannot start', message)
+      app.quit()
+    },
+  },
+)
 
 /** Only our own page may call the core: the packaged file, or the dev server in development. */
 function trustedSender(wc: WebContents, frameUrl: string | undefined): boolean {
@@ -122,10 +140,8 @@ function createWindow(): void {
 
 app.on('web-contents-created', (_e, contents) => {
   // No new windows, no navigation away from the app, no webviews.
-  contents.setWindowOpenHandler(({ url }) => {
-    if (/^https:\/\//.test(url)) void shell.openExternal(url)
-    return { action: 'deny' }
-  })
+  // Not even to the system browser: a link could carry an infant's identifiers off the machine.
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }))
   contents.on('will-navigate', (e, url) => {
     if (url !== contents.getURL()) e.preventDefault()
   })

@@ -5,24 +5,10 @@
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { recoverAudio } from '../../core/audio-recovery'
-import { appendAudit, type Actor } from '../../store/audit'
-import {
-  backupFile,
-  carryOverAudit,
-  createBackup,
-  DB_FILE,
-  latestGoodBackup,
-  listBackups,
-  readAuditRows,
-  restoreBackupOffline,
-  setDamagedAside,
-  snapshotSync,
-  verifyBackupFile,
-} from '../../store/backup'
+import { restoreOffline, setAsideOffline } from '../../core/offline-repair'
+import type { Actor } from '../../store/audit'
+import { backupFile, createBackup, DB_FILE, listBackups, verifyBackupFile } from '../../store/backup'
 import { openDb } from '../../store/db'
-import { lockDataDir } from '../../store/lock'
-import { allAudioPaths } from '../../store/recordings'
 import type { CliCommand } from '../command'
 import { UsageError } from '../command'
 import { resolveDataDir } from '../data-dir'
@@ -94,60 +80,29 @@ export const backupCommand: CliCommand = {
         return check.ok ? 0 : 1
       }
       case 'restore': {
-        const chosen = values.latest ? latestGoodBackup(dataDir)?.id : id
-        if (!chosen)
-          throw new UsageError(
-            values.latest ? `no good backup in ${dataDir}` : 'name a backup or use --latest',
+        if (!values.latest && !id) throw new UsageError('name a backup or use --latest')
+        const r = restoreOffline(dataDir, cli, values.latest ? undefined : id)
+        console.log(
+          `restored ${r.restored}${r.keptAs ? `; the replaced database is kept as ${r.keptAs}` : ''}`,
+        )
+        console.log(
+          `  ${r.check.counts.infants} infants, ${r.check.counts.recordings} recordings, ${r.check.counts.cries} cries; ` +
+            `${r.carriedAuditEntries} newer audit entries carried over`,
+        )
+        if (r.audioQuarantined)
+          console.log(
+            `  ${r.audioQuarantined} audio file(s) of recordings newer than the backup kept in audio-quarantine/`,
           )
-        const lock = lockDataDir(dataDir, 'cli backup restore')
-        try {
-          // The audit entries written since the backup survive the restore when the current file is readable.
-          const since = readAuditRows(path.join(dataDir, DB_FILE))
-          const { check, keptAs } = restoreBackupOffline(dataDir, chosen)
-          const db = openDb(path.join(dataDir, DB_FILE), {
-            beforeMigrate: (d) => void snapshotSync(d, dataDir, 'pre-migration'),
-          })
-          try {
-            const carried = carryOverAudit(db, since)
-            const audio = recoverAudio(dataDir, allAudioPaths(db))
-            appendAudit(db, cli, 'store.restore', 'backup', chosen, keptAs ? { keptAs } : null, {
-              restored: chosen,
-              schemaVersion: check.schemaVersion,
-              counts: check.counts,
-              carriedAuditEntries: carried,
-              audioQuarantined: audio.quarantined,
-              audioMissing: audio.missing,
-            })
-            console.log(`restored ${chosen}${keptAs ? `; the replaced database is kept as ${keptAs}` : ''}`)
-            console.log(
-              `  ${check.counts.infants} infants, ${check.counts.recordings} recordings, ${check.counts.cries} cries; ` +
-                `${carried} newer audit entries carried over`,
-            )
-            if (audio.quarantined)
-              console.log(
-                `  ${audio.quarantined} audio file(s) of recordings newer than the backup kept in audio-quarantine/`,
-              )
-            if (audio.missing) console.log(`  ${audio.missing} recording(s) have no audio file`)
-          } finally {
-            db.close()
-          }
-        } finally {
-          lock.release()
-        }
+        if (r.audioMissing) console.log(`  ${r.audioMissing} recording(s) have no audio file`)
         return 0
       }
       case 'set-aside': {
-        const lock = lockDataDir(dataDir, 'cli backup set-aside')
-        try {
-          const keptAs = setDamagedAside(dataDir)
-          console.log(
-            keptAs
-              ? `moved the database to ${path.join(dataDir, keptAs)}; the next start begins with an empty one (audio is kept)`
-              : `no database in ${dataDir}`,
-          )
-        } finally {
-          lock.release()
-        }
+        const keptAs = setAsideOffline(dataDir, cli)
+        console.log(
+          keptAs
+            ? `moved the database to ${path.join(dataDir, keptAs)}; the workstation now starts with an empty one (audio is kept)`
+            : `no database in ${dataDir}; started an empty one`,
+        )
         return 0
       }
       default:

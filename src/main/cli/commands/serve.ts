@@ -3,7 +3,9 @@ import path from 'node:path'
 import fs from 'node:fs'
 import { parseArgs } from 'node:util'
 import { Core } from '../../core/core'
+import { startRecoveryServer } from '../../server/recovery'
 import { startServer } from '../../server/server'
+import { StoreDamagedError } from '../../store/db'
 import type { CliCommand } from '../command'
 import { resolveDataDir } from '../data-dir'
 
@@ -34,9 +36,31 @@ export const serveCommand: CliCommand = {
       return 1
     }
     const dataDir = resolveDataDir(values['data-dir'])
-    const core = new Core({ dataDir, mode: 'browser' })
+    let port = Number(values.port)
+    let token = values.token
+    let core: Core
+    try {
+      core = new Core({ dataDir, mode: 'browser' })
+    } catch (err) {
+      if (!(err instanceof StoreDamagedError)) throw err
+      // The way out, in the browser: a recovery page on the same address until the user has chosen.
+      console.error(`iclas serve: ${err.message}`)
+      const rescue = await startRecoveryServer({
+        dataDir,
+        problem: err.message,
+        port,
+        token,
+        log: (l) => console.log(`[recovery] ${l}`),
+      })
+      console.log(`Open ${rescue.launchUrl} to restore a backup or start empty`)
+      if (values['url-file']) fs.writeFileSync(values['url-file'], rescue.launchUrl)
+      await rescue.repaired
+      await rescue.close()
+      ;({ port, token } = rescue)
+      core = new Core({ dataDir, mode: 'browser' })
+    }
     core.recover()
-    const server = await startServer({ core, rendererDir, port: Number(values.port), token: values.token })
+    const server = await startServer({ core, rendererDir, port, token })
     console.log(`ICLAS browser mode: data in ${dataDir}`)
     console.log(`Open ${server.launchUrl}`)
     if (values['url-file']) fs.writeFileSync(values['url-file'], server.launchUrl)

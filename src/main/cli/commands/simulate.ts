@@ -1,14 +1,29 @@
 // `iclas simulate --out DIR …`: a simulated ward (recordings + ground-truth.json) the importer can read.
+// Recordings are independent, so --jobs N forks N copies of this command, each writing every N-th recording
+// (hidden option --part k/N) and sending back its ground truth; the bytes do not depend on N.
+import { fork } from 'node:child_process'
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import type { CliCommand } from '../command'
 import { UsageError } from '../command'
-import { directorySink, simulateWard, type WardConfig } from '../../engine/sim'
+import {
+  directorySink,
+  planWard,
+  simulateRecording,
+  simulateWard,
+  wardGroundTruth,
+  type RecordingTruth,
+  type WardConfig,
+  type WardGroundTruth,
+} from '../../engine/sim'
 
 const USAGE = `usage: iclas simulate --out DIR [--infants 6] [--days 7] [--hours-per-day 2] [--sessions-per-day 1]
                       [--deviating 2] [--seed 1] [--rate 16000] [--start 2025-01-06T00:00:00]
-                      [--ramp-hours 12] [--severity 1] [--cry-rate 1] [--no-distant-infants] [--force]
+                      [--ramp-hours 12] [--severity 1] [--cry-rate 1] [--no-distant-infants]
+                      [--jobs 2] [--force]
 
   --out DIR            output folder: DIR/<infant>/<infant>_<YYYY-MM-DD_HH-MM-SS>.wav and DIR/ground-truth.json
   --hours-per-day H    hours recorded per infant per day, split into --sessions-per-day recordings
@@ -18,9 +33,13 @@ const USAGE = `usage: iclas simulate --out DIR [--infants 6] [--days 7] [--hours
   --start TIME         local time of the ward's first day (no zone, like the file names)
   --ramp-hours H       hours over which a deviation ramps in; --severity 0…1 its full strength
   --cry-rate X         scales how often infants cry
+  --jobs N             processes generating recordings in parallel (default: up to 2 cores)
   --force              write into a folder that is not empty
 
-The same options and seed give byte-identical files. Import with: iclas import DIR --by-folder`
+The same options and seed give byte-identical files, whatever --jobs. Import with: iclas import DIR --by-folder`
+
+type PartMessage =
+  { type: 'progress'; file: string; seconds: number } | { type: 'done'; truths: RecordingTruth[] }
 
 export const simulateCommand: CliCommand = {
   name: 'simulate',
@@ -43,7 +62,9 @@ export const simulateCommand: CliCommand = {
         severity: { type: 'string' },
         'cry-rate': { type: 'string' },
         'no-distant-infants': { type: 'boolean' },
+        jobs: { type: 'string' },
         force: { type: 'boolean' },
+        part: { type: 'string' },
       },
     })
     if (!values.out) throw new UsageError('--out DIR is required')
@@ -71,34 +92,40 @@ export const simulateCommand: CliCommand = {
     set('severity', num('severity'))
     set('cryRate', num('cry-rate'))
     if (values['no-distant-infants']) config.distantInfants = false
-
     const out = path.resolve(values.out)
+    if (values.part) return runPart(config, out, values.part)
+
+    let plan
+    try {
+      plan = planWard(config)
+    } catch (err) {
+      if (err instanceof RangeError) throw new UsageError(err.message)
+      throw err
+    }
     if (fs.existsSync(out) && fs.readdirSync(out).length && !values.force) {
       throw new UsageError(`${out} is not empty (use --force to write into it anyway)`)
     }
     fs.mkdirSync(out, { recursive: true })
+    const jobs = Math.min(plan.recordings.length, num('jobs') ?? Math.min(2, os.availableParallelism()))
+    if (!(jobs >= 1 && Number.isInteger(jobs))) throw new UsageError('--jobs must be a positive integer')
 
+    const total = plan.recordings.reduce((s, r) => s + r.durationS, 0)
+    const progress = progressPrinter(total, plan.recordings.length, jobs)
+    const t0 = performance.now()
     const abort = new AbortController()
     process.on('SIGINT', () => abort.abort())
-    const t0 = performance.now()
-    let lastLine = ''
-    let lastIndex = -1
-    let truth
+    let truth: WardGroundTruth
     try {
-      truth = await simulateWard(config, directorySink(out), {
-        signal: abort.signal,
-        onProgress: (p) => {
-          const pct = ((100 * p.audioSecondsDone) / p.audioSecondsTotal).toFixed(0).padStart(3)
-          const line = `  ${pct}%  ${p.index + 1}/${p.recordings}  ${p.recording.file}`
-          if (process.stderr.isTTY) {
-            if (line !== lastLine) process.stderr.write(`\r${line.padEnd(90)}`)
-          } else if (p.index !== lastIndex) {
-            process.stderr.write(`${line}\n`)
-          }
-          lastLine = line
-          lastIndex = p.index
-        },
-      })
+      if (jobs === 1) {
+        truth = await simulateWard(config, directorySink(out), {
+          signal: abort.signal,
+          onProgress: (p) => progress(p.recording.file, p.audioSecondsDone, p.index),
+        })
+      } else {
+        const truths = await runParts(argv, jobs, abort.signal, progress)
+        truth = wardGroundTruth(plan, truths)
+        await directorySink(out).finish(truth)
+      }
     } catch (err) {
       if ((err as Error).name === 'AbortError') {
         console.error(
@@ -110,11 +137,10 @@ export const simulateCommand: CliCommand = {
     }
     if (process.stderr.isTTY) process.stderr.write('\n')
     const seconds = (performance.now() - t0) / 1000
-    const audioS = truth.recordings.reduce((s, r) => s + r.durationS, 0)
     const cries = truth.recordings.reduce((s, r) => s + r.cries.length, 0)
     console.log(
-      `${truth.recordings.length} recordings, ${(audioS / 3600).toFixed(1)} h of audio, ${cries} cries, ` +
-        `in ${seconds.toFixed(1)} s (${(audioS / seconds).toFixed(0)}× realtime) → ${out}`,
+      `${truth.recordings.length} recordings, ${(total / 3600).toFixed(1)} h of audio, ${cries} cries, ` +
+        `in ${seconds.toFixed(1)} s (${(total / seconds).toFixed(0)}× realtime, ${jobs} job${jobs > 1 ? 's' : ''}) → ${out}`,
     )
     for (const infant of truth.infants) {
       const n = truth.recordings
@@ -127,4 +153,115 @@ export const simulateCommand: CliCommand = {
     }
     return 0
   },
+}
+
+/** Prints overall progress: one updating line on a terminal, a line per finished recording otherwise. */
+function progressPrinter(totalS: number, recordings: number, jobs: number) {
+  let lastLine = ''
+  let lastIndex = -1
+  return (file: string, doneS: number, index: number) => {
+    const pct = ((100 * doneS) / totalS).toFixed(0).padStart(3)
+    const line = `  ${pct}%  ${index + 1}/${recordings}${jobs > 1 ? ` (${jobs} jobs)` : ''}  ${file}`
+    if (process.stderr.isTTY) {
+      if (line !== lastLine) process.stderr.write(`\r${line.padEnd(90)}`)
+    } else if (index !== lastIndex) {
+      process.stderr.write(`${line}\n`)
+    }
+    lastLine = line
+    lastIndex = index
+  }
+}
+
+/** The parent side of --jobs: forks the parts, sums their progress, collects their ground truth. */
+async function runParts(
+  argv: string[],
+  jobs: number,
+  signal: AbortSignal,
+  progress: (file: string, doneS: number, index: number) => void,
+): Promise<RecordingTruth[]> {
+  const here = fileURLToPath(import.meta.url)
+  const fromSource = here.endsWith('.ts')
+  const entry = path.resolve(path.dirname(here), '..', fromSource ? 'index.ts' : 'index.js')
+  const tsx = pathToFileURL(
+    path.resolve(path.dirname(here), '../../../../node_modules/tsx/dist/loader.mjs'),
+  ).href
+  const doneByFile = new Map<string, number>()
+  const truths: RecordingTruth[] = []
+  let started = 0
+  const children = Array.from({ length: jobs }, (_, k) =>
+    fork(entry, ['simulate', ...argv, '--force', '--part', `${k}/${jobs}`], {
+      execArgv: fromSource ? ['--import', tsx] : [],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    }),
+  )
+  const stop = () => children.forEach((c) => c.kill('SIGTERM'))
+  signal.addEventListener('abort', stop)
+  try {
+    await Promise.all(
+      children.map(
+        (child, k) =>
+          new Promise<void>((resolve, reject) => {
+            child.on('message', (m: PartMessage) => {
+              if (m.type === 'done') truths.push(...m.truths)
+              if (m.type !== 'progress') return
+              if (!doneByFile.has(m.file)) started++
+              doneByFile.set(m.file, m.seconds)
+              progress(
+                m.file,
+                [...doneByFile.values()].reduce((a, b) => a + b, 0),
+                started - 1,
+              )
+            })
+            child.on('error', reject)
+            child.on('exit', (code, sig) => {
+              if (signal.aborted) reject(new DOMException('simulation cancelled', 'AbortError'))
+              else if (code === 0) resolve()
+              else reject(new Error(`simulation part ${k + 1}/${jobs} failed (${sig ?? `exit ${code}`})`))
+            })
+          }),
+      ),
+    )
+  } catch (err) {
+    stop()
+    throw err
+  } finally {
+    signal.removeEventListener('abort', stop)
+  }
+  return truths
+}
+
+/** The child side of --jobs: simulates every N-th recording and reports to the parent over IPC. */
+async function runPart(config: Partial<WardConfig>, out: string, part: string): Promise<number> {
+  const m = /^(\d+)\/(\d+)$/.exec(part)
+  if (!m || !process.send) throw new UsageError('--part k/N is for the parent simulate process only')
+  const [k, n] = [Number(m[1]), Number(m[2])]
+  const send = (msg: PartMessage) => new Promise<void>((resolve) => process.send!(msg, () => resolve()))
+  const abort = new AbortController()
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => abort.abort())
+  const plan = planWard(config)
+  const sink = directorySink(out)
+  const truths: RecordingTruth[] = []
+  for (const [i, recording] of plan.recordings.entries()) {
+    if (i % n !== k) continue
+    let chunks = 0
+    const writer = await sink.openRecording(recording)
+    try {
+      const truth = await simulateRecording(plan, recording, writer, {
+        signal: abort.signal,
+        // A message a minute of audio is plenty for a progress line.
+        onProgress: (seconds) => {
+          if (chunks++ % 6 === 0 || seconds >= recording.durationS) {
+            void send({ type: 'progress', file: recording.file, seconds })
+          }
+        },
+      })
+      truths.push(truth)
+    } catch (err) {
+      // The parent reports the cancellation.
+      if ((err as Error).name === 'AbortError') return 1
+      throw err
+    }
+  }
+  await send({ type: 'done', truths })
+  return 0
 }

@@ -193,8 +193,8 @@ function renderExpiration(
   const noiseDb = plan.noiseDb + (dys ? rng.uniform(4, 12) : 0)
   // Voicing often starts after and stops before the breath (breathy onsets and offsets), and some expirations
   // break into noise for a moment: real expirations are rarely voiced from end to end.
-  const voiceOnS = rng.chance(0.6) ? Math.min(0.25 * plan.durationS, rng.uniform(0.01, 0.12)) : 0
-  const voiceOffS = rng.chance(0.6) ? Math.min(0.25 * plan.durationS, rng.uniform(0.01, 0.15)) : 0
+  const voiceOnS = rng.chance(0.5) ? Math.min(0.25 * plan.durationS, rng.uniform(0.01, 0.12)) : 0
+  const voiceOffS = rng.chance(0.5) ? Math.min(0.25 * plan.durationS, rng.uniform(0.01, 0.15)) : 0
   const voiceBreak =
     plan.durationS > 0.5 && rng.chance(0.25)
       ? { atS: rng.uniform(0.2, 0.7) * plan.durationS, lengthS: rng.uniform(0.05, 0.2) }

@@ -19,7 +19,7 @@ export interface CryingHabit {
 }
 
 export function drawCryingHabit(rng: Rng): CryingHabit {
-  return { spellsPerHour: rng.uniform(0.8, 1.6), boutGapS: rng.uniform(20, 60), isolatedPerHour: 1 }
+  return { spellsPerHour: rng.uniform(0.6, 1.3), boutGapS: rng.uniform(20, 60), isolatedPerHour: 1 }
 }
 
 /** Relative crying by hour of day: an evening peak on top of a three-hourly feeding rhythm. */

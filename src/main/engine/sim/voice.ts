@@ -100,7 +100,7 @@ export function makeVoice(seed: number | string): Voice {
   const shapeWeights = [rng.uniform(2, 6), rng.uniform(0.3, 2), rng.uniform(0.2, 1.2), rng.uniform(0.1, 1)]
   return {
     seed: String(seed),
-    f0MeanHz: clamp(rng.gauss(430, 65), 320, 600),
+    f0MeanHz: clamp(rng.gauss(410, 60), 310, 580),
     f0SpreadSemitones: rng.uniform(1, 2.2),
     melodyDepthSemitones: rng.uniform(2, 6),
     melodyPeakAt: rng.uniform(0.25, 0.6),

@@ -32,7 +32,7 @@ export interface WardConfig {
   /** Full severity, 0…1 (1 = every aspect moves by the whole DeviationProfile). */
   severity: number
   deviation?: Partial<DeviationProfile>
-  /** Scales how often infants cry (1 ≈ 40 expirations per recorded hour on average). */
+  /** Scales how often infants cry (1 ≈ 60 expirations per recorded hour on average, in spells). */
   cryRate: number
   /** Far-away infants in other beds, heard now and then. */
   distantInfants: boolean

@@ -60,6 +60,29 @@ describe('roles over the contract table', () => {
     expect(excluded.length).toBeGreaterThan(5)
   })
 
+  it('a nurse cannot record verdicts or change thresholds, models or alerts, even with a valid request', async () => {
+    const nurse = s.session('nurse')
+    const valid: Record<string, unknown> = {
+      recordVerdict: { cryId: 1, verdict: 'deviation' },
+      applySettings: { changes: { flagPercentile: 0.5, gateThreshold: 0.1 } },
+      clearInfantSettings: { infantId: 1 },
+      restoreModel: { modelId: 1 },
+      refitModel: { infantId: 1 },
+      setAlertState: { alertId: 1, state: 'resolved' },
+    }
+    const present = Object.keys(valid).filter((m) => m in contract) as MethodName[]
+    expect(present).toContain('recordVerdict')
+    for (const m of present) {
+      expect(contract[m].request.safeParse(valid[m]).success, `${m}: the test payload must be valid`).toBe(
+        true,
+      )
+      const before = fingerprint(s.core.db, s.dataDir)
+      expect(await s.call(nurse, m, valid[m]), m).toMatchObject({ ok: false, error: { code: 'forbidden' } })
+      expect(fingerprint(s.core.db, s.dataDir)).toEqual(before)
+    }
+    console.log(`[roles] nurse refused with valid requests: ${present.join(', ')}`)
+  })
+
   it('without sign-in every non-public method is refused and nothing is written', async () => {
     const anon = s.session(null)
     for (const m of methodNames.filter((x) => contract[x].access !== 'public')) {
@@ -102,6 +125,15 @@ describe('roles over the contract table', () => {
           after: expect.objectContaining({ label: 'Bed 9' }),
         },
       ]
+    // Thresholds (stage 2–3 settings), where this build has them: the ward's values before and after.
+    if ('applySettings' in contract)
+      cases.push({
+        method: 'applySettings' as MethodName,
+        params: { changes: { flagPercentile: 0.97, gateThreshold: 0.4 }, reason: 'pilot' },
+        action: 'settings.change',
+        before: expect.not.objectContaining({ flagPercentile: 0.97 }),
+        after: expect.objectContaining({ flagPercentile: 0.97, gateThreshold: 0.4 }),
+      })
     for (const c of cases) {
       const n = fingerprint(s.core.db, s.dataDir).auditCount
       const r = await s.call(researcher, c.method, c.params)

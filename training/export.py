@@ -47,7 +47,7 @@ INPUT_SPEC = {
 def describe_training(meta: dict) -> dict:
     pre = meta.get("init", {}).get("pretrain", {})
     keys = ("loss", "steps", "best_step", "lr", "weight_decay", "optimizer", "schedule", "batch", "crop_frames",
-            "seed", "aam", "ge2e", "ntxent", "wall_s", "history")
+            "seed", "aam", "ge2e", "ntxent", "copies", "specaug", "wall_s", "history")
     return {
         "pretrain": {**{k: pre.get(k) for k in keys if pre.get(k) is not None}, "init": "random (seed above)",
                      "validation_eer": (pre.get("validation") or {}).get("eer")},
@@ -55,7 +55,7 @@ def describe_training(meta: dict) -> dict:
                      "trained": ["blocks.2 (third SE-Res2Block)", "mfa", "pool", "pool_bn", "head"],
                      "loss_head_lr": meta.get("head_lr"),
                      "validation_eer": (meta.get("validation") or {}).get("eer"),
-                     "validation_eer_at_start": (meta.get("history_start") or {}).get("eer")},
+                     "validation_eer_at_start": meta.get("validation_eer_at_start")},
     }
 
 
@@ -82,8 +82,10 @@ def main(argv=None):
     ap.add_argument("--random", help="NAME of the random-init floor (same architecture, fixed seed)")
     ap.add_argument("--channels", type=int, default=256, help="width of the random-init floor")
     ap.add_argument("--default", help="NAME written to models/default.json")
+    ap.add_argument("--note", action="append", default=[], help="NAME=text added to that card's training.note")
     ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args(argv)
+    notes = dict(n.split("=", 1) for n in args.note)
     torch.set_num_threads(args.threads)
 
     recs = data.load_manifest()
@@ -93,6 +95,10 @@ def main(argv=None):
     for spec in args.model:
         name, ck_path = spec.split("=", 1)
         model, ck = load_checkpoint(Path(ck_path))
+        log = Path(ck_path).with_suffix(".log.jsonl")
+        if log.exists():  # the fine-tuning's starting point, scored before its first step
+            first = json.loads(log.read_text().splitlines()[0])
+            ck["meta"]["validation_eer_at_start"] = first["val"]["eer"]
         cards[name] = (model, ck["meta"])
     if args.random:
         torch.manual_seed(RANDOM_SEED)
@@ -137,6 +143,8 @@ def main(argv=None):
                                 "per recording precomputed + the clean copy, one drawn per crop",
                 "seed": meta["seed"],
             }
+            if name in notes:
+                card["training"]["note"] = notes[name]
             assert not (set(meta["train_infants"]) | set(meta["validation_infants"])) & set(split.evaluation)
         else:
             card["training"] = {"pretrain": None, "finetune": None, "train_infants": [], "validation_infants": [],

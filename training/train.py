@@ -34,8 +34,9 @@ FROZEN_FOR_FINETUNE = ("front", "blocks.0", "blocks.1")
 class CropSampler:
     """Random crops of a recording's cry frames (concatenated expirations) from its fbank bank."""
 
-    def __init__(self, recs, bank, corpus, rng: np.random.Generator):
-        self.recs, self.rng = recs, rng
+    def __init__(self, recs, bank, corpus, rng: np.random.Generator, copies: str = "all", specaug: bool = False):
+        self.recs, self.rng, self.specaug = recs, rng, specaug
+        self.copy_choice = copies  # "all": clean + augmented copies; "clean": copy 0 only; "aug": augmented only
         self.frames = {}
         for r in recs:
             b = bank[r.stem]
@@ -46,12 +47,28 @@ class CropSampler:
 
     def crop(self, stem: str, n_frames: int, copy: int | None = None) -> torch.Tensor:
         b, idx = self.frames[stem]
-        v = int(self.rng.integers(b.shape[0])) if copy is None else copy
+        if copy is not None:
+            v = copy
+        elif self.copy_choice == "clean":
+            v = 0
+        elif self.copy_choice == "aug":
+            v = int(self.rng.integers(1, b.shape[0]))
+        else:
+            v = int(self.rng.integers(b.shape[0]))
         if len(idx) < n_frames:
             idx = idx.repeat(int(math.ceil(n_frames / len(idx))))
         s = int(self.rng.integers(0, len(idx) - n_frames + 1))
         f = b[v, idx[s: s + n_frames]].float()
-        return f - f.mean(0, keepdim=True)
+        f = f - f.mean(0, keepdim=True)
+        if self.specaug:  # SpecAugment-style masks on the normalised features (0 = the crop's mean)
+            for _ in range(2):
+                w = int(self.rng.integers(0, 9))
+                f0 = int(self.rng.integers(0, 80 - w + 1))
+                f[:, f0: f0 + w] = 0
+            w = int(self.rng.integers(0, min(11, n_frames // 5) + 1))
+            t0 = int(self.rng.integers(0, n_frames - w + 1))
+            f[t0: t0 + w] = 0
+        return f
 
     def n_copies(self, stem: str) -> int:
         return self.frames[stem][0].shape[0]
@@ -106,6 +123,9 @@ def main(argv=None):
     ap.add_argument("--ge2e-utts", type=int, default=4)
     ap.add_argument("--temperature", type=float, default=0.1)
     ap.add_argument("--n-aug", type=int, default=7)
+    ap.add_argument("--copies", choices=["all", "clean", "aug"], default="all",
+                    help="which precomputed copies crops are drawn from")
+    ap.add_argument("--specaug", action="store_true", help="frequency/time masking of crops")
     ap.add_argument("--eval-every", type=int, default=200)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threads", type=int, default=2)
@@ -127,7 +147,7 @@ def main(argv=None):
     used = train_recs + val_recs
     corpus = data.corpus(recs)
     bank = data.feature_banks(recs, args.n_aug)
-    sampler = CropSampler(train_recs, bank, corpus, rng)
+    sampler = CropSampler(train_recs, bank, corpus, rng, args.copies, args.specaug)
 
     # model
     init_info = {}
@@ -265,7 +285,8 @@ def save(args, model, crit, best, split, init_info, lr, wd, head_lr, frozen, his
         "validation": best.get("val"), "lr": lr, "weight_decay": wd, "head_lr": head_lr,
         "optimizer": "AdamW", "schedule": "linear warm-up 5 % then cosine to 5 % of lr",
         "batch": args.batch, "crop_frames": [args.min_frames, args.max_frames], "seed": args.seed,
-        "frozen": list(frozen), "n_aug_copies": args.n_aug, "init": init_info,
+        "frozen": list(frozen), "n_aug_copies": args.n_aug, "copies": args.copies,
+        "specaug": args.specaug, "channels": model.cfg.channels, "init": init_info,
         "aam": {"margin": args.margin, "scale": args.scale} if args.loss == "aam" else None,
         "ge2e": {"utterances_per_infant": args.ge2e_utts} if args.loss == "ge2e" else None,
         "ntxent": {"temperature": args.temperature} if args.loss == "ntxent" else None,

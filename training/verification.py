@@ -36,7 +36,9 @@ def embed_cries(model: torch.nn.Module, waves: list[np.ndarray]) -> torch.Tensor
 
 def clip_cry_waves(wave: np.ndarray, segments: list) -> list[np.ndarray]:
     dur = len(wave) / data.SAMPLE_RATE
-    return [wave[int(a * data.SAMPLE_RATE): int(b * data.SAMPLE_RATE)] for a, b in data.embedding_cries(segments, dur)]
+    cries = [wave[int(a * data.SAMPLE_RATE): int(b * data.SAMPLE_RATE)] for a, b in data.embedding_cries(segments, dur)]
+    cries = [c for c in cries if len(c) >= 400]  # a marked cry may run past the decoded audio's end
+    return cries or [wave[: int(data.MAX_CRY_S * data.SAMPLE_RATE)]]
 
 
 @torch.no_grad()

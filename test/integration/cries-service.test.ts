@@ -50,6 +50,7 @@ function seed(): void {
   db.prepare("INSERT INTO infants (id, label, bed, created_at) VALUES (1, 'Baby Ada', '3', ?)").run(now)
   db.prepare("INSERT INTO infants (id, label, bed, created_at) VALUES (2, 'Baby Bo', '4', ?)").run(now)
   db.prepare("INSERT INTO infants (id, label, bed, created_at) VALUES (3, 'Baby Cy', NULL, ?)").run(now)
+  db.prepare("INSERT INTO infants (id, label, bed, created_at) VALUES (4, 'Baby Dee', '5', ?)").run(now)
   const rec = db.prepare(
     `INSERT INTO recordings (id, infant_id, file_name, content_hash, format, native_sample_rate, channels,
       duration_s, recorded_at, time_source, imported_at, audio_path) VALUES (?, ?, ?, ?, 'wav', 16000, 1, 20, ?, 'user', ?, ?)`,
@@ -58,6 +59,7 @@ function seed(): void {
   writeToneWav(path.join(dir, 'data', 'audio', 'aa', 'r1.wav'), { seconds: 20, rate: 16000, freq: 1000 })
   rec.run(1, 1, 'ward "A", night.wav', 'h1', iso(0), now, 'audio/aa/r1.wav')
   rec.run(2, 2, 'bo.wav', 'h2', iso(0), now, 'audio/aa/r1.wav')
+  rec.run(3, 4, 'dee.wav', 'h3', iso(30), now, 'audio/aa/r1.wav')
   const cry = db.prepare(
     `INSERT INTO cries (recording_id, infant_id, start_s, end_s, at, duration_s, f0_mean_hz, hnr_db, f0_contour,
       score, flagged, in_baseline, decision) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)`,
@@ -73,6 +75,12 @@ function seed(): void {
     // Bo: one flagged, one in the baseline
     { recording: 2, infant: 2, startS: 1, minutes: 60, f0: 500, hnr: 9, score: 0.98, flagged: true },
     { recording: 2, infant: 2, startS: 4, minutes: 61, f0: 510, hnr: 8, score: 0.1, inBaseline: true },
+    // Dee: no baseline yet, three unflagged cries and a flagged one; no test judges her cries before the
+    // baseline tests (a 'normal' verdict may put a cry in the baseline once the gate is wired)
+    { recording: 3, infant: 4, startS: 1, minutes: 30, f0: 400, hnr: 10, score: 0.2 },
+    { recording: 3, infant: 4, startS: 3, minutes: 31, f0: 420, hnr: 12, score: 0.3 },
+    { recording: 3, infant: 4, startS: 5, minutes: 32, f0: 440, hnr: 14, score: 0.4 },
+    { recording: 3, infant: 4, startS: 7, minutes: 33, f0: 900, hnr: 2, score: 0.95, flagged: true },
   ]
   for (const s of seeds) {
     const contour = Buffer.from(new Float32Array([s.f0 ?? 0, 0, s.f0 ?? 0]).buffer)
@@ -116,7 +124,7 @@ afterAll(async () => {
 describe('listCries and getCry', () => {
   it('filters by infant, recording, date range and flag, with paging', async () => {
     const all = await call<CryPage>(nurse, 'listCries', {})
-    expect(all.total).toBe(8)
+    expect(all.total).toBe(12)
     expect(all.cries[0]!.infantLabel).toBe('Baby Bo') // newest first
     const ada = await call<CryPage>(nurse, 'listCries', { infantId: 1, order: 'oldest', limit: 2, offset: 1 })
     expect(ada.total).toBe(6)
@@ -129,7 +137,7 @@ describe('listCries and getCry', () => {
     })
     expect(window.cries.map((c) => c.startS).sort()).toEqual([3, 5, 7])
     const flagged = await call<CryPage>(nurse, 'listCries', { flaggedOnly: true })
-    expect(flagged.total).toBe(4)
+    expect(flagged.total).toBe(5)
     expect(await failure(nurse, 'listCries', { limit: 5000 })).toBe('invalid_request')
   })
 
@@ -147,7 +155,7 @@ describe('listCries and getCry', () => {
 describe('review queue and verdicts', () => {
   it('lists flagged cries without a verdict, most severe first, unscored last', async () => {
     const q = await call<CryPage>(nurse, 'reviewQueue', {})
-    expect(q.cries.map((c) => c.score)).toEqual([0.99, 0.98, 0.97, null])
+    expect(q.cries.map((c) => c.score)).toEqual([0.99, 0.98, 0.97, 0.95, null])
     const bo = await call<CryPage>(nurse, 'reviewQueue', { infantId: 2 })
     expect(bo.cries.map((c) => c.infantLabel)).toEqual(['Baby Bo'])
     const early = await call<CryPage>(nurse, 'reviewQueue', { to: iso(4) })
@@ -231,19 +239,19 @@ describe('baseline ranges and ward summary', () => {
     expect(bo.cryCount).toBe(1)
     expect(bo.ranges.find((r) => r.measure === 'f0MeanHz')!.p50).toBe(510)
 
-    // Ada has no baseline yet: her unflagged cries (400, 420, 440 Hz) — not the flagged ones.
-    const ada = await call<{
+    // Dee has no baseline yet: her unflagged cries (400, 420, 440 Hz) — not the flagged one.
+    const dee = await call<{
       source: string
       cryCount: number
       ranges: { measure: string; n: number; p5: number; p50: number; p95: number }[]
-    }>(nurse, 'baselineRanges', { infantId: 1 })
-    expect(ada.source).toBe('unflagged')
-    expect(ada.cryCount).toBe(3)
-    const f0 = ada.ranges.find((r) => r.measure === 'f0MeanHz')!
+    }>(nurse, 'baselineRanges', { infantId: 4 })
+    expect(dee.source).toBe('unflagged')
+    expect(dee.cryCount).toBe(3)
+    const f0 = dee.ranges.find((r) => r.measure === 'f0MeanHz')!
     expect(f0).toMatchObject({ n: 3, p50: 420 })
     expect(f0.p5).toBeCloseTo(402, 9)
     expect(f0.p95).toBeCloseTo(438, 9)
-    expect(ada.ranges.find((r) => r.measure === 'voicedFraction')).toMatchObject({ n: 0, p50: null })
+    expect(dee.ranges.find((r) => r.measure === 'voicedFraction')).toMatchObject({ n: 0, p50: null })
 
     const cy = await call<{ source: string; cryCount: number }>(nurse, 'baselineRanges', { infantId: 3 })
     expect(cy).toMatchObject({ source: 'none', cryCount: 0 })
@@ -251,16 +259,17 @@ describe('baseline ranges and ward summary', () => {
   })
 
   it('leaves out unflagged cries a clinician judged a deviation or not a cry', async () => {
-    const [first] = (await call<CryPage>(clinician, 'listCries', { infantId: 1, order: 'oldest', limit: 1 }))
+    const [first] = (await call<CryPage>(clinician, 'listCries', { infantId: 4, order: 'oldest', limit: 1 }))
       .cries
     await call(clinician, 'recordVerdict', { cryId: first!.id, verdict: 'not_cry' })
-    const ada = await call<{ cryCount: number; ranges: { measure: string; p50: number }[] }>(
+    const dee = await call<{ source: string; cryCount: number; ranges: { measure: string; p50: number }[] }>(
       nurse,
       'baselineRanges',
-      { infantId: 1 },
+      { infantId: 4 },
     )
-    expect(ada.cryCount).toBe(2)
-    expect(ada.ranges.find((r) => r.measure === 'f0MeanHz')!.p50).toBe(430)
+    expect(dee.source).toBe('unflagged')
+    expect(dee.cryCount).toBe(2)
+    expect(dee.ranges.find((r) => r.measure === 'f0MeanHz')!.p50).toBe(430)
   })
 
   it('counts cries awaiting review and lists recent scores oldest first', async () => {
@@ -271,6 +280,7 @@ describe('baseline ranges and ward summary', () => {
     // Ada's 0.99 cry has verdicts; her 0.97 and unscored flagged cries wait. Bo's got one in the hook test.
     expect(ada.awaitingReview).toBe(2)
     expect(summary.find((s) => s.infantId === 2)!.awaitingReview).toBe(0)
+    expect(summary.find((s) => s.infantId === 4)!.awaitingReview).toBe(1)
     expect(ada.recentScores.map((s) => s.score)).toEqual([0.4, 0.97, 0.99])
     expect(summary.find((s) => s.infantId === 3)).toEqual({
       infantId: 3,

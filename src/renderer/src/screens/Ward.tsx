@@ -14,7 +14,7 @@ import {
   Tooltip,
   Typography,
 } from '@mui/material'
-import type { Infant, WardCrySummary } from '../../../shared/contract'
+import type { Alert, Infant, WardCrySummary } from '../../../shared/contract'
 import { api } from '../api/client'
 import { InfantDialog } from '../components/InfantDialog'
 import { Sparkline } from '../components/Sparkline'
@@ -22,17 +22,20 @@ import { LoadState } from '../components/States'
 import { formatTime } from '../format'
 import { useLoad } from '../hooks'
 
-/**
- * An infant's drift alert state (stage 4). The alerts contract (timeline service) does not exist yet, so no
- * source is wired and the column shows "—": plug `alertStates` into it when it lands, never a guess.
- */
-export type AlertState = 'new' | 'acknowledged' | 'resolved'
-const alertStates: (() => Promise<Map<number, AlertState>>) | null = null
+/** An infant's current drift alert: a new one outranks an acknowledged one; resolved alerts are history. */
+export function openAlertStates(alerts: Alert[]): Map<number, 'new' | 'acknowledged'> {
+  const out = new Map<number, 'new' | 'acknowledged'>()
+  for (const a of alerts) {
+    if (a.state === 'new') out.set(a.infantId, 'new')
+    else if (a.state === 'acknowledged' && !out.has(a.infantId)) out.set(a.infantId, 'acknowledged')
+  }
+  return out
+}
 
 export function WardScreen({ go }: { go: (p: string) => void }) {
   const infants = useLoad(() => api.listInfants({}), [], ['infants', 'recordings', 'cries'])
   const summary = useLoad(() => api.wardSummary({ recentScores: 30 }), [], ['infants', 'cries', 'reviews'])
-  const alerts = useLoad(() => (alertStates ? alertStates() : Promise.resolve(null)), [], ['alerts'])
+  const alerts = useLoad(() => api.listAlerts({}).then(openAlertStates), [], ['alerts'])
   const [editing, setEditing] = useState<Infant | 'new' | null>(null)
   const byInfant = useMemo(
     () => new Map<number, WardCrySummary>((summary.data ?? []).map((s) => [s.infantId, s])),
@@ -104,9 +107,19 @@ export function WardScreen({ go }: { go: (p: string) => void }) {
                     <TableCell>{formatTime(i.lastCryAt)}</TableCell>
                     <TableCell data-testid="alert-state">
                       {alert ? (
-                        <Chip size="small" color={alert === 'new' ? 'error' : 'default'} label={alert} />
+                        <Chip
+                          size="small"
+                          color={alert === 'new' ? 'error' : 'warning'}
+                          label={alert === 'new' ? 'drift alert' : 'acknowledged'}
+                        />
                       ) : (
-                        <Tooltip title="Drift alerts appear here once longitudinal tracking runs">
+                        <Tooltip
+                          title={
+                            alerts.error
+                              ? `Alerts unavailable: ${alerts.error.message}`
+                              : 'No open drift alert'
+                          }
+                        >
                           <span>—</span>
                         </Tooltip>
                       )}

@@ -1,6 +1,7 @@
 // `iclas eval <protocol>`: the evaluation protocols of docs/evaluation.md. Each protocol registers here.
 import type { CliCommand } from '../command'
 import { UsageError } from '../command'
+import { segmentationProtocol } from './eval-segmentation'
 
 export interface EvalProtocol {
   name: string
@@ -9,7 +10,7 @@ export interface EvalProtocol {
   run(argv: string[]): Promise<number | void>
 }
 
-const protocols: EvalProtocol[] = []
+const protocols: EvalProtocol[] = [segmentationProtocol]
 
 export const evalCommand: CliCommand = {
   name: 'eval',

@@ -10,6 +10,7 @@ import { hashFile } from '../../engine/audio/hash'
 import { chooseRecordingTime, parseFileName } from '../../engine/audio/recording-time'
 import { AudioRefusal } from '../../engine/audio/refusal'
 import { appendAudit, type Actor } from '../../store/audit'
+import { insertCries } from '../../store/cries'
 import { findInfantByExternalId, findInfantByLabel, getInfant, insertInfant } from '../../store/infants'
 import { findRecordingByHash, insertRecording } from '../../store/recordings'
 import { TaskError } from '../../workers/pool'
@@ -294,16 +295,19 @@ async function importOne(
         peaks: Buffer.from(result.peaks.buffer, result.peaks.byteOffset, result.peaks.byteLength),
         clippedFraction: result.clippedFraction,
       })
+      // The cries commit with their recording: a recording is never visible without them.
+      insertCries(db, id, infantId, recordedAt, result.cries)
       appendAudit(db, who, 'recording.import', 'recording', id, null, {
         fileName: it.name,
         infantId,
         hash,
         recordedAt,
         timeSource,
+        cries: result.cries.length,
       })
       return id
     })()
-    return { status: 'imported', recordingId, cries: 0, reason: null }
+    return { status: 'imported', recordingId, cries: result.cries.length, reason: null }
   } finally {
     fs.rmSync(tmp, { force: true })
   }

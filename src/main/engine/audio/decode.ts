@@ -1,41 +1,184 @@
 // Entry point for reading any supported audio file: probe (format, rate, channels, duration, embedded dates)
-// and a streaming mono decode at the native rate.
+// and a streaming decode to the 16 kHz mono pipeline rate. WAV is read by our own streaming reader (wav.ts);
+// everything else by ffmpeg with the demuxer forced from the file's magic bytes (sniff.ts). Resampling runs
+// in ffmpeg's soxr (libsamplerate-class quality, native speed; see resample.ts for why not in-process).
 import fs from 'node:fs/promises'
+import { averageChannelsFilter, ffmpegF32Stream, ffmpegPath, probeWithFfmpeg } from './ffmpeg'
 import { AudioRefusal } from './refusal'
-import { readWavInfo, readWavMono } from './wav'
+import { PIPELINE_RATE, resampleStream, soxrArgs } from './resample'
+import { DEMUXER, SNIFF_BYTES, sniffContainer, type Container } from './sniff'
+import { readWavInfo, readWavMono, type WavInfo } from './wav'
 
 export interface AudioProbe {
-  /** Container/codec, e.g. "wav/pcm_s16le". */
+  /** Container/codec, e.g. "wav/pcm_s16le", "flac/flac", "3gp/amr_nb", "caf/adpcm_ima_qt". */
   format: string
+  container: Container
   sampleRate: number
   channels: number
+  /** Duration the file declares (decoding gives the exact one). */
   durationS: number
   /** Dates embedded in the file (WAV bext / LIST INFO), as written. */
   bextDate: string | null
   infoDate: string | null
+  /** Other containers' creation_time / date tag, as written (often UTC with a zone). */
+  metadataDate: string | null
+  /** ffmpeg estimated the duration from the bit rate (MP3 without a Xing header). */
+  durationEstimated: boolean
+  /** Internal: the parsed WAV header, so decoding does not re-read it. */
+  wav?: WavInfo
 }
 
+/** Recordings longer than this are refused: no ward recorder writes them, and a hostile header might. */
+export const MAX_DURATION_S = 72 * 3600
+
 export async function probeAudio(file: string): Promise<AudioProbe> {
-  const head = await readHead(file, 12)
+  const head = await readHead(file, SNIFF_BYTES)
   if (head.length === 0) throw new AudioRefusal('zero-length', 'the file is empty (0 bytes)')
-  const magic = head.toString('latin1', 0, 4)
-  if (magic === 'RIFF' || magic === 'RF64' || magic === 'BW64') {
+  const sniffed = sniffContainer(head)
+  if (sniffed.container === null) {
+    throw new AudioRefusal(
+      'not-audio',
+      sniffed.looksLikeText
+        ? 'not audio: this is a text file'
+        : 'not a recognised audio file (WAV, FLAC, MP3, Ogg, M4A/3GP, CAF, AMR or AIFF)',
+    )
+  }
+  if (sniffed.container === 'wav') {
     const info = await readWavInfo(file)
+    checkDuration(info.durationS)
     return {
       format: `wav/${info.codec}`,
+      container: 'wav',
       sampleRate: info.sampleRate,
       channels: info.channels,
       durationS: info.durationS,
       bextDate: info.bextDate,
       infoDate: info.infoDate,
+      metadataDate: null,
+      durationEstimated: false,
+      wav: info,
     }
   }
-  throw new AudioRefusal('not-audio', 'not a recognised audio file')
+  const demuxer = DEMUXER[sniffed.container]
+  const p = await probeWithFfmpeg(file, demuxer)
+  if (p.durationS !== null) checkDuration(p.durationS)
+  if (p.sampleRate < 1000 || p.sampleRate > 768_000)
+    throw new AudioRefusal('bad-header', `absurd sample rate ${p.sampleRate} Hz`)
+  return {
+    format: `${containerLabel(sniffed.container, head)}/${p.codec}`,
+    container: sniffed.container,
+    sampleRate: p.sampleRate,
+    channels: p.channels || 1,
+    durationS: p.durationS ?? 0,
+    bextDate: null,
+    infoDate: null,
+    metadataDate: p.metadataDate,
+    durationEstimated: p.durationEstimated || p.durationS === null,
+  }
 }
 
+function checkDuration(s: number): void {
+  if (s > MAX_DURATION_S)
+    throw new AudioRefusal(
+      'bad-header',
+      `the header declares ${(s / 3600).toFixed(0)} hours of audio, more than the ${MAX_DURATION_S / 3600} h limit`,
+    )
+}
+
+function containerLabel(c: Container, head: Buffer): string {
+  if (c !== 'mp4') return c
+  const brand = head.toString('latin1', 8, 12)
+  if (brand.startsWith('3g')) return '3gp'
+  if (brand === 'M4A ' || brand === 'M4B ') return 'm4a'
+  return 'mp4'
+}
+
+export interface DecodeOptions {
+  signal?: AbortSignal
+  /** Force the in-process libsamplerate resampler (tests; hosts without ffmpeg). */
+  resampler?: 'soxr' | 'libsamplerate'
+}
+
+/**
+ * Streams a file as 16 kHz mono Float32 chunks (channels averaged). Memory is bounded whatever the length.
+ * Refuses (AudioRefusal) files that decode to nothing or to much less than their header declares.
+ */
+export async function* decode16k(
+  file: string,
+  probe: AudioProbe,
+  opts: DecodeOptions = {},
+): AsyncGenerator<Float32Array> {
+  let frames = 0
+  const limit = MAX_DURATION_S * PIPELINE_RATE
+  for await (const chunk of decodeRaw16k(file, probe, opts)) {
+    frames += chunk.length
+    if (frames > limit)
+      throw new AudioRefusal(
+        'bad-header',
+        `the file decodes to more than ${MAX_DURATION_S / 3600} hours of audio`,
+      )
+    yield chunk
+  }
+  if (frames === 0) throw new AudioRefusal('zero-length', 'the file contains no audio samples')
+  const decodedS = frames / PIPELINE_RATE
+  if (!probe.durationEstimated && probe.durationS - decodedS > Math.max(0.5, 0.02 * probe.durationS)) {
+    throw new AudioRefusal(
+      'truncated',
+      `truncated: the file declares ${probe.durationS.toFixed(1)} s of audio but only ${decodedS.toFixed(1)} s could be decoded`,
+    )
+  }
+}
+
+function decodeRaw16k(file: string, probe: AudioProbe, opts: DecodeOptions): AsyncIterable<Float32Array> {
+  const useSoxr = (opts.resampler ?? 'soxr') === 'soxr' && ffmpegPath() !== null
+  if (probe.container === 'wav') {
+    const native = readWavMonoFromProbe(file, probe)
+    if (probe.sampleRate === PIPELINE_RATE) return native
+    if (!useSoxr) return resampleStream(native, probe.sampleRate, PIPELINE_RATE)
+    // Our WAV reader feeds ffmpeg's stdin; ffmpeg only resamples.
+    return ffmpegF32Stream(
+      ['-f', 'f32le', '-ar', String(probe.sampleRate), '-ac', '1', '-i', 'pipe:0', ...soxrArgs(), 'pipe:1'],
+      { input: native, signal: opts.signal },
+    )
+  }
+  const demuxer = DEMUXER[probe.container]
+  const mix = averageChannelsFilter(probe.channels)
+  const args = ['-f', demuxer, '-i', file, '-map', '0:a:0', '-vn', '-sn', '-dn']
+  if (!useSoxr) {
+    // No soxr: decode at the native rate and resample in-process.
+    args.push(...(mix ? ['-af', mix] : ['-ac', '1']), '-f', 'f32le', '-c:a', 'pcm_f32le', 'pipe:1')
+    return resampleStream(ffmpegF32Stream(args, { signal: opts.signal }), probe.sampleRate, PIPELINE_RATE)
+  }
+  args.push(...soxrArgs(mix), 'pipe:1')
+  return ffmpegF32Stream(args, { signal: opts.signal })
+}
+
+async function* readWavMonoFromProbe(file: string, probe: AudioProbe): AsyncGenerator<Float32Array> {
+  yield* readWavMono(file, probe.wav ?? (await readWavInfo(file)))
+}
+
+/** Streams a file as mono chunks at its native rate (tests, tools). */
 export async function* decodeMono(file: string): AsyncGenerator<Float32Array> {
-  const info = await readWavInfo(file)
-  yield* readWavMono(file, info)
+  const probe = await probeAudio(file)
+  if (probe.container === 'wav') {
+    yield* readWavMono(file, probe.wav!)
+    return
+  }
+  const mix = averageChannelsFilter(probe.channels)
+  yield* ffmpegF32Stream([
+    '-f',
+    DEMUXER[probe.container],
+    '-i',
+    file,
+    '-map',
+    '0:a:0',
+    ...(mix ? ['-af', mix] : ['-ac', '1']),
+    '-f',
+    'f32le',
+    '-c:a',
+    'pcm_f32le',
+    'pipe:1',
+  ])
 }
 
 async function readHead(file: string, n: number): Promise<Buffer> {
@@ -43,6 +186,8 @@ async function readHead(file: string, n: number): Promise<Buffer> {
     throw new AudioRefusal('unreadable', `the file cannot be opened (${err.code ?? err.message})`)
   })
   try {
+    const st = await fh.stat()
+    if (st.isDirectory()) throw new AudioRefusal('unreadable', 'this is a folder, not a file')
     const buf = Buffer.alloc(n)
     const { bytesRead } = await fh.read(buf, 0, n, 0)
     return buf.subarray(0, bytesRead)

@@ -1,9 +1,20 @@
-// Stage 0 for one recording: stream-decode → mono → 16 kHz → working copy + peaks (+ cries, added by the
-// segmentation step). Pure Node: no database, no Electron; runs inside a worker.
-import { decodeMono, probeAudio, type AudioProbe } from './decode'
+// Stage 0 for one recording, in one streaming pass: decode → mono → 16 kHz → clipping check → high-pass →
+// working copy + waveform peaks + cry segmentation, and the acoustic measures of each cry as it is found.
+// Memory is bounded whatever the length: chunks flow through, and only the last RING_S seconds are kept to
+// measure the cries the segmenter reports (it reports them a few seconds behind the input).
+// Pure Node: no database, no Electron; runs inside a worker.
+import { decode16k, probeAudio, type AudioProbe } from './decode'
+import { measureCry, type CryMeasures } from './measures'
 import { PeakAccumulator, PEAKS_PER_SECOND } from './peaks'
-import { PIPELINE_RATE, resampleStream } from './resample'
+import { ClipDetector, clippedWithin, HighPass } from './preprocess'
+import { PIPELINE_RATE } from './resample'
+import { CrySegmenter, SEGMENT_DEFAULTS, SEGMENTER_LATENCY_S, type CrySegment } from './segment'
 import { WavWriter } from './wav-writer'
+
+export interface ProcessedCry extends CrySegment {
+  clipped: boolean
+  measures: CryMeasures
+}
 
 export interface ProcessedRecording {
   probe: AudioProbe
@@ -12,6 +23,7 @@ export interface ProcessedRecording {
   durationS: number
   peaks: Int8Array
   clippedFraction: number
+  cries: ProcessedCry[]
 }
 
 export interface ProcessOptions {
@@ -21,24 +33,42 @@ export interface ProcessOptions {
   signal?: AbortSignal
 }
 
-const CLIP_LEVEL = 0.999
+/** Seconds of recent audio kept for measuring cries: more than the segmenter's latency plus the longest
+ * expiration it reports. */
+export const RING_S = Math.ceil(SEGMENTER_LATENCY_S + SEGMENT_DEFAULTS.maxExpirationS + 5)
 
 export async function processRecording(opts: ProcessOptions): Promise<ProcessedRecording> {
   const probe = await probeAudio(opts.sourcePath)
   const writer = await WavWriter.create(opts.workingCopyPath, PIPELINE_RATE)
   const peaks = new PeakAccumulator(PIPELINE_RATE / PEAKS_PER_SECOND)
-  let clipped = 0
-  let nativeSamples = 0
-  let seen = 0
+  const clipping = new ClipDetector()
+  const highPass = new HighPass()
+  const segmenter = new CrySegmenter()
+  const recent = new RecentAudio(RING_S * PIPELINE_RATE)
+  const cries: ProcessedCry[] = []
   const expected = Math.max(1, Math.round(probe.durationS * PIPELINE_RATE))
-  try {
-    for await (const chunk of resampleStream(countClipping(decodeMono(opts.sourcePath)), probe.sampleRate)) {
-      if (opts.signal?.aborted) throw new DOMException('import cancelled', 'AbortError')
-      peaks.push(chunk)
-      await writer.write(chunk)
-      seen += chunk.length
-      opts.onProgress?.(Math.min(1, seen / expected))
+  const measure = (found: CrySegment[]) => {
+    for (const c of found) {
+      const samples = recent.range(Math.round(c.startS * PIPELINE_RATE), Math.round(c.endS * PIPELINE_RATE))
+      cries.push({
+        ...c,
+        clipped: clippedWithin(clipping.clippedFrames, c.startS, c.endS),
+        measures: measureCry(samples, PIPELINE_RATE),
+      })
     }
+  }
+  try {
+    for await (const chunk of decode16k(opts.sourcePath, probe, { signal: opts.signal })) {
+      if (opts.signal?.aborted) throw new DOMException('import cancelled', 'AbortError')
+      clipping.push(chunk)
+      highPass.process(chunk)
+      peaks.push(chunk)
+      recent.push(chunk)
+      measure(segmenter.push(chunk))
+      await writer.write(chunk)
+      opts.onProgress?.(Math.min(1, recent.total / expected))
+    }
+    measure(segmenter.finish())
   } catch (err) {
     await writer.abort()
     throw err
@@ -49,14 +79,38 @@ export async function processRecording(opts: ProcessOptions): Promise<ProcessedR
     frames,
     durationS: frames / PIPELINE_RATE,
     peaks: peaks.finish(),
-    clippedFraction: nativeSamples ? clipped / nativeSamples : 0,
+    clippedFraction: clipping.fraction,
+    cries,
+  }
+}
+
+/** The last `capacity` samples of a stream, addressable by absolute sample index. */
+export class RecentAudio {
+  private readonly ring: Float32Array
+  total = 0
+
+  constructor(capacity: number) {
+    this.ring = new Float32Array(capacity)
   }
 
-  async function* countClipping(src: AsyncIterable<Float32Array>): AsyncGenerator<Float32Array> {
-    for await (const chunk of src) {
-      for (let i = 0; i < chunk.length; i++) if (Math.abs(chunk[i]!) >= CLIP_LEVEL) clipped++
-      nativeSamples += chunk.length
-      yield chunk
-    }
+  push(x: Float32Array): void {
+    const cap = this.ring.length
+    let src = x
+    if (src.length > cap) src = src.subarray(src.length - cap)
+    const at = (this.total + x.length - src.length) % cap
+    const first = Math.min(src.length, cap - at)
+    this.ring.set(src.subarray(0, first), at)
+    if (first < src.length) this.ring.set(src.subarray(first), 0)
+    this.total += x.length
+  }
+
+  /** Samples [from, to); parts that have left the ring (or not arrived) read as silence. */
+  range(from: number, to: number): Float32Array {
+    const out = new Float32Array(Math.max(0, to - from))
+    const cap = this.ring.length
+    const oldest = this.total - cap
+    for (let i = Math.max(from, oldest, 0); i < Math.min(to, this.total); i++)
+      out[i - from] = this.ring[i % cap]!
+    return out
   }
 }

@@ -1,5 +1,6 @@
 // Recording time and infant hints from file names. Order of trust (issue 3): file name, else WAV bext /
-// LIST INFO date, else file modification time. Times without a zone are read as the workstation's local time.
+// LIST INFO date (or another container's creation date, reported as 'info'), else file modification time.
+// Times without a zone are read as the workstation's local time.
 import type { TimeSource } from '../../../shared/contract'
 
 export interface NameInfo {
@@ -43,16 +44,32 @@ export function parseLocalIso(text: string | null): Date | null {
   return Number.isNaN(dt.getTime()) ? null : dt
 }
 
+/** A creation date from container metadata (MP4/3GP/CAF creation_time, Vorbis DATE): ISO with or without a
+ * zone; a bare date is not a time and is ignored. */
+export function parseMetadataDate(text: string | null | undefined): Date | null {
+  if (!text) return null
+  const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/.exec(
+    text.trim(),
+  )
+  if (!m) return null
+  const frac = m[7] ? m[7].slice(0, 4) : ''
+  const zone = m[8] ? (m[8] === 'Z' ? 'Z' : m[8].replace(/^([+-]\d{2})(\d{2})$/, '$1:$2')) : ''
+  if (!zone) return parseLocalIso(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}`)
+  const d = new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${frac}${zone}`)
+  // 1970 or 1904 epochs are what encoders write when they know no date.
+  return Number.isNaN(d.getTime()) || d.getUTCFullYear() < 1990 ? null : d
+}
+
 export function chooseRecordingTime(
   fileName: string,
-  header: { bextDate: string | null; infoDate: string | null },
+  header: { bextDate: string | null; infoDate: string | null; metadataDate?: string | null },
   mtime: Date,
 ): { recordedAt: Date; source: TimeSource } {
   const fromName = parseFileName(fileName).recordedAt
   if (fromName) return { recordedAt: fromName, source: 'filename' }
   const bext = parseLocalIso(header.bextDate)
   if (bext) return { recordedAt: bext, source: 'bext' }
-  const info = parseLocalIso(header.infoDate)
+  const info = parseLocalIso(header.infoDate) ?? parseMetadataDate(header.metadataDate)
   if (info) return { recordedAt: info, source: 'info' }
   return { recordedAt: mtime, source: 'mtime' }
 }

@@ -1,0 +1,114 @@
+// Per-frequency noise floor by low-percentile statistics (after Martin's minimum statistics, made robust): the
+// floor of a block is the 10th percentile of the 100 ms mean power spectra within ±3 s of it, scaled by the
+// estimator's bias; blocks of digital silence (muted phones, fade-ins) are left out, since no microphone is
+// that quiet and a floor of zero would make everything else look loud. A centred window
+// (a 3 s look-ahead) means a cry at the very start of a recording is measured against the quiet after it,
+// and a window longer than any expiration means a long cry never becomes its own floor. Stationary tones
+// (monitors, ventilators, music boxes) sit in the floor of their own bins and so stop counting as sound.
+import { BINS } from './spectrum'
+
+export const BLOCK_FRAMES = 10
+export const HALF_WINDOW_BLOCKS = 30
+export const FLOOR_PERCENTILE = 10
+/**
+ * Mean ÷ 10th percentile of block means of 10 overlapping Hann frames, for stationary noise: the bias of the
+ * percentile. Measured on white noise (test/unit/audio-segment.test.ts checks it); a property of the
+ * estimator, not of any recording.
+ */
+export const PERCENTILE_BIAS = 1.75
+/** Mean sample power below −100 dBFS (under 16-bit quantisation noise) is digital silence. */
+const DIGITAL_SILENCE = 1e-10
+/** Parseval for a one-sided power spectrum of a 512-point Hann-windowed frame: Σ P ≈ mean power × this. */
+const POWER_TO_SPECTRUM = (512 * 192) / 2
+
+export class NoiseFloor {
+  /** Block means, oldest first, at most 2K + 1 of them plus the blocks not yet released. */
+  private readonly blocks: (Float64Array | null)[] = []
+  private firstBlock = 0
+  private acc = new Float64Array(BINS)
+  private accFrames = 0
+  private completed = 0
+  private released = 0
+
+  constructor(
+    private readonly onBlockFloor: (block: number, floor: Float64Array) => void,
+    private readonly blockFrames = BLOCK_FRAMES,
+    private readonly halfWindow = HALF_WINDOW_BLOCKS,
+  ) {}
+
+  pushFrame(power: Float64Array): void {
+    const acc = this.acc
+    for (let k = 0; k < BINS; k++) acc[k]! += power[k]!
+    if (++this.accFrames === this.blockFrames) this.closeBlock()
+  }
+
+  /** End of input: close the partial block and release every remaining floor. */
+  finish(): void {
+    if (this.accFrames > 0) this.closeBlock()
+    while (this.released < this.completed) this.release()
+  }
+
+  private closeBlock(): void {
+    const inv = 1 / this.accFrames
+    let total = 0
+    for (let k = 0; k < BINS; k++) total += this.acc[k]! *= inv
+    this.blocks.push(total < DIGITAL_SILENCE * POWER_TO_SPECTRUM ? null : this.acc)
+    this.acc = new Float64Array(BINS)
+    this.accFrames = 0
+    this.completed++
+    while (this.completed - this.released > this.halfWindow) this.release()
+  }
+
+  private release(): void {
+    const b = this.released
+    const lo = Math.max(this.firstBlock, b - this.halfWindow)
+    const hi = Math.min(this.completed - 1, b + this.halfWindow)
+    const window: Float64Array[] = []
+    for (let j = lo; j <= hi; j++) {
+      const m = this.blocks[j - this.firstBlock]
+      if (m) window.push(m)
+    }
+    const floor = new Float64Array(BINS)
+    if (window.length) {
+      const rank = Math.floor((FLOOR_PERCENTILE / 100) * (window.length - 1) + 0.5)
+      const column = new Float64Array(window.length)
+      for (let k = 0; k < BINS; k++) {
+        for (let j = 0; j < window.length; j++) column[j] = window[j]![k]!
+        floor[k] = nthSmallest(column, rank) * PERCENTILE_BIAS + 1e-12
+      }
+    } else floor.fill(1e-12)
+    this.released++
+    this.onBlockFloor(b, floor)
+    // Blocks older than the next block's window are no longer needed.
+    while (this.firstBlock < this.released - this.halfWindow) {
+      this.blocks.shift()
+      this.firstBlock++
+    }
+  }
+}
+
+/** The k-th smallest value (0-based) by quickselect; reorders `a`. */
+export function nthSmallest(a: Float64Array, k: number): number {
+  let lo = 0
+  let hi = a.length - 1
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1]!
+    let i = lo
+    let j = hi
+    while (i <= j) {
+      while (a[i]! < pivot) i++
+      while (a[j]! > pivot) j--
+      if (i <= j) {
+        const t = a[i]!
+        a[i] = a[j]!
+        a[j] = t
+        i++
+        j--
+      }
+    }
+    if (k <= j) hi = j
+    else if (k >= i) lo = i
+    else return a[k]!
+  }
+  return a[k]!
+}

@@ -1,0 +1,261 @@
+// Cry segmentation into expirations, streaming, in bounded memory.
+//
+// Boundaries follow the convention cry analysis uses (Praat's silence detection): a stretch is sounding while
+// its intensity is within 25 dB of the loudest sound nearby, pauses under 100 ms do not end it (no inspiration
+// is that short) and sounds under 100 ms are dropped. Only infant-like sound may sound: a frame counts when a
+// voiced frame (clear periodicity at 150–1500 Hz over a floor-subtracted spectrum) lies within 50 ms of it, so
+// ward noise, clicks and the breath between expirations stay silent. Each expiration is finally kept as a cry
+// when enough of it is voiced and it stands clearly above the adaptive noise floor (stationary alarms and
+// hum are in the floor; adult speech is mostly below 150 Hz or short). See docs/architecture.md.
+import { CryFrameAnalyzer, FRAME_S, type CryFrame } from './cry-frames'
+import { BLOCK_FRAMES, HALF_WINDOW_BLOCKS } from './noise-floor'
+
+export interface CrySegment {
+  startS: number
+  endS: number
+}
+
+/** A sounding stretch and what decided it (diagnostics, evaluation). */
+export interface CryCandidate extends CrySegment {
+  voicedFraction: number
+  medianSnrDb: number
+  /** Median pitch of the voiced frames, Hz (0 when none). */
+  medianF0Hz: number
+  /** Interquartile range of the voiced frames' pitch, semitones: ~0 for electronic tones. */
+  f0IqrSemitones: number
+  /** Share of 10 ms pitch steps under 0.02 semitone: a voice never holds that still for long. */
+  steadyStepFraction: number
+  accepted: boolean
+}
+
+export interface SegmentOptions {
+  /** A frame sounds when its intensity is within this many dB of the loudest frame nearby. */
+  silenceThresholdDb?: number
+  /** "Nearby": ± this many seconds (longer than a Donate-a-Cry clip, shorter than a cry bout). */
+  referenceWindowS?: number
+  /** Pauses shorter than this stay inside an expiration. */
+  minSilenceS?: number
+  /** Expirations shorter than this are dropped. */
+  minSoundS?: number
+  /** A frame may sound only this far above the noise floor (200–4000 Hz), whatever the loudest sound nearby. */
+  minFrameSnrDb?: number
+  /** Periodicity at or above which a frame is voiced. */
+  voicedPeriodicity?: number
+  /** A frame may sound when a voiced frame lies within this many seconds. */
+  voicingSpreadS?: number
+  /** Share of voiced frames an expiration needs to be a cry. */
+  minVoicedFraction?: number
+  /** Median level above the noise floor (200–4000 Hz) an expiration needs to be a cry. */
+  minMedianSnrDb?: number
+  /** Median pitch an expiration needs: infant cries sit above adult speaking voices. */
+  minMedianF0Hz?: number
+  /** Pitch spread (interquartile range, semitones) an expiration needs: voices wander, alarms hold a note. */
+  minF0IqrSemitones?: number
+  /** Largest share of dead-steady pitch steps an expiration may have (alarm sequences change note, then hold). */
+  maxSteadyStepFraction?: number
+  /** Longer sounding stretches are cut here: no expiration lasts this long. */
+  maxExpirationS?: number
+  /** Also report rejected stretches, with their statistics, through `candidates` (diagnostics). */
+  collectCandidates?: boolean
+}
+
+export const SEGMENT_DEFAULTS: Required<SegmentOptions> = {
+  silenceThresholdDb: 25,
+  referenceWindowS: 5,
+  minSilenceS: 0.1,
+  minSoundS: 0.1,
+  minFrameSnrDb: 0,
+  voicedPeriodicity: 0.5,
+  voicingSpreadS: 0.05,
+  minVoicedFraction: 0.3,
+  minMedianSnrDb: 12,
+  minMedianF0Hz: 250,
+  minF0IqrSemitones: 0.15,
+  maxSteadyStepFraction: 0.5,
+  maxExpirationS: 10,
+  collectCandidates: false,
+}
+
+/** How far behind the input a cry's end is reported, at most (noise-floor and reference look-aheads). */
+export const SEGMENTER_LATENCY_S =
+  (HALF_WINDOW_BLOCKS + 1) * BLOCK_FRAMES * FRAME_S +
+  SEGMENT_DEFAULTS.referenceWindowS +
+  SEGMENT_DEFAULTS.minSilenceS
+
+interface Slot {
+  intensityDb: number
+  snrDb: number
+  voiced: boolean
+  f0: number
+}
+
+/**
+ * Streaming segmenter: push 16 kHz mono chunks, collect cries from the returned arrays (they come out about
+ * 8 s behind the input), call finish() at the end.
+ */
+export class CrySegmenter {
+  private readonly o: Required<SegmentOptions>
+  private readonly analyzer: CryFrameAnalyzer
+  private readonly out: CrySegment[] = []
+  /** Every sounding stretch considered, when collectCandidates is set. */
+  readonly candidates: CryCandidate[] = []
+  private readonly lookAhead: number
+  private readonly spread: number
+  private readonly ring: Slot[]
+  private arrived = 0
+  private processed = 0
+  /** Sliding maximum of intensity over the reference window (monotonic deque of frame indices). */
+  private readonly maxQueue: number[] = []
+  private readonly maxValues: number[] = []
+  // Current candidate: frames [start, end) sounding, stats over every frame from start to the last one seen.
+  private candStart = -1
+  private candEnd = -1
+  private candVoiced: number[] = []
+  private candSnr: number[] = []
+  private candF0: number[] = []
+
+  constructor(options: SegmentOptions = {}) {
+    this.o = { ...SEGMENT_DEFAULTS, ...options }
+    this.lookAhead = Math.round(this.o.referenceWindowS / FRAME_S)
+    this.spread = Math.round(this.o.voicingSpreadS / FRAME_S)
+    this.ring = new Array<Slot>(2 * this.lookAhead + 2)
+    this.analyzer = new CryFrameAnalyzer((f) => this.arrive(f))
+  }
+
+  /** Feeds 16 kHz mono samples; returns the cries completed so far (each returned once). */
+  push(x: Float32Array): CrySegment[] {
+    this.analyzer.push(x)
+    return this.drain()
+  }
+
+  finish(): CrySegment[] {
+    this.analyzer.finish()
+    while (this.processed < this.arrived) this.process(this.processed)
+    this.closeCandidate()
+    return this.drain()
+  }
+
+  private drain(): CrySegment[] {
+    return this.out.splice(0)
+  }
+
+  private arrive(f: CryFrame): void {
+    const voiced = f.periodicity >= this.o.voicedPeriodicity
+    this.ring[f.t % this.ring.length] = { intensityDb: f.intensityDb, snrDb: f.snrDb, voiced, f0: f.f0 }
+    const level = voiced ? f.intensityDb : -Infinity
+    while (this.maxValues.length && this.maxValues[this.maxValues.length - 1]! <= level) {
+      this.maxValues.pop()
+      this.maxQueue.pop()
+    }
+    this.maxQueue.push(f.t)
+    this.maxValues.push(level)
+    this.arrived = f.t + 1
+    while (this.processed + this.lookAhead < this.arrived) this.process(this.processed)
+  }
+
+  private process(t: number): void {
+    const slot = this.ring[t % this.ring.length]!
+    while (this.maxQueue[0]! < t - this.lookAhead) {
+      this.maxQueue.shift()
+      this.maxValues.shift()
+    }
+    const reference = this.maxValues[0]!
+    let nearVoice = false
+    for (let u = Math.max(0, t - this.spread); u <= t + this.spread && u < this.arrived; u++) {
+      if (this.ring[u % this.ring.length]!.voiced) {
+        nearVoice = true
+        break
+      }
+    }
+    const sounding =
+      nearVoice &&
+      slot.intensityDb > reference - this.o.silenceThresholdDb &&
+      slot.snrDb >= this.o.minFrameSnrDb
+    this.processed = t + 1
+    this.step(t, sounding, slot)
+  }
+
+  private step(t: number, sounding: boolean, slot: Slot): void {
+    const minGap = Math.round(this.o.minSilenceS / FRAME_S)
+    if (this.candStart >= 0) {
+      if (sounding) {
+        this.candEnd = t + 1
+      } else if (t - this.candEnd + 1 >= minGap) {
+        this.closeCandidate()
+      }
+    } else if (sounding) {
+      this.candStart = t
+      this.candEnd = t + 1
+      this.candVoiced = []
+      this.candSnr = []
+      this.candF0 = []
+    }
+    if (this.candStart >= 0) {
+      this.candVoiced.push(slot.voiced ? 1 : 0)
+      this.candSnr.push(slot.snrDb)
+      this.candF0.push(slot.voiced ? slot.f0 : 0)
+      if (this.candEnd - this.candStart >= Math.round(this.o.maxExpirationS / FRAME_S)) this.closeCandidate()
+    }
+  }
+
+  /** Decides on the candidate: stats are over its frames [start, end). */
+  private closeCandidate(): void {
+    if (this.candStart < 0) return
+    const n = this.candEnd - this.candStart
+    const snr = this.candSnr.slice(0, n)
+    // Frames after the end belong to the silence that closed it.
+    let voiced = 0
+    for (let i = 0; i < n; i++) voiced += this.candVoiced[i]!
+    const f0s = this.candF0.slice(0, n)
+    let steps = 0
+    let steady = 0
+    for (let i = 1; i < n; i++) {
+      if (!(f0s[i]! > 0 && f0s[i - 1]! > 0)) continue
+      steps++
+      if (Math.abs(12 * Math.log2(f0s[i]! / f0s[i - 1]!)) < 0.02) steady++
+    }
+    const c: CryCandidate = {
+      startS: this.candStart * FRAME_S,
+      endS: this.candEnd * FRAME_S,
+      voicedFraction: voiced / n,
+      medianSnrDb: median(snr),
+      medianF0Hz: Math.max(0, median(f0s.filter((f) => f > 0))),
+      f0IqrSemitones: iqrSemitones(f0s.filter((f) => f > 0)),
+      steadyStepFraction: steps ? steady / steps : 0,
+      accepted: false,
+    }
+    this.candStart = -1
+    c.accepted =
+      n * FRAME_S >= this.o.minSoundS - 1e-9 &&
+      c.voicedFraction >= this.o.minVoicedFraction &&
+      c.medianSnrDb >= this.o.minMedianSnrDb &&
+      c.medianF0Hz >= this.o.minMedianF0Hz &&
+      c.f0IqrSemitones >= this.o.minF0IqrSemitones &&
+      c.steadyStepFraction <= this.o.maxSteadyStepFraction
+    if (this.o.collectCandidates) this.candidates.push(c)
+    if (c.accepted) this.out.push({ startS: c.startS, endS: c.endS })
+  }
+}
+
+function iqrSemitones(f0: number[]): number {
+  if (f0.length < 4) return 0
+  const s = Float64Array.from(f0, (f) => 12 * Math.log2(f)).sort()
+  return s[Math.floor(0.75 * (s.length - 1))]! - s[Math.floor(0.25 * (s.length - 1))]!
+}
+
+function median(v: number[]): number {
+  if (!v.length) return -Infinity
+  const s = Float64Array.from(v).sort()
+  const m = s.length >> 1
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2
+}
+
+/** Segments a whole 16 kHz clip (tests, evaluation). Long recordings stream through CrySegmenter. */
+export function segmentCries(samples16k: Float32Array, options: SegmentOptions = {}): CrySegment[] {
+  const seg = new CrySegmenter(options)
+  const out: CrySegment[] = []
+  const step = 16000 * 4
+  for (let o = 0; o < samples16k.length; o += step) out.push(...seg.push(samples16k.subarray(o, o + step)))
+  out.push(...seg.finish())
+  return out
+}

@@ -1,0 +1,148 @@
+// Short-time spectra for segmentation: a streaming STFT (fft.js) and the periodicity of a frame computed from
+// its power spectrum (Wiener–Khinchin: the autocorrelation is the transform of the power spectrum, so the
+// noise floor can be subtracted before looking for a pitch period).
+import FFT from 'fft.js'
+
+export const STFT_SIZE = 512
+/** 10 ms at 16 kHz: the frame rate of segmentation, of the f0 contour and of protocol A's metrics. */
+export const STFT_HOP = 160
+export const BINS = STFT_SIZE / 2 + 1
+
+export function hann(n: number): Float64Array {
+  const w = new Float64Array(n)
+  for (let i = 0; i < n; i++) w[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / n)
+  return w
+}
+
+/**
+ * Cuts a stream into frames of STFT_SIZE samples every STFT_HOP samples and hands each frame's power
+ * spectrum to `onFrame`. Frame t is centred on the middle of the t-th 10 ms slice of the signal (samples
+ * before the start count as silence), so frame times line up with 10 ms metric frames.
+ */
+export class StftFramer {
+  private readonly fft = new FFT(STFT_SIZE)
+  private readonly window = hann(STFT_SIZE)
+  private readonly ring = new Float32Array(STFT_SIZE)
+  private readonly frame = new Float64Array(STFT_SIZE)
+  private readonly spectrum: number[] = this.fft.createComplexArray() as number[]
+  /** Samples seen, counting the silence before the start that centres frame 0 on the first 10 ms slice. */
+  private pos = STFT_SIZE / 2 - STFT_HOP / 2
+  frames = 0
+
+  constructor(private readonly onFrame: (power: Float64Array, t: number) => void) {}
+
+  push(x: Float32Array): void {
+    const ring = this.ring
+    for (let i = 0; i < x.length; i++) {
+      ring[this.pos % STFT_SIZE] = x[i]!
+      this.pos++
+      if (this.pos >= STFT_SIZE && (this.pos - STFT_SIZE) % STFT_HOP === 0) this.emit(this.pos % STFT_SIZE)
+    }
+  }
+
+  /** Pads the end with silence so the last partial 10 ms slice gets its frame. */
+  flush(totalSamples: number): void {
+    const want = Math.ceil(totalSamples / STFT_HOP)
+    const pad = new Float32Array(STFT_HOP)
+    while (this.frames < want) this.push(pad)
+  }
+
+  private emit(oldest: number): void {
+    const { frame, ring, window } = this
+    for (let i = 0; i < STFT_SIZE; i++) frame[i] = ring[(oldest + i) % STFT_SIZE]! * window[i]!
+    const out = new Float64Array(BINS)
+    powerSpectrum(this.fft, frame, this.spectrum, out)
+    this.onFrame(out, this.frames++)
+  }
+}
+
+export function powerSpectrum(fft: FFT, frame: Float64Array, scratch: number[], out: Float64Array): void {
+  fft.realTransform(scratch, frame)
+  for (let k = 0; k < out.length; k++) {
+    const re = scratch[2 * k]!
+    const im = scratch[2 * k + 1]!
+    out[k] = re * re + im * im
+  }
+}
+
+/**
+ * Normalised autocorrelation of a windowed frame from its (cleaned) power spectrum, divided by the window's
+ * own autocorrelation (Boersma 1993) so a periodic signal scores near 1 at its period whatever the lag.
+ */
+export class Periodicity {
+  private readonly fft: FFT
+  private readonly even: Float64Array
+  private readonly out: number[]
+  private readonly windowAc: Float64Array
+
+  constructor(private readonly n = STFT_SIZE) {
+    this.fft = new FFT(n)
+    this.even = new Float64Array(n)
+    this.out = this.fft.createComplexArray() as number[]
+    this.windowAc = new Float64Array(n / 2)
+    const w = hann(n)
+    let r0 = 0
+    for (let i = 0; i < n; i++) r0 += w[i]! * w[i]!
+    for (let lag = 0; lag < n / 2; lag++) {
+      let r = 0
+      for (let i = 0; i + lag < n; i++) r += w[i]! * w[i + lag]!
+      this.windowAc[lag] = r / r0
+    }
+  }
+
+  /**
+   * Writes r(lag)/r(0)/rw(lag) for lags 0 … n/2 − 1 into `ac` and returns it. `power` has n/2 + 1 bins.
+   * The power spectrum is real and even, so one real transform of its even extension is the autocorrelation.
+   */
+  autocorrelation(power: Float64Array, ac: Float64Array): Float64Array {
+    const { n, even, out, windowAc } = this
+    const half = n / 2
+    for (let k = 0; k <= half; k++) even[k] = power[k]!
+    for (let k = 1; k < half; k++) even[n - k] = power[k]!
+    this.fft.realTransform(out, even)
+    const r0 = out[0]!
+    if (!(r0 > 0)) {
+      ac.fill(0)
+      return ac
+    }
+    for (let lag = 0; lag < half; lag++) ac[lag] = out[2 * lag]! / r0 / windowAc[lag]!
+    return ac
+  }
+}
+
+export interface PitchPick {
+  /** Best normalised autocorrelation in the lag range (0 when none). */
+  strength: number
+  /** Its frequency in Hz (parabolic interpolation), 0 when unvoiced. */
+  f0: number
+}
+
+/**
+ * The pitch period in [minLag, maxLag]: the shortest lag whose peak is within `octaveTolerance` of the best
+ * peak, so a strong subharmonic does not halve the pitch.
+ */
+export function pickPeriod(
+  ac: Float64Array,
+  sampleRate: number,
+  minHz: number,
+  maxHz: number,
+  octaveTolerance = 0.9,
+): PitchPick {
+  const lo = Math.max(2, Math.floor(sampleRate / maxHz))
+  const hi = Math.min(ac.length - 2, Math.ceil(sampleRate / minHz))
+  let best = 0
+  for (let l = lo; l <= hi; l++)
+    if (ac[l]! > best && ac[l]! >= ac[l - 1]! && ac[l]! >= ac[l + 1]!) best = ac[l]!
+  if (best <= 0) return { strength: 0, f0: 0 }
+  for (let l = lo; l <= hi; l++) {
+    const v = ac[l]!
+    if (v >= octaveTolerance * best && v >= ac[l - 1]! && v >= ac[l + 1]!) {
+      const a = ac[l - 1]!
+      const c = ac[l + 1]!
+      const d = a - 2 * v + c
+      const shift = d < 0 ? (0.5 * (a - c)) / d : 0
+      return { strength: Math.min(1, best), f0: sampleRate / (l + shift) }
+    }
+  }
+  return { strength: 0, f0: 0 }
+}

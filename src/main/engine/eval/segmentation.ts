@@ -1,0 +1,132 @@
+// Protocol A (docs/evaluation.md): cry segmentation against hand-marked expirations. Every clip of the given
+// dataset folders that has a TextGrid is decoded exactly as an import decodes it, segmented, and scored;
+// counts are summed over clips. Also reports the figures per subset (platform, or dataset) so a method that
+// only works on one kind of phone shows it.
+import { segmentCries, type SegmentOptions } from '../audio/segment'
+import { segmentByEnergy } from '../audio/segment-energy'
+import { PIPELINE_RATE } from '../audio/resample'
+import { loadClip16k, readCryIntervals, readDataset, type DatasetClip } from './datasets'
+import { addCounts, eventCounts, frameCounts, scores, type Counts, type Interval } from './metrics-seg'
+
+export type SegmentationMethod = 'cry' | 'energy'
+
+export interface SegmentationScores {
+  frame_f1: number
+  frame_precision: number
+  frame_recall: number
+  event_f1: number
+  event_precision: number
+  event_recall: number
+  clips: number
+  /** Reference and estimated cries. */
+  reference_events: number
+  estimated_events: number
+}
+
+export interface SegmentationReport extends SegmentationScores {
+  method: SegmentationMethod
+  datasets: string[]
+  audio_s: number
+  /** Segmentation time only (decoding excluded), as × realtime. */
+  segment_x_realtime: number
+  subsets: Record<string, SegmentationScores>
+}
+
+export interface EvaluateOptions {
+  method?: SegmentationMethod
+  segment?: SegmentOptions
+  /** Clips decoded at once (each decode is an ffmpeg process). */
+  concurrency?: number
+  onClip?: (done: number, total: number) => void
+}
+
+interface Tally {
+  frames: Counts
+  events: Counts
+  clips: number
+  refs: number
+  ests: number
+}
+
+const empty = (): Tally => ({
+  frames: { tp: 0, fp: 0, fn: 0 },
+  events: { tp: 0, fp: 0, fn: 0 },
+  clips: 0,
+  refs: 0,
+  ests: 0,
+})
+
+function toScores(t: Tally): SegmentationScores {
+  const f = scores(t.frames)
+  const e = scores(t.events)
+  return {
+    frame_f1: f.f1,
+    frame_precision: f.precision,
+    frame_recall: f.recall,
+    event_f1: e.f1,
+    event_precision: e.precision,
+    event_recall: e.recall,
+    clips: t.clips,
+    reference_events: t.refs,
+    estimated_events: t.ests,
+  }
+}
+
+export async function evaluateSegmentation(
+  dirs: string[],
+  opts: EvaluateOptions = {},
+): Promise<SegmentationReport> {
+  const method = opts.method ?? 'cry'
+  const clips: { clip: DatasetClip; subset: string }[] = []
+  const names: string[] = []
+  for (const dir of dirs) {
+    const ds = readDataset(dir)
+    const withSegments = ds.clips.filter((c) => c.segmentsFile)
+    if (withSegments.length) names.push(ds.name)
+    for (const clip of withSegments) clips.push({ clip, subset: clip.platform ?? ds.name })
+  }
+  if (!clips.length) throw new Error(`no clip with a cry-segments TextGrid in ${dirs.join(', ')}`)
+  const total = empty()
+  const subsets = new Map<string, Tally>()
+  let audioS = 0
+  let segmentMs = 0
+  let next = 0
+  let done = 0
+  const worker = async () => {
+    while (next < clips.length) {
+      const { clip, subset } = clips[next++]!
+      const samples = await loadClip16k(clip.file)
+      const durationS = samples.length / PIPELINE_RATE
+      const t0 = performance.now()
+      const found =
+        method === 'energy' ? segmentByEnergy(samples, PIPELINE_RATE) : segmentCries(samples, opts.segment)
+      segmentMs += performance.now() - t0
+      const estimate: Interval[] = found.map((s) => [s.startS, s.endS])
+      // A reference cry cannot outlast its audio (three Donate-a-Cry TextGrids describe a longer recording
+      // than the 1.06 s file they sit beside): clip references to the audio, as the frames already are.
+      const reference: Interval[] = readCryIntervals(clip.segmentsFile!)
+        .filter(([a]) => a < durationS)
+        .map(([a, b]) => [a, Math.min(b, durationS)])
+      const f = frameCounts(reference, estimate, durationS)
+      const e = eventCounts(reference, estimate)
+      for (const t of [total, subsets.get(subset) ?? subsets.set(subset, empty()).get(subset)!]) {
+        t.frames = addCounts(t.frames, f)
+        t.events = addCounts(t.events, e)
+        t.clips++
+        t.refs += reference.length
+        t.ests += estimate.length
+      }
+      audioS += durationS
+      opts.onClip?.(++done, clips.length)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 2) }, worker))
+  return {
+    method,
+    datasets: names,
+    ...toScores(total),
+    audio_s: audioS,
+    segment_x_realtime: audioS / (segmentMs / 1000),
+    subsets: Object.fromEntries([...subsets].sort().map(([k, t]) => [k, toScores(t)])),
+  }
+}

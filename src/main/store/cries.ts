@@ -1,0 +1,87 @@
+// Repository for the cries table (stage 0 writes): the cries segmentation found in a recording, with their
+// acoustic measures, inserted in the transaction that inserts the recording.
+import type { Db } from './db'
+
+export interface NewCry {
+  startS: number
+  endS: number
+  clipped: boolean
+  measures: {
+    durationS: number
+    rmsDbfs: number | null
+    peak: number | null
+    f0MeanHz: number | null
+    f0MinHz: number | null
+    f0MaxHz: number | null
+    f0Contour: Float32Array
+    voicedFraction: number | null
+    hnrDb: number | null
+    spectralCentroidHz: number | null
+  }
+}
+
+/** A finite number or NULL: SQLite's REAL columns must not receive NaN. */
+const real = (v: number | null | undefined) => (typeof v === 'number' && Number.isFinite(v) ? v : null)
+
+/**
+ * Inserts a recording's cries; `at` is the recording time plus each cry's onset. Call inside the recording's
+ * transaction. Returns the new ids in order.
+ */
+export function insertCries(
+  db: Db,
+  recordingId: number,
+  infantId: number,
+  recordedAt: string,
+  cries: readonly NewCry[],
+): number[] {
+  const t0 = Date.parse(recordedAt)
+  const stmt = db.prepare(
+    `INSERT INTO cries (recording_id, infant_id, start_s, end_s, at, duration_s, rms_dbfs, peak, f0_mean_hz,
+       f0_min_hz, f0_max_hz, f0_contour, voiced_fraction, hnr_db, spectral_centroid_hz, clipped)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  )
+  return cries.map((c) => {
+    const m = c.measures
+    const contour = m.f0Contour
+    const info = stmt.run(
+      recordingId,
+      infantId,
+      c.startS,
+      c.endS,
+      new Date(t0 + Math.round(c.startS * 1000)).toISOString(),
+      c.endS - c.startS,
+      real(m.rmsDbfs),
+      real(m.peak),
+      real(m.f0MeanHz),
+      real(m.f0MinHz),
+      real(m.f0MaxHz),
+      Buffer.from(contour.buffer, contour.byteOffset, contour.byteLength),
+      real(m.voicedFraction),
+      real(m.hnrDb),
+      real(m.spectralCentroidHz),
+      c.clipped ? 1 : 0,
+    )
+    return Number(info.lastInsertRowid)
+  })
+}
+
+export interface StoredCrySpan {
+  id: number
+  startS: number
+  endS: number
+  at: string
+}
+
+export function listRecordingCrySpans(db: Db, recordingId: number): StoredCrySpan[] {
+  return db
+    .prepare(
+      'SELECT id, start_s AS startS, end_s AS endS, at FROM cries WHERE recording_id = ? ORDER BY start_s',
+    )
+    .all(recordingId) as StoredCrySpan[]
+}
+
+export function countCries(db: Db, recordingId: number): number {
+  return (
+    db.prepare('SELECT COUNT(*) AS n FROM cries WHERE recording_id = ?').get(recordingId) as { n: number }
+  ).n
+}

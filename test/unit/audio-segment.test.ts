@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest'
+import { NoiseFloor, PERCENTILE_BIAS } from '../../src/main/engine/audio/noise-floor'
+import { CrySegmenter, SEGMENTER_LATENCY_S, segmentCries } from '../../src/main/engine/audio/segment'
+import { segmentByEnergy } from '../../src/main/engine/audio/segment-energy'
+import { BINS, Periodicity, pickPeriod, StftFramer } from '../../src/main/engine/audio/spectrum'
+import { eventCounts } from '../../src/main/engine/eval/metrics-seg'
+import { cryBout, harmonicTone, mixAt, noise } from './audio-signals'
+
+const RATE = 16000
+
+describe('cry segmentation', () => {
+  it('finds each expiration of a cry bout in noise, with its boundaries', () => {
+    const { samples, cries } = cryBout(RATE, 20)
+    const found = segmentCries(samples)
+    const c = eventCounts(
+      cries.map((x) => [x.startS, x.endS]),
+      found.map((x) => [x.startS, x.endS]),
+    )
+    expect(c.fn).toBe(0)
+    expect(c.fp).toBe(0)
+    for (const f of found) {
+      const ref = cries.find((r) => Math.abs(r.startS - f.startS) < 0.2)!
+      expect(Math.abs(f.startS - ref.startS)).toBeLessThan(0.06)
+      expect(Math.abs(f.endS - ref.endS)).toBeLessThan(0.06)
+    }
+  })
+
+  it('gives the same cries streamed in odd chunk sizes as in one piece', () => {
+    const { samples } = cryBout(RATE, 15, { seed: 3 })
+    const whole = segmentCries(samples)
+    const seg = new CrySegmenter()
+    const streamed = []
+    for (let o = 0, k = 0; o < samples.length; k++) {
+      const n = [1, 159, 160, 4097, 31999][k % 5]!
+      streamed.push(...seg.push(samples.subarray(o, o + n)))
+      o += n
+    }
+    streamed.push(...seg.finish())
+    expect(streamed).toEqual(whole)
+  })
+
+  it('reports each cry within its latency bound', () => {
+    const { samples } = cryBout(RATE, 30, { seed: 5 })
+    const seg = new CrySegmenter()
+    let pushed = 0
+    let reported = 0
+    for (let o = 0; o < samples.length; o += 1600) {
+      const chunk = samples.subarray(o, o + 1600)
+      pushed += chunk.length
+      for (const c of seg.push(chunk)) {
+        reported++
+        expect(pushed / RATE - c.endS).toBeLessThanOrEqual(SEGMENTER_LATENCY_S + 0.1)
+      }
+    }
+    expect(reported).toBeGreaterThan(5)
+  })
+
+  it('ignores steady electronic beeps, adult-pitched voices, silence and noise', () => {
+    const signal = noise(RATE * 20, 0.003, 11)
+    for (let t = 1; t < 19; t += 1) {
+      // A monitor alarm: 960 Hz with harmonics, dead steady, 300 ms on.
+      mixAt(
+        signal,
+        harmonicTone({ sampleRate: RATE, durationS: 0.3, f0: [960, 960, 960], amplitude: 0.2 }),
+        t,
+        RATE,
+      )
+    }
+    expect(segmentCries(signal)).toEqual([])
+    const speech = noise(RATE * 10, 0.003, 12)
+    for (let t = 0.5; t < 9; t += 0.8)
+      mixAt(
+        speech,
+        harmonicTone({
+          sampleRate: RATE,
+          durationS: 0.5,
+          f0: [190, 230, 170],
+          amplitude: 0.2,
+          vibrato: 0.02,
+        }),
+        t,
+        RATE,
+      )
+    expect(segmentCries(speech)).toEqual([])
+    expect(segmentCries(new Float32Array(RATE * 5))).toEqual([])
+    expect(segmentCries(noise(RATE * 5, 0.3, 13))).toEqual([])
+    expect(segmentCries(new Float32Array(0))).toEqual([])
+  })
+
+  it('works on phone audio band-limited to 4 kHz', () => {
+    const { samples, cries } = cryBout(8000, 20, { seed: 9 })
+    // Upsample 8 kHz → 16 kHz by zero-stuffing and a crude low-pass: content stays below 4 kHz.
+    const up = new Float32Array(samples.length * 2)
+    for (let i = 0; i < samples.length; i++) up[2 * i] = up[2 * i + 1] = samples[i]!
+    const found = segmentCries(up)
+    const c = eventCounts(
+      cries.map((x) => [x.startS, x.endS]),
+      found.map((x) => [x.startS, x.endS]),
+    )
+    expect(c.tp).toBeGreaterThanOrEqual(cries.length - 1)
+    expect(c.fp).toBeLessThanOrEqual(1)
+  })
+})
+
+describe('segmentation building blocks', () => {
+  it('estimates a stationary noise floor without bias', () => {
+    const x = noise(RATE * 20, 0.05, 21)
+    const spectra: Float64Array[] = []
+    new StftFramer((p) => spectra.push(p)).push(x)
+    const floors: Float64Array[] = []
+    const nf = new NoiseFloor((_, f) => floors.push(f))
+    for (const p of spectra) nf.pushFrame(p)
+    nf.finish()
+    let num = 0
+    let den = 0
+    for (let t = 300; t < spectra.length - 300; t++) {
+      for (let k = 10; k < BINS - 10; k++) num += spectra[t]![k]!
+      for (let k = 10; k < BINS - 10; k++) den += floors[Math.floor(t / 10)]![k]!
+    }
+    // The bias constant makes the floor the mean noise power, within 0.5 dB.
+    expect(Math.abs(10 * Math.log10(num / den))).toBeLessThan(0.5)
+    expect(PERCENTILE_BIAS).toBeGreaterThan(1)
+  })
+
+  it('reads the period of a harmonic frame from its power spectrum', () => {
+    for (const f0 of [180, 440, 1300]) {
+      const x = harmonicTone({ sampleRate: RATE, durationS: 0.1, f0: [f0, f0, f0], amplitude: 0.3 })
+      const spectra: Float64Array[] = []
+      new StftFramer((p) => spectra.push(p)).push(x)
+      const ac = new Periodicity().autocorrelation(spectra[4]!, new Float64Array(256))
+      const pick = pickPeriod(ac, RATE, 150, 1500)
+      expect(pick.strength).toBeGreaterThan(0.8)
+      expect(Math.abs(pick.f0 / f0 - 1)).toBeLessThan(0.02)
+    }
+  })
+
+  it('the energy baseline marks loud stretches of at least 100 ms', () => {
+    const x = noise(RATE * 4, 0.001, 3)
+    mixAt(x, noise(RATE * 0.5, 0.3, 4), 1, RATE)
+    mixAt(x, noise(RATE * 0.05, 0.3, 5), 3, RATE)
+    const s = segmentByEnergy(x, RATE)
+    expect(s).toHaveLength(1)
+    expect(s[0]!.startS).toBeCloseTo(1, 1)
+    expect(s[0]!.endS).toBeCloseTo(1.5, 1)
+  })
+})

@@ -152,6 +152,20 @@ describe('SIMD kernels', () => {
     expect(ar.k.choleskyF64(ptr(indefinite), 2)).toBe(0)
   })
 
+  it('expNegF64 matches Math.exp to 4e-16 relative on [−100, 0] (the RBF kernel values)', () => {
+    const m = 4001
+    const x = ar.f64(m)
+    for (let i = 0; i < m; i++) x[i] = -100 * (i / (m - 1)) ** 2
+    const out = ar.f64(m)
+    ar.k.expNegF64(ptr(x), m, ptr(out))
+    let worst = 0
+    for (let i = 0; i < m; i++) worst = Math.max(worst, Math.abs(out[i] - Math.exp(x[i])) / Math.exp(x[i]))
+    expect(worst).toBeLessThan(4e-16)
+    x[0] = -1000
+    ar.k.expNegF64(ptr(x), 1, ptr(out))
+    expect(Math.fround(out[0])).toBe(0)
+  })
+
   it('the committed module matches kernels.as.ts', () => {
     const script = path.resolve(__dirname, '../../src/main/engine/anomaly/simd/build-kernels.mjs')
     expect(execFileSync(process.execPath, [script, '--check'], { encoding: 'utf8' })).toMatch(/up to date/)

@@ -65,72 +65,119 @@ function squaredNorms(x: Float64Array, n: number, d: number): Float64Array {
 /** Rows per kernel call when whole blocks are computed (prefetch, decision). */
 const BLOCK = 32
 
-/** RBF kernel rows computed on demand and kept in an LRU cache, as libsvm's Cache (rows by original index). */
+/**
+ * RBF kernel rows computed on demand and kept in an LRU cache, as libsvm's Cache (rows by original index). Rows
+ * live in one slab of SIMD memory (pages the cache never reaches are never touched), entries are computed there
+ * by rbfEntriesF64 / rbfRowsBlockF64, and the solver reads them through Float32Array views.
+ */
 class RbfRows implements KernelRows {
-  private readonly sq: Float64Array
-  private readonly rows = new Map<number, { v: Float32Array; filled: Uint8Array; count: number }>()
-  private readonly maxRows: number
+  private readonly slotOf = new Map<number, number>()
+  private readonly slots: number
+  private nextFree = 0
   private readonly arena: SimdArena
   private readonly x: Float64Array
+  private readonly sq: Float64Array
   private readonly idx: Int32Array
   private readonly dots: Float64Array
   private readonly block: Float64Array
+  private readonly sqBlock: Float64Array
+  private readonly slab: Float32Array
+  private readonly views: Float32Array[] = []
+  /** Per slot, which entries of a partly computed row are valid (allocated for the rows that need it). */
+  private readonly filled: (Uint8Array | undefined)[] = []
+  private readonly count: Int32Array
 
   constructor(
-    x: Float64Array,
+    x: ArrayLike<number>,
     private readonly l: number,
     private readonly d: number,
     private readonly gamma: number,
     cacheMB: number,
   ) {
-    this.sq = squaredNorms(x, l, d)
-    this.maxRows = Math.max(2, Math.floor((cacheMB * 1024 * 1024) / (5 * l)))
-    this.arena = new SimdArena(SimdArena.bytes({ f64: [l * d, BLOCK * l, BLOCK * d], i32: [l] }))
+    this.slots = Math.max(2, Math.min(l, Math.floor((cacheMB * 1024 * 1024) / (4 * l))))
+    this.arena = new SimdArena(
+      SimdArena.bytes({ f64: [l * d, l, BLOCK * l, BLOCK * d, BLOCK], f32: [this.slots * l], i32: [l] }),
+    )
     this.x = this.arena.f64(l * d)
-    this.x.set(x)
-    this.idx = this.arena.i32(l)
+    for (let i = 0; i < l * d; i++) this.x[i] = x[i]
+    this.sq = this.arena.f64(l)
+    this.sq.set(squaredNorms(this.x, l, d))
     this.dots = this.arena.f64(BLOCK * l)
     this.block = this.arena.f64(BLOCK * d)
+    this.sqBlock = this.arena.f64(BLOCK)
+    this.slab = this.arena.f32(this.slots * l)
+    this.idx = this.arena.i32(l)
+    this.count = new Int32Array(this.slots)
   }
 
   diag(): number {
     return 1
   }
 
+  /** The slot holding row a, most recently used; a new or recycled slot starts empty. */
+  private slot(a: number): number {
+    const s = this.slotOf.get(a)
+    if (s !== undefined) {
+      this.slotOf.delete(a)
+      this.slotOf.set(a, s)
+      return s
+    }
+    let free: number
+    if (this.nextFree < this.slots) free = this.nextFree++
+    else {
+      const oldest = this.slotOf.keys().next().value!
+      free = this.slotOf.get(oldest)!
+      this.slotOf.delete(oldest)
+      this.filled[free]?.fill(0)
+      this.count[free] = 0
+    }
+    this.slotOf.set(a, free)
+    return free
+  }
+
+  private view(s: number): Float32Array {
+    return (this.views[s] ??= this.slab.subarray(s * this.l, (s + 1) * this.l))
+  }
+
   /** Full rows for the given indices, BLOCK rows per kernel call (the initial gradient needs ν·l of them). */
   prefetch(as: Int32Array): void {
-    const { d, sq, gamma, l, x, block, dots } = this
-    const need = as.filter((a) => !this.rows.has(a))
-    const take = Math.min(need.length, this.maxRows - 2)
+    const { d, l, x, block, sqBlock, sq } = this
+    const need = as.filter((a) => !this.slotOf.has(a))
+    const take = Math.min(need.length, this.slots - this.nextFree)
     for (let t = 0; t < take; t += BLOCK) {
       const m = Math.min(BLOCK, take - t)
-      for (let r = 0; r < m; r++) block.set(x.subarray(need[t + r] * d, need[t + r] * d + d), r * d)
-      this.arena.k.gemmAbtF64(ptr(block), m, ptr(x), l, d, ptr(dots), l)
+      const first = this.nextFree
       for (let r = 0; r < m; r++) {
         const a = need[t + r]
-        const v = new Float32Array(l)
-        const sqa = sq[a]
-        const o = r * l
-        for (let b = 0; b < l; b++) v[b] = Math.exp(-gamma * (sqa + sq[b] - 2 * dots[o + b]))
-        this.rows.set(a, { v, filled: new Uint8Array(l).fill(1), count: l })
+        this.slot(a) // fresh slots are consecutive: first + r
+        block.set(x.subarray(a * d, a * d + d), r * d)
+        sqBlock[r] = sq[a]
       }
+      this.arena.k.rbfRowsBlockF64(
+        ptr(block),
+        m,
+        ptr(x),
+        l,
+        d,
+        ptr(sq),
+        ptr(sqBlock),
+        this.gamma,
+        ptr(this.dots),
+        ptr(this.slab) + first * l * 4,
+        l,
+      )
+      for (let r = 0; r < m; r++) this.count[first + r] = l
     }
   }
 
   row(a: number, perm: Int32Array, len: number): Float32Array {
-    let r = this.rows.get(a)
-    if (r) {
-      this.rows.delete(a)
-      this.rows.set(a, r)
-    } else {
-      if (this.rows.size >= this.maxRows) this.rows.delete(this.rows.keys().next().value!)
-      r = { v: new Float32Array(this.l), filled: new Uint8Array(this.l), count: 0 }
-      this.rows.set(a, r)
-    }
-    if (r.count === this.l) return r.v
-    const { idx, dots, sq, gamma } = this
+    const s = this.slot(a)
+    const l = this.l
+    if (this.count[s] === l) return this.view(s)
+    const idx = this.idx
+    const base = s * l
+    const filled = (this.filled[s] ??= new Uint8Array(l))
     let m = 0
-    const filled = r.filled
     for (let k = 0; k < len; k++) {
       const b = perm[k]
       if (!filled[b]) {
@@ -139,16 +186,20 @@ class RbfRows implements KernelRows {
       }
     }
     if (m) {
-      this.arena.k.dotsByIndexF64(ptr(this.x), this.d, a, ptr(idx), m, ptr(dots))
-      const v = r.v
-      const sqa = sq[a]
-      for (let t = 0; t < m; t++) {
-        const b = idx[t]
-        v[b] = Math.exp(-gamma * (sqa + sq[b] - 2 * dots[t]))
-      }
+      this.arena.k.rbfEntriesF64(
+        ptr(this.x),
+        this.d,
+        ptr(this.sq),
+        this.gamma,
+        a,
+        ptr(idx),
+        m,
+        ptr(this.dots),
+        ptr(this.slab) + base * 4,
+      )
+      this.count[s] += m
     }
-    r.count += m
-    return r.v
+    return this.view(s)
   }
 }
 
@@ -242,11 +293,9 @@ export function* fitOcsvmSteps(
   const p = { ...OCSVM_DEFAULTS, ...params }
   if (!(p.nu > 0 && p.nu <= 1)) throw new Error(`nu must be in (0, 1], got ${p.nu}`)
   if (n < 1) throw new Error('one-class SVM needs at least one baseline embedding')
-  const x64 = new Float64Array(n * d)
-  for (let i = 0; i < n * d; i++) x64[i] = x[i]
-  const gamma = p.gamma === 'scale' ? scaleGamma(x64, n, d) : p.gamma
+  const gamma = p.gamma === 'scale' ? scaleGamma(x, n, d) : p.gamma
   if (!(gamma > 0)) throw new Error(`gamma must be > 0, got ${gamma}`)
-  const rows = new RbfRows(x64, n, d, gamma, p.cacheMB)
+  const rows = new RbfRows(x, n, d, gamma, p.cacheMB)
   const sol = yield* solveOneClass(rows, n, p.nu, p.tol, p.shrinking, p.maxIter)
   let nsv = 0
   for (let i = 0; i < n; i++) if (sol.alpha[i] > 0) nsv++
@@ -255,7 +304,7 @@ export function* fitOcsvmSteps(
   for (let i = 0, s = 0; i < n; i++) {
     if (!(sol.alpha[i] > 0)) continue
     coef[s] = sol.alpha[i]
-    sv.set(x64.subarray(i * d, i * d + d), s * d)
+    for (let j = 0; j < d; j++) sv[s * d + j] = x[i * d + j]
     s++
   }
   yield { stage: 'ocsvm', fraction: 1, detail: `${nsv} support vectors` }

@@ -21,13 +21,6 @@ export interface FitOptions {
   groups?: ArrayLike<number | string>
 }
 
-/** A row-major block of embeddings. */
-export interface EmbeddingMatrix {
-  values: Float32Array | Float64Array
-  n: number
-  d: number
-}
-
 /** A fitted model. `score` is the raw anomaly score: higher = further from the infant's baseline. */
 export interface AnomalyModel<
   K extends AnomalyKind = AnomalyKind,

@@ -653,3 +653,127 @@ export function adamF32(
     store<f32>(p + o, load<f32>(p + o) - (stepSize * mi) / (Mathf.sqrt(vi) * (1 / bc2) + eps))
   }
 }
+
+/**
+ * exp(x) for two doubles x ≤ 0: Cody–Waite reduction by ln 2 and a degree-13 Taylor polynomial on |r| ≤ ln2/2
+ * (truncation below 1e-17 relative, so after rounding to float32 it agrees with a correctly rounded exp except
+ * at the rarest ties). Arguments below −110 give 0, which float32 would round them to anyway.
+ */
+function expNegF64x2(x: v128): v128 {
+  const xc = f64x2.max(x, f64x2.splat(-110))
+  const k = f64x2.nearest(f64x2.mul(xc, f64x2.splat(1.4426950408889634)))
+  const r = f64x2.sub(
+    f64x2.sub(xc, f64x2.mul(k, f64x2.splat(0.6931471803691238))),
+    f64x2.mul(k, f64x2.splat(1.9082149292705877e-10)),
+  )
+  let p = f64x2.splat(1.0 / 6227020800.0)
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 479001600.0))
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 39916800.0))
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 3628800.0))
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 362880.0))
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 40320.0))
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 5040.0))
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 720.0))
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 120.0))
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 24.0))
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 6.0))
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(0.5))
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0))
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0))
+  // 2^k through the exponent bits.
+  const ki = i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(k))
+  const scale = i64x2.shl(i64x2.add(ki, i64x2.splat(1023)), 52)
+  return f64x2.mul(p, scale)
+}
+
+/** Test hook: out[t] = exp(x[t]) for t < m (x ≤ 0), through expNegF64x2. */
+export function expNegF64(x: usize, m: i32, out: usize): void {
+  let t = 0
+  for (; t + 2 <= m; t += 2)
+    v128.store(out + ((<usize>t) << 3), expNegF64x2(v128.load(x + ((<usize>t) << 3))))
+  if (t < m)
+    store<f64>(
+      out + ((<usize>t) << 3),
+      f64x2.extract_lane(expNegF64x2(f64x2.splat(load<f64>(x + ((<usize>t) << 3)))), 0),
+    )
+}
+
+/**
+ * RBF kernel entries of row a against rows idx[0..m): row[idx[t]] = float32(exp(−γ(‖x_a‖² + ‖x_b‖² − 2 x_a·x_b))),
+ * as libsvm's cached Qfloat values. `dots` is scratch for m doubles.
+ */
+export function rbfEntriesF64(
+  x: usize,
+  d: i32,
+  sq: usize,
+  gamma: f64,
+  a: i32,
+  idx: usize,
+  m: i32,
+  dots: usize,
+  row: usize,
+): void {
+  dotsByIndexF64(x, d, a, idx, m, dots)
+  const sqa = load<f64>(sq + ((<usize>a) << 3))
+  const ng = f64x2.splat(-gamma)
+  const two = f64x2.splat(2)
+  let t = 0
+  for (; t + 2 <= m; t += 2) {
+    const b0 = load<i32>(idx + ((<usize>t) << 2))
+    const b1 = load<i32>(idx + ((<usize>(t + 1)) << 2))
+    const sb = f64x2.replace_lane(
+      f64x2.splat(load<f64>(sq + ((<usize>b0) << 3))),
+      1,
+      load<f64>(sq + ((<usize>b1) << 3)),
+    )
+    const dist = f64x2.sub(
+      f64x2.add(f64x2.splat(sqa), sb),
+      f64x2.mul(two, v128.load(dots + ((<usize>t) << 3))),
+    )
+    const e = expNegF64x2(f64x2.mul(ng, dist))
+    store<f32>(row + ((<usize>b0) << 2), <f32>f64x2.extract_lane(e, 0))
+    store<f32>(row + ((<usize>b1) << 2), <f32>f64x2.extract_lane(e, 1))
+  }
+  if (t < m) {
+    const b = load<i32>(idx + ((<usize>t) << 2))
+    const dist = sqa + load<f64>(sq + ((<usize>b) << 3)) - 2 * load<f64>(dots + ((<usize>t) << 3))
+    store<f32>(row + ((<usize>b) << 2), <f32>f64x2.extract_lane(expNegF64x2(f64x2.splat(-gamma * dist)), 0))
+  }
+}
+
+/** Full kernel rows for rows a0..a0+m of `block` (m×d, copies of x rows a[t]): rows[t] = entries vs all l rows. */
+export function rbfRowsBlockF64(
+  block: usize,
+  m: i32,
+  x: usize,
+  l: i32,
+  d: i32,
+  sq: usize,
+  sqBlock: usize,
+  gamma: f64,
+  dots: usize,
+  rows: usize,
+  rowStride: i32,
+): void {
+  gemmAbtF64(block, m, x, l, d, dots, l)
+  const ng = f64x2.splat(-gamma)
+  const two = f64x2.splat(2)
+  for (let r = 0; r < m; r++) {
+    const sqa = f64x2.splat(load<f64>(sqBlock + ((<usize>r) << 3)))
+    const dr = dots + <usize>r * ((<usize>l) << 3)
+    const out = rows + <usize>r * ((<usize>rowStride) << 2)
+    let b = 0
+    for (; b + 2 <= l; b += 2) {
+      const o = (<usize>b) << 3
+      const dist = f64x2.sub(f64x2.add(sqa, v128.load(sq + o)), f64x2.mul(two, v128.load(dr + o)))
+      const e = expNegF64x2(f64x2.mul(ng, dist))
+      store<f32>(out + ((<usize>b) << 2), <f32>f64x2.extract_lane(e, 0))
+      store<f32>(out + ((<usize>(b + 1)) << 2), <f32>f64x2.extract_lane(e, 1))
+    }
+    if (b < l) {
+      const dist =
+        f64x2.extract_lane(sqa, 0) + load<f64>(sq + ((<usize>b) << 3)) - 2 * load<f64>(dr + ((<usize>b) << 3))
+      store<f32>(out + ((<usize>b) << 2), <f32>f64x2.extract_lane(expNegF64x2(f64x2.splat(-gamma * dist)), 0))
+    }
+  }
+}

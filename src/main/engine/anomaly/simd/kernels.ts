@@ -30,6 +30,31 @@ interface KernelExports {
     bc2: number,
     eps: number,
   ): void
+  expNegF64(x: number, m: number, out: number): void
+  rbfEntriesF64(
+    x: number,
+    d: number,
+    sq: number,
+    gamma: number,
+    a: number,
+    idx: number,
+    m: number,
+    dots: number,
+    row: number,
+  ): void
+  rbfRowsBlockF64(
+    block: number,
+    m: number,
+    x: number,
+    l: number,
+    d: number,
+    sq: number,
+    sqBlock: number,
+    gamma: number,
+    dots: number,
+    rows: number,
+    rowStride: number,
+  ): void
   choleskyF64(a: number, d: number): number
   inverseLowerF64(l: number, d: number, inv: number): void
   gemmBroadcastF32(

@@ -35,6 +35,10 @@ export interface App {
   simulateWard(options: {
     infants: number
     hoursPerDay: number
+    days?: number
+    sessionsPerDay?: number
+    /** Hours over which a deviating infant's cries change. */
+    rampHours?: number
     cryRate?: number
     deviating?: number
     seed?: number
@@ -129,9 +133,11 @@ export const test = base.extend<{ app: App }>({
       simulateWard(o) {
         const out = path.join(dataDir, 'incoming', `ward-${o.seed ?? 1}`)
         const args = [
-          ...['--out', out, '--infants', String(o.infants), '--days', '1'],
+          ...['--out', out, '--infants', String(o.infants), '--days', String(o.days ?? 1)],
           ...['--hours-per-day', String(o.hoursPerDay), '--deviating', String(o.deviating ?? 0)],
           ...['--seed', String(o.seed ?? 1), '--cry-rate', String(o.cryRate ?? 1)],
+          ...['--sessions-per-day', String(o.sessionsPerDay ?? 1)],
+          ...(o.rampHours !== undefined ? ['--ramp-hours', String(o.rampHours)] : []),
         ]
         execFileSync(process.execPath, [path.join(ROOT, 'bin/iclas.mjs'), 'simulate', ...args], {
           cwd: ROOT,

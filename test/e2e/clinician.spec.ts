@@ -79,20 +79,40 @@ test('clinician reviews a cry of a recording: plays it and records a verdict', a
 })
 
 test('clinician opens the top flagged cry, plays it and records a verdict', async ({ app }) => {
-  test.fixme(
-    true,
-    'needs cries at import (stage 0, not committed yet) and a simulated ward long enough for the gate to build baselines and flag',
-  )
   const { page } = app
+  // Two days, three recordings a day, an infant whose cries change on the second day: enough cries for the
+  // gate to close the baseline period (30 cries from 3 recordings by default), then flags on the changed cries.
+  const ward = app.simulateWard({
+    infants: 1,
+    days: 2,
+    hoursPerDay: 0.3,
+    sessionsPerDay: 3,
+    cryRate: 10,
+    deviating: 1,
+    rampHours: 1,
+    seed: 11,
+  })
   await app.signIn('clinician')
-  await importWard(app, 1)
-  await page.getByRole('tab', { name: 'Review' }).click()
+  await app.importFolder(ward)
+  await page.getByRole('tab', { name: 'Ward' }).click()
+  const row = page.getByRole('table', { name: 'infants' }).getByRole('row', { name: /infant-01/ })
+  const cryCount = Number(await row.getByRole('cell').nth(7).textContent())
+  test.fixme(cryCount === 0, 'stage 0 does not write cries at import yet (src/main/store/cries.ts)')
+  // Scoring runs after the import as its own work: wait for the flags to reach the ward overview.
+  await expect(page.getByTestId('awaiting-review-total')).not.toHaveText(/^0 /, { timeout: 120_000 })
+
+  await page.getByTestId('awaiting-review-total').click()
   const queue = page.getByRole('list', { name: 'flagged cries' })
   await expect(queue.getByRole('button').first()).toHaveClass(/Mui-selected/)
   const before = await queue.getByRole('button').count()
+  const scores = await queue.getByRole('button').locator('.MuiChip-label').allTextContents()
+  expect(scores.map(Number)).toEqual([...scores.map(Number)].sort((a, b) => b - a)) // most severe first
   await expect(page.getByTestId('waveform')).toHaveAttribute('data-drawn', 'true')
+  await expect(page.getByTestId('cry-view')).toContainText('flagged')
   await page.keyboard.press('p')
   await expect(page.getByRole('button', { name: 'pause' })).toBeVisible()
+  await page.keyboard.press('Space')
+  await expect(page.getByTestId('spectrogram')).toHaveAttribute('data-pending', '0')
   await app.screenshot('clinician-04-review-top-flagged')
   await page.keyboard.press('1') // deviation
   await expect(queue.getByRole('button')).toHaveCount(before - 1)

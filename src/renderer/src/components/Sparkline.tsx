@@ -10,12 +10,13 @@ export function Sparkline({ scores, label }: { scores: { at: string; score: numb
     () => ({
       animation: false,
       grid: { left: 1, right: 1, top: 2, bottom: 2 },
-      xAxis: { type: 'time', show: false },
+      // By order, not time: cries come in bouts, and a time axis would squeeze a bout into one pixel.
+      xAxis: { type: 'category', show: false, data: scores.map((s) => s.at) },
       yAxis: { type: 'value', min: 0, max: 1, show: false },
       series: [
         {
           type: 'line',
-          data: scores.map((s) => [s.at, s.score]),
+          data: scores.map((s) => s.score),
           showSymbol: false,
           lineStyle: { width: 1.5, color: theme.palette.primary.main },
           areaStyle: { opacity: 0.12, color: theme.palette.primary.main },

@@ -1,5 +1,5 @@
-// When an infant cries during one recording, and the cries themselves. Infants cry in spells (a few minutes
-// of bouts every half-minute or so, more in the evening and around three-hourly feeds) with the odd isolated
+// When an infant cries during one recording, and the cries themselves. Infants cry in spells (one to five
+// minutes of bouts every half-minute or so, more in the evening and around three-hourly feeds) with the odd isolated
 // bout between; a bout is one synthesizeCry call (several expirations). Bouts are synthesized only when the
 // stream reaches them, and each draws from its own named Rng stream, so the audio does not depend on chunking.
 import { synthesizeCry } from './cry-synth'
@@ -19,7 +19,7 @@ export interface CryingHabit {
 }
 
 export function drawCryingHabit(rng: Rng): CryingHabit {
-  return { spellsPerHour: rng.uniform(0.6, 1.3), boutGapS: rng.uniform(20, 60), isolatedPerHour: 1 }
+  return { spellsPerHour: rng.uniform(1.5, 3), boutGapS: rng.uniform(15, 40), isolatedPerHour: 1 }
 }
 
 /** Relative crying by hour of day: an evening peak on top of a three-hourly feeding rhythm. */
@@ -45,7 +45,7 @@ export function planBouts(
     for (let t = -600 + rng.exponential(spellGapS); t < durationS; t += rng.exponential(spellGapS)) {
       const hour = (((clockHour + t / 3600) % 24) + 24) % 24
       if (!rng.chance(cryingActivity(hour) / MAX_CRYING_ACTIVITY)) continue
-      const spellEnd = t + rng.uniform(180, 720)
+      const spellEnd = t + rng.uniform(60, 300)
       for (let b = t; b < spellEnd && b < durationS; b += 4 + rng.exponential(habit.boutGapS)) {
         if (b >= 0) starts.push(b)
       }

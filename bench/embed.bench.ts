@@ -14,7 +14,11 @@ import type { BenchSuite } from '../src/main/cli/commands/bench'
 import type { FeatureMatrix } from '../src/main/engine/embed/fbank'
 import { OnnxBackbone, planBatches, sessionOptions } from '../src/main/engine/embed/onnx'
 import { ProviderSetting, softwareVulkanEnv } from '../src/main/engine/embed/providers'
+import { sharedDatasetsDir } from '../src/main/cli/data-dir'
+import { extractCry } from '../src/main/engine/audio/preprocess'
+import { embeddingPieces } from '../src/main/engine/embed/pieces'
 import { checkoutModelsDir, defaultBackboneName, getBackbone } from '../src/main/engine/embed/registry'
+import { loadClip16k, readCryIntervals, readDataset } from '../src/main/engine/eval/datasets'
 
 const run = promisify(execFile)
 const REPO = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
@@ -28,9 +32,22 @@ interface PathResult {
   x_realtime: number
 }
 
-/** Real cries from ../shared: not yet (the dataset reader and FLAC decoding are landing with stage 0). */
-async function realCries(_max: number): Promise<Float32Array[] | null> {
-  return null
+/** Real cries: TextGrid-marked expirations of curated Donate-a-Cry clips, cut as for embedding. */
+async function realCries(max: number): Promise<Float32Array[] | null> {
+  const dir = path.join(sharedDatasetsDir(), 'donateacry')
+  if (!fs.existsSync(path.join(dir, 'manifest.csv'))) return null
+  const clips = readDataset(dir).clips.filter((c) => c.segmentsFile && c.curation === 'cry')
+  const out: Float32Array[] = []
+  for (const clip of clips) {
+    if (out.length >= max) break
+    const wave = await loadClip16k(clip.file)
+    const spans = readCryIntervals(clip.segmentsFile!).map(([startS, endS]) => ({ startS, endS }))
+    for (const s of embeddingPieces(spans, wave.length / 16000)) {
+      const x = extractCry(wave, s.startS, s.endS)
+      if (x.length >= 0.3 * 16000 && out.length < max) out.push(x)
+    }
+  }
+  return out
 }
 
 /** Project-made cry-like signals (harmonics over a rising-falling f0, 0.4–2.5 s), when ../shared is absent. */
@@ -135,7 +152,7 @@ export const embedBench: BenchSuite = {
     const cries = real ?? syntheticCries(Number(values.cries))
     const source = real
       ? `${cries.length} real cries (TextGrid expirations of curated Donate-a-Cry clips, pieces ≤ 3 s)`
-      : `${cries.length} synthetic cries`
+      : `${cries.length} synthetic cries (../shared/datasets is absent)`
     const audioS = cries.reduce((n, c) => n + c.length, 0) / 16000
     console.log(
       `model ${backbone.name} on ${backbone.provider.active}, ${threads} threads; ${source}, ${audioS.toFixed(1)} s of audio`,

@@ -6,7 +6,6 @@ import { cardMismatches, ModelCard } from '../../src/main/engine/embed/card'
 import { planBatches, repeatToMinFrames } from '../../src/main/engine/embed/onnx'
 import { embeddingPieces } from '../../src/main/engine/embed/pieces'
 import { platformProviders, providerCandidates } from '../../src/main/engine/embed/providers'
-import { hnrDb, VoicingAnalyser } from '../../src/main/engine/embed/voicing'
 
 const SR = 16000
 function harmonicCry(seconds: number, f0: number, noise = 0, seed = 1): Float32Array {
@@ -21,27 +20,6 @@ function harmonicCry(seconds: number, f0: number, noise = 0, seed = 1): Float32A
   }
   return x
 }
-
-describe('voicing analysis', () => {
-  it('finds the f0 of a harmonic tone within 1 % and a high HNR', () => {
-    for (const f0 of [300, 450, 800]) {
-      const tr = new VoicingAnalyser().analyse(harmonicCry(0.5, f0))
-      const mid = Math.floor(tr.f0.length / 2)
-      expect(Math.abs(tr.f0[mid]! - f0) / f0).toBeLessThan(0.01)
-      expect(hnrDb(tr.periodicity[mid]!)).toBeGreaterThan(20)
-    }
-  })
-
-  it('reports white noise as aperiodic', () => {
-    const noise = new Float32Array(SR / 2)
-    let s = 7
-    for (let i = 0; i < noise.length; i++)
-      noise[i] = ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1
-    const tr = new VoicingAnalyser().analyse(noise)
-    const mean = tr.periodicity.reduce((a, b) => a + b, 0) / tr.periodicity.length
-    expect(mean).toBeLessThan(0.4)
-  })
-})
 
 describe('acoustic backbones', () => {
   it.each(['acoustic', 'logmel-stats', 'mfcc-stats'] as const)(

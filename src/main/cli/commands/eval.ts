@@ -2,6 +2,7 @@
 import type { CliCommand } from '../command'
 import { UsageError } from '../command'
 import { segmentationProtocol } from './eval-segmentation'
+import { verificationProtocol } from './eval-verification'
 
 export interface EvalProtocol {
   name: string
@@ -10,7 +11,7 @@ export interface EvalProtocol {
   run(argv: string[]): Promise<number | void>
 }
 
-const protocols: EvalProtocol[] = [segmentationProtocol]
+const protocols: EvalProtocol[] = [segmentationProtocol, verificationProtocol]
 
 export const evalCommand: CliCommand = {
   name: 'eval',

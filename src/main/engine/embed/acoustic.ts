@@ -3,17 +3,19 @@
 //
 // - `acoustic`: per cry, mean and standard deviation of the 80 log-mel energies over the louder half of its
 //   frames (spectral envelope and its variability; unit-normalised as a block) plus six cry-voice descriptors
-//   (f0 median and spread in octaves re 440 Hz, f0 movement, voiced share, HNR median and spread in dB/10),
-//   weighted 0.03 against the spectral block. The descriptors are kept small because on Donate-a-Cry they vary
-//   more within an infant (hunger vs. pain, onset vs. end of a bout) than between infants: measured with
-//   protocol C on all 278 infants, same-platform EER was 35.9 % / 35.4 % / 36.6 % / 39.3 % at weights
-//   0 / 0.03 / 0.1 / 0.3. They stay in the vector for what they say, not for verification. 166 dims, L2-normalised.
+//   from the project's measureCry (Boersma pitch, HNR, centroid): mean f0 and f0 range in octaves re 440 Hz,
+//   mean |Δf0| between voiced 10 ms frames (octaves), voiced share, mean HNR (dB / 10) and spectral centroid
+//   (octaves re 1 kHz), weighted 0.03 against the spectral block. The descriptors are kept small because on
+//   Donate-a-Cry they vary more within an infant (hunger vs. pain, onset vs. end of a bout) than between
+//   infants: with protocol C on all 278 infants, same-platform EER was 35.9 % / 35.4 % / 36.6 % / 39.3 % at
+//   weights 0 / 0.03 / 0.1 / 0.3 (TextGrid cries). They are in the vector for what they say, not for
+//   verification. 166 dims, L2-normalised.
 // - `logmel-stats` and `mfcc-stats`: the "for scale" baselines of docs/evaluation.md, reproduced exactly: mean
 //   and std of 80 log-mels (or 20 MFCCs) over the louder half of the frames of the whole recording, with no
 //   cry segmentation (scope 'recording'), L2-normalised.
+import { measureCry } from '../audio/measures'
 import { l2Normalise, throwIfAborted, type Backbone, type ProviderReport } from './backbone'
 import { KaldiFbank, type FeatureMatrix } from './fbank'
-import { hnrDb, VoicingAnalyser } from './voicing'
 
 export type AcousticBackboneName = 'acoustic' | 'logmel-stats' | 'mfcc-stats'
 
@@ -36,7 +38,6 @@ export const ACOUSTIC_BACKBONES: Record<AcousticBackboneName, { description: str
 }
 
 const PROSODY_WEIGHT = 0.03
-const VOICED_PERIODICITY = 0.5
 const N_MFCC = 20
 
 const CPU_ONLY: ProviderReport = {
@@ -53,7 +54,6 @@ export class AcousticBackbone implements Backbone {
   /** 'recording': the for-scale baselines describe a whole recording, so evaluation feeds them the clip. */
   readonly scope: 'cry' | 'recording'
   private readonly fbank = new KaldiFbank()
-  private readonly voicing = new VoicingAnalyser()
   private readonly dct: Float64Array
 
   constructor(
@@ -92,47 +92,26 @@ export class AcousticBackbone implements Backbone {
     return l2Normalise(v)
   }
 
-  /** f0 median, f0 10–90 % range, mean |Δf0| per frame (octaves), voiced share, HNR median and IQR (dB / 10). */
+  /** Mean f0 and f0 range (octaves), mean |Δf0| (octaves / 10 ms), voiced share, HNR / 10 dB, centroid (octaves). */
   private prosody(cry: Float32Array): number[] {
-    const track = this.voicing.analyse(cry)
-    const n = track.f0.length
-    if (n === 0) return [0, 0, 0, 0, 0, 0]
-    const logE = Array.from(track.energy, (e) => Math.log(e + 1e-12))
-    const thr = median(logE)
-    const octaves: number[] = []
-    const hnr: number[] = []
-    let loudFrames = 0
+    const m = measureCry(cry, 16000)
+    const centroid = m.spectralCentroidHz ? Math.log2(m.spectralCentroidHz / 1000) : 0
+    if (!m.f0MeanHz || !m.f0MinHz || !m.f0MaxHz) return [0, 0, 0, m.voicedFraction ?? 0, 0, centroid]
     let moves = 0
     let moveSum = 0
-    let prev: number | null = null
-    for (let t = 0; t < n; t++) {
-      if (logE[t]! < thr) {
-        prev = null
-        continue
-      }
-      loudFrames++
-      if (track.periodicity[t]! <= VOICED_PERIODICITY) {
-        prev = null
-        continue
-      }
-      const o = Math.log2(track.f0[t]! / 440)
-      octaves.push(o)
-      hnr.push(hnrDb(track.periodicity[t]!) / 10)
-      if (prev !== null) {
-        moveSum += Math.abs(o - prev)
+    const c = m.f0Contour
+    for (let i = 1; i < c.length; i++)
+      if (c[i]! > 0 && c[i - 1]! > 0) {
+        moveSum += Math.abs(Math.log2(c[i]! / c[i - 1]!))
         moves++
       }
-      prev = o
-    }
-    const voiced = loudFrames ? octaves.length / loudFrames : 0
-    if (octaves.length < 3) return [0, 0, 0, voiced, 0, 0]
     return [
-      median(octaves),
-      quantile(octaves, 0.9) - quantile(octaves, 0.1),
+      Math.log2(m.f0MeanHz / 440),
+      Math.log2(m.f0MaxHz / m.f0MinHz),
       moves ? moveSum / moves : 0,
-      voiced,
-      median(hnr),
-      quantile(hnr, 0.75) - quantile(hnr, 0.25),
+      m.voicedFraction ?? 0,
+      (m.hnrDb ?? 0) / 10,
+      centroid,
     ]
   }
 

@@ -125,7 +125,7 @@ describe('analysis service', () => {
     await researcher('applySettings', {
       changes: { baselineMinCries: 20, baselineMinRecordings: 3, refitAfter: 30 },
     })
-    const results = []
+    const results: Awaited<ReturnType<typeof core.analysis.analyseRecording>>[] = []
     for (let r = 0; r < 14; r++) {
       const id = addRecording(r, r >= 9 ? 1 : 0)
       results.push(await core.analysis.analyseRecording(id))

@@ -128,6 +128,7 @@ export class Core {
   /** After an admin restored a backup: everyone signs in again; audio is reconciled with the restored rows. */
   private afterRestore(): AudioRecoveryReport {
     for (const s of this.sessions.values()) s.user = null
+    this.analysis.resetCaches()
     return this.recoverAudioFolder()
   }
 

@@ -481,6 +481,14 @@ export class AnalysisService {
     return raised
   }
 
+  /** After a backup restore: cached model state belongs to the old database. */
+  resetCaches(): void {
+    for (const t of this.refitTimers.values()) clearTimeout(t)
+    this.refitTimers.clear()
+    this.noiseCache.clear()
+    this.classifier = null
+  }
+
   /** Start-up recovery: analyse recordings whose cries were committed but not yet analysed. */
   async recoverPending(): Promise<number> {
     const list = recordingsWithPendingCries(this.ctx.db)

@@ -295,18 +295,20 @@ function reconstructionError(
   const count = out.length
   const inp = net.input()
   const unit = scale * scale
+  const inv = 1 / scale // as in training (trainEpoch)
   for (let start = 0; start < count; start += batch) {
     const b = Math.min(batch, count - start)
     for (let r = 0; r < b; r++) {
       const src = (rows ? rows[start + r] : start + r) * d
-      for (let j = 0; j < d; j++) inp[r * d + j] = (x[src + j] - centre[j]) / scale
+      const dst = r * d
+      for (let j = 0; j < d; j++) inp[dst + j] = (x[src + j] - centre[j]) * inv
     }
     const y = net.forward(b)
     for (let r = 0; r < b; r++) {
       let s = 0
-      for (let j = 0; j < d; j++) {
-        const e = y[r * d + j] - inp[r * d + j]
-        s += e * e
+      for (let j = r * d, e = j + d; j < e; j++) {
+        const t = y[j] - inp[j]
+        s += t * t
       }
       out[start + r] = (s / d) * unit
     }

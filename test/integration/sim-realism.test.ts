@@ -77,7 +77,10 @@ function fmtRow(p: Percentiles): string {
 
 /** The project's measureCry when it exists, adapted to the three quantities compared here. */
 async function loadMeasure(): Promise<{ measure: Measure; by: string }> {
-  if (!fs.existsSync(MEASURES)) return { measure: localMeasure, by: 'the local autocorrelation tracker' }
+  // SIM_REALISM_MEASURE=local compares with the local tracker even where measureCry exists.
+  if (!fs.existsSync(MEASURES) || process.env.SIM_REALISM_MEASURE === 'local') {
+    return { measure: localMeasure, by: 'the local autocorrelation tracker' }
+  }
   const mod = (await import(/* @vite-ignore */ pathToFileURL(MEASURES).href)) as {
     measureCry?: (s: Float32Array, r: number) => Record<string, unknown>
   }

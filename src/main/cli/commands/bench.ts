@@ -4,6 +4,7 @@ import type { CliCommand } from '../command'
 import { UsageError } from '../command'
 import { embedBench } from '../../../../bench/embed.bench'
 import { anomalyBench } from '../../../../bench/anomaly.bench'
+import { audioBench } from '../../../../bench/audio.bench'
 
 export interface BenchSuite {
   name: string
@@ -11,7 +12,7 @@ export interface BenchSuite {
   run(argv: string[]): Promise<void>
 }
 
-const suites: BenchSuite[] = [anomalyBench, embedBench]
+const suites: BenchSuite[] = [audioBench, anomalyBench, embedBench]
 
 export const benchCommand: CliCommand = {
   name: 'bench',

@@ -112,6 +112,8 @@ export async function* decode16k(
   const limit = MAX_DURATION_S * PIPELINE_RATE
   for await (const chunk of decodeRaw16k(file, probe, opts)) {
     frames += chunk.length
+    // NaN or ±Infinity (float files) would poison every filter and measure downstream: read as silence.
+    for (let i = 0; i < chunk.length; i++) if (!Number.isFinite(chunk[i]!)) chunk[i] = 0
     if (frames > limit)
       throw new AudioRefusal(
         'bad-header',
@@ -132,13 +134,19 @@ export async function* decode16k(
 function decodeRaw16k(file: string, probe: AudioProbe, opts: DecodeOptions): AsyncIterable<Float32Array> {
   const useSoxr = (opts.resampler ?? 'soxr') === 'soxr' && ffmpegPath() !== null
   if (probe.container === 'wav') {
-    const native = readWavMonoFromProbe(file, probe)
-    if (probe.sampleRate === PIPELINE_RATE) return native
-    if (!useSoxr) return resampleStream(native, probe.sampleRate, PIPELINE_RATE)
-    // Our WAV reader feeds ffmpeg's stdin; ffmpeg only resamples.
-    return ffmpegF32Stream(
-      ['-f', 'f32le', '-ar', String(probe.sampleRate), '-ac', '1', '-i', 'pipe:0', ...soxrArgs(), 'pipe:1'],
-      { input: native, signal: opts.signal },
+    const wav = probe.wav!
+    if (probe.sampleRate === PIPELINE_RATE) return readWavMono(file, wav)
+    if (!useSoxr) return resampleStream(readWavMono(file, wav), probe.sampleRate, PIPELINE_RATE)
+    // ffmpeg reads the PCM our parser located (offset, length, encoding): RF64, BW64, unfinalised headers and
+    // trailing chunks are all ours to interpret, and its native reader and soxr run beside the segmenter.
+    const args = [
+      ...['-f', rawPcmFormat(wav), '-ar', String(wav.sampleRate), '-ac', String(wav.channels)],
+      ...['-skip_initial_bytes', String(wav.dataOffset), '-t', (wav.frames / wav.sampleRate).toFixed(9)],
+      ...['-i', file, ...soxrArgs(averageChannelsFilter(wav.channels)), 'pipe:1'],
+    ]
+    return exactLength(
+      ffmpegF32Stream(args, { signal: opts.signal }),
+      Math.round((wav.frames * PIPELINE_RATE) / wav.sampleRate),
     )
   }
   const demuxer = DEMUXER[probe.container]
@@ -153,8 +161,21 @@ function decodeRaw16k(file: string, probe: AudioProbe, opts: DecodeOptions): Asy
   return ffmpegF32Stream(args, { signal: opts.signal })
 }
 
-async function* readWavMonoFromProbe(file: string, probe: AudioProbe): AsyncGenerator<Float32Array> {
-  yield* readWavMono(file, probe.wav ?? (await readWavInfo(file)))
+function rawPcmFormat(w: WavInfo): string {
+  if (w.encoding === 'float') return w.bitsPerSample === 64 ? 'f64le' : 'f32le'
+  return w.bitsPerSample === 8 ? 'u8' : `s${w.bitsPerSample}le`
+}
+
+/** Trims or pads (with silence) a stream to exactly `n` samples: raw reads may end within a packet. */
+async function* exactLength(src: AsyncIterable<Float32Array>, n: number): AsyncGenerator<Float32Array> {
+  let seen = 0
+  for await (const chunk of src) {
+    if (seen >= n) continue
+    const keep = Math.min(chunk.length, n - seen)
+    seen += keep
+    yield keep === chunk.length ? chunk : chunk.subarray(0, keep)
+  }
+  if (seen < n && seen > 0) yield new Float32Array(n - seen)
 }
 
 /** Streams a file as mono chunks at its native rate (tests, tools). */

@@ -1,7 +1,7 @@
 // The ffmpeg binary shipped in @ffmpeg-installer/ffmpeg: probing (it has no ffprobe, so ffmpeg's own input
 // banner is parsed) and streaming decode to f32le through a pipe, so memory stays bounded whatever the file
 // length. Every run has timeouts and is killed on cancel, so a hostile file can neither hang nor crash us.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import fs from 'node:fs'
 import { createRequire } from 'node:module'
@@ -156,8 +156,6 @@ async function runToEnd(
 }
 
 export interface StreamOptions {
-  /** Samples to feed to ffmpeg's stdin as f32le (when the input is `-i pipe:0`). */
-  input?: AsyncIterable<Float32Array>
   signal?: AbortSignal
   idleTimeoutMs?: number
 }
@@ -172,9 +170,9 @@ export async function* ffmpegF32Stream(
 ): AsyncGenerator<Float32Array> {
   const bin = requireFfmpeg()
   const child = spawn(bin, ['-hide_banner', '-nostdin', '-v', 'error', ...args], {
-    stdio: [opts.input ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
     windowsHide: true,
-  }) as ChildProcessWithoutNullStreams
+  })
   let stderr = ''
   child.stderr.setEncoding('utf8')
   child.stderr.on('data', (s: string) => {
@@ -184,8 +182,6 @@ export async function* ffmpegF32Stream(
   closed.catch(() => undefined)
   let spawnError: Error | null = null
   child.on('error', (e) => (spawnError = e))
-  let inputError: unknown = null
-  const pump = opts.input ? feed(child, opts.input).catch((e) => (inputError = e)) : Promise.resolve()
 
   const it = child.stdout[Symbol.asyncIterator]() as AsyncIterator<Buffer>
   let carry: Buffer | null = null
@@ -213,8 +209,6 @@ export async function* ffmpegF32Stream(
       new Uint8Array(out.buffer).set(buf.subarray(0, whole))
       yield out
     }
-    await pump
-    if (inputError) throw inputError
     const [code, signal] = await closed
     if (spawnError)
       throw new AudioRefusal(
@@ -230,32 +224,7 @@ export async function* ffmpegF32Stream(
     }
     finished = true
   } finally {
-    if (!finished) {
-      child.kill('SIGKILL')
-      await pump.catch(() => undefined)
-    }
-  }
-}
-
-async function feed(
-  child: ChildProcessWithoutNullStreams,
-  input: AsyncIterable<Float32Array>,
-): Promise<void> {
-  const stdin = child.stdin
-  // EPIPE when ffmpeg exits early is reported through its exit code, not here.
-  stdin.on('error', () => undefined)
-  try {
-    for await (const chunk of input) {
-      if (stdin.destroyed) return
-      if (!stdin.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength))) {
-        await Promise.race([once(stdin, 'drain'), once(stdin, 'close')])
-      }
-    }
-  } catch (err) {
-    child.kill('SIGKILL')
-    throw err
-  } finally {
-    stdin.end()
+    if (!finished) child.kill('SIGKILL')
   }
 }
 

@@ -10,12 +10,15 @@ import { BINS } from './spectrum'
 export const BLOCK_FRAMES = 10
 export const HALF_WINDOW_BLOCKS = 30
 export const FLOOR_PERCENTILE = 10
+/** The floor is recomputed every this many blocks (0.5 s) and held in between: it moves on a scale of
+ * seconds, and the per-bin percentile is the costliest step of segmentation. */
+export const UPDATE_BLOCKS = 5
 /**
- * Mean ÷ 10th percentile of block means of 10 overlapping Hann frames, for stationary noise: the bias of the
- * percentile. Measured on white noise (test/unit/audio-segment.test.ts checks it); a property of the
- * estimator, not of any recording.
+ * Mean ÷ 10th percentile of 100 ms block means (5 Hann frames of 32 ms every 20 ms), for stationary noise:
+ * the bias of the percentile. Measured on white noise (test/unit/audio-segment.test.ts checks it); a property
+ * of the estimator, not of any recording.
  */
-export const PERCENTILE_BIAS = 1.75
+export const PERCENTILE_BIAS = 2.0
 /** Mean sample power below −100 dBFS (under 16-bit quantisation noise) is digital silence. */
 const DIGITAL_SILENCE = 1e-10
 /** Parseval for a one-sided power spectrum of a 512-point Hann-windowed frame: Σ P ≈ mean power × this. */
@@ -29,11 +32,14 @@ export class NoiseFloor {
   private accFrames = 0
   private completed = 0
   private released = 0
+  private current: Float64Array | null = null
 
   constructor(
     private readonly onBlockFloor: (block: number, floor: Float64Array) => void,
     private readonly blockFrames = BLOCK_FRAMES,
     private readonly halfWindow = HALF_WINDOW_BLOCKS,
+    /** Bins the floor is needed for (from 0): the segmenter uses only those below 4 kHz. */
+    private readonly floorBins = BINS,
   ) {}
 
   pushFrame(power: Float64Array): void {
@@ -61,6 +67,17 @@ export class NoiseFloor {
 
   private release(): void {
     const b = this.released
+    if (this.current === null || b % UPDATE_BLOCKS === 0) this.current = this.compute(b)
+    this.released++
+    this.onBlockFloor(b, this.current)
+    // Blocks older than the next block's window are no longer needed.
+    while (this.firstBlock < this.released - this.halfWindow) {
+      this.blocks.shift()
+      this.firstBlock++
+    }
+  }
+
+  private compute(b: number): Float64Array {
     const lo = Math.max(this.firstBlock, b - this.halfWindow)
     const hi = Math.min(this.completed - 1, b + this.halfWindow)
     const window: Float64Array[] = []
@@ -72,18 +89,13 @@ export class NoiseFloor {
     if (window.length) {
       const rank = Math.floor((FLOOR_PERCENTILE / 100) * (window.length - 1) + 0.5)
       const column = new Float64Array(window.length)
-      for (let k = 0; k < BINS; k++) {
+      for (let k = 0; k < this.floorBins; k++) {
         for (let j = 0; j < window.length; j++) column[j] = window[j]![k]!
         floor[k] = nthSmallest(column, rank) * PERCENTILE_BIAS + 1e-12
       }
+      floor.fill(1e-12, this.floorBins)
     } else floor.fill(1e-12)
-    this.released++
-    this.onBlockFloor(b, floor)
-    // Blocks older than the next block's window are no longer needed.
-    while (this.firstBlock < this.released - this.halfWindow) {
-      this.blocks.shift()
-      this.firstBlock++
-    }
+    return floor
   }
 }
 

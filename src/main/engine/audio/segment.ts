@@ -7,7 +7,7 @@
 // ward noise, clicks and the breath between expirations stay silent. Each expiration is finally kept as a cry
 // when enough of it is voiced and it stands clearly above the adaptive noise floor (stationary alarms and
 // hum are in the floor; adult speech is mostly below 150 Hz or short). See docs/architecture.md.
-import { CryFrameAnalyzer, FRAME_S, type CryFrame } from './cry-frames'
+import { CryFrameAnalyzer, FRAME_S, SPECTRAL_STEP, type CryFrame } from './cry-frames'
 import { BLOCK_FRAMES, HALF_WINDOW_BLOCKS } from './noise-floor'
 
 export interface CrySegment {
@@ -23,7 +23,7 @@ export interface CryCandidate extends CrySegment {
   medianF0Hz: number
   /** Interquartile range of the voiced frames' pitch, semitones: ~0 for electronic tones. */
   f0IqrSemitones: number
-  /** Share of 10 ms pitch steps under 0.02 semitone: a voice never holds that still for long. */
+  /** Share of pitch steps (20 ms apart) under 0.02 semitone: a voice never holds that still for long. */
   steadyStepFraction: number
   accepted: boolean
 }
@@ -82,13 +82,6 @@ export const SEGMENTER_LATENCY_S =
   SEGMENT_DEFAULTS.referenceWindowS +
   SEGMENT_DEFAULTS.minSilenceS
 
-interface Slot {
-  intensityDb: number
-  snrDb: number
-  voiced: boolean
-  f0: number
-}
-
 /**
  * Streaming segmenter: push 16 kHz mono chunks, collect cries from the returned arrays (they come out about
  * 8 s behind the input), call finish() at the end.
@@ -101,7 +94,11 @@ export class CrySegmenter {
   readonly candidates: CryCandidate[] = []
   private readonly lookAhead: number
   private readonly spread: number
-  private readonly ring: Slot[]
+  // Frame features by t % ring length, typed (no allocation per frame).
+  private readonly ringIntensity: Float64Array
+  private readonly ringSnr: Float64Array
+  private readonly ringF0: Float64Array
+  private readonly ringVoiced: Uint8Array
   private arrived = 0
   private processed = 0
   /** Sliding maximum of intensity over the reference window (monotonic deque of frame indices). */
@@ -118,7 +115,11 @@ export class CrySegmenter {
     this.o = { ...SEGMENT_DEFAULTS, ...options }
     this.lookAhead = Math.round(this.o.referenceWindowS / FRAME_S)
     this.spread = Math.round(this.o.voicingSpreadS / FRAME_S)
-    this.ring = new Array<Slot>(2 * this.lookAhead + 2)
+    const ring = 2 * this.lookAhead + 2
+    this.ringIntensity = new Float64Array(ring)
+    this.ringSnr = new Float64Array(ring)
+    this.ringF0 = new Float64Array(ring)
+    this.ringVoiced = new Uint8Array(ring)
     this.analyzer = new CryFrameAnalyzer((f) => this.arrive(f))
   }
 
@@ -141,7 +142,11 @@ export class CrySegmenter {
 
   private arrive(f: CryFrame): void {
     const voiced = f.periodicity >= this.o.voicedPeriodicity
-    this.ring[f.t % this.ring.length] = { intensityDb: f.intensityDb, snrDb: f.snrDb, voiced, f0: f.f0 }
+    const i = f.t % this.ringVoiced.length
+    this.ringIntensity[i] = f.intensityDb
+    this.ringSnr[i] = f.snrDb
+    this.ringF0[i] = f.f0
+    this.ringVoiced[i] = voiced ? 1 : 0
     const level = voiced ? f.intensityDb : -Infinity
     while (this.maxValues.length && this.maxValues[this.maxValues.length - 1]! <= level) {
       this.maxValues.pop()
@@ -154,7 +159,7 @@ export class CrySegmenter {
   }
 
   private process(t: number): void {
-    const slot = this.ring[t % this.ring.length]!
+    const i = t % this.ringVoiced.length
     while (this.maxQueue[0]! < t - this.lookAhead) {
       this.maxQueue.shift()
       this.maxValues.shift()
@@ -162,20 +167,20 @@ export class CrySegmenter {
     const reference = this.maxValues[0]!
     let nearVoice = false
     for (let u = Math.max(0, t - this.spread); u <= t + this.spread && u < this.arrived; u++) {
-      if (this.ring[u % this.ring.length]!.voiced) {
+      if (this.ringVoiced[u % this.ringVoiced.length]) {
         nearVoice = true
         break
       }
     }
     const sounding =
       nearVoice &&
-      slot.intensityDb > reference - this.o.silenceThresholdDb &&
-      slot.snrDb >= this.o.minFrameSnrDb
+      this.ringIntensity[i]! > reference - this.o.silenceThresholdDb &&
+      this.ringSnr[i]! >= this.o.minFrameSnrDb
     this.processed = t + 1
-    this.step(t, sounding, slot)
+    this.step(t, sounding, i)
   }
 
-  private step(t: number, sounding: boolean, slot: Slot): void {
+  private step(t: number, sounding: boolean, i: number): void {
     const minGap = Math.round(this.o.minSilenceS / FRAME_S)
     if (this.candStart >= 0) {
       if (sounding) {
@@ -191,9 +196,10 @@ export class CrySegmenter {
       this.candF0 = []
     }
     if (this.candStart >= 0) {
-      this.candVoiced.push(slot.voiced ? 1 : 0)
-      this.candSnr.push(slot.snrDb)
-      this.candF0.push(slot.voiced ? slot.f0 : 0)
+      const voiced = this.ringVoiced[i]!
+      this.candVoiced.push(voiced)
+      this.candSnr.push(this.ringSnr[i]!)
+      this.candF0.push(voiced ? this.ringF0[i]! : 0)
       if (this.candEnd - this.candStart >= Math.round(this.o.maxExpirationS / FRAME_S)) this.closeCandidate()
     }
   }
@@ -209,10 +215,14 @@ export class CrySegmenter {
     const f0s = this.candF0.slice(0, n)
     let steps = 0
     let steady = 0
-    for (let i = 1; i < n; i++) {
-      if (!(f0s[i]! > 0 && f0s[i - 1]! > 0)) continue
+    // Between consecutive spectra (SPECTRAL_STEP frames apart; the frames between share their values).
+    const first = (SPECTRAL_STEP - (this.candStart % SPECTRAL_STEP)) % SPECTRAL_STEP
+    for (let i = first + SPECTRAL_STEP; i < n; i += SPECTRAL_STEP) {
+      const a = f0s[i - SPECTRAL_STEP]!
+      const b = f0s[i]!
+      if (!(a > 0 && b > 0)) continue
       steps++
-      if (Math.abs(12 * Math.log2(f0s[i]! / f0s[i - 1]!)) < 0.02) steady++
+      if (Math.abs(12 * Math.log2(b / a)) < 0.02) steady++
     }
     const c: CryCandidate = {
       startS: this.candStart * FRAME_S,

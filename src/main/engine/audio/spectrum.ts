@@ -16,8 +16,9 @@ export function hann(n: number): Float64Array {
 
 /**
  * Cuts a stream into frames of STFT_SIZE samples every STFT_HOP samples and hands each frame's power
- * spectrum to `onFrame`. Frame t is centred on the middle of the t-th 10 ms slice of the signal (samples
- * before the start count as silence), so frame times line up with 10 ms metric frames.
+ * spectrum to `onFrame` (a scratch array, valid during the call only). Frame t is centred on the middle of
+ * the t-th 10 ms slice of the signal (samples before the start count as silence), so frame times line up
+ * with 10 ms metric frames.
  */
 export class StftFramer {
   private readonly fft = new FFT(STFT_SIZE)
@@ -25,34 +26,50 @@ export class StftFramer {
   private readonly ring = new Float32Array(STFT_SIZE)
   private readonly frame = new Float64Array(STFT_SIZE)
   private readonly spectrum: number[] = this.fft.createComplexArray() as number[]
+  private readonly power = new Float64Array(BINS)
   /** Samples seen, counting the silence before the start that centres frame 0 on the first 10 ms slice. */
   private pos = STFT_SIZE / 2 - STFT_HOP / 2
+  private nextFrameEnd = STFT_SIZE
   frames = 0
 
-  constructor(private readonly onFrame: (power: Float64Array, t: number) => void) {}
+  /** `hop` may be a multiple of STFT_HOP: frame t is then centred on the middle of 10 ms slice t × hop / 160. */
+  constructor(
+    private readonly onFrame: (power: Float64Array, t: number) => void,
+    private readonly hop = STFT_HOP,
+  ) {}
 
   push(x: Float32Array): void {
     const ring = this.ring
-    for (let i = 0; i < x.length; i++) {
-      ring[this.pos % STFT_SIZE] = x[i]!
-      this.pos++
-      if (this.pos >= STFT_SIZE && (this.pos - STFT_SIZE) % STFT_HOP === 0) this.emit(this.pos % STFT_SIZE)
+    let i = 0
+    while (i < x.length) {
+      const take = Math.min(this.nextFrameEnd - this.pos, x.length - i)
+      const at = this.pos % STFT_SIZE
+      const first = Math.min(take, STFT_SIZE - at)
+      ring.set(x.subarray(i, i + first), at)
+      if (first < take) ring.set(x.subarray(i + first, i + take), 0)
+      this.pos += take
+      i += take
+      if (this.pos === this.nextFrameEnd) {
+        this.emit(this.pos % STFT_SIZE)
+        this.nextFrameEnd += this.hop
+      }
     }
   }
 
   /** Pads the end with silence so the last partial 10 ms slice gets its frame. */
   flush(totalSamples: number): void {
-    const want = Math.ceil(totalSamples / STFT_HOP)
-    const pad = new Float32Array(STFT_HOP)
+    const want = Math.ceil(totalSamples / this.hop)
+    const pad = new Float32Array(this.hop)
     while (this.frames < want) this.push(pad)
   }
 
   private emit(oldest: number): void {
     const { frame, ring, window } = this
-    for (let i = 0; i < STFT_SIZE; i++) frame[i] = ring[(oldest + i) % STFT_SIZE]! * window[i]!
-    const out = new Float64Array(BINS)
-    powerSpectrum(this.fft, frame, this.spectrum, out)
-    this.onFrame(out, this.frames++)
+    const tail = STFT_SIZE - oldest
+    for (let i = 0; i < tail; i++) frame[i] = ring[oldest + i]! * window[i]!
+    for (let i = tail; i < STFT_SIZE; i++) frame[i] = ring[i - tail]! * window[i]!
+    powerSpectrum(this.fft, frame, this.spectrum, this.power)
+    this.onFrame(this.power, this.frames++)
   }
 }
 

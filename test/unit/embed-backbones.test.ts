@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest'
 import { AcousticBackbone } from '../../src/main/engine/embed/acoustic'
 import { cardMismatches, ModelCard } from '../../src/main/engine/embed/card'
-import { planBatches, repeatToMinFrames } from '../../src/main/engine/embed/onnx'
+import { repeatToMinFrames } from '../../src/main/engine/embed/features'
+import { planBatches } from '../../src/main/engine/embed/onnx'
 import { embeddingPieces } from '../../src/main/engine/embed/pieces'
 import { platformProviders, providerCandidates } from '../../src/main/engine/embed/providers'
 

@@ -114,9 +114,8 @@ export function cardInfants(card: ModelCard): { train: string[]; validation: str
   return { train: card.training?.train_infants ?? [], validation: card.training?.validation_infants ?? [] }
 }
 
-/** The fbank the card's model expects. */
-export function fbankOptionsOf(card: ModelCard): FbankOptions {
-  const i = card.input
+/** The fbank a card's input spec asks for. */
+export function fbankOptionsOf(i: ModelCard['input']): FbankOptions {
   return {
     sampleRate: i.sample_rate,
     numMelBins: i.num_mel_bins,

@@ -9,8 +9,9 @@ import {
   type ProviderAttempt,
   type ProviderReport,
 } from './backbone'
-import { cardInfants, cardMismatches, fbankOptionsOf, ModelCardError, type LoadedCard } from './card'
-import { KaldiFbank, subtractMean, type FeatureMatrix } from './fbank'
+import { cardInfants, cardMismatches, ModelCardError, type LoadedCard } from './card'
+import type { FeatureMatrix } from './fbank'
+import { CryFeatures, type FeatureExtractor } from './features'
 import {
   cudaInstalled,
   platformProviders,
@@ -31,6 +32,11 @@ export interface OnnxBackboneOptions {
    */
   verifyGpu?: boolean
   log?: (message: string) => void
+  /**
+   * Computes model inputs in another thread. Features of the next batch are then computed while the current
+   * one runs (onnxruntime-node's run blocks its calling thread), instead of between runs.
+   */
+  featureExtractor?: FeatureExtractor
 }
 
 /** Largest cosine distance between a GPU provider's embedding and the CPU's that still counts as the same model. */
@@ -44,22 +50,23 @@ export class OnnxBackbone implements Backbone {
   readonly trainedOn: { train: readonly string[]; validation: readonly string[] }
   readonly minFrames: number
   readonly maxBatch: number
-  private readonly fbank: KaldiFbank
-  private readonly meanSubtraction: boolean
+  private readonly inputs: CryFeatures
+  private readonly extractor?: FeatureExtractor
 
   private constructor(
     readonly loaded: LoadedCard,
     private readonly session: ort.InferenceSession,
     readonly provider: ProviderReport,
     maxBatch: number,
+    extractor?: FeatureExtractor,
   ) {
     const { card } = loaded
     this.name = card.name
     this.dim = card.output.dim
     this.trainedOn = cardInfants(card)
     this.minFrames = card.input.min_frames
-    this.fbank = new KaldiFbank(fbankOptionsOf(card))
-    this.meanSubtraction = card.input.mean_subtraction === 'utterance'
+    this.inputs = new CryFeatures(card.input)
+    this.extractor = extractor
     const batchDim = session.inputMetadata[0]
     const fixedBatch = batchDim?.isTensor && typeof batchDim.shape[0] === 'number'
     this.maxBatch = fixedBatch ? 1 : maxBatch
@@ -98,26 +105,19 @@ export class OnnxBackbone implements Backbone {
       if (cpuSession && session !== cpuSession) await (cpuSession as ort.InferenceSession).release()
       const report: ProviderReport = { requested, active: provider, attempts }
       opts.log?.(`embedding backbone ${loaded.card.name}: running on ${provider} (requested ${requested})`)
-      return new OnnxBackbone(loaded, session, report, opts.maxBatch ?? 16)
+      return new OnnxBackbone(loaded, session, report, opts.maxBatch ?? 16, opts.featureExtractor)
     }
     throw new Error(`embedding backbone ${loaded.card.name}: no execution provider could run it`)
   }
 
   /** Model input of one cry: fbank, minus its mean over time, frames repeated up to the graph's minimum. */
   features(cry: Float32Array): FeatureMatrix {
-    const m = this.fbank.compute(cry)
-    if (m.frames === 0)
-      throw new RangeError(
-        `a cry of ${cry.length} samples is shorter than one ${this.fbank.windowSize}-sample frame`,
-      )
-    if (this.meanSubtraction) subtractMean(m)
-    return repeatToMinFrames(m, this.minFrames)
+    return this.inputs.compute(cry)
   }
 
   /** Frames the model will see for a cry of `samples` samples. */
   inputFrames(samples: number): number {
-    const t = this.fbank.frameCount(samples)
-    return t === 0 ? 0 : Math.max(t, this.minFrames)
+    return this.inputs.inputFrames(samples)
   }
 
   async embedCries(cries16k: Float32Array[], opts: { signal?: AbortSignal } = {}): Promise<Float32Array[]> {
@@ -126,12 +126,23 @@ export class OnnxBackbone implements Backbone {
       if (t === 0) throw new RangeError(`cry ${i}: ${c.length} samples, shorter than one 25 ms frame`)
       return t
     })
+    const plan = planBatches(frames, this.maxBatch)
+    const featuresOf = (batch: number[]): Promise<FeatureMatrix[]> | FeatureMatrix[] => {
+      const cries = batch.map((i) => cries16k[i]!)
+      return this.extractor
+        ? this.extractor(this.loaded.card.input, cries)
+        : cries.map((c) => this.features(c))
+    }
     const out: Float32Array[] = new Array(cries16k.length)
-    for (const batch of planBatches(frames, this.maxBatch)) {
+    let next = plan.length ? featuresOf(plan[0]!) : []
+    for (let k = 0; k < plan.length; k++) {
+      if (opts.signal?.aborted) void Promise.resolve(next).catch(() => undefined) // not awaited any more
       throwIfAborted(opts.signal)
-      const feats = batch.map((i) => this.features(cries16k[i]!))
+      const feats = await next
+      // With an extractor, the next batch's features are computed while this one runs.
+      if (k + 1 < plan.length) next = featuresOf(plan[k + 1]!)
       const embs = await this.embedFeatures(feats)
-      batch.forEach((i, k) => (out[i] = embs[k]!))
+      plan[k]!.forEach((i, j) => (out[i] = embs[j]!))
     }
     return out
   }
@@ -178,15 +189,6 @@ export function planBatches(frames: readonly number[], maxBatch: number): number
     for (let i = 0; i < g.length; i += Math.max(1, maxBatch)) out.push(g.slice(i, i + Math.max(1, maxBatch)))
   }
   return out
-}
-
-/** Tiles the frames of a too-short input (as the training reference does) so every dilated conv can pad. */
-export function repeatToMinFrames(m: FeatureMatrix, minFrames: number): FeatureMatrix {
-  if (m.frames >= minFrames) return m
-  const data = new Float32Array(minFrames * m.bins)
-  for (let t = 0; t < minFrames; t++)
-    data.set(m.data.subarray((t % m.frames) * m.bins, ((t % m.frames) + 1) * m.bins), t * m.bins)
-  return { data, frames: minFrames, bins: m.bins }
 }
 
 /** Session options of every backbone session (exported so benchmarks can open an identical raw session). */

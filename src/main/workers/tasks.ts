@@ -1,5 +1,5 @@
 // The engine tasks a worker can run. Each is a thin adapter over a pure engine function.
-import { processRecording } from '../engine/audio/pipeline'
+import { inspectRecording, processRecording } from '../engine/audio/pipeline'
 import { BackboneCache, type EmbedRequest } from '../engine/embed/cache'
 import type { FeatureMatrix } from '../engine/embed/fbank'
 import { CryFeatures, type InputSpec } from '../engine/embed/features'
@@ -28,6 +28,8 @@ const cryFeatures = new Map<string, CryFeatures>()
 export const tasks = {
   processRecording: (args: { sourcePath: string; workingCopyPath: string }, ctx: TaskContext) =>
     processRecording({ ...args, signal: ctx.signal, onProgress: (f) => ctx.progress(f) }),
+  /** Probes and decodes a file as an import would, keeping nothing (format/duration/time checks). */
+  inspectRecording: (args: { path: string }, ctx: TaskContext) => inspectRecording(args.path, ctx.signal),
   spectrogramTile: (args: Parameters<typeof spectrogramTileFromWav>[0]) => spectrogramTileFromWav(args),
   embedCries: (args: EmbedRequest, ctx: TaskContext) => backbones.embed(args, ctx.signal),
   listBackbones: (args: { modelsDir: string }) => listBackbones(args.modelsDir),

@@ -34,6 +34,11 @@ export const MAX_DURATION_S = 72 * 3600
 export async function probeAudio(file: string): Promise<AudioProbe> {
   const head = await readHead(file, SNIFF_BYTES)
   if (head.length === 0) throw new AudioRefusal('zero-length', 'the file is empty (0 bytes)')
+  if (head.length < 12 && /^(RIFF|RF64|BW64)/.test(head.toString('latin1')))
+    throw new AudioRefusal(
+      'truncated',
+      `truncated: the file is only ${head.length} bytes, too short to hold audio`,
+    )
   const sniffed = sniffContainer(head)
   if (sniffed.container === null) {
     throw new AudioRefusal(
@@ -121,7 +126,14 @@ export async function* decode16k(
       )
     yield chunk
   }
-  if (frames === 0) throw new AudioRefusal('zero-length', 'the file contains no audio samples')
+  if (frames === 0) {
+    if (probe.durationS > 0.05)
+      throw new AudioRefusal(
+        'decode-failed',
+        `the audio is damaged: the file declares ${probe.durationS.toFixed(1)} s but nothing could be decoded`,
+      )
+    throw new AudioRefusal('zero-length', 'the file contains no audio samples')
+  }
   const decodedS = frames / PIPELINE_RATE
   if (!probe.durationEstimated && probe.durationS - decodedS > Math.max(0.5, 0.02 * probe.durationS)) {
     throw new AudioRefusal(

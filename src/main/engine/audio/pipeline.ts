@@ -3,10 +3,13 @@
 // Memory is bounded whatever the length: chunks flow through, and only the last RING_S seconds are kept to
 // measure the cries the segmenter reports (it reports them a few seconds behind the input).
 // Pure Node: no database, no Electron; runs inside a worker.
+import fs from 'node:fs/promises'
+import path from 'node:path'
 import { decode16k, probeAudio, type AudioProbe } from './decode'
 import { measureCry, type CryMeasures } from './measures'
 import { PeakAccumulator, PEAKS_PER_SECOND } from './peaks'
 import { ClipDetector, clippedWithin, HighPass } from './preprocess'
+import { chooseRecordingTime } from './recording-time'
 import { PIPELINE_RATE } from './resample'
 import { CrySegmenter, SEGMENT_DEFAULTS, SEGMENTER_LATENCY_S, type CrySegment } from './segment'
 import { WavWriter } from './wav-writer'
@@ -81,6 +84,34 @@ export async function processRecording(opts: ProcessOptions): Promise<ProcessedR
     peaks: peaks.finish(),
     clippedFraction: clipping.fraction,
     cries,
+  }
+}
+
+export interface RecordingCheck {
+  format: string
+  sampleRate: number
+  channels: number
+  declaredS: number
+  /** Duration of the decoded 16 kHz signal: what an import would store. */
+  decodedS: number
+  recordedAt: string
+  timeSource: string
+}
+
+/** Probes and fully decodes a file without keeping anything: the import's view of it, for checks and tools. */
+export async function inspectRecording(file: string, signal?: AbortSignal): Promise<RecordingCheck> {
+  const probe = await probeAudio(file)
+  let n = 0
+  for await (const chunk of decode16k(file, probe, { signal })) n += chunk.length
+  const t = chooseRecordingTime(path.basename(file), probe, (await fs.stat(file)).mtime)
+  return {
+    format: probe.format,
+    sampleRate: probe.sampleRate,
+    channels: probe.channels,
+    declaredS: probe.durationS,
+    decodedS: n / PIPELINE_RATE,
+    recordedAt: t.recordedAt.toISOString(),
+    timeSource: t.source,
   }
 }
 

@@ -54,10 +54,11 @@ export function parseMetadataDate(text: string | null | undefined): Date | null 
   if (!m) return null
   const frac = m[7] ? m[7].slice(0, 4) : ''
   const zone = m[8] ? (m[8] === 'Z' ? 'Z' : m[8].replace(/^([+-]\d{2})(\d{2})$/, '$1:$2')) : ''
-  if (!zone) return parseLocalIso(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}`)
-  const d = new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${frac}${zone}`)
+  const d = zone
+    ? new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${frac}${zone}`)
+    : parseLocalIso(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}`)
   // 1970 or 1904 epochs are what encoders write when they know no date.
-  return Number.isNaN(d.getTime()) || d.getUTCFullYear() < 1990 ? null : d
+  return !d || Number.isNaN(d.getTime()) || d.getUTCFullYear() < 1990 ? null : d
 }
 
 export function chooseRecordingTime(

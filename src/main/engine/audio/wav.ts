@@ -86,6 +86,8 @@ export async function readWavInfo(file: string): Promise<WavInfo> {
           'bad-header',
           `chunk '${printable(id)}' claims ${size} bytes, more than the file holds`,
         )
+      if (body + size > fileSize)
+        throw new AudioRefusal('truncated', `truncated: the file ends inside its '${printable(id)}' chunk`)
       pos = body + size + (size & 1)
     }
     if (!fmt) throw new AudioRefusal('bad-header', 'the WAV file has no fmt chunk')

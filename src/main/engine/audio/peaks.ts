@@ -3,7 +3,9 @@
 export const PEAKS_PER_SECOND = 100
 
 export class PeakAccumulator {
-  private readonly pairs: number[] = []
+  /** Int8 min/max pairs, grown by doubling (a 24 h recording has 17 million values: no JS number array). */
+  private pairs = new Int8Array(1 << 16)
+  private length = 0
   private min = Infinity
   private max = -Infinity
   private n = 0
@@ -20,7 +22,13 @@ export class PeakAccumulator {
 
   private flush(): void {
     if (this.n === 0) return
-    this.pairs.push(quantise(this.min), quantise(this.max))
+    if (this.length + 2 > this.pairs.length) {
+      const bigger = new Int8Array(this.pairs.length * 2)
+      bigger.set(this.pairs)
+      this.pairs = bigger
+    }
+    this.pairs[this.length++] = quantise(this.min)
+    this.pairs[this.length++] = quantise(this.max)
     this.min = Infinity
     this.max = -Infinity
     this.n = 0
@@ -29,7 +37,7 @@ export class PeakAccumulator {
   /** Int8 min/max pairs (value × 127). */
   finish(): Int8Array {
     this.flush()
-    return Int8Array.from(this.pairs)
+    return this.pairs.slice(0, this.length)
   }
 }
 

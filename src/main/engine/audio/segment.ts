@@ -1,12 +1,13 @@
 // Cry segmentation into expirations, streaming, in bounded memory.
 //
 // Boundaries follow the convention cry analysis uses (Praat's silence detection): a stretch is sounding while
-// its intensity is within 25 dB of the loudest sound nearby, pauses under 100 ms do not end it (no inspiration
-// is that short) and sounds under 100 ms are dropped. Only infant-like sound may sound: a frame counts when a
-// voiced frame (clear periodicity at 150–1500 Hz over a floor-subtracted spectrum) lies within 50 ms of it, so
-// ward noise, clicks and the breath between expirations stay silent. Each expiration is finally kept as a cry
-// when enough of it is voiced and it stands clearly above the adaptive noise floor (stationary alarms and
-// hum are in the floor; adult speech is mostly below 150 Hz or short). See docs/architecture.md.
+// its intensity is within 25 dB of the loudest voiced sound nearby, pauses under 100 ms do not end it (no
+// inspiration is that short) and sounds under 100 ms are dropped. Only infant-like sound may sound: a frame
+// counts when a voiced frame (clear periodicity at 150–1500 Hz over a floor-subtracted spectrum) lies within
+// 50 ms of it, so ward noise, clicks and the breath between expirations stay silent. Each expiration is kept
+// as a cry when enough of it is voiced, it stands clearly above the adaptive noise floor (continuous hum is
+// in the floor), its pitch is above adult speaking voices, and its pitch moves as a voice does (monitor
+// alarms hold a note). Every threshold is a physical or physiological quantity; see docs/architecture.md.
 import { CryFrameAnalyzer, FRAME_S, SPECTRAL_STEP, type CryFrame } from './cry-frames'
 import { BLOCK_FRAMES, HALF_WINDOW_BLOCKS } from './noise-floor'
 

@@ -7,10 +7,9 @@
 //   mean |Δf0| between voiced 10 ms frames (octaves), voiced share, mean HNR (dB / 10) and spectral centroid
 //   (octaves re 1 kHz), weighted 0.03 against the spectral block. The descriptors are kept small because on
 //   Donate-a-Cry they vary more within an infant (hunger vs. pain, onset vs. end of a bout) than between
-//   infants: with protocol C on all 278 infants, same-platform EER was 35.9 % / 35.4 % / 36.6 % / 39.3 % at
-//   weights 0 / 0.03 / 0.1 / 0.3 (TextGrid cries). They are in the vector for what they say, not for
-//   verification. 166 dims, L2-normalised.
-// - `logmel-stats` and `mfcc-stats`: the "for scale" baselines of docs/evaluation.md, reproduced exactly: mean
+//   infants: with protocol C on all 278 infants (project segmenter), same-platform EER was 32.8 % / 31.8 % /
+//   32.7 % / 33.7 % at weights 0 / 0.03 / 0.1 / 0.3. 166 dims, L2-normalised.
+// - `logmel-stats` and `mfcc-stats`: the "for scale" baselines of docs/evaluation.md, by the same method: mean
 //   and std of 80 log-mels (or 20 MFCCs) over the louder half of the frames of the whole recording, with no
 //   cry segmentation (scope 'recording'), L2-normalised.
 import { measureCry } from '../audio/measures'

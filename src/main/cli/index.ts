@@ -4,6 +4,7 @@ import { UsageError } from './command'
 import { backupCommand } from './commands/backup'
 import { benchCommand } from './commands/bench'
 import { evalCommand } from './commands/eval'
+import { trainCommand } from './commands/eval-gate'
 import { importCommand } from './commands/import'
 import { serveCommand } from './commands/serve'
 import { simulateCommand } from './commands/simulate'
@@ -13,6 +14,7 @@ const commands: CliCommand[] = [
   importCommand,
   backupCommand,
   evalCommand,
+  trainCommand,
   benchCommand,
   simulateCommand,
 ]

@@ -1,0 +1,72 @@
+// Ranking metrics for detection protocols (B, D): ROC AUC with ties (Mann–Whitney), average precision,
+// and recall at a false-positive rate.
+
+/** ROC AUC: the probability that a random positive scores above a random negative (ties count half). */
+export function rocAuc(scores: ArrayLike<number>, positive: ArrayLike<boolean | number>): number {
+  const idx = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => scores[a]! - scores[b]!)
+  let rankSumPos = 0
+  let nPos = 0
+  for (let i = 0; i < idx.length;) {
+    let j = i
+    while (j + 1 < idx.length && scores[idx[j + 1]!] === scores[idx[i]!]) j++
+    const rank = (i + j) / 2 + 1
+    for (let k = i; k <= j; k++)
+      if (positive[idx[k]!]) {
+        rankSumPos += rank
+        nPos++
+      }
+    i = j + 1
+  }
+  const nNeg = idx.length - nPos
+  if (!nPos || !nNeg) return NaN
+  return (rankSumPos - (nPos * (nPos + 1)) / 2) / (nPos * nNeg)
+}
+
+/** Average precision (area under the precision–recall curve, step-wise as scikit-learn computes it). */
+export function averagePrecision(scores: ArrayLike<number>, positive: ArrayLike<boolean | number>): number {
+  const idx = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => scores[b]! - scores[a]!)
+  const nPos = idx.filter((i) => positive[i]).length
+  if (!nPos) return NaN
+  let tp = 0
+  let fp = 0
+  let ap = 0
+  let prevRecall = 0
+  for (let i = 0; i < idx.length;) {
+    let j = i
+    while (j + 1 < idx.length && scores[idx[j + 1]!] === scores[idx[i]!]) j++
+    for (let k = i; k <= j; k++)
+      if (positive[idx[k]!]) tp++
+      else fp++
+    const recall = tp / nPos
+    ap += (recall - prevRecall) * (tp / (tp + fp))
+    prevRecall = recall
+    i = j + 1
+  }
+  return ap
+}
+
+/** Recall at the largest threshold whose false-positive rate does not exceed `maxFpr`. */
+export function recallAtFpr(
+  scores: ArrayLike<number>,
+  positive: ArrayLike<boolean | number>,
+  maxFpr: number,
+): number {
+  const idx = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => scores[b]! - scores[a]!)
+  const nPos = idx.filter((i) => positive[i]).length
+  const nNeg = idx.length - nPos
+  if (!nPos || !nNeg) return NaN
+  let tp = 0
+  let fp = 0
+  let best = 0
+  for (let i = 0; i < idx.length;) {
+    let j = i
+    while (j + 1 < idx.length && scores[idx[j + 1]!] === scores[idx[i]!]) j++
+    for (let k = i; k <= j; k++)
+      if (positive[idx[k]!]) tp++
+      else fp++
+    if (fp / nNeg <= maxFpr) best = tp / nPos
+    else break
+    i = j + 1
+  }
+  return best
+}

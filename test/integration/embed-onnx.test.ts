@@ -111,6 +111,18 @@ describe.skipIf(!cardPath)('default ONNX backbone (CPU)', () => {
     expect(1 - cosine(a!, b!)).toBeGreaterThan(1e-4)
   })
 
+  it('falls back to CPU and says why when the requested provider cannot run here', async () => {
+    const wanted = process.platform === 'win32' ? 'coreml' : 'dml' // never available on this platform
+    const b = await getBackbone('default', { modelsDir: MODELS, provider: wanted })
+    try {
+      expect(b.provider.active).toBe('cpu')
+      expect(b.provider.attempts[0]).toMatchObject({ provider: wanted, ok: false })
+      expect(b.provider.attempts[0]!.error).toMatch(/not in onnxruntime-node's build/)
+    } finally {
+      await b.dispose()
+    }
+  })
+
   it('runs in the embedding worker with the same result', async () => {
     const pool = new WorkerPool(1, 'embed')
     try {

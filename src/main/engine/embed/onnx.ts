@@ -79,6 +79,12 @@ export class OnnxBackbone implements Backbone {
       (p) => p !== 'cuda' || cudaInstalled() || requested === 'cuda',
     )
     const attempts: ProviderAttempt[] = []
+    if (requested !== 'auto' && !available.includes(requested)) {
+      const where = `${process.platform}/${process.arch}`
+      const error = `not in onnxruntime-node's build for ${where}`
+      attempts.push({ provider: requested, ok: false, error, ms: 0 })
+      opts.log?.(`embedding backbone ${loaded.card.name}: provider ${requested} unavailable (${error})`)
+    }
     let cpuSession: ort.InferenceSession | null = null
     const cpu = async () => (cpuSession ??= await openSession(loaded, 'cpu', opts.threads))
     for (const provider of providerCandidates(requested, available)) {
@@ -96,7 +102,10 @@ export class OnnxBackbone implements Backbone {
       } catch (err) {
         if (err instanceof ModelCardError) throw err
         if (session && session !== cpuSession) await session.release().catch(() => undefined)
-        const error = firstLine((err as Error).message)
+        const error =
+          provider === 'cuda' && !cudaInstalled()
+            ? 'the CUDA libraries are not installed (ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node)'
+            : firstLine((err as Error).message)
         attempts.push({ provider, ok: false, error, ms: Math.round(performance.now() - t0) })
         opts.log?.(`embedding backbone ${loaded.card.name}: provider ${provider} unavailable (${error})`)
         continue

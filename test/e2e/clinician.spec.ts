@@ -1,7 +1,7 @@
 // The clinician's path through the real UI on a simulated ward: the review queue, a cry under review (waveform,
-// spectrogram, playback, measures against the baseline, a verdict), and the exports. Cries come from stage 0
-// at import and flags from the gate (stages 2–3): the parts that need them are marked fixme while those are
-// missing, rather than planting rows in the database.
+// spectrogram, playback, measures against the baseline, a verdict), and the exports. Cries come from stage 0 at
+// import and flags from the gate (stages 2–3) running on the simulated recordings: nothing is planted in the
+// database.
 import { expect, test, type App } from './app'
 
 async function importWard(app: App, deviating = 0): Promise<void> {
@@ -45,14 +45,13 @@ test('clinician reviews a cry of a recording: plays it and records a verdict', a
   await importWard(app)
   await page.getByRole('tab', { name: 'Ward' }).click()
   const infants = page.getByRole('table', { name: 'infants' })
-  const cryCount = Number(
-    await infants
+  // Stage 0 found the simulated cries at import (the Cries column).
+  await expect(
+    infants
       .getByRole('row', { name: /infant-01/ })
       .getByRole('cell')
-      .nth(7)
-      .textContent(),
-  )
-  test.fixme(cryCount === 0, 'stage 0 does not write cries at import yet (src/main/store/cries.ts)')
+      .nth(7),
+  ).not.toHaveText('0')
 
   await infants.getByRole('row', { name: /infant-01/ }).click()
   await page.getByRole('table', { name: 'recordings' }).getByRole('row').nth(1).click()
@@ -63,10 +62,20 @@ test('clinician reviews a cry of a recording: plays it and records a verdict', a
   await expect(view.getByRole('table', { name: 'acoustic measures' })).toBeVisible()
   await expect(page.getByTestId('baseline-source')).toContainText(/baseline|not flagged|no other cries/)
 
-  await page.keyboard.press('p') // play the cry
-  await expect(page.getByRole('button', { name: 'pause' })).toBeVisible()
+  const pause = page.getByRole('button', { name: 'pause', exact: true })
+  const play = page.getByRole('button', { name: 'play', exact: true })
+  await page.keyboard.press('Space') // play on from the cursor
+  await expect(pause).toBeVisible()
   await page.keyboard.press('Space')
-  await expect(page.getByRole('button', { name: 'play' })).toBeVisible()
+  await expect(play).toBeVisible()
+  // P plays the cry alone and stops at its end.
+  const endS = Number(await view.getAttribute('data-end-s'))
+  const shown = async () =>
+    Number((await page.getByTestId('playback-time').textContent())?.replace(/ s$/, ''))
+  await page.keyboard.press('p')
+  await expect.poll(shown).toBeGreaterThanOrEqual(Math.floor((endS - 0.15) * 10) / 10)
+  await expect(play).toBeVisible()
+  expect(await shown()).toBeLessThan(endS + 0.5)
   await expect(page.getByTestId('spectrogram')).toHaveAttribute('data-pending', '0')
   await app.screenshot('clinician-03-cry-view')
 
@@ -95,25 +104,28 @@ test('clinician opens the top flagged cry, plays it and records a verdict', asyn
   await app.signIn('clinician')
   await app.importFolder(ward)
   await page.getByRole('tab', { name: 'Ward' }).click()
-  const row = page.getByRole('table', { name: 'infants' }).getByRole('row', { name: /infant-01/ })
-  const cryCount = Number(await row.getByRole('cell').nth(7).textContent())
-  test.fixme(cryCount === 0, 'stage 0 does not write cries at import yet (src/main/store/cries.ts)')
   // Scoring runs after the import as its own work: wait for the flags to reach the ward overview.
   await expect(page.getByTestId('awaiting-review-total')).not.toHaveText(/^0 /, { timeout: 120_000 })
 
   await page.getByTestId('awaiting-review-total').click()
   const queue = page.getByRole('list', { name: 'flagged cries' })
   await expect(queue.getByRole('button').first()).toHaveClass(/Mui-selected/)
-  const before = await queue.getByRole('button').count()
+  const total = page.getByText(/^\d+ awaiting review, most severe first$/)
+  const before = parseInt((await total.textContent())!, 10)
   const scores = await queue.getByRole('button').locator('.MuiChip-label').allTextContents()
   expect(scores.map(Number)).toEqual([...scores.map(Number)].sort((a, b) => b - a)) // most severe first
+  const view = page.getByTestId('cry-view')
   await expect(page.getByTestId('waveform')).toHaveAttribute('data-drawn', 'true')
-  await expect(page.getByTestId('cry-view')).toContainText('flagged')
-  await page.keyboard.press('p')
-  await expect(page.getByRole('button', { name: 'pause' })).toBeVisible()
+  await expect(view).toContainText('flagged')
+  const judged = await view.getAttribute('data-cry-id')
+  await page.keyboard.press('Space') // listen
+  await expect(page.getByRole('button', { name: 'pause', exact: true })).toBeVisible()
   await page.keyboard.press('Space')
+  await expect(page.getByRole('button', { name: 'play', exact: true })).toBeVisible()
   await expect(page.getByTestId('spectrogram')).toHaveAttribute('data-pending', '0')
   await app.screenshot('clinician-04-review-top-flagged')
-  await page.keyboard.press('1') // deviation
-  await expect(queue.getByRole('button')).toHaveCount(before - 1)
+  await page.keyboard.press('1') // deviation: the cry leaves the queue and the next one opens
+  await expect(total).toHaveText(`${before - 1} awaiting review, most severe first`)
+  await expect(view).not.toHaveAttribute('data-cry-id', judged!)
+  await expect(queue.getByRole('button').first()).toHaveClass(/Mui-selected/)
 })

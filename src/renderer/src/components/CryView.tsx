@@ -119,7 +119,13 @@ export function CryView(props: {
   return (
     <LoadState loading={cry.loading && !c} error={cry.error}>
       {c && (
-        <Stack spacing={2} data-testid="cry-view" data-cry-id={c.id}>
+        <Stack
+          spacing={2}
+          data-testid="cry-view"
+          data-cry-id={c.id}
+          data-start-s={c.startS}
+          data-end-s={c.endS}
+        >
           <Paper sx={{ p: 2 }}>
             <Stack direction="row" spacing={2} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }}>
               <Typography variant="h5" component="h2" sx={{ flex: 1, minWidth: 240 }}>

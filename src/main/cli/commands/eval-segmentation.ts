@@ -6,7 +6,9 @@ import { parseArgs } from 'node:util'
 import type { SegmentOptions } from '../../engine/audio/segment'
 import { listDatasets } from '../../engine/eval/datasets'
 import {
+  detectionsByLabel,
   evaluateSegmentation,
+  type LabelDetections,
   type SegmentationMethod,
   type SegmentationScores,
 } from '../../engine/eval/segmentation'
@@ -15,9 +17,13 @@ import { sharedDatasetsDir } from '../data-dir'
 import type { EvalProtocol } from './eval'
 
 const USAGE = `usage: iclas eval segmentation [--data DIR]… [--json FILE] [--method cry|energy] [--options JSON]
+                               [--no-negatives]
 
   --data DIR      a dataset folder with a manifest.csv and a cry-segments/ TextGrid folder inside or beside it;
-                  repeat to pool. Default: every dataset in ../shared/datasets with TextGrids (donateacry).
+                  repeat to pool. Default: every dataset in ../shared/datasets. Clips with TextGrids are
+                  scored (protocol A); labelled clips without them (negatives, esc-cries) are reported as the
+                  share of clips in which cries were found, per label (false detections on non-cry labels).
+  --no-negatives  skip the clips without TextGrids
   --method M      cry (default): the segmenter imports use (src/main/engine/audio/segment.ts);
                   energy: the trivial baseline of the protocol (20th-percentile floor + 6 dB, events ≥ 100 ms)
   --options JSON  segmenter options to try, e.g. '{"silenceThresholdDb":20}' (see SegmentOptions)
@@ -35,6 +41,7 @@ export const segmentationProtocol: EvalProtocol = {
         json: { type: 'string' },
         method: { type: 'string', default: 'cry' },
         options: { type: 'string' },
+        'no-negatives': { type: 'boolean' },
       },
     })
     const method = values.method as SegmentationMethod
@@ -74,9 +81,24 @@ export const segmentationProtocol: EvalProtocol = {
     for (const [k, s] of Object.entries(r.subsets)) console.log(row(k, s))
     console.log('')
     console.log(`segmentation ran at ${r.segment_x_realtime.toFixed(0)}× realtime (decoding excluded)`)
-    if (values.json) fs.writeFileSync(values.json, JSON.stringify(r, null, 2) + '\n')
+    let negatives: Record<string, LabelDetections> | undefined
+    if (!values['no-negatives'] && method === 'cry') {
+      negatives = await detectionsByLabel(dirs, { segment, onClip })
+      if (process.stderr.isTTY) process.stderr.write('\n')
+      if (Object.keys(negatives).length) {
+        console.log('')
+        console.log('clips without TextGrids, by label    clips  with cries  cry time')
+        for (const [k, v] of Object.entries(negatives))
+          console.log(
+            `${k.padEnd(34)} ${String(v.clips).padStart(6)}  ${pct(v.clips_with_cries).padStart(10)}  ${pct(v.cry_time).padStart(8)}`,
+          )
+      }
+    }
+    if (values.json)
+      fs.writeFileSync(values.json, JSON.stringify({ ...r, detections_by_label: negatives }, null, 2) + '\n')
     return 0
   },
 }
 
 const f = (v: number) => v.toFixed(3).padStart(6)
+const pct = (v: number) => `${(100 * v).toFixed(1)} %`

@@ -32,6 +32,59 @@ export interface SegmentationReport extends SegmentationScores {
   subsets: Record<string, SegmentationScores>
 }
 
+export interface LabelDetections {
+  clips: number
+  /** Share of clips in which at least one cry was found. */
+  clips_with_cries: number
+  /** Share of the audio marked as cry. */
+  cry_time: number
+}
+
+/**
+ * Cries found in labelled clips without TextGrids (negatives, other cry sources), per label: on non-cry
+ * labels (ICU alarms, adult speech, silence…) every detection is a false one, on `cry` it is a recall proxy.
+ */
+export async function detectionsByLabel(
+  dirs: string[],
+  opts: {
+    segment?: SegmentOptions
+    concurrency?: number
+    onClip?: (done: number, total: number) => void
+  } = {},
+): Promise<Record<string, LabelDetections>> {
+  const clips = dirs.flatMap((d) => {
+    const ds = readDataset(d)
+    // Donate-a-Cry clips are grouped by the curators' verdict (rejected: noise, chatter, adults imitating).
+    const label = (c: DatasetClip) => (ds.schema === 'donateacry' ? (c.curation ?? '?') : (c.label ?? '?'))
+    return ds.clips.filter((c) => !c.segmentsFile).map((c) => ({ clip: c, key: `${ds.name}/${label(c)}` }))
+  })
+  const acc = new Map<string, { clips: number; withCries: number; cryS: number; audioS: number }>()
+  let next = 0
+  let done = 0
+  const worker = async () => {
+    while (next < clips.length) {
+      const { clip, key } = clips[next++]!
+      const samples = await loadClip16k(clip.file)
+      const found = segmentCries(samples, opts.segment)
+      const a = acc.get(key) ?? acc.set(key, { clips: 0, withCries: 0, cryS: 0, audioS: 0 }).get(key)!
+      a.clips++
+      if (found.length) a.withCries++
+      a.cryS += found.reduce((t, c) => t + c.endS - c.startS, 0)
+      a.audioS += samples.length / PIPELINE_RATE
+      opts.onClip?.(++done, clips.length)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 2) }, worker))
+  return Object.fromEntries(
+    [...acc]
+      .sort()
+      .map(([k, a]) => [
+        k,
+        { clips: a.clips, clips_with_cries: a.withCries / a.clips, cry_time: a.cryS / a.audioS },
+      ]),
+  )
+}
+
 export interface EvaluateOptions {
   method?: SegmentationMethod
   segment?: SegmentOptions

@@ -1,5 +1,8 @@
 // A small pool of worker_threads running engine tasks (decode, segment, embed, fit), so CPU-heavy stages
 // never run on the thread that answers requests. Cancellation aborts the task inside the worker.
+// Two lanes: batch work (imports, embedding, fits) runs on up to `size` workers; interactive work (what a
+// person waits for on screen: spectrogram tiles) is served first, on any idle worker or on its own small lane
+// of extra workers, so it never queues behind a long import or fit (on 2 cores `size` is 1).
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -28,11 +31,31 @@ interface Pending {
 interface Slot {
   worker: Worker
   busy: number
+  lane: Lane
 }
+
+/** 'interactive': someone waits for it on screen; 'batch': background work (imports, embedding, fits). */
+export type Lane = 'interactive' | 'batch'
+
+/** Tasks that run in the interactive lane unless the caller says otherwise. */
+export const INTERACTIVE_TASKS: ReadonlySet<string> = new Set<TaskName>(['spectrogramTile'])
 
 export interface RunOptions {
   onProgress?: (fraction: number, message?: string) => void
   signal?: AbortSignal
+  transfer?: ArrayBuffer[]
+  /** Default: 'interactive' for INTERACTIVE_TASKS, else 'batch'. */
+  priority?: Lane
+}
+
+export interface PoolOptions {
+  /** Extra workers only interactive tasks use (spawned on demand). Default 1; 0 = one shared lane. */
+  interactiveWorkers?: number
+}
+
+interface Queued {
+  msg: ToWorker & { type: 'run' }
+  p: Omit<Pending, 'worker'>
   transfer?: ArrayBuffer[]
 }
 
@@ -56,18 +79,24 @@ export function workerEntry(name: string): { url: URL; workerData: Record<string
 export class WorkerPool {
   private readonly slots: Slot[] = []
   private readonly pending = new Map<number, Pending>()
-  private readonly queue: {
-    msg: ToWorker & { type: 'run' }
-    p: Omit<Pending, 'worker'>
-    transfer?: ArrayBuffer[]
-  }[] = []
+  private readonly queues: Record<Lane, Queued[]> = { interactive: [], batch: [] }
   private nextId = 1
   private closed = false
+  readonly interactiveWorkers: number
 
   constructor(
+    /** Workers for batch tasks. */
     readonly size = Math.max(1, Math.min(4, os.availableParallelism() - 1)),
     private readonly entry = 'engine',
-  ) {}
+    options: PoolOptions = {},
+  ) {
+    this.interactiveWorkers = options.interactiveWorkers ?? 1
+  }
+
+  /** Tasks waiting for a worker, per lane. */
+  get queued(): Record<Lane, number> {
+    return { interactive: this.queues.interactive.length, batch: this.queues.batch.length }
+  }
 
   run<N extends TaskName>(task: N, args: TaskArgs<N>, opts: RunOptions = {}): Promise<TaskResult<N>> {
     if (this.closed) return Promise.reject(new TaskError('the worker pool is closed'))
@@ -79,15 +108,17 @@ export class WorkerPool {
         if (opts.signal.aborted) return reject(new TaskError('cancelled', 'cancelled', 'AbortError'))
         opts.signal.addEventListener('abort', () => this.cancel(id), { once: true })
       }
-      this.queue.push({ msg, p, transfer: opts.transfer })
+      const lane = opts.priority ?? (INTERACTIVE_TASKS.has(task) ? 'interactive' : 'batch')
+      this.queues[lane].push({ msg, p, transfer: opts.transfer })
       this.pump()
     })
   }
 
   private cancel(id: number): void {
-    const qi = this.queue.findIndex((q) => q.msg.id === id)
-    if (qi >= 0) {
-      const [q] = this.queue.splice(qi, 1)
+    for (const queue of Object.values(this.queues)) {
+      const qi = queue.findIndex((q) => q.msg.id === id)
+      if (qi < 0) continue
+      const [q] = queue.splice(qi, 1)
       q!.p.reject(new TaskError('cancelled', 'cancelled', 'AbortError'))
       return
     }
@@ -95,22 +126,46 @@ export class WorkerPool {
     if (p) p.worker.worker.postMessage({ type: 'cancel', id } satisfies ToWorker)
   }
 
+  /** A worker for a task of this lane: idle and allowed, else a new one while the lane has room. */
+  private slotFor(lane: Lane): Slot | undefined {
+    const count = (l: Lane) => this.slots.filter((s) => s.lane === l).length
+    if (lane === 'batch') {
+      return (
+        this.slots.find((s) => s.lane === 'batch' && s.busy === 0) ??
+        (count('batch') < this.size ? this.spawn('batch') : undefined)
+      )
+    }
+    // Interactive work prefers its own lane (its worker is warm), then any idle batch worker.
+    return (
+      this.slots.find((s) => s.lane === 'interactive' && s.busy === 0) ??
+      this.slots.find((s) => s.busy === 0) ??
+      (count('interactive') < this.interactiveWorkers
+        ? this.spawn('interactive')
+        : count('batch') < this.size
+          ? this.spawn('batch')
+          : undefined)
+    )
+  }
+
   private pump(): void {
-    while (this.queue.length) {
-      let slot = this.slots.find((s) => s.busy === 0)
-      if (!slot && this.slots.length < this.size) slot = this.spawn()
-      if (!slot) return
-      const q = this.queue.shift()!
-      slot.busy++
-      this.pending.set(q.msg.id, { ...q.p, worker: slot })
-      slot.worker.postMessage(q.msg, q.transfer ?? [])
+    // Interactive tasks first: a batch task never takes a worker an interactive one is waiting for.
+    for (const lane of ['interactive', 'batch'] as const) {
+      const queue = this.queues[lane]
+      while (queue.length) {
+        const slot = this.slotFor(lane)
+        if (!slot) break
+        const q = queue.shift()!
+        slot.busy++
+        this.pending.set(q.msg.id, { ...q.p, worker: slot })
+        slot.worker.postMessage(q.msg, q.transfer ?? [])
+      }
     }
   }
 
-  private spawn(): Slot {
+  private spawn(lane: Lane): Slot {
     const { url, workerData } = workerEntry(this.entry)
     const worker = new Worker(url, { workerData })
-    const slot: Slot = { worker, busy: 0 }
+    const slot: Slot = { worker, busy: 0, lane }
     worker.on('message', (m: FromWorker) => {
       const p = this.pending.get(m.id)
       if (!p) return
@@ -145,7 +200,8 @@ export class WorkerPool {
 
   async close(): Promise<void> {
     this.closed = true
-    for (const q of this.queue.splice(0)) q.p.reject(new TaskError('the worker pool is closed'))
+    for (const queue of Object.values(this.queues))
+      for (const q of queue.splice(0)) q.p.reject(new TaskError('the worker pool is closed'))
     const slots = this.slots.splice(0)
     await Promise.all(slots.map((s) => s.worker.terminate()))
   }

@@ -69,6 +69,7 @@ describe('dataset folders', () => {
     ])
     expect(readCryIntervals(ds.clips[0]!.segmentsFile!)).toEqual([[0.5, 1.25]])
     expect(() => readDataset(dir)).toThrow(/not a dataset folder/)
+    fs.rmSync(dir, { recursive: true, force: true })
   })
 })
 

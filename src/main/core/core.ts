@@ -34,6 +34,8 @@ import { AnalysisService } from './services/analysis'
 import { analysisHandlers } from './services/analysis-handlers'
 import { checkoutModelsDir } from '../engine/embed/registry'
 import { cryService } from './services/cries'
+import { DemoService, demoHandlers } from './services/demo'
+import type { DemoWardShape } from './services/demo-sources'
 import { importService, runImport, type ImportJobItem } from './services/imports'
 import { infantService } from './services/infants'
 import { recordingService } from './services/recordings'
@@ -54,6 +56,8 @@ export interface CoreOptions {
   modelsDir?: string
   /** Debounce of background refits (ms). */
   refitDebounceMs?: number
+  /** Shape of the demo ward built from the UI or at first start (ICLAS_DEMO_CONFIG; default: 6 infants × 7 days). */
+  demoShape?: DemoWardShape
 }
 
 export class Core {
@@ -67,6 +71,7 @@ export class Core {
   private readonly lock: DataDirLock
   readonly backups: BackupScheduler
   readonly analysis: AnalysisService
+  readonly demo: DemoService
 
   constructor(readonly options: CoreOptions) {
     this.log = options.log ?? ((l) => console.log(`[core] ${l}`))
@@ -106,6 +111,7 @@ export class Core {
       refitDebounceMs: options.refitDebounceMs,
     })
     this.ctx.analyseRecording = (id, signal) => this.analysis.analyseRecording(id, signal)
+    this.demo = new DemoService(this.ctx, { log: this.log })
     this.handlers = {
       ...sessionService(this.ctx, () => this.systemInfoExtras()),
       ...infantService(this.ctx),
@@ -115,6 +121,7 @@ export class Core {
       ...cryService(this.ctx, { onVerdict: this.analysis.onVerdict }),
       ...analysisHandlers(this.ctx, this.analysis),
       ...adminService(this.ctx, { backups: this.backups, afterRestore: () => this.afterRestore() }),
+      ...demoHandlers(this.demo, () => options.demoShape ?? {}),
     }
     const every =
       options.backupEveryMs !== undefined
@@ -163,13 +170,19 @@ export class Core {
         )
       }
     }
+    this.demo.recover()
     // Recordings committed but not yet analysed (a crash between the two) are analysed now.
     void this.analysis.recoverPending()
   }
 
   protected systemInfoExtras(): Pick<SystemInfo, 'computeProvider' | 'backbone' | 'demo'> {
     const { provider, backbone } = this.analysis.status
-    return { computeProvider: provider, backbone }
+    const demo = this.demo.status()
+    return {
+      computeProvider: provider,
+      backbone,
+      demo: { state: demo.state, ...(demo.message ? { message: demo.message } : {}) },
+    }
   }
 
   openSession(): string {
@@ -252,6 +265,7 @@ export class Core {
     if (this.closed) return
     this.closed = true
     this.backups.stop()
+    this.demo.close()
     this.ctx.jobs.abortAll()
     let timer: NodeJS.Timeout | undefined
     await Promise.race([

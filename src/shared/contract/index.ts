@@ -5,6 +5,7 @@ import { adminMethods } from './admin'
 import { analysisMethods } from './analysis'
 import { cryMethods } from './cries'
 import type { MethodSpec } from './define'
+import { demoMethods } from './demo'
 import { importMethods } from './imports'
 import { infantMethods } from './infants'
 import { recordingMethods } from './recordings'
@@ -18,6 +19,7 @@ export const contract = {
   ...importMethods,
   ...cryMethods,
   ...analysisMethods,
+  ...demoMethods,
 } satisfies Record<string, MethodSpec>
 
 export type Contract = typeof contract
@@ -34,6 +36,7 @@ export * from './cries'
 export * from './admin'
 export * from './analysis'
 export * from './define'
+export * from './demo'
 export * from './events'
 export * from './imports'
 export * from './infants'

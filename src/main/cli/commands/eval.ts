@@ -1,6 +1,7 @@
 // `iclas eval <protocol>`: the evaluation protocols of docs/evaluation.md. Each protocol registers here.
 import type { CliCommand } from '../command'
 import { UsageError } from '../command'
+import { driftProtocol } from './eval-drift'
 import { gateProtocol } from './eval-gate'
 import { segmentationProtocol } from './eval-segmentation'
 import { verificationProtocol } from './eval-verification'
@@ -12,7 +13,7 @@ export interface EvalProtocol {
   run(argv: string[]): Promise<number | void>
 }
 
-const protocols: EvalProtocol[] = [segmentationProtocol, gateProtocol, verificationProtocol]
+const protocols: EvalProtocol[] = [segmentationProtocol, gateProtocol, verificationProtocol, driftProtocol]
 
 export const evalCommand: CliCommand = {
   name: 'eval',

@@ -143,25 +143,30 @@ export class InfantTracker {
     const x = new Float32Array(ordered.length * d)
     ordered.forEach((c, i) => x.set(c.embedding, i * d))
     const scores = ordered.length ? this.model.calibrated(x, ordered.length) : new Float64Array(0)
-    const scored: { c: TrackerCry; score: number }[] = []
+    // Charts first: a recording that raises an alert must not feed the baseline it is measured against.
+    const isCry = (c: TrackerCry) => c.cryConfidence >= this.settings.gate.minCryConfidence
+    this.chart(ordered.flatMap((c, i) => (isCry(c) ? [{ c, score: scores[i]! }] : [])))
     ordered.forEach((c, i) => {
       const score = scores[i]!
       const gate = gateCry({ cryConfidence: c.cryConfidence, score }, this.settings.gate, false)
-      const isCry = c.cryConfidence >= this.settings.gate.minCryConfidence
+      // Gated updating pauses while a drift alert is open (in the workstation, until a clinician resolves it).
+      const paused = this.policy === 'gated' && this.alerts.length > 0
       const joined =
-        this.policy === 'always' ? isCry : this.policy === 'gated' ? gate.decision === 'accepted' : false
+        this.policy === 'always'
+          ? isCry(c)
+          : this.policy === 'gated'
+            ? gate.decision === 'accepted' && !paused
+            : false
       if (joined) this.join(c)
-      if (isCry) scored.push({ c, score })
       decisions.push({
         id: c.id,
         score,
         gate,
-        flagged: isCry && score >= this.settings.flagPercentile,
+        flagged: isCry(c) && score >= this.settings.flagPercentile,
         modelVersion: this.version,
         joinedBaseline: joined,
       })
     })
-    this.chart(scored)
     if (this.policy !== 'never' && this.sinceFit >= this.settings.refitAfter) await this.refit()
     return decisions
   }

@@ -1,0 +1,304 @@
+// Protocol E (`iclas eval drift`): longitudinal drift detection under three baseline-updating policies, on
+// (1) a simulated ward — the project's synthesizer, some infants change from a known time, others never — and
+// (2) real Donate-a-Cry cries, whose later recordings are progressively pitch-raised or replaced by another
+// infant's. Cries are found, measured and embedded as in the workstation (segmenter, peak normalisation,
+// backbone, shipped cry classifier), then fed to the same tracker the analysis service implements.
+import fs from 'node:fs'
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import { HighPass, extractCry } from '../../engine/audio/preprocess'
+import { concat, resampleArray } from '../../engine/audio/resample'
+import { segmentCries } from '../../engine/audio/segment'
+import type { Backbone } from '../../engine/embed/backbone'
+import { checkoutModelsDir, getBackbone } from '../../engine/embed/registry'
+import { loadClip16k, readDataset, type DatasetClip } from '../../engine/eval/datasets'
+import {
+  personalModelFitter,
+  runPolicies,
+  type DriftInfant,
+  type PolicyFigures,
+} from '../../engine/eval/drift'
+import { loadCryClassifier, type CryClassifier } from '../../engine/gate/cry-classifier'
+import type { TrackerCry, TrackerSettings, UpdatePolicy } from '../../engine/gate/tracker'
+import { simulateWard, type WardConfig } from '../../engine/sim'
+import { DEFAULT_ANALYSIS, modelParams } from '../../core/services/analysis-settings'
+import { UsageError } from '../command'
+import { sharedDatasetsDir } from '../data-dir'
+import type { EvalProtocol } from './eval'
+
+const MIN_CRY_SAMPLES = 400
+
+/** The simulated ward of the evaluation: larger than the demo, small enough for a 2-core machine. */
+export const DRIFT_WARD: Partial<WardConfig> = {
+  infants: 8,
+  days: 10,
+  hoursPerDay: 1,
+  sessionsPerDay: 3,
+  deviating: 3,
+  cryRate: 1.5,
+  labelPrefix: 'sim',
+}
+
+/** The workstation's defaults (the same numbers the analysis service uses). */
+export function trackerSettings(s = DEFAULT_ANALYSIS): TrackerSettings {
+  return {
+    gate: { threshold: s.gateThreshold, minCryConfidence: s.minCryConfidence },
+    control: { ewmaLambda: s.ewmaLambda, ewmaL: s.ewmaL, cusumK: s.cusumK, cusumH: s.cusumH },
+    flagPercentile: s.flagPercentile,
+    baselineMinCries: s.baselineMinCries,
+    baselineMinRecordings: s.baselineMinRecordings,
+    replayCapacity: s.replayCapacity,
+    refitAfter: s.refitAfter,
+  }
+}
+
+class CryEmbedder {
+  private nextId = 1
+  constructor(
+    readonly backbone: Backbone,
+    private readonly classifier: CryClassifier | null,
+  ) {}
+
+  /** Cries of a 16 kHz (already high-passed) signal as tracker cries, t = clock of the first sample + offset. */
+  async cries(wave: Float32Array, t0: number, recordingId: string): Promise<TrackerCry[]> {
+    const segs = segmentCries(wave).filter((s) => (s.endS - s.startS) * 16000 >= MIN_CRY_SAMPLES)
+    if (!segs.length) return []
+    const emb = await this.backbone.embedCries(segs.map((s) => extractCry(wave, s.startS, s.endS)))
+    const d = this.backbone.dim
+    const x = new Float32Array(segs.length * d)
+    emb.forEach((e, i) => x.set(e, i * d))
+    const p = this.classifier ? this.classifier.predict(x, segs.length) : null
+    return segs.map((s, i) => ({
+      id: this.nextId++,
+      recordingId,
+      startS: s.startS,
+      t: t0 + s.startS * 1000,
+      embedding: emb[i]!,
+      cryConfidence: p ? p[i]! : 1,
+    }))
+  }
+}
+
+async function simScenario(
+  ward: Partial<WardConfig>,
+  embedder: CryEmbedder,
+  log: (l: string) => void,
+): Promise<DriftInfant[]> {
+  const byInfant = new Map<string, (DriftInfant['recordings'][number] & { startS: number })[]>()
+  let done = 0
+  const truth = await simulateWard(ward, {
+    openRecording(info) {
+      const hp = new HighPass()
+      const parts: Float32Array[] = []
+      return {
+        write: (chunk) => void parts.push(hp.process(chunk)),
+        close: async () => {
+          const cries = await embedder.cries(concat(parts), info.startS * 1000, info.file)
+          const list = byInfant.get(info.infant) ?? []
+          list.push({ id: info.file, cries, startS: info.startS })
+          byInfant.set(info.infant, list)
+          if (++done % 20 === 0) log(`  simulated and analysed ${done} recordings`)
+        },
+      }
+    },
+    finish: () => undefined,
+  })
+  return truth.infants.map((inf) => ({
+    id: inf.label,
+    changeT: inf.deviation ? inf.deviation.startS * 1000 : null,
+    recordings: (byInfant.get(inf.label) ?? []).sort((a, b) => a.startS - b.startS),
+  }))
+}
+
+/** Real cries: each eligible infant twice, its later half pitch-raised (up to +30 %) or replaced by another infant's. */
+async function realScenario(
+  dataDir: string,
+  seed: number,
+  embedder: CryEmbedder,
+  log: (l: string) => void,
+): Promise<DriftInfant[]> {
+  const clips = readDataset(dataDir).clips.filter(
+    (c) => c.infantId && c.recordedAt && (c.curation === 'cry' || c.curation === 'unreviewed'),
+  )
+  const byInfant = new Map<string, DatasetClip[]>()
+  for (const c of clips) byInfant.set(c.infantId!, [...(byInfant.get(c.infantId!) ?? []), c])
+  const eligible = [...byInfant.entries()]
+    .filter(([, l]) => l.length >= 6)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+  const waves = new Map<string, Float32Array>()
+  const wave = async (c: DatasetClip) => {
+    let w = waves.get(c.file)
+    if (!w) waves.set(c.file, (w = await loadClip16k(c.file)))
+    return w
+  }
+  const out: DriftInfant[] = []
+  let rnd = seed >>> 0
+  const next = () => (rnd = (Math.imul(rnd, 1664525) + 1013904223) >>> 0) / 2 ** 32
+  for (const [infant, list] of eligible) {
+    const recs = [...list].sort((a, b) => Date.parse(a.recordedAt!) - Date.parse(b.recordedAt!))
+    const half = Math.ceil(recs.length / 2)
+    const changeT = Date.parse(recs[half]!.recordedAt!)
+    const base = async (c: DatasetClip) => ({
+      id: c.relPath,
+      cries: await embedder.cries(await wave(c), Date.parse(c.recordedAt!), c.relPath),
+    })
+    const before = []
+    for (const c of recs.slice(0, half)) before.push(await base(c))
+    const pitched = []
+    const post = recs.slice(half)
+    for (const [k, c] of post.entries()) {
+      const factor = 1 + (0.3 * (k + 1)) / post.length
+      const raised = await resampleArray(await wave(c), Math.round(16000 * factor), 16000)
+      pitched.push({
+        id: `${c.relPath}@x${factor.toFixed(2)}`,
+        cries: await embedder.cries(raised, Date.parse(c.recordedAt!), c.relPath),
+      })
+    }
+    out.push({ id: `${infant} pitch`, changeT, recordings: [...before, ...pitched] })
+    const others = eligible.filter(([id, l]) => id !== infant && l[0]!.platform === recs[0]!.platform)
+    if (others.length) {
+      const [, other] = others[Math.floor(next() * others.length)]!
+      const replacement = [...other].sort((a, b) => Date.parse(a.recordedAt!) - Date.parse(b.recordedAt!))
+      const replaced = []
+      for (const [k, c] of post.entries()) {
+        const r = replacement[k % replacement.length]!
+        replaced.push({
+          id: `${r.relPath} as ${c.relPath}`,
+          cries: await embedder.cries(await wave(r), Date.parse(c.recordedAt!), `${r.relPath}#${k}`),
+        })
+      }
+      out.push({ id: `${infant} replaced`, changeT, recordings: [...before, ...replaced] })
+    }
+    log(`  ${infant}: ${recs.length} recordings`)
+  }
+  return out
+}
+
+export interface DriftReport {
+  scenario: string
+  backbone: string
+  cry_classifier: boolean
+  model: string
+  infants: number
+  policies: Record<UpdatePolicy, PolicyFigures>
+}
+
+function table(reports: DriftReport[]): string {
+  const f = (v: number | null, d = 2) => (v === null || Number.isNaN(v) ? '—' : v.toFixed(d))
+  const lines = [
+    'Protocol E — longitudinal drift',
+    '',
+    'scenario  policy   detected  ≤24 h  median delay (h)  (cries)  false alerts / infant-day  contamination',
+  ]
+  for (const r of reports) {
+    for (const p of ['gated', 'always', 'never'] as const) {
+      const x = r.policies[p]
+      lines.push(
+        `${r.scenario.padEnd(9)} ${p.padEnd(8)} ${f(x.detected).padStart(8)}  ${f(x.detected_within_24h).padStart(5)}  ${f(x.median_delay_hours, 1).padStart(16)}  ${f(x.median_delay_cries, 0).padStart(7)}  ${f(x.false_alerts_per_infant_day, 3).padStart(25)}  ${f(x.contamination).padStart(13)}`,
+      )
+    }
+  }
+  lines.push('')
+  for (const r of reports) {
+    lines.push(
+      `${r.scenario}: ${r.infants} infant timelines, ${r.policies.gated.changed_infants} changed, ${r.policies.gated.stable_infant_days.toFixed(1)} stable infant-days; backbone ${r.backbone}${r.cry_classifier ? ' + cry classifier' : ' (no cry classifier for it)'}; model ${r.model}`,
+    )
+  }
+  return lines.join('\n')
+}
+
+export const driftProtocol: EvalProtocol = {
+  name: 'drift',
+  summary:
+    'Protocol E: drift detection with gated, always- and never-updated baselines (simulated ward, real cries)',
+  usage: `usage: iclas eval drift [--scenario sim|real|both] [--data DIR] [--json FILE] [--backbone NAME] [--model ae|ocsvm|gmm]
+                        [--seed N] [--infants N --days D]
+
+sim:  a simulated ward (${DRIFT_WARD.infants} infants × ${DRIFT_WARD.days} days, ${DRIFT_WARD.deviating} changing from a known time).
+real: each Donate-a-Cry infant with ≥ 6 cry recordings, its later half pitch-raised (resampling, up to +30 %) or
+      replaced by another infant's recordings (same platform). --data names the donateacry folder.
+Every infant runs through the workstation's tracker (gate, replay buffer, refits, EWMA/CUSUM) under each policy.`,
+  async run(argv) {
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        scenario: { type: 'string', default: 'both' },
+        data: { type: 'string', multiple: true },
+        json: { type: 'string' },
+        backbone: { type: 'string', default: 'default' },
+        model: { type: 'string', default: DEFAULT_ANALYSIS.modelKind },
+        seed: { type: 'string', default: '1' },
+        infants: { type: 'string' },
+        days: { type: 'string' },
+      },
+    })
+    const scenarios = values.scenario === 'both' ? ['sim', 'real'] : [values.scenario!]
+    if (!scenarios.every((s) => s === 'sim' || s === 'real'))
+      throw new UsageError(`unknown scenario "${values.scenario}"`)
+    const model = values.model as 'ae' | 'ocsvm' | 'gmm'
+    if (!['ae', 'ocsvm', 'gmm'].includes(model)) throw new UsageError(`unknown model "${model}"`)
+    const log = (l: string) => console.error(l)
+    const modelsDir = checkoutModelsDir()
+    const backbone = await getBackbone(values.backbone!, { modelsDir, provider: 'cpu', log })
+    const classifierFile = path.join(modelsDir, 'gate', 'cry-classifier.json')
+    const classifier = fs.existsSync(classifierFile) ? await loadCryClassifier(classifierFile) : null
+    const usable = classifier && classifier.backbone === backbone.name ? classifier : null
+    const embedder = new CryEmbedder(backbone, usable)
+    const settings = trackerSettings()
+    const fit = personalModelFitter(model, modelParams({ ...DEFAULT_ANALYSIS, modelKind: model }))
+    const reports: DriftReport[] = []
+    try {
+      for (const scenario of scenarios) {
+        log(`protocol E, ${scenario} scenario: building cry timelines…`)
+        let infants: DriftInfant[]
+        if (scenario === 'sim') {
+          const ward: Partial<WardConfig> = { ...DRIFT_WARD, seed: Number(values.seed) }
+          if (values.infants) ward.infants = Number(values.infants)
+          if (values.days) ward.days = Number(values.days)
+          if (values.infants) ward.deviating = Math.max(1, Math.round(ward.infants! * 0.375))
+          infants = await simScenario(ward, embedder, log)
+        } else {
+          const dir = values.data?.[0]
+            ? path.resolve(values.data[0])
+            : path.join(sharedDatasetsDir(), 'donateacry')
+          if (!fs.existsSync(path.join(dir, 'manifest.csv'))) {
+            log(`real scenario skipped: no donateacry dataset at ${dir}`)
+            continue
+          }
+          infants = await realScenario(dir, Number(values.seed), embedder, log)
+        }
+        log(`  running the tracker: ${infants.length} timelines × 3 policies`)
+        const t0 = Date.now()
+        const policies = await runPolicies(infants, fit, settings, (policy, infant) =>
+          log(`  ${policy.padEnd(6)} ${infant} (${((Date.now() - t0) / 1000).toFixed(0)} s)`),
+        )
+        reports.push({
+          scenario,
+          backbone: backbone.name,
+          cry_classifier: !!usable,
+          model,
+          infants: infants.length,
+          policies,
+        })
+      }
+    } finally {
+      await backbone.dispose()
+    }
+    console.log(table(reports))
+    if (values.json) {
+      const first = reports[0]
+      fs.writeFileSync(
+        values.json,
+        JSON.stringify(
+          {
+            ...(first ? { scenario: first.scenario, policies: first.policies } : {}),
+            scenarios: Object.fromEntries(reports.map((r) => [r.scenario, r])),
+          },
+          null,
+          2,
+        ),
+      )
+    }
+    return 0
+  },
+}

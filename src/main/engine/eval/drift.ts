@@ -1,0 +1,147 @@
+// Protocol E's metrics: run each infant's cries through the stage 3–4 tracker under an updating policy
+// (gated, always, never) and measure detection delay, false alerts and baseline contamination against the
+// known change time. Pure: scenarios (simulated ward, real cries) build the cry streams elsewhere.
+import { fitPersonal, scorePersonal } from '../anomaly/personal'
+import type { AnomalyKind } from '../anomaly'
+import {
+  InfantTracker,
+  type FitPersonalModel,
+  type TrackerCry,
+  type TrackerSettings,
+  type UpdatePolicy,
+} from '../gate/tracker'
+
+export interface DriftInfant {
+  id: string
+  /** Time the change starts (ms on the scenario's clock), or null for an infant that never changes. */
+  changeT: number | null
+  /** Recordings in time order, each with its cries. */
+  recordings: { id: string; cries: TrackerCry[] }[]
+}
+
+export interface InfantOutcome {
+  infant: string
+  changed: boolean
+  /** First alert at or after the change (ms), or null. */
+  firstAlertT: number | null
+  delayHours: number | null
+  delayCries: number | null
+  /** Alerts (blocks where a limit was crossed) before the change, or anywhere in an unchanged infant. */
+  falseAlerts: number
+  /** Days observed without a change (whole span for unchanged infants, span before the change otherwise). */
+  stableDays: number
+  postChangeCries: number
+  postChangeJoined: number
+  modelVersions: number
+}
+
+export interface PolicyFigures {
+  /** Share of changed infants alerted at or after their change. */
+  detected: number
+  detected_within_24h: number
+  median_delay_hours: number | null
+  median_delay_cries: number | null
+  false_alerts_per_infant_day: number
+  /** Share of post-change cries accepted into the baseline. */
+  contamination: number
+  changed_infants: number
+  stable_infant_days: number
+  infants: InfantOutcome[]
+}
+
+const HOUR = 3600e3
+const DAY = 24 * HOUR
+
+/** A FitPersonalModel over the project's calibrated anomaly models. */
+export function personalModelFitter(kind: AnomalyKind, params: Record<string, unknown>): FitPersonalModel {
+  return async (x, n, d, groups) => {
+    const fit = await fitPersonal(kind, params, x, n, d, groups, { seed: 1 })
+    return {
+      calibrated: (q, m) => scorePersonal(fit.json, q, m),
+      baseline: { percentiles: fit.baselinePercentiles, groups: fit.groups },
+    }
+  }
+}
+
+export async function runInfant(
+  infant: DriftInfant,
+  policy: UpdatePolicy,
+  fit: FitPersonalModel,
+  settings: TrackerSettings,
+): Promise<InfantOutcome> {
+  const tracker = new InfantTracker(fit, policy, settings)
+  const joined = new Set<number>()
+  for (const r of infant.recordings) {
+    const ds = await tracker.addRecording(r.cries)
+    for (const d of ds) if (d.joinedBaseline) joined.add(d.id)
+  }
+  const all = infant.recordings.flatMap((r) => r.cries)
+  const first = all.length ? Math.min(...all.map((c) => c.t)) : 0
+  const last = all.length ? Math.max(...all.map((c) => c.t)) : 0
+  const change = infant.changeT
+  const alertTimes = [...new Set(tracker.alerts.map((a) => a.t))].sort((a, b) => a - b)
+  const post =
+    change === null
+      ? []
+      : all.filter((c) => c.t >= change && c.cryConfidence >= settings.gate.minCryConfidence)
+  const firstAlertT = change === null ? null : (alertTimes.find((t) => t >= change) ?? null)
+  return {
+    infant: infant.id,
+    changed: change !== null,
+    firstAlertT,
+    delayHours: firstAlertT === null || change === null ? null : (firstAlertT - change) / HOUR,
+    delayCries:
+      firstAlertT === null || change === null ? null : post.filter((c) => c.t <= firstAlertT).length,
+    falseAlerts: alertTimes.filter((t) => change === null || t < change).length,
+    stableDays: Math.max(0, ((change ?? last) - first) / DAY),
+    postChangeCries: post.length,
+    postChangeJoined: post.filter((c) => joined.has(c.id)).length,
+    modelVersions: tracker.modelVersion,
+  }
+}
+
+function median(v: number[]): number | null {
+  if (!v.length) return null
+  const s = [...v].sort((a, b) => a - b)
+  const m = s.length >> 1
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2
+}
+
+export function policyFigures(outcomes: InfantOutcome[]): PolicyFigures {
+  const changed = outcomes.filter((o) => o.changed)
+  const detected = changed.filter((o) => o.firstAlertT !== null)
+  const stableDays = outcomes.reduce((a, o) => a + o.stableDays, 0)
+  const post = changed.reduce((a, o) => a + o.postChangeCries, 0)
+  return {
+    detected: changed.length ? detected.length / changed.length : NaN,
+    detected_within_24h: changed.length
+      ? detected.filter((o) => o.delayHours! <= 24).length / changed.length
+      : NaN,
+    median_delay_hours: median(detected.map((o) => o.delayHours!)),
+    median_delay_cries: median(detected.map((o) => o.delayCries!)),
+    false_alerts_per_infant_day:
+      stableDays > 0 ? outcomes.reduce((a, o) => a + o.falseAlerts, 0) / stableDays : 0,
+    contamination: post ? changed.reduce((a, o) => a + o.postChangeJoined, 0) / post : 0,
+    changed_infants: changed.length,
+    stable_infant_days: stableDays,
+    infants: outcomes,
+  }
+}
+
+export async function runPolicies(
+  infants: DriftInfant[],
+  fit: FitPersonalModel,
+  settings: TrackerSettings,
+  onInfant?: (policy: UpdatePolicy, infant: string) => void,
+): Promise<Record<UpdatePolicy, PolicyFigures>> {
+  const out = {} as Record<UpdatePolicy, PolicyFigures>
+  for (const policy of ['gated', 'always', 'never'] as const) {
+    const outcomes: InfantOutcome[] = []
+    for (const inf of infants) {
+      onInfant?.(policy, inf.id)
+      outcomes.push(await runInfant(inf, policy, fit, settings))
+    }
+    out[policy] = policyFigures(outcomes)
+  }
+  return out
+}

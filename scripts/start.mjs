@@ -8,7 +8,9 @@ import { fileURLToPath } from 'node:url'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const require = createRequire(import.meta.url)
-const args = process.argv.slice(2)
+// --no-demo (skip building the demo ward on a new data folder) travels as ICLAS_NO_DEMO to either mode's core.
+const args = process.argv.slice(2).filter((a) => a !== '--no-demo')
+if (process.argv.includes('--no-demo')) process.env.ICLAS_NO_DEMO = '1'
 const forceBrowser = args.includes('--browser') || process.env.ICLAS_BROWSER_MODE === '1'
 
 function newestMtime(dir) {

@@ -49,6 +49,18 @@ export interface App {
   download(action: () => Promise<void>): Promise<{ name: string; text: string }>
 }
 
+/**
+ * The environment of the app under test: specs start on an empty ward (no demo ward built at first start)
+ * unless ICLAS_E2E_ENV (JSON) says otherwise, as the demo spec does.
+ */
+function appEnv(): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    ICLAS_NO_DEMO: '1',
+    ...(process.env.ICLAS_E2E_ENV ? JSON.parse(process.env.ICLAS_E2E_ENV) : {}),
+  }
+}
+
 async function startBrowserMode(dataDir: string): Promise<{ url: string; server: ChildProcess }> {
   const urlFile = path.join(dataDir, 'launch-url')
   const server = spawn(
@@ -57,7 +69,7 @@ async function startBrowserMode(dataDir: string): Promise<{ url: string; server:
     {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, ...(process.env.ICLAS_E2E_ENV ? JSON.parse(process.env.ICLAS_E2E_ENV) : {}) },
+      env: appEnv(),
     },
   )
   let log = ''
@@ -84,7 +96,7 @@ export const test = base.extend<{ app: App }>({
     if (TARGET === 'electron') {
       electronApp = await _electron.launch({
         args: [path.join(ROOT, 'out/main/index.js')],
-        env: { ...process.env, ICLAS_DATA_DIR: dataDir },
+        env: { ...appEnv(), ICLAS_DATA_DIR: dataDir },
       })
       page = await electronApp.firstWindow()
     } else {

@@ -3,6 +3,7 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Core } from '../core/core'
+import { demoShapeFromEnv } from '../core/services/demo'
 import { errorForLog } from '../core/log-redact'
 import { describeDamage, restoreOffline, setAsideOffline } from '../core/offline-repair'
 import { StoreDamagedError } from '../store/db'
@@ -23,7 +24,7 @@ let repairChosen: ((action: 'restore' | 'set-aside') => void) | null = null
 async function openCore(): Promise<Core> {
   for (;;) {
     try {
-      return new Core({ dataDir, mode: 'desktop', nativeBinding, log })
+      return new Core({ dataDir, mode: 'desktop', nativeBinding, log, demoShape: demoShapeFromEnv() })
     } catch (err) {
       if (err instanceof StoreLockedError) {
         post({ type: 'fatal', message: err.message })
@@ -92,6 +93,8 @@ let opened: Core | null = null
 const ready = openCore().then((core) => {
   opened = core
   core.recover()
+  // The first start of a new data folder builds the demo ward in the background (npm start -- --no-demo skips it).
+  core.demo.startOnFirstRun({ skip: process.env.ICLAS_NO_DEMO === '1', shape: demoShapeFromEnv() })
   core.events.on('event', (event: string, payload: unknown) => post({ type: 'event', event, payload }))
   post({ type: 'ready' })
   return core

@@ -3,6 +3,7 @@ import type { CliCommand } from './command'
 import { UsageError } from './command'
 import { backupCommand } from './commands/backup'
 import { benchCommand } from './commands/bench'
+import { demoCommand } from './commands/demo'
 import { evalCommand } from './commands/eval'
 import { trainCommand } from './commands/eval-gate'
 import { importCommand } from './commands/import'
@@ -12,6 +13,7 @@ import { simulateCommand } from './commands/simulate'
 const commands: CliCommand[] = [
   serveCommand,
   importCommand,
+  demoCommand,
   backupCommand,
   evalCommand,
   trainCommand,

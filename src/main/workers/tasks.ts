@@ -8,6 +8,7 @@ import { spectrogramTileFromWav } from '../engine/audio/spectrogram'
 import { fitPersonal, scorePersonal, type PersonalModelJson } from '../engine/anomaly/personal'
 import type { AnomalyKind } from '../engine/anomaly'
 import { readRecordingCries } from '../engine/embed/recording-cries'
+import { simulateRecordingInto, type WardConfig } from '../engine/sim'
 import { WorkerPool } from './pool'
 
 export interface TaskContext {
@@ -68,6 +69,15 @@ export const tasks = {
     }),
   scorePersonalModel: async (args: { json: PersonalModelJson; x: Float32Array; n: number }) =>
     scorePersonal(args.json, args.x, args.n),
+  /** One recording of a simulated ward written into a folder (the demo ward spreads them over the pool). */
+  simulateWardRecording: (
+    args: { dir: string; config: Partial<WardConfig>; file: string },
+    ctx: TaskContext,
+  ) =>
+    simulateRecordingInto(args.dir, args.config, args.file, {
+      signal: ctx.signal,
+      onProgress: (f) => ctx.progress(f),
+    }),
 }
 
 export type TaskName = keyof typeof tasks

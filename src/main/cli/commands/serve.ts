@@ -3,15 +3,18 @@ import path from 'node:path'
 import fs from 'node:fs'
 import { parseArgs } from 'node:util'
 import { Core } from '../../core/core'
+import { demoShapeFromEnv } from '../../core/services/demo'
 import { startRecoveryServer } from '../../server/recovery'
 import { startServer } from '../../server/server'
 import { StoreDamagedError } from '../../store/db'
 import type { CliCommand } from '../command'
 import { resolveDataDir } from '../data-dir'
 
-const USAGE = `usage: iclas serve [--data-dir DIR] [--port N] [--renderer DIR] [--token TOKEN]
+const USAGE = `usage: iclas serve [--data-dir DIR] [--port N] [--renderer DIR] [--token TOKEN] [--no-demo]
 
-Starts browser mode on 127.0.0.1 and prints the URL to open (it carries the per-launch access token).`
+Starts browser mode on 127.0.0.1 and prints the URL to open (it carries the per-launch access token).
+On the first start of a new data folder the demo ward is built in the background (--no-demo or
+ICLAS_NO_DEMO=1 skips it for this start; ICLAS_DEMO_CONFIG='{"infants":2,"days":2}' reshapes it).`
 
 export const serveCommand: CliCommand = {
   name: 'serve',
@@ -26,6 +29,7 @@ export const serveCommand: CliCommand = {
         renderer: { type: 'string' },
         token: { type: 'string' },
         'url-file': { type: 'string' },
+        'no-demo': { type: 'boolean' },
       },
     })
     const rendererDir = path.resolve(values.renderer ?? path.join(process.cwd(), 'out', 'renderer'))
@@ -36,11 +40,12 @@ export const serveCommand: CliCommand = {
       return 1
     }
     const dataDir = resolveDataDir(values['data-dir'])
+    const demoShape = demoShapeFromEnv()
     let port = Number(values.port)
     let token = values.token
     let core: Core
     try {
-      core = new Core({ dataDir, mode: 'browser' })
+      core = new Core({ dataDir, mode: 'browser', demoShape })
     } catch (err) {
       if (!(err instanceof StoreDamagedError)) throw err
       // The way out, in the browser: a recovery page on the same address until the user has chosen.
@@ -57,9 +62,14 @@ export const serveCommand: CliCommand = {
       await rescue.repaired
       await rescue.close()
       ;({ port, token } = rescue)
-      core = new Core({ dataDir, mode: 'browser' })
+      core = new Core({ dataDir, mode: 'browser', demoShape })
     }
     core.recover()
+    // In the background: the server answers at once and the ward screen shows the build's progress.
+    core.demo.startOnFirstRun({
+      skip: values['no-demo'] || process.env.ICLAS_NO_DEMO === '1',
+      shape: demoShape,
+    })
     const server = await startServer({ core, rendererDir, port, token })
     console.log(`ICLAS browser mode: data in ${dataDir}`)
     console.log(`Open ${server.launchUrl}`)

@@ -4,7 +4,8 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import { WavWriter } from '../audio/wav-writer'
 import { GROUND_TRUTH_FILE, type RecordingTruth, type WardGroundTruth } from './ground-truth'
-import type { RecordingInfo, RecordingWriter, WardSink } from './ward'
+import { planWard, simulateRecording, type RecordingInfo, type RecordingWriter, type WardSink } from './ward'
+import type { WardConfig } from './ward-config'
 
 /**
  * Writes each recording as `<dir>/<infant>/<infant>_<YYYY-MM-DD_HH-MM-SS>.wav` and the ground truth as
@@ -36,6 +37,27 @@ export function directorySink(dir: string): WardSink {
       await fs.rename(`${file}.part`, file)
     },
   }
+}
+
+/**
+ * Simulates one recording of the ward `config` plans (named by its relative `file`) into `dir`, exactly as
+ * directorySink writes it, and returns its ground truth. Recordings are independent, so callers spread them
+ * over workers (the demo ward) and assemble the ward's truth with wardGroundTruth.
+ */
+export async function simulateRecordingInto(
+  dir: string,
+  config: Partial<WardConfig>,
+  file: string,
+  options: { signal?: AbortSignal; onProgress?: (fraction: number) => void } = {},
+): Promise<RecordingTruth> {
+  const plan = planWard(config)
+  const recording = plan.recordings.find((r) => r.file === file)
+  if (!recording) throw new Error(`the ward has no recording ${file}`)
+  const writer = await directorySink(dir).openRecording(recording)
+  return simulateRecording(plan, recording, writer, {
+    signal: options.signal,
+    onProgress: (s) => options.onProgress?.(s / recording.durationS),
+  })
 }
 
 export interface SimulatedRecording {

@@ -16,6 +16,7 @@ import {
 } from '@mui/material'
 import type { Alert, Infant, WardCrySummary } from '../../../shared/contract'
 import { api } from '../api/client'
+import { DemoBanner } from '../components/DemoBanner'
 import { InfantDialog } from '../components/InfantDialog'
 import { Sparkline } from '../components/Sparkline'
 import { LoadState } from '../components/States'
@@ -65,6 +66,7 @@ export function WardScreen({ go }: { go: (p: string) => void }) {
           Add infant
         </Button>
       </Stack>
+      <DemoBanner />
       <Paper>
         <LoadState
           loading={infants.loading}

@@ -102,11 +102,24 @@ export class WorkerPool {
     if (this.closed) return Promise.reject(new TaskError('the worker pool is closed'))
     const id = this.nextId++
     return new Promise<TaskResult<N>>((resolve, reject) => {
-      const p = { resolve: resolve as (v: unknown) => void, reject, onProgress: opts.onProgress }
+      // A job's signal outlives its many tasks: each task's listener goes when the task settles.
+      const onAbort = () => this.cancel(id)
+      const settled = () => opts.signal?.removeEventListener('abort', onAbort)
+      const p = {
+        resolve: (v: unknown) => {
+          settled()
+          resolve(v as TaskResult<N>)
+        },
+        reject: (e: Error) => {
+          settled()
+          reject(e)
+        },
+        onProgress: opts.onProgress,
+      }
       const msg = { type: 'run' as const, id, task, args }
       if (opts.signal) {
         if (opts.signal.aborted) return reject(new TaskError('cancelled', 'cancelled', 'AbortError'))
-        opts.signal.addEventListener('abort', () => this.cancel(id), { once: true })
+        opts.signal.addEventListener('abort', onAbort, { once: true })
       }
       const lane = opts.priority ?? (INTERACTIVE_TASKS.has(task) ? 'interactive' : 'batch')
       this.queues[lane].push({ msg, p, transfer: opts.transfer })

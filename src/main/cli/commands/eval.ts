@@ -4,6 +4,7 @@ import { UsageError } from '../command'
 import { driftProtocol } from './eval-drift'
 import { gateProtocol } from './eval-gate'
 import { segmentationProtocol } from './eval-segmentation'
+import { segmentationSimProtocol } from './eval-segmentation-sim'
 import { verificationProtocol } from './eval-verification'
 
 export interface EvalProtocol {
@@ -13,7 +14,13 @@ export interface EvalProtocol {
   run(argv: string[]): Promise<number | void>
 }
 
-const protocols: EvalProtocol[] = [segmentationProtocol, gateProtocol, verificationProtocol, driftProtocol]
+const protocols: EvalProtocol[] = [
+  segmentationProtocol,
+  segmentationSimProtocol,
+  gateProtocol,
+  verificationProtocol,
+  driftProtocol,
+]
 
 export const evalCommand: CliCommand = {
   name: 'eval',

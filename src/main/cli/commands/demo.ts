@@ -19,7 +19,7 @@ import { UsageError } from '../command'
 import { resolveDataDir, sharedDatasetsDir } from '../data-dir'
 
 const USAGE = `usage: iclas demo [--data-dir DIR] [--infants 6] [--days 7] [--deviating 2] [--seed 1]
-                  [--hours-per-day 0.2] [--sessions-per-day 2] [--cry-rate 1.5] [--user admin]
+                  [--hours-per-day 0.25] [--sessions-per-day 2] [--cry-rate 4] [--user admin]
        iclas demo --real [--data DIR] [--min-recordings 6] [--data-dir DIR]
        iclas demo --remove [--data-dir DIR]
 

@@ -23,9 +23,10 @@ export const DEMO_ID_PREFIX = 'DEMO-'
 
 /**
  * The default demo ward: 6 infants over 7 days, two of them developing a deviation, each recorded in two
- * 7.5-minute sessions a day (10.5 h of audio, about 1,500 cries). Sized so that simulation, import, embedding
- * and the personal models finish within a few minutes on two cores (measured: README), while the baseline
- * period (30 cries from 3 recordings) usually ends before any deviation starts (50–65 % into the week).
+ * 7.5-minute sessions a day around care times (crying 4× the simulator's average: 10.5 h of audio, about
+ * 2,600 cries, 1.2 GB of working copies). Sized so that simulation, import, embedding and the personal models
+ * finish in about a minute and a half on two busy cores (README), with enough cries after each change to track,
+ * while the baseline period (30 cries from 3 recordings) ends before any deviation starts (50–65 % into the week).
  */
 export const DEMO_WARD_DEFAULTS = {
   infants: 6,
@@ -34,7 +35,7 @@ export const DEMO_WARD_DEFAULTS = {
   seed: 1,
   hoursPerDay: 0.25,
   sessionsPerDay: 2,
-  cryRate: 2.5,
+  cryRate: 4,
 } as const
 
 /** What a build needs to redo itself after a crash: stored as the demo job's params. */

@@ -114,11 +114,11 @@ export class DemoService {
     let message: string | null = null
     if (rec.state === 'building') {
       state = 'building'
-      message = `Building the demo ward: ${describeParams(rec.params)}, imported through the real pipeline`
+      message = `${cap(describeParams(rec.params))}, imported through the real pipeline.`
     } else if (rec.state === 'ready' && infants) {
       state = 'ready'
       message =
-        `Demo ward: ${describeParams(rec.params)}, labelled as such — not patients. ` +
+        `${cap(describeParams(rec.params))}, labelled as such: not patients. ` +
         'Their recordings went through the same import and analysis as real ones.'
     } else if (rec.state === 'failed') {
       state = 'failed'
@@ -362,6 +362,8 @@ function scaled(h: JobHandle, from: number, to: number): JobHandle {
     updateFile: (i, o) => h.updateFile(i, o),
   }
 }
+
+const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1)
 
 function summary(r: DemoRecord): Record<string, unknown> {
   return {

@@ -2,6 +2,7 @@
 import type { CliCommand } from '../command'
 import { UsageError } from '../command'
 import { driftProtocol } from './eval-drift'
+import { anomalyProtocol } from './eval-anomaly'
 import { gateProtocol } from './eval-gate'
 import { segmentationProtocol } from './eval-segmentation'
 import { segmentationSimProtocol } from './eval-segmentation-sim'
@@ -19,6 +20,7 @@ const protocols: EvalProtocol[] = [
   segmentationSimProtocol,
   gateProtocol,
   verificationProtocol,
+  anomalyProtocol,
   driftProtocol,
 ]
 

@@ -39,6 +39,7 @@ import type { DemoWardShape } from './services/demo-sources'
 import { importService, runImport, type ImportJobItem } from './services/imports'
 import { infantService } from './services/infants'
 import { recordingService } from './services/recordings'
+import { reportService } from './services/reports'
 import { sessionService } from './services/session'
 
 export const VERSION = '0.1.0'
@@ -120,6 +121,7 @@ export class Core {
       // A clinician's verdict overrides the gate (stage 3).
       ...cryService(this.ctx, { onVerdict: this.analysis.onVerdict }),
       ...analysisHandlers(this.ctx, this.analysis),
+      ...reportService(this.ctx),
       ...adminService(this.ctx, { backups: this.backups, afterRestore: () => this.afterRestore() }),
       ...demoHandlers(this.demo, () => options.demoShape ?? {}),
     }

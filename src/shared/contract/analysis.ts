@@ -204,6 +204,8 @@ export const analysisMethods = {
         from: IsoTime.optional(),
         to: IsoTime.optional(),
         maxPoints: z.number().int().min(100).max(200_000).default(5000),
+        /** Cries the downsampling keeps like flagged ones (a settings preview's gained and lost cries). */
+        keepCryIds: z.array(Id).max(1000).optional(),
       })
       .strict(),
     response: Timeline,

@@ -9,6 +9,7 @@ import { demoMethods } from './demo'
 import { importMethods } from './imports'
 import { infantMethods } from './infants'
 import { recordingMethods } from './recordings'
+import { reportMethods } from './reports'
 import { sessionMethods } from './session'
 
 export const contract = {
@@ -19,6 +20,7 @@ export const contract = {
   ...importMethods,
   ...cryMethods,
   ...analysisMethods,
+  ...reportMethods,
   ...demoMethods,
 } satisfies Record<string, MethodSpec>
 
@@ -41,4 +43,5 @@ export * from './events'
 export * from './imports'
 export * from './infants'
 export * from './recordings'
+export * from './reports'
 export * from './session'

@@ -8,6 +8,7 @@ import { UsageError } from '../command'
 import { embedBench } from '../../../../bench/embed.bench'
 import { anomalyBench } from '../../../../bench/anomaly.bench'
 import { audioBench } from '../../../../bench/audio.bench'
+import { timelineBench } from '../../../../bench/timeline.bench'
 
 export interface BenchSuite {
   name: string
@@ -15,7 +16,7 @@ export interface BenchSuite {
   run(argv: string[]): Promise<void>
 }
 
-const suites: BenchSuite[] = [audioBench, anomalyBench, embedBench]
+const suites: BenchSuite[] = [audioBench, anomalyBench, embedBench, timelineBench]
 
 export const benchCommand: CliCommand = {
   name: 'bench',

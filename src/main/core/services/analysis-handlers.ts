@@ -5,13 +5,14 @@ import { dailyAggregates } from '../../engine/timeline/blocks'
 import { lttbIndices } from '../../engine/timeline/lttb'
 import { appendAudit } from '../../store/audit'
 import { getAlert, listAlerts, setAlertState } from '../../store/alerts'
-import { reflag, timelineCries, FLAG_SQL } from '../../store/cry-analysis'
+import { reflag, FLAG_SQL, type TimelineCryRow } from '../../store/cry-analysis'
 import { getInfant, listInfants } from '../../store/infants'
 import { activeModel, listModels, type ModelRow } from '../../store/models'
 import { putSetting } from '../../store/settings'
 import type { Handlers, ServiceContext } from '../context'
 import { actor } from './actor'
 import type { AnalysisService } from './analysis'
+import { TimelineCache } from './timeline-cache'
 import {
   effectiveSettings,
   infantKey,
@@ -57,6 +58,7 @@ function toVersion(m: ModelRow): ModelVersion {
 
 export function analysisHandlers(ctx: ServiceContext, analysis: AnalysisService): AnalysisHandlers {
   const { db } = ctx
+  const timelines = new TimelineCache(db, (id, s, rows) => analysis.blocksFor(id, s, rows))
   const mustInfant = (id: number) => {
     const i = getInfant(db, id)
     if (!i) throw new IclasError('not_found', `No infant with id ${id}`)
@@ -193,31 +195,23 @@ export function analysisHandlers(ctx: ServiceContext, analysis: AnalysisService)
       return { jobId: analysis.startRefitJob(infantId, 'refit requested', actor(user)) }
     },
 
-    getTimeline: ({ infantId, from, to, maxPoints }) => {
+    getTimeline: ({ infantId, from, to, maxPoints, keepCryIds }) => {
       mustInfant(infantId)
+      const keepIds = new Set(keepCryIds ?? [])
       const s = effectiveSettings(db, infantId)
-      const rows = timelineCries(db, infantId, from, to)
-      const scored = rows.filter((r) => r.score !== null)
+      const kept = timelines.get(infantId, s)
+      // What the answer derives from the rows; for the whole timeline it is kept with them (asked for often).
+      const { rows, scored, days, trends } = timelines.derive(kept, from, to, timelineParts)
       const keep = lttbIndices(
         scored.map((r) => Date.parse(r.at)),
         scored.map((r) => r.score!),
         maxPoints,
-        (i) => scored[i]!.flagged === 1 || scored[i]!.verdict !== null,
+        (i) => scored[i]!.flagged === 1 || scored[i]!.verdict !== null || keepIds.has(scored[i]!.id),
       )
-      const blocks = analysis
-        .blocksFor(infantId, s)
-        .filter((b) => (!from || b.end >= Date.parse(from)) && (!to || b.start <= Date.parse(to)))
+      const blocks = kept.blocks.filter(
+        (b) => (!from || b.end >= Date.parse(from)) && (!to || b.start <= Date.parse(to)),
+      )
       const model = activeModel(db, infantId, false)
-      const days = dailyAggregates(
-        scored.map((r) => ({
-          id: r.id,
-          recordingId: r.recordingId,
-          startS: r.startS,
-          t: Date.parse(r.at),
-          score: r.score,
-          flagged: r.flagged === 1,
-        })),
-      )
       const timeline: Timeline = {
         infantId,
         from: from ?? null,
@@ -248,7 +242,7 @@ export function analysisHandlers(ctx: ServiceContext, analysis: AnalysisService)
         days,
         flagPercentile: s.flagPercentile,
         alerts: listAlerts(db, { infantId }).filter((a) => (!from || a.at >= from) && (!to || a.at <= to)),
-        trends: dailyTrends(rows),
+        trends,
         activeModel: model ? toVersion(model) : null,
         phase: rows.length === 0 ? 'no-cries' : model ? 'tracking' : 'baseline',
       }
@@ -280,6 +274,26 @@ export function analysisHandlers(ctx: ServiceContext, analysis: AnalysisService)
       ctx.emit('changed', { entity: 'alerts' })
       return getAlert(db, alertId)!
     },
+  }
+}
+
+/** What a timeline answer derives from its rows: the scored cries, daily aggregates and acoustic trends. */
+function timelineParts(rows: TimelineCryRow[]) {
+  const scored = rows.filter((r) => r.score !== null)
+  return {
+    rows,
+    scored,
+    days: dailyAggregates(
+      scored.map((r) => ({
+        id: r.id,
+        recordingId: r.recordingId,
+        startS: r.startS,
+        t: Date.parse(r.at),
+        score: r.score,
+        flagged: r.flagged === 1,
+      })),
+    ),
+    trends: dailyTrends(rows),
   }
 }
 

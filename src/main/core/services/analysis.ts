@@ -413,8 +413,8 @@ export class AnalysisService {
   }
 
   /** The infant's control-chart blocks over every scored cry (cries judged not a cry are left out). */
-  blocksFor(infantId: number, s: AnalysisSettings) {
-    const rows = timelineCries(this.ctx.db, infantId).filter(
+  blocksFor(infantId: number, s: AnalysisSettings, all = timelineCries(this.ctx.db, infantId)) {
+    const rows = all.filter(
       (r) =>
         r.score !== null &&
         r.verdict !== 'not_cry' &&

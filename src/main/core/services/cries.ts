@@ -252,7 +252,7 @@ export function percentile(sorted: ArrayLike<number>, q: number): number | null 
 }
 
 /** A file-name-safe form of a label: letters, digits, dot, dash and underscore. */
-function slug(s: string): string {
+export function slug(s: string): string {
   return s
     .normalize('NFKD')
     .replace(/[^\w.-]+/g, '-')

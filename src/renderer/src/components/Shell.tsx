@@ -8,6 +8,7 @@ import { ImportScreen } from '../screens/Import'
 import { InfantScreen } from '../screens/Infant'
 import { RecordingScreen } from '../screens/Recording'
 import { ReviewScreen } from '../screens/Review'
+import { TimelineScreen } from '../screens/Timeline'
 import { WardScreen } from '../screens/Ward'
 import type { ColorMode } from '../theme'
 import { JobsIndicator } from './JobsIndicator'
@@ -31,7 +32,13 @@ export function Shell(props: {
   const { user } = props
   const tabs = TABS.filter((t) => !t.roles || t.roles.includes(user.role))
   const top = route[0] ?? 'ward'
-  const tab = tabs.some((t) => t.path === top) ? top : top === 'cry' ? 'review' : false
+  const tab = tabs.some((t) => t.path === top)
+    ? top
+    : top === 'cry'
+      ? 'review'
+      : top === 'timeline' || top === 'infant' || top === 'recording'
+        ? 'ward'
+        : false
   const id = Number(route[1])
   let screen: React.ReactNode
   if (top === 'import') screen = <ImportScreen go={go} />
@@ -39,6 +46,7 @@ export function Shell(props: {
   else if (top === 'exports') screen = <ExportsScreen user={user} />
   else if (top === 'cry' && id) screen = <CryScreen id={id} user={user} go={go} />
   else if (top === 'infant' && id) screen = <InfantScreen id={id} user={user} go={go} />
+  else if (top === 'timeline' && id) screen = <TimelineScreen id={id} user={user} go={go} />
   else if (top === 'recording' && id) screen = <RecordingScreen id={id} user={user} go={go} />
   else screen = <WardScreen go={go} />
   return (

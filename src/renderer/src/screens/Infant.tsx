@@ -44,6 +44,9 @@ export function InfantScreen({ id, user, go }: { id: number; user: User; go: (p:
           <Typography variant="h5" component="h2" sx={{ flex: 1 }}>
             {infant.data?.label} {infant.data?.bed ? `· bed ${infant.data.bed}` : ''}
           </Typography>
+          <Button variant="contained" onClick={() => go(`timeline/${id}`)}>
+            Timeline
+          </Button>
           <Button onClick={() => setEditing(true)}>Edit</Button>
           <Button onClick={() => go(`review?infant=${id}`)}>Review flagged cries</Button>
           {EXPORTERS.includes(user.role) && (

@@ -146,7 +146,17 @@ export function WardScreen({ go }: { go: (p: string) => void }) {
                     </TableCell>
                     <TableCell align="right">{i.recordingCount}</TableCell>
                     <TableCell align="right">{i.cryCount}</TableCell>
-                    <TableCell align="right">
+                    <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
+                      <Button
+                        size="small"
+                        onClick={(e) => {
+                          e.stopPropagation()
+                          go(`timeline/${i.id}`)
+                        }}
+                        aria-label={`timeline of ${i.label}`}
+                      >
+                        Timeline
+                      </Button>
                       <Button
                         size="small"
                         onClick={(e) => {

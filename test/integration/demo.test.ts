@@ -9,8 +9,10 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
+import { sharedDatasetsDir } from '../../src/main/cli/data-dir'
 import { Core } from '../../src/main/core/core'
 import type { DemoWardShape } from '../../src/main/core/services/demo-sources'
+import { readDataset } from '../../src/main/engine/eval/datasets'
 import { planWard } from '../../src/main/engine/sim'
 import type { DemoStatus, Infant, Job, SystemInfo } from '../../src/shared/contract'
 import { unwrap } from '../../src/shared/rpc'
@@ -281,6 +283,47 @@ describe('demo ward', () => {
       expect(count(core, 'SELECT COUNT(DISTINCT content_hash) AS n FROM recordings')).toBe(PLANNED)
       expect(count(core, "SELECT COUNT(*) AS n FROM cries WHERE decision = 'pending'")).toBe(0)
       expect(core.demo.status()).toMatchObject({ state: 'ready', infants: 2 })
+    } finally {
+      await core.close()
+    }
+  })
+})
+
+const DAC = path.join(sharedDatasetsDir(), 'donateacry')
+const haveDac = fs.existsSync(path.join(DAC, 'manifest.csv'))
+if (!haveDac) console.log(`[demo] ${DAC} is absent: the demo ward of real cries is not tested here`)
+
+describe.skipIf(!haveDac)('demo ward of real Donate-a-Cry cries (iclas demo --real)', () => {
+  it('imports the cry recordings of infants with at least six, as they are, with their real times', async () => {
+    const clips = readDataset(DAC).clips.filter(
+      (c) => c.infantId && (c.curation === 'cry' || c.curation === 'unreviewed'),
+    )
+    const perInfant = new Map<string, typeof clips>()
+    for (const c of clips) perInfant.set(c.infantId!, [...(perInfant.get(c.infantId!) ?? []), c])
+    const chosen = [...perInfant].filter(([, cs]) => cs.length >= 6)
+    const core = newCore()
+    try {
+      const { settled } = jobEvents(core)
+      const who = { userId: null, username: 'test', role: 'admin' }
+      core.demo.build({ source: 'donateacry', datasetDir: DAC, minRecordings: 6 }, who)
+      expect((await settled).state).toBe('done')
+      const list = await sessionOf(core, 'nurse')<Infant[]>('listInfants')
+      expect(list).toHaveLength(chosen.length)
+      expect(list.every((i) => /^Demo \d+ \(Donate-a-Cry\)$/.test(i.label))).toBe(true)
+      for (const [dacId, cs] of chosen) {
+        const infant = list.find((i) => i.externalId === `DEMO-${dacId}`)!
+        expect(infant.recordingCount, dacId).toBe(cs.length)
+        const times = (
+          core.db.prepare('SELECT recorded_at AS t FROM recordings WHERE infant_id = ?').all(infant.id) as {
+            t: string
+          }[]
+        ).map((r) => Date.parse(r.t))
+        for (const c of cs)
+          expect(times.some((t) => Math.abs(t - Date.parse(c.recordedAt!)) < 1000)).toBe(true)
+      }
+      // The shared dataset is read, never moved or removed.
+      expect(clips.every((c) => fs.existsSync(c.file))).toBe(true)
+      expect(core.demo.status()).toMatchObject({ state: 'ready', source: 'donateacry' })
     } finally {
       await core.close()
     }

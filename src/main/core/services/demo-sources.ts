@@ -102,21 +102,28 @@ export function describeParams(p: DemoParams): string {
 
 export function demoInfants(p: DemoParams): DemoInfantSpec[] {
   if (p.source === 'simulated') {
-    return planWard(p.ward).infants.map((i, k) => ({
+    const infants = planWard(p.ward).infants
+    return infants.map((i, k) => ({
       externalId: i.label, // "DEMO-01": the folder name, as the 'folder' import rule reads it
       label: `Demo ${k + 1} (simulated)`,
-      bed: `D${k + 1}`,
+      bed: bed('D', k, infants.length),
       notes:
         `Simulated infant of the built-in demo ward (ICLAS ward simulator, seed ${p.ward.seed}): not a patient. ` +
         'Its ground truth is in the data folder, demo-source/ground-truth.json.',
     }))
   }
-  return realInfants(p).map(([dacId], k) => ({
+  const infants = realInfants(p)
+  return infants.map(([dacId], k) => ({
     externalId: `${DEMO_ID_PREFIX}${dacId}`,
     label: `Demo ${k + 1} (Donate-a-Cry)`,
-    bed: `R${k + 1}`,
+    bed: bed('R', k, infants.length),
     notes: `Real cries of Donate-a-Cry infant ${dacId} (ODbL), as a demo: not a patient of this ward.`,
   }))
+}
+
+/** Bed names that sort in order on the ward screen (D01…D12 once there are more than nine). */
+function bed(prefix: string, k: number, count: number): string {
+  return `${prefix}${String(k + 1).padStart(String(count).length, '0')}`
 }
 
 /** Donate-a-Cry infants with at least `minRecordings` cry or unreviewed recordings, each with its files in time order. */

@@ -203,6 +203,7 @@ export class DemoService {
 
   private async run(params: DemoParams, who: Actor, h: JobHandle): Promise<DemoResult> {
     const source = params.source
+    const t0 = Date.now()
     const prev = this.record(source)
     this.save(
       source,
@@ -251,6 +252,10 @@ export class DemoService {
         'demo.ready',
       )
       this.ctx.emit('changed', { entity: 'infants' })
+      this.opts.log?.(
+        `demo ward ready in ${((Date.now() - t0) / 1000).toFixed(0)} s: ${result.infants} infants, ` +
+          `${result.imported + result.duplicates} recordings, ${result.cries} cries`,
+      )
       return result
     } catch (err) {
       const e = err as Error

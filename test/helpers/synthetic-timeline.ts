@@ -92,7 +92,8 @@ export function seedSyntheticTimeline(
         const z = gauss() + (changed ? 1.2 : 0)
         const score = Math.min(0.9999, Math.max(0, 0.5 * (1 + Math.tanh(z / 1.6))))
         const baseline = n < 300
-        const decision = baseline ? 'baseline' : score < 0.85 ? 'accepted' : 'rejected'
+        // As the gate decides with its default threshold: confidence 1 − score against 0.3.
+        const decision = baseline ? 'baseline' : 1 - score >= 0.3 ? 'accepted' : 'rejected'
         const flagged = score >= 0.95 ? 1 : 0
         const id = Number(
           cry.run(

@@ -1,6 +1,7 @@
 // Small data hooks: load through the contract, refresh when the core says an entity changed.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
-import { onEvent } from './api/client'
+import type { Job } from '../../shared/contract'
+import { api, onEvent } from './api/client'
 
 type Entity = 'infants' | 'recordings' | 'cries' | 'models' | 'alerts' | 'settings' | 'reviews' | 'users'
 
@@ -103,4 +104,35 @@ export function useShortcuts(keys: Record<string, (() => void) | undefined>, ena
       window.removeEventListener('keyup', up)
     }
   }, [enabled])
+}
+
+/** `value`, once it has stayed the same for `ms` (a slider being dragged asks the core once it rests). */
+export function useDebounced<T>(value: T, ms: number): T {
+  const [settled, setSettled] = useState(value)
+  useEffect(() => {
+    const t = setTimeout(() => setSettled(value), ms)
+    return () => clearTimeout(t)
+  }, [value, ms])
+  return settled
+}
+
+/** The latest state of a job, from the core's job events (null until the first one arrives). */
+export function useJob(jobId: string | null): Job | null {
+  const [job, setJob] = useState<Job | null>(null)
+  useEffect(() => {
+    if (!jobId) return
+    let stale = false
+    void api.getJob({ jobId }).then(
+      (j) => !stale && setJob((cur) => (cur && cur.id === jobId ? cur : j)),
+      () => undefined,
+    )
+    const off = onEvent('job', (j) => {
+      if (j.id === jobId) setJob(j)
+    })
+    return () => {
+      stale = true
+      off()
+    }
+  }, [jobId])
+  return job && job.id === jobId ? job : null
 }

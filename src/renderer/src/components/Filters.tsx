@@ -18,7 +18,12 @@ export function InfantSelect(props: {
       value={props.value}
       onChange={(e) => props.onChange(e.target.value === '' ? '' : Number(e.target.value))}
       sx={{ minWidth: 200 }}
-      slotProps={{ htmlInput: props.testId ? { 'data-testid': props.testId } : {} }}
+      slotProps={{
+        htmlInput: props.testId ? { 'data-testid': props.testId } : {},
+        // The empty value has a label too ("All infants"): show it rather than a blank field.
+        select: { displayEmpty: true },
+        inputLabel: { shrink: true },
+      }}
     >
       <MenuItem value="">{props.allLabel ?? 'All infants'}</MenuItem>
       {(props.infants ?? []).map((i) => (

@@ -1,5 +1,5 @@
 import { AppBar, Box, Button, Chip, IconButton, Tab, Tabs, Toolbar, Tooltip, Typography } from '@mui/material'
-import { EXPORTERS, type Role, type User } from '../../../shared/contract'
+import { EXPORTERS, RESEARCH, type Role, type User } from '../../../shared/contract'
 import { api } from '../api/client'
 import { useLoad, useRoute } from '../hooks'
 import { CryScreen } from '../screens/Cry'
@@ -8,6 +8,7 @@ import { ImportScreen } from '../screens/Import'
 import { InfantScreen } from '../screens/Infant'
 import { RecordingScreen } from '../screens/Recording'
 import { ReviewScreen } from '../screens/Review'
+import { ThresholdsScreen } from '../screens/Thresholds'
 import { TimelineScreen } from '../screens/Timeline'
 import { WardScreen } from '../screens/Ward'
 import type { ColorMode } from '../theme'
@@ -19,6 +20,7 @@ const TABS: { path: string; label: string; roles?: readonly Role[] }[] = [
   { path: 'review', label: 'Review' },
   { path: 'import', label: 'Import' },
   { path: 'exports', label: 'Exports', roles: EXPORTERS },
+  { path: 'thresholds', label: 'Thresholds', roles: RESEARCH },
 ]
 
 export function Shell(props: {
@@ -44,6 +46,7 @@ export function Shell(props: {
   if (top === 'import') screen = <ImportScreen go={go} />
   else if (top === 'review') screen = <ReviewScreen user={user} go={go} />
   else if (top === 'exports') screen = <ExportsScreen user={user} />
+  else if (top === 'thresholds') screen = <ThresholdsScreen user={user} go={go} />
   else if (top === 'cry' && id) screen = <CryScreen id={id} user={user} go={go} />
   else if (top === 'infant' && id) screen = <InfantScreen id={id} user={user} go={go} />
   else if (top === 'timeline' && id) screen = <TimelineScreen id={id} user={user} go={go} />

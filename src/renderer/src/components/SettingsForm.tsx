@@ -1,0 +1,137 @@
+// The analysis settings as sliders with exact number fields beside them (both reachable by keyboard), grouped
+// by stage; a changed value shows what it was.
+import { useState } from 'react'
+import {
+  Box,
+  Paper,
+  Slider,
+  Stack,
+  TextField,
+  ToggleButton,
+  ToggleButtonGroup,
+  Tooltip,
+  Typography,
+} from '@mui/material'
+import type { AnalysisSettings, ModelKind } from '../../../shared/contract'
+import { MODEL_KINDS, SETTINGS_GROUPS, type NumericField } from '../settings-fields'
+
+/** A number typed exactly: committed on Enter or when the field is left, clamped to the field's range. */
+function NumberField(props: { field: NumericField; value: number; onCommit: (v: number) => void }) {
+  const { field } = props
+  const [text, setText] = useState<string | null>(null)
+  const commit = () => {
+    if (text === null) return
+    const v = Number(text)
+    if (text.trim() !== '' && Number.isFinite(v)) {
+      const clamped = Math.min(field.max, Math.max(field.min, v))
+      props.onCommit(field.step >= 1 ? Math.round(clamped) : clamped)
+    }
+    setText(null)
+  }
+  return (
+    <TextField
+      size="small"
+      type="number"
+      value={text ?? String(props.value)}
+      onChange={(e) => setText(e.target.value)}
+      onBlur={commit}
+      onKeyDown={(e) => e.key === 'Enter' && commit()}
+      slotProps={{
+        htmlInput: { 'aria-label': `${field.label} value`, min: field.min, max: field.max, step: field.step },
+      }}
+      sx={{ width: 110 }}
+    />
+  )
+}
+
+export function SettingsForm(props: {
+  effective: AnalysisSettings
+  draft: Partial<AnalysisSettings>
+  onChange: (changes: Partial<AnalysisSettings>) => void
+  disabled?: boolean
+}) {
+  const value = { ...props.effective, ...props.draft }
+  const kind: ModelKind = value.modelKind
+  return (
+    <Stack spacing={2}>
+      <Paper sx={{ p: 2 }} component="section" aria-label="Model kind">
+        <Typography variant="subtitle1" component="h3" sx={{ fontWeight: 600, mb: 1 }}>
+          Model kind
+        </Typography>
+        <ToggleButtonGroup
+          exclusive
+          value={kind}
+          onChange={(_e, v: ModelKind | null) => v && props.onChange({ modelKind: v })}
+          disabled={props.disabled}
+          aria-label="model kind"
+          size="small"
+        >
+          {MODEL_KINDS.map((m) => (
+            <ToggleButton key={m.kind} value={m.kind}>
+              {m.label}
+            </ToggleButton>
+          ))}
+        </ToggleButtonGroup>
+        {kind !== props.effective.modelKind && (
+          <Typography variant="caption" color="warning.main" sx={{ display: 'block', mt: 0.5 }}>
+            was {MODEL_KINDS.find((m) => m.kind === props.effective.modelKind)?.label}
+          </Typography>
+        )}
+      </Paper>
+      {SETTINGS_GROUPS.map((g) => {
+        const fields = g.fields.filter((f) => !f.kind || f.kind === kind)
+        if (!fields.length) return null
+        return (
+          <Paper key={g.title} sx={{ p: 2 }} component="section" aria-label={g.title}>
+            <Typography variant="subtitle1" component="h3" sx={{ fontWeight: 600 }}>
+              {g.title}
+            </Typography>
+            <Typography variant="body2" color="text.secondary" sx={{ mb: 1 }}>
+              {g.help}
+            </Typography>
+            <Stack spacing={1.5}>
+              {fields.map((f) => {
+                const v = value[f.key]
+                const was = props.effective[f.key]
+                const changed = Math.abs(v - was) > 1e-9
+                return (
+                  <Box key={f.key}>
+                    <Stack direction="row" sx={{ alignItems: 'baseline', justifyContent: 'space-between' }}>
+                      <Tooltip title={f.help} placement="top-start">
+                        <Typography variant="body2" sx={{ fontWeight: 500 }}>
+                          {f.label}
+                        </Typography>
+                      </Tooltip>
+                      <Typography
+                        variant="body2"
+                        color={changed ? 'warning.main' : 'text.secondary'}
+                        data-testid={`setting-${f.key}`}
+                      >
+                        {f.format(v)}
+                        {changed ? ` (was ${f.format(was)})` : ''}
+                      </Typography>
+                    </Stack>
+                    <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
+                      <Slider
+                        value={v}
+                        min={f.min}
+                        max={f.max}
+                        step={f.step}
+                        disabled={props.disabled}
+                        onChange={(_e, n) => props.onChange({ [f.key]: n as number })}
+                        getAriaValueText={(n) => f.format(n)}
+                        slotProps={{ input: { 'aria-label': f.label } }}
+                        sx={{ flex: 1 }}
+                      />
+                      <NumberField field={f} value={v} onCommit={(n) => props.onChange({ [f.key]: n })} />
+                    </Stack>
+                  </Box>
+                )
+              })}
+            </Stack>
+          </Paper>
+        )
+      })}
+    </Stack>
+  )
+}

@@ -64,6 +64,7 @@ export function DemoBanner() {
         severity="info"
         data-testid="demo-banner"
         data-state="building"
+        sx={{ '& .MuiAlert-message': { flex: 1 } }}
         action={
           live && (
             <Button

@@ -92,7 +92,9 @@ describe('iclas eval anomaly', () => {
     const spy = vi.spyOn(console, 'log').mockImplementation((m: unknown) => void printed.push(String(m)))
     const quiet = vi.spyOn(console, 'error').mockImplementation(() => undefined)
     try {
-      await anomalyProtocol.run(['--model', 'all', '--backbone', 'acoustic', '--data', dir, '--json', json])
+      await anomalyProtocol.run([
+        ...['--model', 'all', '--backbone', 'acoustic', '--data', dir, '--json', json, '--draws', '2'],
+      ])
     } finally {
       spy.mockRestore()
       quiet.mockRestore()
@@ -100,6 +102,7 @@ describe('iclas eval anomaly', () => {
     const text = printed.join('\n')
     expect(text).toMatch(/Infant\s+N_recs\s+AUC\s+AP\s+F1\s+Recall\s+FPR/)
     expect(text.match(/^mean ± sd/gm)).toHaveLength(3)
+    expect(text).toMatch(/Over 2 draws of the anomalies \(seeds 1–2\)/)
     const doc = JSON.parse(fs.readFileSync(json, 'utf8'))
     expect(doc).toMatchObject({ protocol: 'D', model: 'ae', backbone: 'acoustic', percentile: 95 })
     expect(doc.results.map((r: { model: string }) => r.model)).toEqual(['ae', 'ocsvm', 'gmm'])
@@ -119,6 +122,8 @@ describe('iclas eval anomaly', () => {
     const best = Math.max(...doc.results.map((r: { mean: { auc: number } }) => r.mean.auc))
     expect(best).toBeGreaterThanOrEqual(0.8)
     expect(doc.plan[0].baseline).toHaveLength(3)
+    expect(doc.draws).toMatchObject({ seeds: 2, first_seed: 1 })
+    expect(doc.draws.results.map((r: { model: string }) => r.model)).toEqual(['ae', 'ocsvm', 'gmm'])
   }, 300_000)
 
   it('refuses a backbone whose card lists an evaluated infant', async () => {

@@ -35,7 +35,8 @@ import { embedRecordings } from './eval-anomaly-embeddings'
 const MODELS: readonly AnomalyKind[] = ['ae', 'ocsvm', 'gmm']
 
 const USAGE = `usage: iclas eval anomaly --model ae|ocsvm|gmm|all [--backbone NAME[,NAME…]] [--data DIR]… [--json FILE]
-         [--percentile P] [--threshold calibrated|type7] [--cry-score percentile|surprise] [--seed N]
+         [--percentile P] [--threshold calibrated|type7] [--cry-score percentile|surprise]
+         [--seed S] [--draws N]
          [--anomalies same-platform|any-platform] [--nu V] [--provider P] [--models DIR] [--cache]
 
   --model LIST      ae, ocsvm, gmm (comma-separated), or all
@@ -54,7 +55,8 @@ const USAGE = `usage: iclas eval anomaly --model ae|ocsvm|gmm|all [--backbone NA
                       that covers m/(m+1) of new normal recordings on average, whatever P)
   --cry-score U     unit of a cry's calibrated score, averaged into the recording score: percentile (default)
                     or surprise (−ln(1 − percentile): the same calibration, unbounded beyond the baseline)
-  --seed N          seed of the anomalous draws and of the model fits (default 1)
+  --seed S          seed of the anomalous draws and of the model fits (default 1)
+  --draws N         also run seeds S+1 … S+N−1 and print mean ± sd across the N draws (default 1)
   --anomalies POOL  same-platform (default; the protocol) or any-platform (the variant the for-scale figures
                     of docs/evaluation.md match, where the phone's codec helps give the answer)
   --nu V            one-class SVM nu (default: the engine's)
@@ -301,7 +303,7 @@ function oneOf<T extends string>(flag: string, value: string | undefined, allowe
 
 export const anomalyProtocol: EvalProtocol = {
   name: 'anomaly',
-  summary: 'D: per-infant anomaly table (AUC, AP, F1, recall, FPR) of the personal models',
+  summary: 'Protocol D: per-infant anomaly table (AUC, AP, F1, recall, FPR) of the personal models',
   usage: USAGE,
   async run(argv) {
     const { values } = parseArgs({
@@ -315,6 +317,7 @@ export const anomalyProtocol: EvalProtocol = {
         threshold: { type: 'string', default: 'calibrated' },
         'cry-score': { type: 'string', default: 'percentile' },
         seed: { type: 'string', default: '1' },
+        draws: { type: 'string', default: '1' },
         anomalies: { type: 'string', default: 'same-platform' },
         nu: { type: 'string' },
         provider: { type: 'string', default: 'cpu' },
@@ -334,24 +337,30 @@ export const anomalyProtocol: EvalProtocol = {
     for (const d of dataDirs)
       if (!fs.existsSync(path.join(d, 'manifest.csv')))
         throw new UsageError(`${d} is not a dataset folder (no manifest.csv)`)
-    const report = await runAnomalyEval({
-      dataDirs,
-      models,
-      backbones: (values.backbone ?? '')
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean),
-      percentile,
-      threshold: oneOf('--threshold', values.threshold, ['calibrated', 'type7'] as const),
-      cryScore: oneOf('--cry-score', values['cry-score'], ['percentile', 'surprise'] as const),
-      seed,
-      pool: oneOf('--anomalies', values.anomalies, ['same-platform', 'any-platform'] as const),
-      nu,
-      provider,
-      modelsDir: values.models ? path.resolve(values.models) : undefined,
-      cacheDir: values.cache ? path.join(process.cwd(), '.cache', 'eval-anomaly') : undefined,
-      log: (m) => console.error(m),
-    })
+    const draws = Number(values.draws)
+    if (!(Number.isInteger(draws) && draws >= 1)) throw new UsageError('--draws must be a positive integer')
+    const memo = new Map<string, Float32Array[]>()
+    const runWith = (seed: number) =>
+      runAnomalyEval({
+        dataDirs,
+        models,
+        backbones: (values.backbone ?? '')
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+        percentile,
+        threshold: oneOf('--threshold', values.threshold, ['calibrated', 'type7'] as const),
+        cryScore: oneOf('--cry-score', values['cry-score'], ['percentile', 'surprise'] as const),
+        seed,
+        pool: oneOf('--anomalies', values.anomalies, ['same-platform', 'any-platform'] as const),
+        nu,
+        provider,
+        modelsDir: values.models ? path.resolve(values.models) : undefined,
+        cacheDir: values.cache ? path.join(process.cwd(), '.cache', 'eval-anomaly') : undefined,
+        embeddingMemo: memo,
+        log: (m) => console.error(m),
+      })
+    const report = await runWith(seed)
     console.log(
       `Protocol D — per-infant anomaly table: ${report.plans.length} infants; anomalous recordings: ` +
         `${report.anomalies} of other infants (${report.pool}, seed ${report.seed})\n`,
@@ -359,6 +368,19 @@ export const anomalyProtocol: EvalProtocol = {
     for (const r of report.results) console.log(formatResult(r, report.anomalies) + '\n')
     if (report.results.length > 1)
       console.log(`Summary (mean ± sd over infants)\n${formatSummaryTable(report.results)}`)
+    // One draw of anomalies moves a mean over 14 infants by a few hundredths: --draws shows how much.
+    const overDraws = [report.results.map((r) => r.mean)]
+    for (let k = 1; k < draws; k++) overDraws.push((await runWith(seed + k)).results.map((r) => r.mean))
+    const drawSummary = report.results.map((r, i) => ({
+      model: r.model,
+      backbone: r.backbone,
+      ...aggregateMetrics(overDraws.map((d) => d[i]!)),
+    }))
+    if (draws > 1)
+      console.log(
+        `\nOver ${draws} draws of the anomalies (seeds ${seed}–${seed + draws - 1}): mean ± sd across draws ` +
+          `of the mean over infants\n${formatSummaryTable(drawSummary)}`,
+      )
     if (values.json) {
       const [first] = report.results
       const doc = {
@@ -375,6 +397,7 @@ export const anomalyProtocol: EvalProtocol = {
           anomalous: p.anomalous.map((r) => r.id),
         })),
         results: report.results,
+        ...(draws > 1 ? { draws: { seeds: draws, first_seed: seed, results: drawSummary } } : {}),
       }
       fs.writeFileSync(values.json, JSON.stringify(doc, null, 2) + '\n')
       console.log(`\nwrote ${values.json}`)

@@ -13,7 +13,6 @@ import * as ort from 'onnxruntime-node'
 import type { BenchSuite } from '../src/main/cli/commands/bench'
 import type { FeatureMatrix } from '../src/main/engine/embed/fbank'
 import { OnnxBackbone, planBatches, sessionOptions } from '../src/main/engine/embed/onnx'
-import { WorkerPool } from '../src/main/workers/pool'
 import { ProviderSetting, softwareVulkanEnv } from '../src/main/engine/embed/providers'
 import { sharedDatasetsDir } from '../src/main/cli/data-dir'
 import { extractCry } from '../src/main/engine/audio/preprocess'
@@ -158,13 +157,6 @@ export const embedBench: BenchSuite = {
       console.log(`skipped: no ONNX backbone "${name}" to benchmark in ${mdir}`)
       return
     }
-    // As the app runs it (src/main/workers/tasks.ts): features in a helper thread, overlapping inference.
-    const featurePool = new WorkerPool(1)
-    const pipelined = await OnnxBackbone.load(backbone.loaded, {
-      provider: backbone.provider.active,
-      threads,
-      featureExtractor: (spec, batch) => featurePool.run('cryFeatures', { spec, cries: batch }),
-    })
     const real = await realCries(Number(values.cries))
     const cries = real ?? syntheticCries(Number(values.cries))
     const source = real
@@ -197,7 +189,7 @@ export const embedBench: BenchSuite = {
     // Wall time and CPU time (every thread of this process: onnxruntime's, the feature thread), best of the
     // rounds each. On a machine shared with other work, CPU time says what each path costs; wall time what it
     // gets done.
-    const best = { ts: [Infinity, Infinity], one: [Infinity, Infinity], raw: [Infinity, Infinity] }
+    const best = { ts: [Infinity, Infinity], raw: [Infinity, Infinity] }
     const time = async (key: keyof typeof best, f: () => Promise<unknown>) => {
       const c0 = process.cpuUsage()
       const t0 = performance.now()
@@ -207,25 +199,20 @@ export const embedBench: BenchSuite = {
       best[key] = [Math.min(best[key][0]!, wall), Math.min(best[key][1]!, (c.user + c.system) / 1e6)]
     }
     await backbone.embedCries(cries.slice(0, 4)) // warm-up: first runs allocate
-    await pipelined.embedCries(cries.slice(0, 4))
     await runRaw()
     for (let r = 0; r < rounds; r++) {
-      await time('ts', () => pipelined.embedCries(cries))
-      await time('one', () => backbone.embedCries(cries))
+      await time('ts', () => backbone.embedCries(cries))
       await time('raw', runRaw)
     }
     await raw.release()
-    await pipelined.dispose()
-    await featurePool.close()
-    const ts = result('TypeScript (fbank thread + onnxruntime-node)', cries, best.ts[0]!, best.ts[1]!)
-    const one = result('TypeScript, fbank on the inference thread', cries, best.one[0]!, best.one[1]!)
+    const ts = result('TypeScript (fbank + onnxruntime-node)', cries, best.ts[0]!, best.ts[1]!)
     const rawRes = result('raw onnxruntime on precomputed features', cries, best.raw[0]!, best.raw[1]!)
     const py = values['no-python']
       ? 'Python reference not run (--no-python)'
       : await pythonReference(backbone.loaded.cardPath, cries, threads)
     await backbone.dispose()
 
-    const rows = [ts, one, rawRes, ...(typeof py === 'string' ? [] : [py])]
+    const rows = [ts, rawRes, ...(typeof py === 'string' ? [] : [py])]
     const w = Math.max(...rows.map((r) => r.path.length))
     const head = ['cries/s', '×realtime', 'wall s', 'CPU s', 'cries/CPU-s']
     console.log(`\n${'path'.padEnd(w)}  ${head.map((h) => h.padStart(11)).join(' ')}`)
@@ -237,13 +224,11 @@ export const embedBench: BenchSuite = {
     }
     if (typeof py === 'string') console.log(py)
     const vsRaw = rawRes.wall_s / ts.wall_s
-    const oneVsRaw = rawRes.wall_s / one.wall_s
-    const cpuVsRaw = rawRes.cpu_s! / one.cpu_s!
+    const cpuVsRaw = rawRes.cpu_s! / ts.cpu_s!
     const vsPy = typeof py === 'string' ? null : py.wall_s / ts.wall_s
     const pct = (x: number) => `${(100 * x).toFixed(0)} %`
     console.log(
-      `\nTypeScript path = ${pct(vsRaw)} of raw onnxruntime throughput (goal ≥ 80 %); fbank on the inference ` +
-        `thread ${pct(oneVsRaw)}; per CPU-second ${pct(cpuVsRaw)}` +
+      `\nTypeScript path = ${pct(vsRaw)} of raw onnxruntime throughput (goal ≥ 80 %); per CPU-second ${pct(cpuVsRaw)}` +
         (vsPy === null
           ? ''
           : `\nTypeScript path = ${vsPy.toFixed(2)}× the Python reference's throughput (goal > 1)`),
@@ -257,7 +242,6 @@ export const embedBench: BenchSuite = {
         cries: source,
         paths: rows,
         ts_vs_raw: +vsRaw.toFixed(3),
-        ts_in_thread_vs_raw: +oneVsRaw.toFixed(3),
         ts_vs_raw_per_cpu_second: +cpuVsRaw.toFixed(3),
         ts_vs_python: vsPy === null ? null : +vsPy.toFixed(3),
       }

@@ -1,15 +1,12 @@
 // The engine tasks a worker can run. Each is a thin adapter over a pure engine function.
 import { inspectRecording, processRecording } from '../engine/audio/pipeline'
 import { BackboneCache, type EmbedRequest } from '../engine/embed/cache'
-import type { FeatureMatrix } from '../engine/embed/fbank'
-import { CryFeatures, type InputSpec } from '../engine/embed/features'
 import { listBackbones } from '../engine/embed/registry'
 import { spectrogramTileFromWav } from '../engine/audio/spectrogram'
 import { fitPersonal, scorePersonal, type PersonalModelJson } from '../engine/anomaly/personal'
 import type { AnomalyKind } from '../engine/anomaly'
 import { readRecordingCries } from '../engine/embed/recording-cries'
 import { simulateRecordingInto, type WardConfig } from '../engine/sim'
-import { WorkerPool } from './pool'
 
 export interface TaskContext {
   signal: AbortSignal
@@ -17,14 +14,7 @@ export interface TaskContext {
 }
 
 // One per worker thread: ONNX sessions stay open between calls (opening one costs up to seconds on a GPU).
-// Cry features are computed by a helper thread, overlapping with inference (see OnnxBackbone.embedCries).
-let featurePool: WorkerPool | null = null
-const backbones: BackboneCache = new BackboneCache({
-  log: (message) => console.info(message),
-  featureExtractor: (spec, cries): Promise<FeatureMatrix[]> =>
-    (featurePool ??= new WorkerPool(1)).run('cryFeatures', { spec, cries }),
-})
-const cryFeatures = new Map<string, CryFeatures>()
+const backbones = new BackboneCache({ log: (message) => console.info(message) })
 
 export const tasks = {
   processRecording: (args: { sourcePath: string; workingCopyPath: string }, ctx: TaskContext) =>
@@ -34,13 +24,6 @@ export const tasks = {
   spectrogramTile: (args: Parameters<typeof spectrogramTileFromWav>[0]) => spectrogramTileFromWav(args),
   embedCries: (args: EmbedRequest, ctx: TaskContext) => backbones.embed(args, ctx.signal),
   listBackbones: (args: { modelsDir: string }) => listBackbones(args.modelsDir),
-  /** Model inputs of cries (fbank, mean subtraction) for an ONNX backbone's spec, in a helper thread. */
-  cryFeatures: (args: { spec: InputSpec; cries: Float32Array[] }): FeatureMatrix[] => {
-    const key = JSON.stringify(args.spec)
-    let f = cryFeatures.get(key)
-    if (!f) cryFeatures.set(key, (f = new CryFeatures(args.spec)))
-    return args.cries.map((c) => f.compute(c))
-  },
   /** Reads a recording's cries from its working copy and embeds them (stage 1). */
   embedRecordingCries: async (
     args: Omit<EmbedRequest, 'cries'> & { wavPath: string; cries: { startS: number; endS: number }[] },

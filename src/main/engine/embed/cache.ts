@@ -1,7 +1,6 @@
 // Loaded backbones kept open between calls: opening an ONNX session costs 0.1–10 s (GPU providers compile
 // shaders), embedding a cry a few milliseconds. One cache per worker thread, owned by whoever creates it.
 import type { Backbone, ProviderReport } from './backbone'
-import type { FeatureExtractor } from './features'
 import type { ProviderSetting } from './providers'
 import { getBackbone } from './registry'
 
@@ -25,9 +24,7 @@ export interface EmbedResult {
 export class BackboneCache {
   private readonly open = new Map<string, Promise<Backbone>>()
 
-  constructor(
-    private readonly options: { log?: (message: string) => void; featureExtractor?: FeatureExtractor } = {},
-  ) {}
+  constructor(private readonly options: { log?: (message: string) => void } = {}) {}
 
   get(req: Omit<EmbedRequest, 'cries'>): Promise<Backbone> {
     const key = [req.modelsDir, req.backbone, req.provider ?? 'cpu', req.threads ?? 0].join('\u0000')
@@ -38,7 +35,6 @@ export class BackboneCache {
         provider: req.provider,
         threads: req.threads,
         log: this.options.log,
-        featureExtractor: this.options.featureExtractor,
       })
       // A failed load is not cached, so a fixed model file is picked up on the next call.
       b.catch(() => this.open.delete(key))

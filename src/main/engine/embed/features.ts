@@ -1,13 +1,9 @@
 // The model input of one cry, as a card's `input` spec defines it: Kaldi fbank, minus its mean over time,
-// frames tiled up to the graph's minimum. Shared by the in-thread path and the feature worker, so both
-// compute exactly the same thing.
+// frames tiled up to the graph's minimum.
 import { fbankOptionsOf, type ModelCard } from './card'
 import { KaldiFbank, subtractMean, type FeatureMatrix } from './fbank'
 
 export type InputSpec = ModelCard['input']
-
-/** Computes model inputs somewhere else (another thread), so they overlap with inference. */
-export type FeatureExtractor = (spec: InputSpec, cries: Float32Array[]) => Promise<FeatureMatrix[]>
 
 export class CryFeatures {
   private readonly fbank: KaldiFbank

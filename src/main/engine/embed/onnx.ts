@@ -11,7 +11,7 @@ import {
 } from './backbone'
 import { cardInfants, cardMismatches, ModelCardError, type LoadedCard } from './card'
 import type { FeatureMatrix } from './fbank'
-import { CryFeatures, type FeatureExtractor } from './features'
+import { CryFeatures } from './features'
 import {
   cudaInstalled,
   platformProviders,
@@ -32,11 +32,6 @@ export interface OnnxBackboneOptions {
    */
   verifyGpu?: boolean
   log?: (message: string) => void
-  /**
-   * Computes model inputs in another thread. Features of the next batch are then computed while the current
-   * one runs (onnxruntime-node's run blocks its calling thread), instead of between runs.
-   */
-  featureExtractor?: FeatureExtractor
 }
 
 /** Largest cosine distance between a GPU provider's embedding and the CPU's that still counts as the same model. */
@@ -51,14 +46,12 @@ export class OnnxBackbone implements Backbone {
   readonly minFrames: number
   readonly maxBatch: number
   private readonly inputs: CryFeatures
-  private readonly extractor?: FeatureExtractor
 
   private constructor(
     readonly loaded: LoadedCard,
     private readonly session: ort.InferenceSession,
     readonly provider: ProviderReport,
     maxBatch: number,
-    extractor?: FeatureExtractor,
   ) {
     const { card } = loaded
     this.name = card.name
@@ -66,7 +59,6 @@ export class OnnxBackbone implements Backbone {
     this.trainedOn = cardInfants(card)
     this.minFrames = card.input.min_frames
     this.inputs = new CryFeatures(card.input)
-    this.extractor = extractor
     const batchDim = session.inputMetadata[0]
     const fixedBatch = batchDim?.isTensor && typeof batchDim.shape[0] === 'number'
     this.maxBatch = fixedBatch ? 1 : maxBatch
@@ -114,7 +106,7 @@ export class OnnxBackbone implements Backbone {
       if (cpuSession && session !== cpuSession) await (cpuSession as ort.InferenceSession).release()
       const report: ProviderReport = { requested, active: provider, attempts }
       opts.log?.(`embedding backbone ${loaded.card.name}: running on ${provider} (requested ${requested})`)
-      return new OnnxBackbone(loaded, session, report, opts.maxBatch ?? 16, opts.featureExtractor)
+      return new OnnxBackbone(loaded, session, report, opts.maxBatch ?? 16)
     }
     throw new Error(`embedding backbone ${loaded.card.name}: no execution provider could run it`)
   }
@@ -135,23 +127,14 @@ export class OnnxBackbone implements Backbone {
       if (t === 0) throw new RangeError(`cry ${i}: ${c.length} samples, shorter than one 25 ms frame`)
       return t
     })
-    const plan = planBatches(frames, this.maxBatch)
-    const featuresOf = (batch: number[]): Promise<FeatureMatrix[]> | FeatureMatrix[] => {
-      const cries = batch.map((i) => cries16k[i]!)
-      return this.extractor
-        ? this.extractor(this.loaded.card.input, cries)
-        : cries.map((c) => this.features(c))
-    }
     const out: Float32Array[] = new Array(cries16k.length)
-    let next = plan.length ? featuresOf(plan[0]!) : []
-    for (let k = 0; k < plan.length; k++) {
-      if (opts.signal?.aborted) void Promise.resolve(next).catch(() => undefined) // not awaited any more
+    // Features are computed here, between runs: a helper thread overlapping them with inference was measured
+    // (bench embed) to win ~10 % only with an idle core, and to cost ~17 % more CPU and lose when the cores
+    // are busy (imports, other workers), which is when throughput matters.
+    for (const batch of planBatches(frames, this.maxBatch)) {
       throwIfAborted(opts.signal)
-      const feats = await next
-      // With an extractor, the next batch's features are computed while this one runs.
-      if (k + 1 < plan.length) next = featuresOf(plan[k + 1]!)
-      const embs = await this.embedFeatures(feats)
-      plan[k]!.forEach((i, j) => (out[i] = embs[j]!))
+      const embs = await this.embedFeatures(batch.map((i) => this.features(cries16k[i]!)))
+      batch.forEach((i, k) => (out[i] = embs[k]!))
     }
     return out
   }

@@ -187,6 +187,9 @@ describe('demo ward', () => {
       // Skipping is for this start only: nothing recorded, the next start still offers it.
       expect(count(skipped, "SELECT COUNT(*) AS n FROM settings WHERE key LIKE 'demo.%'")).toBe(0)
       expect(skipped.demo.status()).toMatchObject({ state: 'absent', canBuild: true })
+      // A shape the simulator refuses is logged, and the workstation starts without the demo.
+      expect(skipped.demo.startOnFirstRun({ shape: { ...SHAPE, days: 0 } })).toBeNull()
+      expect(skipped.demo.status()).toMatchObject({ state: 'absent', canBuild: true })
     } finally {
       await skipped.close()
     }

@@ -174,14 +174,20 @@ export class DemoService {
       (db.prepare('SELECT EXISTS (SELECT 1 FROM infants) AS x').get() as { x: number }).x === 1 ||
       SOURCES.some((s) => this.record(s)) ||
       HISTORY.some((d) => fs.existsSync(path.join(this.ctx.dataDir, d)))
-    const decision = hasData ? 'existing data: no demo' : 'new data folder: demo ward built'
+    const decision = hasData ? 'existing data: no demo' : 'new data folder: demo ward'
     db.transaction(() => {
       putSetting(db, FIRST_START_KEY, { decision, at: new Date().toISOString() }, SYSTEM.username)
       appendAudit(db, SYSTEM, 'demo.first_start', 'demo', null, null, { decision })
     })()
     if (hasData) return null
     this.opts.log?.('new data folder: building the demo ward in the background')
-    return this.build(simulatedDemoParams(options.shape), SYSTEM).jobId
+    try {
+      return this.build(simulatedDemoParams(options.shape), SYSTEM).jobId
+    } catch (err) {
+      // A bad ICLAS_DEMO_CONFIG must not keep the workstation from starting; the ward screen still offers it.
+      this.opts.log?.(`the demo ward was not built: ${(err as Error).message}`)
+      return null
+    }
   }
 
   /** Start-up: a build interrupted by a crash resumes as the same job; one stopped by a shutdown starts again. */
@@ -350,11 +356,15 @@ export function demoHandlers(
 /** ICLAS_DEMO_CONFIG: a JSON object shrinking or reshaping the demo ward (tests, slow machines). */
 export function demoShapeFromEnv(env: NodeJS.ProcessEnv = process.env): DemoWardShape {
   if (!env.ICLAS_DEMO_CONFIG) return {}
+  let shape: unknown
   try {
-    return JSON.parse(env.ICLAS_DEMO_CONFIG) as DemoWardShape
+    shape = JSON.parse(env.ICLAS_DEMO_CONFIG)
   } catch (err) {
     throw new Error(`ICLAS_DEMO_CONFIG is not JSON: ${(err as Error).message}`)
   }
+  if (!shape || typeof shape !== 'object' || Array.isArray(shape))
+    throw new Error('ICLAS_DEMO_CONFIG must be a JSON object, e.g. {"infants":2,"days":2}')
+  return shape as DemoWardShape
 }
 
 /** A job handle whose progress fills [from, to] of the outer job's bar (the import phase of the demo). */

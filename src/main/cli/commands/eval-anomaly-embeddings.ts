@@ -62,7 +62,8 @@ export async function embedRecordings(
     else {
       e = await embedClip(backbone, clip)
       if (file) writeCached(file, e)
-      if (++computed % 50 === 0) log(`  ${backbone.name}: ${computed} recordings embedded`)
+      // "k of n", not "k/n": a progress reader takes k/n for the share of the whole evaluation.
+      if (++computed % 50 === 0) log(`  ${backbone.name}: ${computed} of ${clips.length} recordings embedded`)
     }
     out.set(clip.relPath, e)
     caches.memo?.set(memoKey, e)

@@ -8,7 +8,12 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { fitCalibratedModel, type AnomalyKind, type AnomalyParams } from '../../engine/anomaly'
 import { ProviderSetting } from '../../engine/embed/providers'
-import { checkoutModelsDir, defaultBackboneName, getBackbone } from '../../engine/embed/registry'
+import {
+  checkoutModelsDir,
+  defaultBackboneName,
+  getBackbone,
+  listBackbones,
+} from '../../engine/embed/registry'
 import {
   aggregateMetrics,
   baselineThreshold,
@@ -151,22 +156,28 @@ export async function runAnomalyEval(opts: AnomalyEvalOptions): Promise<AnomalyR
     .sort()
     .map((id) => clipOf.get(id)!)
 
-  const names = opts.backbones.length
-    ? opts.backbones
-    : [...new Set([await defaultBackboneName(mdir), 'acoustic'])]
+  const defaultName = await defaultBackboneName(mdir)
+  const names = opts.backbones.length ? opts.backbones : [...new Set([defaultName, 'acoustic'])]
+  // Refuse before any embedding: the cards say which infants each backbone saw.
+  const entries = await listBackbones(mdir)
+  for (const name of names) {
+    const entry = entries.find((e) => e.name === (name === 'default' ? defaultName : name))
+    if (entry)
+      refuseSeenInfants(
+        entry.name,
+        new Set([...entry.trainedOn.train, ...entry.trainedOn.validation]),
+        evaluated,
+      )
+  }
+  const total = names.length * opts.models.length * plans.length
+  let done = 0
   const results: AnomalyResult[] = []
   for (const name of names) {
     const backbone = await getBackbone(name, { modelsDir: mdir, provider: opts.provider ?? 'cpu', log })
     const seen = new Set([...backbone.trainedOn.train, ...backbone.trainedOn.validation])
     let embeddings: Map<string, Float32Array[]>
     try {
-      const overlap = [...evaluated].filter((i) => seen.has(i))
-      if (overlap.length)
-        throw new UsageError(
-          `refused: backbone ${backbone.name} was trained or validated on ${overlap.length} of the evaluated ` +
-            `infants (${overlap.slice(0, 5).join(', ')}${overlap.length > 5 ? ', …' : ''}); protocol D must ` +
-            'score infants the backbone never saw',
-        )
+      refuseSeenInfants(backbone.name, seen, evaluated)
       embeddings = await embedRecordings(
         backbone,
         needed,
@@ -182,7 +193,7 @@ export async function runAnomalyEval(opts: AnomalyEvalOptions): Promise<AnomalyR
       const rows: InfantRow[] = []
       for (const plan of plans) {
         rows.push(await evaluateInfant(plan, embeddings, backbone.dim, { ...how, model }))
-        log(`  ${backbone.name} × ${model}: ${plan.infant}`)
+        log(`  [${++done}/${total}] ${backbone.name} × ${model}: ${plan.infant}`)
       }
       results.push({
         model,
@@ -199,6 +210,20 @@ export async function runAnomalyEval(opts: AnomalyEvalOptions): Promise<AnomalyR
     }
   }
   return { results, plans, anomalies, seed: how.seed, pool }
+}
+
+function refuseSeenInfants(
+  backbone: string,
+  seen: ReadonlySet<string>,
+  evaluated: ReadonlySet<string>,
+): void {
+  const overlap = [...evaluated].filter((i) => seen.has(i))
+  if (overlap.length)
+    throw new UsageError(
+      `refused: backbone ${backbone} was trained or validated on ${overlap.length} of the evaluated infants ` +
+        `(${overlap.slice(0, 5).join(', ')}${overlap.length > 5 ? ', …' : ''}); protocol D must score infants ` +
+        'the backbone never saw',
+    )
 }
 
 /** How each infant is scored: one model kind with its settings, one threshold rule. */

@@ -31,6 +31,8 @@ export const AnalysisSettings = z.object({
   ewmaL: z.number().min(1).max(6),
   cusumK: z.number().min(0).max(3),
   cusumH: z.number().min(1).max(20),
+  /** Where embeddings run: 'auto' tries the GPU providers this build has, then falls back to the CPU. */
+  computeProvider: z.enum(['auto', 'webgpu', 'cuda', 'dml', 'coreml', 'cpu']),
 })
 export type AnalysisSettings = z.infer<typeof AnalysisSettings>
 

@@ -24,6 +24,7 @@ export const DEFAULT_ANALYSIS: AnalysisSettings = {
   ewmaL: DEFAULT_CONTROL.ewmaL,
   cusumK: DEFAULT_CONTROL.cusumK,
   cusumH: DEFAULT_CONTROL.cusumH,
+  computeProvider: 'auto',
 }
 
 export const WARD_KEY = 'analysis.ward'

@@ -127,7 +127,13 @@ export class AnalysisService {
     )
     const emb = await pool.run(
       'embedRecordingCries',
-      { modelsDir: this.opts.modelsDir, backbone: 'default', wavPath, cries: pending },
+      {
+        modelsDir: this.opts.modelsDir,
+        backbone: 'default',
+        provider: s.computeProvider,
+        wavPath,
+        cries: pending,
+      },
       { signal },
     )
     this.provider = emb.provider.active

@@ -26,12 +26,13 @@ const effective: AnalysisSettings = {
   ewmaL: 3,
   cusumK: 0.5,
   cusumH: 5,
+  computeProvider: 'auto',
 }
 
 describe('settings fields', () => {
   it('cover every numeric setting, each within the schema’s range', () => {
     const fields = SETTINGS_GROUPS.flatMap((g) => g.fields)
-    const numeric = Object.keys(effective).filter((k) => k !== 'modelKind')
+    const numeric = Object.keys(effective).filter((k) => k !== 'modelKind' && k !== 'computeProvider')
     expect(fields.map((f) => f.key).sort()).toEqual(numeric.sort())
     for (const f of fields) {
       const shape = AnalysisSettings.shape[f.key]

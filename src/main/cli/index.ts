@@ -3,6 +3,7 @@ import type { CliCommand } from './command'
 import { UsageError } from './command'
 import { backupCommand } from './commands/backup'
 import { benchCommand } from './commands/bench'
+import { datasetsCommand } from './commands/datasets'
 import { demoCommand } from './commands/demo'
 import { evalCommand } from './commands/eval'
 import { trainCommand } from './commands/eval-gate'
@@ -16,6 +17,7 @@ const commands: CliCommand[] = [
   demoCommand,
   backupCommand,
   evalCommand,
+  datasetsCommand,
   trainCommand,
   benchCommand,
   simulateCommand,

@@ -36,6 +36,7 @@ import { checkoutModelsDir } from '../engine/embed/registry'
 import { cryService } from './services/cries'
 import { DemoService, demoHandlers } from './services/demo'
 import type { DemoWardShape } from './services/demo-sources'
+import { evaluationService, type EvaluationService } from './services/evaluation'
 import { importService, runImport, type ImportJobItem } from './services/imports'
 import { infantService } from './services/infants'
 import { recordingService } from './services/recordings'
@@ -72,6 +73,7 @@ export class Core {
   private readonly lock: DataDirLock
   readonly backups: BackupScheduler
   readonly analysis: AnalysisService
+  private readonly evaluation: EvaluationService
   readonly demo: DemoService
 
   constructor(readonly options: CoreOptions) {
@@ -113,6 +115,7 @@ export class Core {
     })
     this.ctx.analyseRecording = (id, signal) => this.analysis.analyseRecording(id, signal)
     this.demo = new DemoService(this.ctx, { log: this.log })
+    this.evaluation = evaluationService(this.ctx, { modelsDir: options.modelsDir })
     this.handlers = {
       ...sessionService(this.ctx, () => this.systemInfoExtras()),
       ...infantService(this.ctx),
@@ -122,6 +125,7 @@ export class Core {
       ...cryService(this.ctx, { onVerdict: this.analysis.onVerdict }),
       ...analysisHandlers(this.ctx, this.analysis),
       ...reportService(this.ctx),
+      ...this.evaluation.handlers,
       ...adminService(this.ctx, { backups: this.backups, afterRestore: () => this.afterRestore() }),
       ...demoHandlers(this.demo, () => options.demoShape ?? {}),
     }
@@ -276,6 +280,7 @@ export class Core {
     ])
     clearTimeout(timer)
     await this.analysis.close()
+    await this.evaluation.close()
     await this.ctx.pool.close()
     this.db.close()
     this.lock.release()

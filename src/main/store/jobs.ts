@@ -80,3 +80,9 @@ export function unfinishedJobs(db: Db): JobRow[] {
 export function recentJobs(db: Db, limit = 50): JobRow[] {
   return (db.prepare('SELECT * FROM jobs ORDER BY created_at DESC LIMIT ?').all(limit) as Raw[]).map(toJob)
 }
+
+export function recentJobsOfKind(db: Db, kind: string, limit = 50): JobRow[] {
+  return (
+    db.prepare('SELECT * FROM jobs WHERE kind = ? ORDER BY created_at DESC LIMIT ?').all(kind, limit) as Raw[]
+  ).map(toJob)
+}

@@ -7,6 +7,7 @@ import { fitPersonal, scorePersonal, type PersonalModelJson } from '../engine/an
 import type { AnomalyKind } from '../engine/anomaly'
 import { readRecordingCries } from '../engine/embed/recording-cries'
 import { simulateRecordingInto, type WardConfig } from '../engine/sim'
+import type { EvaluateArgs } from './evaluate'
 
 export interface TaskContext {
   signal: AbortSignal
@@ -61,6 +62,8 @@ export const tasks = {
       signal: ctx.signal,
       onProgress: (f) => ctx.progress(f),
     }),
+  /** An evaluation protocol as `iclas eval` runs it (loaded on first use: most workers never need it). */
+  evaluate: async (args: EvaluateArgs, ctx: TaskContext) => (await import('./evaluate')).evaluate(args, ctx),
 }
 
 export type TaskName = keyof typeof tasks

@@ -6,6 +6,7 @@ import { analysisMethods } from './analysis'
 import { cryMethods } from './cries'
 import type { MethodSpec } from './define'
 import { demoMethods } from './demo'
+import { evaluationMethods } from './evaluation'
 import { importMethods } from './imports'
 import { infantMethods } from './infants'
 import { recordingMethods } from './recordings'
@@ -21,6 +22,7 @@ export const contract = {
   ...cryMethods,
   ...analysisMethods,
   ...reportMethods,
+  ...evaluationMethods,
   ...demoMethods,
 } satisfies Record<string, MethodSpec>
 
@@ -39,6 +41,7 @@ export * from './admin'
 export * from './analysis'
 export * from './define'
 export * from './demo'
+export * from './evaluation'
 export * from './events'
 export * from './imports'
 export * from './infants'

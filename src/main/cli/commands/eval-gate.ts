@@ -14,7 +14,7 @@ import { checkoutModelsDir, getBackbone } from '../../engine/embed/registry'
 import { readDataset, loadClip16k } from '../../engine/eval/datasets'
 import { periodicFrameShare } from '../../engine/eval/gate-baseline'
 import { gateClips, inTrainingPart, type GateClip } from '../../engine/eval/gate-corpus'
-import { recallAtFpr, rocAuc } from '../../engine/eval/roc'
+import { recallAtFpr, rocAuc, rocCurve, type RocPoint } from '../../engine/eval/roc'
 import {
   clipScore,
   CryClassifierFile,
@@ -84,6 +84,8 @@ export interface GateReport {
   negatives: number
   clips_without_cries: { positives: number; negatives: number }
   held_out_groups: number
+  /** ROC curve points (for the workstation's chart). */
+  roc?: RocPoint[]
 }
 
 function report(method: string, scores: number[], feats: ClipFeatures[]): GateReport {
@@ -99,6 +101,7 @@ function report(method: string, scores: number[], feats: ClipFeatures[]): GateRe
       negatives: feats.filter((f) => !f.g.positive && !f.embeddings.length).length,
     },
     held_out_groups: new Set(feats.map((f) => f.g.group)).size,
+    roc: rocCurve(scores, labels),
   }
 }
 

@@ -1,5 +1,6 @@
 // Infant verification metrics (protocol C of docs/evaluation.md): trials between recordings, cosine scores,
 // equal error rate and the minimum detection cost, as in the NIST SRE / VoxCeleb / CryCeleb evaluations.
+import { rocCurve, type RocPoint as RocCurvePoint } from '../eval/roc'
 import { cosine } from './backbone'
 
 export interface TrialRecording {
@@ -107,6 +108,8 @@ export interface VerificationFigures {
   nontarget_trials: number
   target_trials_all_pairs: number
   nontarget_trials_all_pairs: number
+  /** ROC points of the same-platform trials (target = positive), for the workstation's chart. */
+  roc?: RocCurvePoint[]
 }
 
 /** Protocol C's figures for recording embeddings (L2-normalised) and their infants and platforms. */
@@ -127,6 +130,7 @@ export function verificationFigures(
     nontarget_trials: same.target.length - count(same.target),
     target_trials_all_pairs: count(all.target),
     nontarget_trials_all_pairs: all.target.length - count(all.target),
+    roc: rocCurve(sSame, same.target),
   }
 }
 

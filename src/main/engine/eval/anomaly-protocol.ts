@@ -3,7 +3,7 @@
 // per infant and their mean ± sd. The command (cli/commands/eval-anomaly.ts) decodes, embeds and fits.
 import { ScoreCalibration } from '../anomaly/calibration'
 import { createRng } from '../anomaly/rng'
-import { averagePrecision, rocAuc } from './roc'
+import { averagePrecision, rocAuc, rocCurve, type RocPoint } from './roc'
 
 /** Curations protocol D evaluates (as protocol C): curators' cries and the tags they dropped unheard. */
 export const PROTOCOL_D_CURATIONS: readonly string[] = ['cry', 'unreviewed']
@@ -223,7 +223,7 @@ export function infantMetrics(
   normalScores: readonly number[],
   anomalousScores: readonly number[],
   threshold: number,
-): InfantMetrics {
+): InfantMetrics & { roc: RocPoint[] } {
   if (!normalScores.length || !anomalousScores.length)
     throw new Error('an infant needs normal and anomalous test recordings')
   const scores = [...normalScores, ...anomalousScores]
@@ -237,6 +237,8 @@ export function infantMetrics(
     f1: tp ? (2 * tp) / (2 * tp + fp + fn) : 0,
     recall: tp / anomalousScores.length,
     fpr: fp / normalScores.length,
+    // ROC points of the test recordings (anomalies positive), for the workstation's chart.
+    roc: rocCurve(scores, positive),
   }
 }
 

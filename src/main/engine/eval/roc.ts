@@ -70,3 +70,42 @@ export function recallAtFpr(
   }
   return best
 }
+
+export interface RocPoint {
+  fpr: number
+  tpr: number
+}
+
+/**
+ * The ROC curve as points (for a chart, not raw scores): every threshold between distinct scores, thinned to
+ * about `maxPoints` by keeping a point whenever FPR or TPR has moved by 1/maxPoints since the last one kept.
+ * Starts at (0, 0) and ends at (1, 1); empty without both classes.
+ */
+export function rocCurve(
+  scores: ArrayLike<number>,
+  positive: ArrayLike<boolean | number>,
+  maxPoints = 100,
+): RocPoint[] {
+  const idx = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => scores[b]! - scores[a]!)
+  const nPos = idx.filter((i) => positive[i]).length
+  const nNeg = idx.length - nPos
+  if (!nPos || !nNeg) return []
+  const out: RocPoint[] = [{ fpr: 0, tpr: 0 }]
+  const step = 1 / maxPoints
+  let tp = 0
+  let fp = 0
+  for (let i = 0; i < idx.length;) {
+    let j = i
+    while (j + 1 < idx.length && scores[idx[j + 1]!] === scores[idx[i]!]) j++
+    for (let k = i; k <= j; k++)
+      if (positive[idx[k]!]) tp++
+      else fp++
+    const p = { fpr: fp / nNeg, tpr: tp / nPos }
+    const last = out[out.length - 1]!
+    if (j + 1 === idx.length || p.fpr - last.fpr >= step || p.tpr - last.tpr >= step) out.push(p)
+    i = j + 1
+  }
+  return out.map((p) => ({ fpr: round(p.fpr), tpr: round(p.tpr) }))
+}
+
+const round = (v: number) => Math.round(v * 1e4) / 1e4

@@ -1,15 +1,22 @@
 // ECharts in React: one small component that owns a chart instance (tree-shaken to the pieces ICLAS draws),
-// resizes it with its box and applies option updates. Used by the sparklines and the f0 contour.
+// resizes it with its box and applies option updates. Used by the sparklines, the f0 contour and the ROC curves.
 import { useEffect, useRef } from 'react'
 import { Box, type SxProps, type Theme } from '@mui/material'
 import { LineChart } from 'echarts/charts'
-import { GridComponent, MarkAreaComponent, MarkLineComponent, TooltipComponent } from 'echarts/components'
+import {
+  GridComponent,
+  LegendComponent,
+  MarkAreaComponent,
+  MarkLineComponent,
+  TooltipComponent,
+} from 'echarts/components'
 import * as echarts from 'echarts/core'
 import { CanvasRenderer } from 'echarts/renderers'
 
 echarts.use([
   LineChart,
   GridComponent,
+  LegendComponent,
   TooltipComponent,
   MarkAreaComponent,
   MarkLineComponent,

@@ -3,6 +3,7 @@ import { EXPORTERS, RESEARCH, type Role, type User } from '../../../shared/contr
 import { api } from '../api/client'
 import { useLoad, useRoute } from '../hooks'
 import { CryScreen } from '../screens/Cry'
+import { EvaluationScreen } from '../screens/Evaluation'
 import { ExportsScreen } from '../screens/Exports'
 import { ImportScreen } from '../screens/Import'
 import { InfantScreen } from '../screens/Infant'
@@ -21,6 +22,7 @@ const TABS: { path: string; label: string; roles?: readonly Role[] }[] = [
   { path: 'import', label: 'Import' },
   { path: 'exports', label: 'Exports', roles: EXPORTERS },
   { path: 'thresholds', label: 'Thresholds', roles: RESEARCH },
+  { path: 'evaluation', label: 'Evaluation', roles: RESEARCH },
 ]
 
 export function Shell(props: {
@@ -47,6 +49,7 @@ export function Shell(props: {
   else if (top === 'review') screen = <ReviewScreen user={user} go={go} />
   else if (top === 'exports') screen = <ExportsScreen user={user} />
   else if (top === 'thresholds') screen = <ThresholdsScreen user={user} go={go} />
+  else if (top === 'evaluation') screen = <EvaluationScreen />
   else if (top === 'cry' && id) screen = <CryScreen id={id} user={user} go={go} />
   else if (top === 'infant' && id) screen = <InfantScreen id={id} user={user} go={go} />
   else if (top === 'timeline' && id) screen = <TimelineScreen id={id} user={user} go={go} />

@@ -1,0 +1,212 @@
+// Evaluations from the workstation: datasets by id (shared, registered with `iclas datasets add`, the simulated
+// ward), options turned into the command's arguments (never a path from the caller), and a protocol run as a job
+// whose report is exactly the JSON `iclas eval <protocol> --json` writes for the same data, with ROC points.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { datasetsCommand } from '../../src/main/cli/commands/datasets'
+import { gateProtocol } from '../../src/main/cli/commands/eval-gate'
+import { segmentationProtocol } from '../../src/main/cli/commands/eval-segmentation'
+import { Core } from '../../src/main/core/core'
+import { evalArgv } from '../../src/main/core/services/evaluation'
+import type { KnownDataset } from '../../src/main/core/services/evaluation-datasets'
+import type { EvalDataset, EvaluationRun, EvalOptions } from '../../src/shared/contract'
+import { unwrap } from '../../src/shared/rpc'
+import { writeTinyDataset } from '../helpers/tiny-dataset'
+
+let dir: string
+let core: Core
+let researcher: string
+let tiny: string
+const call = async <T>(sid: string, method: string, params: unknown = {}): Promise<T> =>
+  unwrap(await core.dispatch(sid, method, params)) as T
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iclas-evaluation-'))
+  tiny = writeTinyDataset(path.join(dir, 'tiny'))
+  const quiet = console.log
+  console.log = () => undefined
+  try {
+    expect(
+      await datasetsCommand.run(['add', tiny, '--name', 'Tiny set', '--data-dir', path.join(dir, 'data')]),
+    ).toBe(0)
+  } finally {
+    console.log = quiet
+  }
+  core = new Core({ dataDir: path.join(dir, 'data'), mode: 'test', workers: 1, log: () => undefined })
+  researcher = core.openSession()
+  core.signInDirect(researcher, 'researcher')
+})
+afterAll(async () => {
+  await core?.close()
+  fs.rmSync(dir, { recursive: true, force: true })
+})
+
+/** Runs a protocol's command in this process with --json, as a user would, and returns its JSON. */
+async function cliJson(run: (argv: string[]) => Promise<number | void>, argv: string[]): Promise<unknown> {
+  const file = path.join(dir, `cli-${Math.random()}.json`)
+  const saved = { log: console.log, error: console.error }
+  console.log = console.error = () => undefined
+  try {
+    await run([...argv, '--json', file])
+  } finally {
+    Object.assign(console, saved)
+  }
+  return JSON.parse(fs.readFileSync(file, 'utf8'))
+}
+
+async function finished(jobId: string): Promise<EvaluationRun> {
+  await core.ctx.jobs.idle()
+  const runs = await call<EvaluationRun[]>(researcher, 'listEvaluations', {})
+  return runs.find((r) => r.jobId === jobId)!
+}
+
+describe('evaluation datasets', () => {
+  it('lists the registered folder, the simulated ward and (where present) ../shared/datasets, by id', async () => {
+    const c = await call<{ datasets: EvalDataset[]; defaults: Record<string, string[]> }>(
+      researcher,
+      'evaluationChoices',
+    )
+    const mine = c.datasets.find((d) => d.id === 'registered:tiny-set')!
+    expect(mine).toMatchObject({
+      name: 'Tiny set',
+      origin: 'registered',
+      schema: 'clips',
+      clips: 10,
+      withSegments: 6,
+    })
+    expect(mine.labels).toEqual(['cry', 'icu-alarm', 'room-silence'])
+    expect(JSON.stringify(c)).not.toContain(dir) // no folder leaves the core
+    expect(c.datasets.some((d) => d.id === 'builtin:simulated-ward')).toBe(true)
+    expect(c.defaults.drift).toContain('builtin:simulated-ward')
+    const shared = c.datasets.filter((d) => d.origin === 'shared')
+    if (!shared.length) console.log('[evaluation] ../shared/datasets absent: shared datasets not checked')
+    else expect(c.defaults.gate.every((id) => id.startsWith('shared:'))).toBe(true)
+  })
+
+  it('turns options into the command’s arguments and refuses datasets a protocol cannot use', () => {
+    const ds = (id: string, schema: KnownDataset['schema'], d: string | null): KnownDataset => ({
+      id,
+      name: id,
+      origin: 'shared',
+      schema,
+      clips: 1,
+      withSegments: 0,
+      labels: [],
+      problem: null,
+      dir: d,
+    })
+    const dac = ds('shared:donateacry', 'donateacry', '/d/donateacry')
+    const neg = ds('shared:negatives', 'clips', '/d/negatives')
+    const sim = ds('builtin:simulated-ward', 'simulated', null)
+    const o = (x: Record<string, unknown>) => x as EvalOptions
+    expect(evalArgv(o({ protocol: 'gate', method: 'autocorr' }), [dac, neg])).toEqual([
+      '--data',
+      '/d/donateacry',
+      '--data',
+      '/d/negatives',
+      '--method',
+      'autocorr',
+    ])
+    expect(evalArgv(o({ protocol: 'segmentation', method: 'cry', negatives: false }), [dac])).toContain(
+      '--no-negatives',
+    )
+    expect(
+      evalArgv(
+        o({ protocol: 'anomaly', models: ['ae', 'gmm'], backbones: ['acoustic'], percentile: 95, seed: 2 }),
+        [dac],
+      ),
+    ).toEqual([
+      '--model',
+      'ae,gmm',
+      '--backbone',
+      'acoustic',
+      '--data',
+      '/d/donateacry',
+      '--percentile',
+      '95',
+      '--seed',
+      '2',
+    ])
+    expect(evalArgv(o({ protocol: 'drift', model: 'gmm', backbone: 'default', seed: 1 }), [sim])).toEqual(
+      expect.arrayContaining(['--scenario', 'sim']),
+    )
+    expect(
+      evalArgv(o({ protocol: 'drift', model: 'gmm', backbone: 'default', seed: 1 }), [sim, dac]),
+    ).toEqual(expect.arrayContaining(['--scenario', 'both', '--data', '/d/donateacry']))
+    expect(() => evalArgv(o({ protocol: 'gate', method: 'autocorr' }), [sim])).toThrow(/protocol E only/)
+    expect(() =>
+      evalArgv(o({ protocol: 'anomaly', models: ['gmm'], backbones: [], percentile: 95, seed: 1 }), [neg]),
+    ).toThrow(/Donate-a-Cry-like/)
+  })
+
+  it('refuses unknown dataset ids and path-like ones', async () => {
+    expect(
+      await core.dispatch(researcher, 'runEvaluation', {
+        datasetIds: ['registered:nope'],
+        options: { protocol: 'gate' },
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'not_found' } })
+    expect(
+      await core.dispatch(researcher, 'runEvaluation', { datasetIds: [tiny], options: { protocol: 'gate' } }),
+    ).toMatchObject({ ok: false, error: { code: 'invalid_request' } })
+    const nurse = core.openSession()
+    core.signInDirect(nurse, 'nurse')
+    expect(await core.dispatch(nurse, 'evaluationChoices', {})).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    })
+  })
+})
+
+describe('runEvaluation', () => {
+  it('runs protocol B as a job whose report is the command’s own JSON, with ROC points, and audits the run', async () => {
+    const { jobId } = await call<{ jobId: string }>(researcher, 'runEvaluation', {
+      datasetIds: ['registered:tiny-set'],
+      options: { protocol: 'gate', method: 'autocorr' },
+    })
+    const run = await finished(jobId)
+    expect(run.state, run.error ?? '').toBe('done')
+    expect(run.protocol).toBe('gate')
+    const report = run.report as {
+      auc: number
+      positives: number
+      negatives: number
+      roc: { fpr: number; tpr: number }[]
+    }
+    expect(report).toMatchObject({ positives: 6, negatives: 4 })
+    expect(report.roc[0]).toEqual({ fpr: 0, tpr: 0 })
+    expect(report.roc[report.roc.length - 1]).toEqual({ fpr: 1, tpr: 1 })
+    expect(run.text).toContain('Protocol B')
+    expect(report).toEqual(
+      await cliJson((a) => gateProtocol.run(a), ['--data', tiny, '--method', 'autocorr']),
+    )
+    const audit = core.db
+      .prepare("SELECT username, after_json FROM audit_log WHERE action = 'evaluation.run' ORDER BY id DESC")
+      .get() as { username: string; after_json: string }
+    expect(audit.username).toBe('researcher')
+    expect(JSON.parse(audit.after_json)).toMatchObject({
+      protocol: 'gate',
+      datasetIds: ['registered:tiny-set'],
+    })
+  })
+
+  it('runs protocol A on the TextGrids of a registered folder, as the command does', async () => {
+    const { jobId } = await call<{ jobId: string }>(researcher, 'runEvaluation', {
+      datasetIds: ['registered:tiny-set'],
+      options: { protocol: 'segmentation', method: 'energy', negatives: false },
+    })
+    const run = await finished(jobId)
+    expect(run.state, run.error ?? '').toBe('done')
+    const report = run.report as { clips: number; frame_f1: number; segment_x_realtime: number }
+    expect(report.clips).toBe(6)
+    expect(report.frame_f1).toBeGreaterThan(0.3)
+    const cli = (await cliJson(
+      (a) => segmentationProtocol.run(a),
+      ['--data', tiny, '--method', 'energy', '--no-negatives'],
+    )) as typeof report
+    // Speed differs between runs; every figure does not.
+    expect({ ...report, segment_x_realtime: 0 }).toEqual({ ...cli, segment_x_realtime: 0 })
+  })
+})

@@ -1,7 +1,9 @@
 import { AppBar, Box, Button, Chip, IconButton, Tab, Tabs, Toolbar, Tooltip, Typography } from '@mui/material'
-import { EXPORTERS, RESEARCH, type Role, type User } from '../../../shared/contract'
+import { AUDIT_READERS, EXPORTERS, RESEARCH, type Role, type User } from '../../../shared/contract'
 import { api } from '../api/client'
 import { useLoad, useRoute } from '../hooks'
+import { AdminScreen } from '../screens/Admin'
+import { AuditScreen } from '../screens/Audit'
 import { CryScreen } from '../screens/Cry'
 import { EvaluationScreen } from '../screens/Evaluation'
 import { ExportsScreen } from '../screens/Exports'
@@ -23,6 +25,8 @@ const TABS: { path: string; label: string; roles?: readonly Role[] }[] = [
   { path: 'exports', label: 'Exports', roles: EXPORTERS },
   { path: 'thresholds', label: 'Thresholds', roles: RESEARCH },
   { path: 'evaluation', label: 'Evaluation', roles: RESEARCH },
+  { path: 'audit', label: 'Audit', roles: AUDIT_READERS },
+  { path: 'admin', label: 'Admin', roles: ['admin'] },
 ]
 
 export function Shell(props: {
@@ -50,6 +54,8 @@ export function Shell(props: {
   else if (top === 'exports') screen = <ExportsScreen user={user} />
   else if (top === 'thresholds') screen = <ThresholdsScreen user={user} go={go} />
   else if (top === 'evaluation') screen = <EvaluationScreen />
+  else if (top === 'audit') screen = <AuditScreen />
+  else if (top === 'admin' && user.role === 'admin') screen = <AdminScreen />
   else if (top === 'cry' && id) screen = <CryScreen id={id} user={user} go={go} />
   else if (top === 'infant' && id) screen = <InfantScreen id={id} user={user} go={go} />
   else if (top === 'timeline' && id) screen = <TimelineScreen id={id} user={user} go={go} />
@@ -58,11 +64,19 @@ export function Shell(props: {
   return (
     <Box sx={{ display: 'flex', flexDirection: 'column', minHeight: '100vh' }}>
       <AppBar position="static" color="default" elevation={1}>
-        <Toolbar sx={{ gap: 2 }}>
+        <Toolbar sx={{ gap: 1.5 }}>
           <Typography variant="h6" component="h1" sx={{ mr: 2 }}>
             ICLAS
           </Typography>
-          <Tabs value={tab} onChange={(_e, v: string) => go(v)} textColor="primary" indicatorColor="primary">
+          <Tabs
+            value={tab}
+            onChange={(_e, v: string) => go(v)}
+            textColor="primary"
+            indicatorColor="primary"
+            variant="scrollable"
+            scrollButtons="auto"
+            sx={{ minWidth: 0, '& .MuiTab-root': { minWidth: 0, px: 1.5 } }}
+          >
             {tabs.map((t) => (
               <Tab key={t.path} value={t.path} label={t.label} />
             ))}
@@ -83,10 +97,12 @@ export function Shell(props: {
               {props.mode === 'light' ? '☾' : '☀'}
             </IconButton>
           </Tooltip>
-          <Typography variant="body2" data-testid="signed-in-user">
+          <Typography variant="body2" data-testid="signed-in-user" noWrap>
             {props.user.displayName} · {props.user.role}
           </Typography>
-          <Button onClick={props.onSignOut}>Sign out</Button>
+          <Button onClick={props.onSignOut} sx={{ whiteSpace: 'nowrap', flexShrink: 0 }}>
+            Sign out
+          </Button>
         </Toolbar>
       </AppBar>
       <Box component="main" sx={{ p: 3, flex: 1 }}>

@@ -1,0 +1,36 @@
+// The audit log view's "what changed": changed keys only, creations listed, removals marked, values shortened.
+import { describe, expect, it } from 'vitest'
+import { auditChanges, AUDIT_FAMILIES } from '../../src/renderer/src/audit-format'
+
+describe('auditChanges', () => {
+  it('lists only the keys whose values differ, before → after', () => {
+    expect(
+      auditChanges(
+        { flagPercentile: 0.95, gateThreshold: 0.3 },
+        { flagPercentile: 0.9, gateThreshold: 0.3, reason: 'pilot' },
+      ),
+    ).toEqual(['flagPercentile: 0.95 → 0.9', 'reason: pilot'])
+  })
+
+  it('lists a creation’s values, and marks removed keys', () => {
+    expect(auditChanges(null, { label: 'Bed 9', bed: '9' })).toEqual(['label: Bed 9', 'bed: 9'])
+    expect(auditChanges({ gmmKMin: 2 }, {})).toEqual(['gmmKMin: 2 → (removed)'])
+  })
+
+  it('handles plain values and shortens long ones', () => {
+    expect(auditChanges('new', 'resolved')).toEqual(['new → resolved'])
+    expect(auditChanges(null, { limit: 0.9999999999988257, value: 1.0659764375792804 })).toEqual([
+      'limit: 1',
+      'value: 1.06598',
+    ])
+    expect(auditChanges(null, null)).toEqual([])
+    const long = auditChanges(null, { filter: { x: 'y'.repeat(200) } })[0]!
+    expect(long.length).toBeLessThan(100)
+    expect(long.endsWith('…')).toBe(true)
+  })
+
+  it('offers every action family the services write', () => {
+    for (const p of ['settings.', 'cry.', 'alert.', 'export.', 'user.', 'store.', 'evaluation.'])
+      expect(AUDIT_FAMILIES.map((f) => f.prefix)).toContain(p)
+  })
+})

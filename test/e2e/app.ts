@@ -84,10 +84,16 @@ async function startBrowserMode(dataDir: string): Promise<{ url: string; server:
   return { url: fs.readFileSync(urlFile, 'utf8'), server }
 }
 
-export const test = base.extend<{ app: App }>({
-  // eslint-disable-next-line no-empty-pattern -- Playwright fixtures must destructure their first argument
-  app: async ({}, use, testInfo) => {
+export const test = base.extend<{
+  app: App
+  /** Runs on the fresh data folder before the workstation starts (e.g. `iclas datasets add`). An object, since
+   * Playwright would take a bare function for a fixture. */
+  beforeStart: { run(dataDir: string): void } | undefined
+}>({
+  beforeStart: [undefined, { option: true }],
+  app: async ({ beforeStart }, use, testInfo) => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'iclas-e2e-'))
+    beforeStart?.run(dataDir)
     fs.mkdirSync(SCREENSHOTS, { recursive: true })
     let page: Page
     let browser: Browser | undefined

@@ -128,4 +128,44 @@ test('clinician opens the top flagged cry, plays it and records a verdict', asyn
   await expect(total).toHaveText(`${before - 1} awaiting review, most severe first`)
   await expect(view).not.toHaveAttribute('data-cry-id', judged!)
   await expect(queue.getByRole('button').first()).toHaveClass(/Mui-selected/)
+
+  // The infant's timeline shows the verdict: one reviewed cry, drawn as such.
+  await page.getByRole('tab', { name: 'Ward' }).click()
+  await page.getByRole('button', { name: 'timeline of infant-01' }).click()
+  const points = page.getByTestId('timeline-points')
+  await expect(points).toHaveAttribute('data-loading', 'false')
+  await expect(points).toHaveAttribute('data-reviewed', '1')
+  await expect(page.getByTestId('timeline-chart')).toHaveAttribute('data-renders', /^[1-9]/)
+
+  // The drift alerts the change raised, acknowledged with a note on the ward round.
+  const alerts = page.getByRole('table', { name: 'drift alerts' })
+  const fresh = alerts.getByTestId('alert-row').and(page.locator('[data-state=new]'))
+  const open = await fresh.count()
+  expect(open).toBeGreaterThan(0)
+  await fresh.first().getByRole('button', { name: 'Acknowledge' }).click()
+  await page.getByRole('dialog').getByLabel('Note (optional)').fill('seen on the ward round; feeding well')
+  await page.getByRole('dialog').getByRole('button', { name: 'Acknowledge' }).click()
+  await expect(fresh).toHaveCount(open - 1)
+  await expect(alerts.locator('[data-state=acknowledged]').first()).toContainText('seen on the ward round')
+  await app.screenshot('clinician-05-timeline-after-verdict')
+
+  // The printable report: an audited export, then the browser's print dialog (stood in for here: it is the
+  // browser's, not the page's), and the page as the printer or a PDF sees it.
+  await page.evaluate(
+    'void (window.print = () => void (window.__printCalls = (window.__printCalls ?? 0) + 1))',
+  )
+  await page.getByRole('button', { name: 'Print report' }).click()
+  await expect.poll(() => page.evaluate('window.__printCalls ?? 0')).toBe(1)
+  const printed = page.getByTestId('timeline-report')
+  await expect(printed).toContainText('ICLAS timeline report — infant-01')
+  await expect(printed).toContainText('Printed by Clinician')
+  await page.emulateMedia({ media: 'print' })
+  await expect(page.getByTestId('timeline-chart')).toBeHidden()
+  await expect(printed.getByRole('img', { name: /Timeline of infant-01/ })).toBeVisible()
+  await app.screenshot('clinician-06-timeline-print')
+  if (app.target === 'browser')
+    expect((await page.pdf({ landscape: true })).subarray(0, 5).toString()).toBe('%PDF-')
+  await page.emulateMedia({ media: 'screen' })
+  const png = await app.download(() => page.getByRole('button', { name: 'Save PNG' }).click())
+  expect(png.name).toMatch(/^iclas-timeline-infant-01-\d{4}-\d{2}-\d{2}\.png$/)
 })

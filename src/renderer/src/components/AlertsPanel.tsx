@@ -63,7 +63,7 @@ export function AlertsPanel(props: { alerts: Alert[]; user: User; onOpenCry?: (c
             <TableCell>What</TableCell>
             <TableCell>State</TableCell>
             <TableCell>Note</TableCell>
-            <TableCell />
+            <TableCell className="iclas-no-print" />
           </TableRow>
         </TableHead>
         <TableBody>
@@ -81,7 +81,7 @@ export function AlertsPanel(props: { alerts: Alert[]; user: User; onOpenCry?: (c
                 )}
               </TableCell>
               <TableCell>{a.note ?? '—'}</TableCell>
-              <TableCell align="right">
+              <TableCell align="right" className="iclas-no-print">
                 <Stack direction="row" spacing={1} sx={{ justifyContent: 'flex-end' }}>
                   {a.cryId !== null && props.onOpenCry && (
                     <Button size="small" onClick={() => props.onOpenCry!(a.cryId!)}>

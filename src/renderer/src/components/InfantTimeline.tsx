@@ -91,6 +91,8 @@ export function InfantTimeline({
             data-total={shown?.totalPoints ?? 0}
             data-drawn={shown?.points.length ?? 0}
             data-zoomed={range ? 'true' : 'false'}
+            data-flagged={shown?.points.filter((p) => p.flagged).length ?? 0}
+            data-reviewed={shown?.points.filter((p) => p.verdict !== null).length ?? 0}
             data-loading={detail.loading || overview.loading ? 'true' : 'false'}
           >
             {shown && shown.points.length < shown.totalPoints

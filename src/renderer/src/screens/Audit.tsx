@@ -75,7 +75,7 @@ export function AuditScreen() {
       const r = await api.exportAudit({ filter })
       downloadExport({ fileName: r.fileName, mimeType: 'text/csv', content: r.csv })
       setExported(
-        `${r.fileName}: ${r.rows} entries${r.truncated ? ' (the newest; narrow the filter for the rest)' : ''}`,
+        `${r.fileName}: ${r.rows} ${r.rows === 1 ? 'entry' : 'entries'}${r.truncated ? ' (the newest; narrow the filter for the rest)' : ''}`,
       )
     } catch (e) {
       setError((e as Error).message)

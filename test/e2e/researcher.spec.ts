@@ -46,6 +46,19 @@ test('researcher opens a timeline, previews a threshold on it, applies it and fi
   await expect(chart).not.toHaveAttribute('data-probe', '')
   await app.screenshot('researcher-01-timeline')
 
+  // Zooming in with the mouse wheel asks the core for the visible range in detail; "Whole timeline" zooms out.
+  const total = Number(await points.getAttribute('data-total'))
+  const area = (await chart.boundingBox())!
+  await page.mouse.move(area.x + area.width * 0.8, area.y + 200)
+  await page.mouse.wheel(0, -600)
+  await expect(points).toHaveAttribute('data-zoomed', 'true')
+  await expect(points).toHaveAttribute('data-loading', 'false')
+  expect(Number(await points.getAttribute('data-total'))).toBeLessThan(total)
+  await expect(page.getByTestId('timeline-range')).not.toHaveText('whole timeline')
+  await page.getByRole('button', { name: 'Whole timeline' }).click()
+  await expect(points).toHaveAttribute('data-zoomed', 'false')
+  await expect(points).toHaveAttribute('data-total', String(total))
+
   // Clicking a point opens that cry.
   const probe = JSON.parse((await chart.getAttribute('data-probe'))!) as {
     cryId: number

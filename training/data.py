@@ -53,10 +53,22 @@ def fbank(wave: np.ndarray | torch.Tensor, **override) -> torch.Tensor:
     return torchaudio.compliance.kaldi.fbank(w, **{**FBANK_KW, **override})
 
 
-def features(wave: np.ndarray | torch.Tensor) -> torch.Tensor:
-    """Model input for one cry: fbank minus its mean over time, [T, 80]."""
-    f = fbank(wave)
-    return f - f.mean(dim=0, keepdim=True)
+# A card's input.mean_subtraction: "utterance" (WeSpeaker / 3D-Speaker: fbank minus its mean over time, which
+# also removes the phone's and room's spectral envelope) or "none" (absolute log-mel of the peak-normalised cry).
+MEAN_SUBTRACTION = ("utterance", "none")
+
+
+def normalise_features(f: torch.Tensor, mean_subtraction: str = "utterance") -> torch.Tensor:
+    if mean_subtraction == "utterance":
+        return f - f.mean(dim=0, keepdim=True)
+    if mean_subtraction == "none":
+        return f
+    raise ValueError(f"mean_subtraction must be one of {MEAN_SUBTRACTION}, not {mean_subtraction!r}")
+
+
+def features(wave: np.ndarray | torch.Tensor, mean_subtraction: str = "utterance") -> torch.Tensor:
+    """Model input for one cry, [T, 80]: fbank, minus its mean over time unless mean_subtraction is "none"."""
+    return normalise_features(fbank(wave), mean_subtraction)
 
 
 # ----------------------------------------------------------------------------------------------- manifest
@@ -292,6 +304,42 @@ def feature_banks(recs: list[Recording], n_aug: int, seed: int = 7, aug: Augment
         for _ in range(n_aug):
             copies.append(fbank(augment(d["wave"], r.sample_rate, d["segments"], negs, rng, aug)))
         bank[r.stem] = torch.stack(copies).half()
+    torch.save(bank, path)
+    return bank
+
+
+def peak_normalise(x: np.ndarray) -> np.ndarray:
+    p = float(np.max(np.abs(x))) if len(x) else 0.0
+    return x / p if p > 0 else x
+
+
+def cry_bank(recs: list[Recording], n_aug: int, seed: int = 7, aug: AugmentConfig | None = None) -> dict:
+    """{stem: (float16 [n_aug+1, T, 80], int64 [n_pieces+1] frame offsets)}: the clip's embedding cries
+    (`embedding_cries`), each peak-normalised and fbanked on its own exactly as at evaluation time, their
+    frames concatenated; copy 0 clean, copies 1.. augmented (the whole clip is augmented, then cut)."""
+    aug = aug or AugmentConfig()
+    path = CACHE / f"cry_bank_{n_aug}_{seed}.pt"
+    if path.exists():
+        bank = torch.load(path)
+        if all(r.stem in bank for r in recs):
+            return bank
+    data = corpus(recs)
+    negs = load_negatives()
+    rng = np.random.default_rng(seed)
+    bank = {}
+    for r in recs:
+        d = data[r.stem]
+        pieces = embedding_cries(d["segments"], len(d["wave"]) / SAMPLE_RATE)
+        spans = [(int(a * SAMPLE_RATE), int(b * SAMPLE_RATE)) for a, b in pieces]
+        spans = [(a, min(b, len(d["wave"]))) for a, b in spans if min(b, len(d["wave"])) - a >= 400]
+        if not spans:
+            spans = [(0, min(len(d["wave"]), int(MAX_CRY_S * SAMPLE_RATE)))]
+        copies = []
+        for k in range(n_aug + 1):
+            w = d["wave"] if k == 0 else augment(d["wave"], r.sample_rate, d["segments"], negs, rng, aug)
+            copies.append(torch.cat([fbank(peak_normalise(w[a:b])) for a, b in spans]))
+        lengths = [1 + (b - a - 400) // 160 for a, b in spans]
+        bank[r.stem] = (torch.stack(copies).half(), torch.tensor(np.cumsum([0] + lengths)))
     torch.save(bank, path)
     return bank
 

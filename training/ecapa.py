@@ -4,7 +4,8 @@ The layer arithmetic follows SpeechBrain's ECAPA_TDNN (conv -> ReLU -> BatchNorm
 Res2Net scale 8, SE bottleneck 128, attentive statistics pooling with global context) so a VoxCeleb
 checkpoint can be loaded through `speechbrain_keymap.py`; module names are our own and say what each part is.
 
-Input: feats [B, T, 80] (Kaldi fbank, mean-subtracted over time). Output: embs [B, 192] (not L2-normalised).
+Input: feats [B, T, 80] (Kaldi fbank; mean-subtracted over time or not, as the model card's
+input.mean_subtraction says). Output: embs [B, 192] (not L2-normalised).
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ class EcapaConfig:
     embedding_dim: int = 192
     dilations: tuple = (2, 3, 4)
     global_context: bool = True
+    dropout: float = 0.0  # before the head, in training only (no weights: the ONNX graph is unchanged)
 
     def mfa(self) -> int:
         return self.mfa_channels if self.mfa_channels else 3 * self.channels
@@ -145,6 +147,7 @@ class EcapaTdnn(nn.Module):
         self.mfa = TdnnLayer(c * len(cfg.dilations), cfg.mfa(), 1)
         self.pool = AttentiveStatsPool(cfg.mfa(), cfg.attention_channels, cfg.global_context)
         self.pool_bn = nn.BatchNorm1d(cfg.mfa() * 2)
+        self.drop = nn.Dropout(cfg.dropout)
         self.head = nn.Linear(cfg.mfa() * 2, cfg.embedding_dim)
 
     def forward(self, feats: torch.Tensor) -> torch.Tensor:
@@ -155,7 +158,7 @@ class EcapaTdnn(nn.Module):
             x = block(x)
             outs.append(x)
         x = self.mfa(torch.cat(outs, dim=1))
-        return self.head(self.pool_bn(self.pool(x)))
+        return self.head(self.drop(self.pool_bn(self.pool(x))))
 
     def min_frames(self) -> int:
         """Smallest T the graph accepts: reflect padding needs pad < length at every dilated conv."""

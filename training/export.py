@@ -30,21 +30,44 @@ from train import load_checkpoint  # noqa: E402
 MODELS = data.REPO / "models"
 RANDOM_SEED = 20240611
 
-INPUT_SPEC = {
-    "name": INPUT_NAME, "layout": "BTF", "num_mel_bins": 80, "frame_length_ms": 25, "frame_shift_ms": 10,
-    "window": "hamming", "sample_rate": 16000, "waveform_scale": 32768, "dither": 0, "preemphasis": 0.97,
-    "remove_dc_offset": True, "low_freq": 20, "high_freq": 0, "snip_edges": True, "energy_floor": 0,
-    "mean_subtraction": "utterance", "use_energy": False, "use_log_fbank": True, "use_power": True,
-    "round_to_power_of_two": True, "log_floor": "FLT_EPSILON (1.1920929e-07)",
-    "reference": "torchaudio.compliance.kaldi.fbank(wave*32768, num_mel_bins=80, frame_length=25, frame_shift=10, "
-                 "dither=0.0, sample_frequency=16000, window_type='hamming', use_energy=False, energy_floor=0.0); "
-                 "feats - feats.mean(0)",
-    "per_cry_preprocessing": "the cry waveform is peak-normalised before fbank in training and evaluation "
-                             "(it only shifts log-mel values by a constant, which mean subtraction removes)",
+FBANK_REFERENCE = ("torchaudio.compliance.kaldi.fbank(wave*32768, num_mel_bins=80, frame_length=25, frame_shift=10, "
+                   "dither=0.0, sample_frequency=16000, window_type='hamming', use_energy=False, energy_floor=0.0)")
+CONVENTIONS = {
+    "utterance": {
+        "reference": FBANK_REFERENCE + "; feats - feats.mean(0)",
+        "per_cry_preprocessing": "the cry waveform is peak-normalised before fbank in training and evaluation "
+                                 "(it only shifts log-mel values by a constant, which mean subtraction removes)",
+        "why": "WeSpeaker / 3D-Speaker convention: per-utterance mean subtraction removes the channel (phone, "
+               "room) spectral envelope, as speaker models do to generalise across channels",
+    },
+    "none": {
+        "reference": FBANK_REFERENCE + " of the peak-normalised cry; no mean subtraction",
+        "per_cry_preprocessing": "the cry waveform is peak-normalised (divided by its absolute peak) before fbank, "
+                                 "in training and evaluation; the features are absolute log-mel energies",
+        "why": "keeps the spectral envelope: in Donate-a-Cry each infant's recordings share one phone in one room, "
+               "so the envelope is an identity cue that per-utterance mean subtraction throws away",
+    },
 }
 
 
+def input_spec(mean_subtraction: str) -> dict:
+    conv = CONVENTIONS[mean_subtraction]
+    return {
+        "name": INPUT_NAME, "layout": "BTF", "num_mel_bins": 80, "frame_length_ms": 25, "frame_shift_ms": 10,
+        "window": "hamming", "sample_rate": 16000, "waveform_scale": 32768, "dither": 0, "preemphasis": 0.97,
+        "remove_dc_offset": True, "low_freq": 20, "high_freq": 0, "snip_edges": True, "energy_floor": 0,
+        "mean_subtraction": mean_subtraction, "use_energy": False, "use_log_fbank": True, "use_power": True,
+        "round_to_power_of_two": True, "log_floor": "FLT_EPSILON (1.1920929e-07)",
+        "reference": conv["reference"], "per_cry_preprocessing": conv["per_cry_preprocessing"],
+        "convention": conv["why"],
+    }
+
+
 def describe_training(meta: dict) -> dict:
+    if meta.get("stage") == "clip":  # training/train_clip.py: one stage from random init
+        return {"clip": {k: v for k, v in meta.items() if k not in (
+            "train_infants", "validation_infants", "split_rule", "validation") and v is not None},
+            "script": "training/train_clip.py", "validation_eer": (meta.get("validation") or {}).get("eer")}
     pre = meta.get("init", {}).get("pretrain", {})
     keys = ("loss", "steps", "best_step", "lr", "weight_decay", "optimizer", "schedule", "batch", "crop_frames",
             "seed", "aam", "ge2e", "ntxent", "copies", "specaug", "wall_s", "history")
@@ -59,11 +82,11 @@ def describe_training(meta: dict) -> dict:
     }
 
 
-def score(model: EcapaTdnn, recs, corpus, split) -> dict:
+def score(model: EcapaTdnn, recs, corpus, split, mean_subtraction: str) -> dict:
     val = [r for r in recs if r.infant in set(split.validation)]
     ev = [r for r in recs if r.infant in set(split.evaluation)]
-    v = verification.verify(model, val, corpus)
-    e = verification.verify(model, ev, corpus)
+    v = verification.verify(model, val, corpus, mean_subtraction)
+    e = verification.verify(model, ev, corpus, mean_subtraction)
     return {
         "validation_eer": round(v["eer"], 4), "validation_eer_all_pairs": round(v["eer_all_pairs"], 4),
         "validation_min_dcf": round(v["min_dcf"], 4),
@@ -109,14 +132,15 @@ def main(argv=None):
         onnx_path = MODELS / f"{name}.onnx"
         export_onnx(model, onnx_path)
         reloaded = load_from_onnx(onnx_path)  # score exactly what was exported
-        metrics = score(reloaded, recs, corpus, split)
+        ms = (meta or {}).get("mean_subtraction", "utterance")
+        metrics = score(reloaded, recs, corpus, split, ms)
         print(name, json.dumps(metrics), flush=True)
         cfg = model.cfg.to_json()
         card = {
             "format_version": 1, "name": name, "kind": "onnx-embedding", "file": onnx_path.name,
             "sha256": data.sha256_file(onnx_path),
             "description": "",
-            "input": {**INPUT_SPEC, "min_frames": model.min_frames()},
+            "input": {**input_spec(ms), "min_frames": model.min_frames()},
             "output": {"name": OUTPUT_NAME, "dim": cfg["embedding_dim"], "l2_normalized": False},
             "architecture": {"type": "ECAPA-TDNN", "channels": cfg["channels"],
                              "attention_channels": cfg["attention_channels"], "parameters": count_parameters(model),
@@ -127,6 +151,7 @@ def main(argv=None):
                              "onnx_opset": OPSET, "onnx_bytes": onnx_path.stat().st_size,
                              "source": "training/ecapa.py"},
             "loss": meta["loss"] if meta else "none",
+            "objective": (meta or {}).get("objective", "per-crop embeddings" if meta else "none"),
             "training": None, "metrics": None, "comparison": None,
         }
         if meta:
@@ -136,9 +161,16 @@ def main(argv=None):
                 "evaluation_infants_excluded": split.evaluation, "split_rule": meta["split_rule"],
                 "split_seed": split.seed,
                 "data": "shared/datasets/donateacry recordings with curation cry or unreviewed, resampled to 16 kHz "
-                        "(Android 8 kHz AMR clips upsampled); training crops of 50-200 frames (0.5-2 s) taken from a "
-                        "recording's concatenated cry frames (TextGrid cries for curated clips, an energy segmenter "
-                        "for unreviewed ones), fbank minus crop mean",
+                        "(Android 8 kHz AMR clips upsampled); " + (
+                            "training crops of 50-200 frames (0.5-2 s) taken from a recording's concatenated cry "
+                            "frames (TextGrid cries for curated clips, an energy segmenter for unreviewed ones), "
+                            "fbank minus crop mean" if meta.get("stage") != "clip" else
+                            f"per batch {meta['recordings_per_batch']} recordings x {meta['crops_per_recording']} "
+                            f"crops of {meta['crop_frames'][0]}-{meta['crop_frames'][1]} frames from the recording's "
+                            "embedding cries (TextGrid cries for curated clips, an energy segmenter for unreviewed "
+                            "ones; >= 0.3 s, cut into <= 3 s pieces), each cry peak-normalised and fbanked on its own "
+                            "as at evaluation (data.cry_bank); features: " + (
+                                "fbank minus crop mean" if ms == "utterance" else "absolute fbank")),
                 "augmentation": data.AugmentConfig().describe() + f"; {meta['n_aug_copies']} augmented copies "
                                 "per recording precomputed + the clean copy, one drawn per crop",
                 "seed": meta["seed"],
@@ -160,14 +192,24 @@ def main(argv=None):
                            "note": "Python-side figures; the official figures come from `npx iclas eval verification`"}
         results[name] = card
     # comparison across all variants exported together
+    # comparison across every model in models/ (cards not exported now keep their weights and metrics; only
+    # their comparison block is refreshed)
+    keys = ("validation_eer", "heldout_eer", "heldout_eer_all_pairs", "heldout_min_dcf")
+    others = {}
+    for p in sorted(MODELS.glob("*.card.json")):
+        c = json.loads(p.read_text())
+        if c["name"] not in results and c.get("metrics"):
+            others[c["name"]] = c
     comp = {}
-    for name, card in results.items():
-        key = card["loss"] if card["loss"] != "none" else "random"
-        comp[key] = {"name": name, **{k: card["metrics"][k] for k in ("validation_eer", "heldout_eer",
-                                                                      "heldout_eer_all_pairs", "heldout_min_dcf")}}
+    for name, card in {**others, **results}.items():
+        comp[name] = {"loss": card["loss"], "mean_subtraction": card["input"]["mean_subtraction"],
+                      **{k: card["metrics"][k] for k in keys}}
     for name, card in results.items():
         card["comparison"] = comp
         card["description"] = describe(card)
+        (MODELS / f"{name}.card.json").write_text(json.dumps(card, indent=2) + "\n")
+    for name, card in others.items():
+        card["comparison"] = comp
         (MODELS / f"{name}.card.json").write_text(json.dumps(card, indent=2) + "\n")
     if args.default:
         assert args.default in results
@@ -182,6 +224,14 @@ def describe(card: dict) -> str:
                 f"floor. Same architecture and input as the trained variants, never trained.")
     loss = {"aam": "AAM-softmax on infant identity", "ge2e": "GE2E on infant identity",
             "ntxent": "NT-Xent (SimCLR, two augmented views of a recording's cries, no labels)"}[card["loss"]]
+    if card["training"].get("script") == "training/train_clip.py":
+        t = card["training"]["clip"]
+        feats = ("absolute log-mel (Kaldi fbank) of the peak-normalised cry, no mean subtraction"
+                 if card["input"]["mean_subtraction"] == "none" else "Kaldi fbank minus utterance mean")
+        return (f"ECAPA-TDNN cry embedding (C={a['channels']}, {a['parameters']:,} parameters) trained from random "
+                f"init on Donate-a-Cry infants for clip-level verification: {loss} on recording embeddings (mean "
+                f"of {t['crops_per_recording']} crop embeddings), dropout {t['dropout_before_head']} before the head, "
+                f"SpecAugment, early stopping on validation EER. Input: {feats}.")
     return (f"ECAPA-TDNN cry embedding (C={a['channels']}, {a['parameters']:,} parameters) trained on Donate-a-Cry "
             f"infants with {loss}: pre-training from random init, then partial fine-tuning (conv front and "
             f"SE-Res2Blocks 1-2 frozen, AdamW lr 1e-5, weight decay 1e-4). Input: Kaldi fbank minus utterance mean.")

@@ -4,7 +4,8 @@
 
 Six project-made cry-like waveforms (harmonics over a rising-falling f0 in 350-600 Hz, 0.4-2.5 s, with noise;
 peak exactly 1.0 so a peak-normalising pipeline leaves them unchanged), float32 little-endian at 16 kHz, and the
-embeddings the PyTorch module computes for them: torchaudio Kaldi fbank -> minus mean over time -> EcapaTdnn
+embeddings the PyTorch module computes for them: torchaudio Kaldi fbank -> minus mean over time (unless the card's
+input.mean_subtraction is "none") -> EcapaTdnn
 (weights read from the ONNX file's initializers, or --checkpoint). The TypeScript test runs fbank + ONNX and
 requires a cosine distance <= 1e-4.
 """
@@ -73,7 +74,7 @@ def main(argv=None):
     for name, dur, lo, hi, rise, noise in CASES:
         x = cry(dur, lo, hi, rise, noise, rng)
         x.astype("<f4").tofile(OUT / f"{name}.wave.f32")
-        feats = data.features(x)
+        feats = data.features(x, card["input"]["mean_subtraction"])
         with torch.no_grad():
             e = model(feats.unsqueeze(0))[0]
         cases.append({"name": name, "wave": f"{name}.wave.f32", "samples": int(len(x)), "sample_rate": 16000,
@@ -87,8 +88,10 @@ def main(argv=None):
         "weights_source": str(args.checkpoint) if args.checkpoint else "ONNX initializers -> PyTorch module",
         "pipeline": "wave (peak 1.0, no further normalisation) * 32768 -> torchaudio.compliance.kaldi.fbank("
                     "num_mel_bins=80, frame_length=25, frame_shift=10, dither=0, sample_frequency=16000, "
-                    "window_type='hamming', use_energy=False, energy_floor=0) -> minus mean over time -> "
-                    "PyTorch EcapaTdnn (eval) -> embs (raw, not L2-normalised)",
+                    "window_type='hamming', use_energy=False, energy_floor=0) -> "
+                    + ("minus mean over time" if card["input"]["mean_subtraction"] == "utterance"
+                       else "no mean subtraction") + " -> PyTorch EcapaTdnn (eval) -> embs (raw, not L2-normalised)",
+        "mean_subtraction": card["input"]["mean_subtraction"],
         "input_name": card["input"]["name"], "output_name": card["output"]["name"],
         "tolerance": {"cosine_distance_max": 1e-4},
         "cases": cases,

@@ -26,6 +26,7 @@ import data  # noqa: E402
 
 
 def load_model(card: Path | None, checkpoint: Path | None):
+    """(model, name); the feature convention is `mean_subtraction_of(card, checkpoint)`."""
     if checkpoint:
         from train import load_checkpoint
 
@@ -39,6 +40,16 @@ def load_model(card: Path | None, checkpoint: Path | None):
     c = json.loads(Path(card).read_text())
     onnx_path = Path(card).parent / c["file"]
     return load_from_onnx(onnx_path), c["name"]
+
+
+def mean_subtraction_of(card: Path | None, checkpoint: Path | None) -> str:
+    """The model's input.mean_subtraction ("utterance" or "none")."""
+    if checkpoint:
+        return torch.load(checkpoint, map_location="cpu")["meta"].get("mean_subtraction", "utterance")
+    if card is None:
+        default = json.loads((data.REPO / "models" / "default.json").read_text())["backbone"]
+        card = data.REPO / "models" / f"{default}.card.json"
+    return json.loads(Path(card).read_text())["input"]["mean_subtraction"]
 
 
 def synthetic_cries(n: int, seed: int = 0) -> list[np.ndarray]:
@@ -91,9 +102,10 @@ def main(argv=None):
     if not cries:
         raise SystemExit("no cries given")
     min_t = model.min_frames()
+    mean_subtraction = mean_subtraction_of(args.card, args.checkpoint)
 
     def embed(x: np.ndarray) -> torch.Tensor:
-        f = data.features(x)
+        f = data.features(x, mean_subtraction)
         if f.shape[0] < min_t:
             f = f.repeat(int(np.ceil(min_t / max(1, f.shape[0]))), 1)[:min_t]
         return model(f.unsqueeze(0))[0]

@@ -15,19 +15,19 @@ import torch.nn.functional as F
 import data
 
 
-def peak_normalise(x: np.ndarray) -> np.ndarray:
-    p = float(np.max(np.abs(x))) if len(x) else 0.0
-    return x / p if p > 0 else x
+peak_normalise = data.peak_normalise
 
 
 @torch.no_grad()
-def embed_cries(model: torch.nn.Module, waves: list[np.ndarray]) -> torch.Tensor:
-    """One embedding per cry waveform (16 kHz): peak-normalise, fbank, mean subtraction, forward."""
+def embed_cries(model: torch.nn.Module, waves: list[np.ndarray], mean_subtraction: str = "utterance"
+                ) -> torch.Tensor:
+    """One embedding per cry waveform (16 kHz): peak-normalise, fbank, mean subtraction (card convention),
+    forward."""
     model.eval()
     out = []
     min_t = model.min_frames() if hasattr(model, "min_frames") else 1
     for w in waves:
-        f = data.features(peak_normalise(w))
+        f = data.features(peak_normalise(w), mean_subtraction)
         if f.shape[0] < min_t:  # too short for the graph: repeat the frames
             f = f.repeat(int(np.ceil(min_t / f.shape[0])), 1)[:min_t]
         out.append(model(f.unsqueeze(0))[0])
@@ -42,11 +42,12 @@ def clip_cry_waves(wave: np.ndarray, segments: list) -> list[np.ndarray]:
 
 
 @torch.no_grad()
-def clip_embeddings(model, recs: list, corpus: dict) -> torch.Tensor:
+def clip_embeddings(model, recs: list, corpus: dict, mean_subtraction: str = "utterance") -> torch.Tensor:
     embs = []
     for r in recs:
         d = corpus[r.stem]
-        e = F.normalize(embed_cries(model, clip_cry_waves(d["wave"], d["segments"])), dim=1).mean(0)
+        cries = clip_cry_waves(d["wave"], d["segments"])
+        e = F.normalize(embed_cries(model, cries, mean_subtraction), dim=1).mean(0)
         embs.append(F.normalize(e, dim=0))
     return torch.stack(embs)
 
@@ -83,8 +84,8 @@ def trials(recs: list, same_platform: bool = True):
     return np.asarray(pairs, dtype=np.int64).reshape(-1, 2), np.asarray(labels)
 
 
-def verify(model, recs: list, corpus: dict) -> dict:
-    emb = clip_embeddings(model, recs, corpus).numpy()
+def verify(model, recs: list, corpus: dict, mean_subtraction: str = "utterance") -> dict:
+    emb = clip_embeddings(model, recs, corpus, mean_subtraction).numpy()
     out = {"recordings": len(recs), "infants": len({r.infant for r in recs})}
     for key, same in (("", True), ("_all_pairs", False)):
         pairs, labels = trials(recs, same)
@@ -130,11 +131,13 @@ def main(argv=None):
     corpus = data.corpus(recs)
     if args.checkpoint:
         from train import load_checkpoint
-        model = load_checkpoint(args.checkpoint)[0]
+        model, ck = load_checkpoint(args.checkpoint)
+        mean_subtraction = ck["meta"].get("mean_subtraction", "utterance")
     elif args.card:
         from onnx_io import load_from_onnx
         card = json.loads(args.card.read_text())
         model = load_from_onnx(args.card.parent / card["file"])
+        mean_subtraction = card["input"]["mean_subtraction"]
     out = {}
     for name, infants in (("validation", split.validation), ("evaluation", split.evaluation)):
         rs = [r for r in recs if r.infant in set(infants)]
@@ -146,7 +149,7 @@ def main(argv=None):
                 res[key] = eer(np.sum(emb[pairs[:, 0]] * emb[pairs[:, 1]], axis=1), labels)
             out[name] = res
         else:
-            out[name] = verify(model, rs, corpus)
+            out[name] = verify(model, rs, corpus, mean_subtraction)
     print(json.dumps(out, indent=1))
 
 

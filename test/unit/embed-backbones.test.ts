@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest'
 import { AcousticBackbone } from '../../src/main/engine/embed/acoustic'
 import { cardMismatches, ModelCard } from '../../src/main/engine/embed/card'
-import { repeatToMinFrames } from '../../src/main/engine/embed/features'
+import { CryFeatures, repeatToMinFrames } from '../../src/main/engine/embed/features'
+import { KaldiFbank } from '../../src/main/engine/embed/fbank'
 import { planBatches } from '../../src/main/engine/embed/onnx'
 import { embeddingPieces } from '../../src/main/engine/embed/pieces'
 import { platformProviders, providerCandidates } from '../../src/main/engine/embed/providers'
@@ -142,6 +143,24 @@ describe('model cards', () => {
   it('accepts a card that matches its graph', () => {
     const c = ModelCard.parse(card)
     expect(cardMismatches(c, inputs, outputs)).toEqual([])
+  })
+
+  it('mean_subtraction: "utterance" centres every bin over time, "none" keeps the absolute log-mel', () => {
+    const cry = harmonicCry(0.6, 450, 0.02)
+    const raw = new KaldiFbank().compute(cry)
+    const centred = new CryFeatures(ModelCard.parse(card).input).compute(cry)
+    const absolute = new CryFeatures(
+      ModelCard.parse({ ...card, input: { ...card.input, mean_subtraction: 'none' } }).input,
+    ).compute(cry)
+    expect(Array.from(absolute.data)).toEqual(Array.from(raw.data))
+    for (const b of [0, 40, 79]) {
+      let s = 0
+      for (let t = 0; t < centred.frames; t++) s += centred.data[t * centred.bins + b]!
+      expect(Math.abs(s / centred.frames)).toBeLessThan(1e-3)
+    }
+    expect(ModelCard.safeParse({ ...card, input: { ...card.input, mean_subtraction: 'cmvn' } }).success).toBe(
+      false,
+    )
   })
 
   it('refuses dither and names the field', () => {

@@ -57,17 +57,28 @@ class CryEmbedder {
   constructor(
     readonly backbone: Backbone,
     private readonly classifier: CryClassifier | null,
+    /** The classifier's other backbones (e.g. the acoustic embedding), by name. */
+    private readonly others: Map<string, Backbone> = new Map(),
   ) {}
 
   /** Cries of a 16 kHz (already high-passed) signal as tracker cries, t = clock of the first sample + offset. */
   async cries(wave: Float32Array, t0: number, recordingId: string): Promise<TrackerCry[]> {
     const segs = segmentCries(wave).filter((s) => (s.endS - s.startS) * 16000 >= MIN_CRY_SAMPLES)
     if (!segs.length) return []
-    const emb = await this.backbone.embedCries(segs.map((s) => extractCry(wave, s.startS, s.endS)))
-    const d = this.backbone.dim
-    const x = new Float32Array(segs.length * d)
-    emb.forEach((e, i) => x.set(e, i * d))
-    const p = this.classifier ? this.classifier.predict(x, segs.length) : null
+    const pieces = segs.map((s) => extractCry(wave, s.startS, s.endS))
+    const emb = await this.backbone.embedCries(pieces)
+    let p: Float64Array | null = null
+    if (this.classifier) {
+      const blocks: Float32Array[] = []
+      for (const name of this.classifier.backbones) {
+        const b = name === this.backbone.name ? this.backbone : this.others.get(name)!
+        const e = b === this.backbone ? emb : await b.embedCries(pieces)
+        const block = new Float32Array(segs.length * b.dim)
+        e.forEach((v, i) => block.set(v, i * b.dim))
+        blocks.push(block)
+      }
+      p = this.classifier.predict(blocks, segs.length)
+    }
     return segs.map((s, i) => ({
       id: this.nextId++,
       recordingId,
@@ -242,8 +253,12 @@ Every infant runs through the workstation's tracker (gate, replay buffer, refits
     const backbone = await getBackbone(values.backbone!, { modelsDir, provider: 'cpu', log })
     const classifierFile = path.join(modelsDir, 'gate', 'cry-classifier.json')
     const classifier = fs.existsSync(classifierFile) ? await loadCryClassifier(classifierFile) : null
-    const usable = classifier && classifier.backbone === backbone.name ? classifier : null
-    const embedder = new CryEmbedder(backbone, usable)
+    const usable = classifier && classifier.backbones.includes(backbone.name) ? classifier : null
+    const others = new Map<string, Backbone>()
+    for (const name of usable?.backbones ?? [])
+      if (name !== backbone.name)
+        others.set(name, await getBackbone(name, { modelsDir, provider: 'cpu', log }))
+    const embedder = new CryEmbedder(backbone, usable, others)
     const settings = trackerSettings()
     const fit = personalModelFitter(model, modelParams({ ...DEFAULT_ANALYSIS, modelKind: model }))
     const reports: DriftReport[] = []
@@ -283,6 +298,7 @@ Every infant runs through the workstation's tracker (gate, replay buffer, refits
       }
     } finally {
       await backbone.dispose()
+      for (const b of others.values()) await b.dispose()
     }
     console.log(table(reports))
     if (values.json) {

@@ -1,14 +1,16 @@
 // Protocol B (`iclas eval gate`) and the training of the shipped cry / non-cry classifier (`iclas train gate`).
-// Both see a clip as the workstation does: decoded to 16 kHz, segmented into cries by the project's segmenter,
-// each cry peak-normalised and embedded by the backbone; the classifier gives P(cry) per cry and the clip score
-// aggregates them (a clip where no cry is found scores 0).
+// Both see a clip as the workstation does: decoded to 16 kHz and high-passed, cut into sounding stretches by the
+// project's segmenter (the ones it accepts as cries and the ones it rejects), each stretch peak-normalised and
+// embedded by the classifier's backbones. The per-sound model gives P(cry); the clip model turns the clip's
+// sounds into its cry confidence (see engine/gate/cry-classifier.ts).
+import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { decode16k, probeAudio } from '../../engine/audio/decode'
 import { extractCry } from '../../engine/audio/preprocess'
 import { concat } from '../../engine/audio/resample'
-import { segmentCries } from '../../engine/audio/segment'
+import { CrySegmenter } from '../../engine/audio/segment'
 import type { Backbone } from '../../engine/embed/backbone'
 import { checkoutModelsDir, getBackbone } from '../../engine/embed/registry'
 import { readDataset, loadClip16k } from '../../engine/eval/datasets'
@@ -16,12 +18,16 @@ import { periodicFrameShare } from '../../engine/eval/gate-baseline'
 import { gateClips, inTrainingPart, type GateClip } from '../../engine/eval/gate-corpus'
 import { recallAtFpr, rocAuc, rocCurve, type RocPoint } from '../../engine/eval/roc'
 import {
+  CLIP_FEATURES,
+  clipFeatures,
   clipScore,
+  concatEmbeddings,
   CryClassifierFile,
   cryClassifierFrom,
   loadCryClassifier,
+  type ClipSound,
 } from '../../engine/gate/cry-classifier'
-import { fitLogistic } from '../../engine/gate/logistic'
+import { fitLogistic, predictLogistic } from '../../engine/gate/logistic'
 import type { CliCommand } from '../command'
 import { UsageError } from '../command'
 import { sharedDatasetsDir } from '../data-dir'
@@ -31,9 +37,14 @@ const DEFAULT_CLASSIFIER = () => path.join(checkoutModelsDir(), 'gate', 'cry-cla
 const PROTOCOL_B_DATASETS = ['donateacry', 'esc-cries', 'negatives']
 const SPLIT_SEED = 20261125
 const MIN_CRY_SAMPLES = 400 // 25 ms: one analysis frame
+const FOLDS = 5
+const L2_GRID = [10, 30, 100, 300, 1000]
 
-interface ClipFeatures {
+/** One clip as the classifier sees it: its sounding stretches and their embeddings (per backbone, row-major). */
+interface ClipView {
   g: GateClip
+  durationS: number
+  sounds: Omit<ClipSound, 'pCry'>[]
   embeddings: Float32Array[]
   periodicShare: number
 }
@@ -55,22 +66,40 @@ export async function loadRaw16k(file: string): Promise<Float32Array> {
   return concat(parts)
 }
 
-async function clipFeatures(
+async function viewClips(
   clips: GateClip[],
-  backbone: Backbone | null,
+  backbones: Backbone[],
   log: (l: string) => void,
-): Promise<ClipFeatures[]> {
-  const out: ClipFeatures[] = []
+): Promise<ClipView[]> {
+  const out: ClipView[] = []
   for (const [i, g] of clips.entries()) {
-    const wave = backbone ? await loadClip16k(g.clip.file) : await loadRaw16k(g.clip.file)
-    let embeddings: Float32Array[] = []
-    if (backbone) {
-      const cries = segmentCries(wave)
-        .map((s) => extractCry(wave, s.startS, s.endS))
-        .filter((c) => c.length >= MIN_CRY_SAMPLES)
-      embeddings = cries.length ? await backbone.embedCries(cries) : []
+    if (!backbones.length) {
+      const raw = await loadRaw16k(g.clip.file)
+      out.push({
+        g,
+        durationS: raw.length / 16000,
+        sounds: [],
+        embeddings: [],
+        periodicShare: periodicFrameShare(raw),
+      })
+    } else {
+      const wave = await loadClip16k(g.clip.file)
+      const seg = new CrySegmenter({ collectCandidates: true })
+      for (let o = 0; o < wave.length; o += 64000) seg.push(wave.subarray(o, o + 64000))
+      seg.finish()
+      const sounds = seg.candidates
+        .filter((c) => (c.endS - c.startS) * 16000 >= MIN_CRY_SAMPLES)
+        .map((c) => ({ startS: c.startS, endS: c.endS, accepted: c.accepted }))
+      const pieces = sounds.map((s) => extractCry(wave, s.startS, s.endS))
+      const embeddings: Float32Array[] = []
+      for (const b of backbones) {
+        const e = pieces.length ? await b.embedCries(pieces) : []
+        const block = new Float32Array(pieces.length * b.dim)
+        e.forEach((v, k) => block.set(v, k * b.dim))
+        embeddings.push(block)
+      }
+      out.push({ g, durationS: wave.length / 16000, sounds, embeddings, periodicShare: 0 })
     }
-    out.push({ g, embeddings, periodicShare: periodicFrameShare(wave) })
     if ((i + 1) % 100 === 0 || i + 1 === clips.length) log(`  ${i + 1}/${clips.length} clips`)
   }
   return out
@@ -84,12 +113,13 @@ export interface GateReport {
   negatives: number
   clips_without_cries: { positives: number; negatives: number }
   held_out_groups: number
-  /** ROC curve points (for the workstation's chart). */
+  /** ROC curve points (false-positive rate, true-positive rate), for the Evaluation screen. */
   roc?: RocPoint[]
 }
 
-function report(method: string, scores: number[], feats: ClipFeatures[]): GateReport {
-  const labels = feats.map((f) => f.g.positive)
+function report(method: string, scores: number[], views: ClipView[]): GateReport {
+  const labels = views.map((v) => v.g.positive)
+  const noCry = (v: ClipView) => !v.sounds.some((s) => s.accepted)
   return {
     method,
     auc: rocAuc(scores, labels),
@@ -97,10 +127,10 @@ function report(method: string, scores: number[], feats: ClipFeatures[]): GateRe
     positives: labels.filter(Boolean).length,
     negatives: labels.filter((l) => !l).length,
     clips_without_cries: {
-      positives: feats.filter((f) => f.g.positive && !f.embeddings.length).length,
-      negatives: feats.filter((f) => !f.g.positive && !f.embeddings.length).length,
+      positives: views.filter((v) => v.g.positive && noCry(v)).length,
+      negatives: views.filter((v) => !v.g.positive && noCry(v)).length,
     },
-    held_out_groups: new Set(feats.map((f) => f.g.group)).size,
+    held_out_groups: new Set(views.map((v) => v.g.group)).size,
     roc: rocCurve(scores, labels),
   }
 }
@@ -123,16 +153,17 @@ trained on. --method autocorr scores the protocol's trivial "for scale" method i
       },
     })
     const log = (l: string) => console.error(l)
-    const datasets = dataDirs(values).map((d) => readDataset(d))
-    const all = gateClips(datasets)
+    const all = gateClips(dataDirs(values).map((d) => readDataset(d)))
     if (values.method === 'autocorr') {
-      const feats = await clipFeatures(all, null, log)
-      const r = report(
-        'autocorr-share (for scale)',
-        feats.map((f) => f.periodicShare),
-        feats,
+      const views = await viewClips(all, [], log)
+      return print(
+        report(
+          'autocorr-share (for scale)',
+          views.map((v) => v.periodicShare),
+          views,
+        ),
+        values.json,
       )
-      return print(r, values.json)
     }
     if (values.method !== 'classifier') throw new UsageError(`unknown method "${values.method}"`)
     const file = values.classifier ?? DEFAULT_CLASSIFIER()
@@ -142,58 +173,126 @@ trained on. --method autocorr scores the protocol's trivial "for scale" method i
     const trained = new Set(classifier.file.training.sources)
     const held = all.filter((c) => !trained.has(c.group))
     log(
-      `protocol B: ${held.length} held-out clips (${all.length - held.length} from training sources left out), backbone ${classifier.backbone}`,
+      `protocol B: ${held.length} held-out clips (${all.length - held.length} from training sources left out), backbones ${classifier.backbones.join(' + ')}`,
     )
-    const backbone = await getBackbone(classifier.backbone, {
-      modelsDir: checkoutModelsDir(),
-      provider: 'cpu',
-      log,
-    })
+    const backbones = await openBackbones(classifier.backbones, log)
     try {
-      const feats = await clipFeatures(held, backbone, log)
-      const scores = feats.map((f) => {
-        const n = f.embeddings.length
-        if (!n) return 0
-        const x = new Float32Array(n * classifier.file.dim)
-        f.embeddings.forEach((e, i) => x.set(e, i * classifier.file.dim))
-        return clipScore(classifier.predict(x, n), classifier.file.clip_aggregation)
+      const views = await viewClips(held, backbones, log)
+      const scores = views.map((v) => {
+        const p = classifier.predict(v.embeddings, v.sounds.length)
+        return clipScore(
+          classifier,
+          v.sounds.map((s, k) => ({ ...s, pCry: p[k]! })),
+          v.durationS,
+        )
       })
       return print(
-        report(
-          `cry classifier on ${classifier.backbone} (${classifier.file.clip_aggregation} of P(cry))`,
-          scores,
-          feats,
-        ),
+        report(`cry classifier on ${classifier.backbones.join(' + ')}`, scores, views),
         values.json,
       )
     } finally {
-      await backbone.dispose()
+      for (const b of backbones) await b.dispose()
     }
   },
+}
+
+async function openBackbones(names: string[], log: (l: string) => void): Promise<Backbone[]> {
+  const out: Backbone[] = []
+  for (const n of names)
+    out.push(await getBackbone(n, { modelsDir: checkoutModelsDir(), provider: 'cpu', log }))
+  return out
 }
 
 function print(r: GateReport, json: string | undefined): number {
   console.log(`\nProtocol B — cry / non-cry gate: ${r.method}`)
   console.log(
-    `  clips          ${r.positives} positive, ${r.negatives} negative (${r.held_out_groups} held-out sources)`,
+    `  clips           ${r.positives} positive, ${r.negatives} negative (${r.held_out_groups} held-out sources)`,
   )
   console.log(
-    `  no cry found   ${r.clips_without_cries.positives} positive, ${r.clips_without_cries.negatives} negative clips (score 0)`,
+    `  no cry found    ${r.clips_without_cries.positives} positive, ${r.clips_without_cries.negatives} negative clips`,
   )
-  console.log(`  ROC AUC        ${r.auc.toFixed(4)}`)
+  console.log(`  ROC AUC         ${r.auc.toFixed(4)}`)
   console.log(`  recall @ 5% FPR ${r.recall_at_5pct_fpr.toFixed(4)}`)
   if (json) fs.writeFileSync(json, JSON.stringify(r, null, 2))
   return 0
 }
 
+/** Folds by group (a source never straddles folds), from a hash so they don't depend on clip order. */
+function foldOf(group: string): number {
+  return crypto.createHash('sha256').update(`fold:${group}`).digest().readUInt32BE(0) % FOLDS
+}
+
+interface SoundRows {
+  x: Float32Array
+  y: Float64Array
+  clip: Int32Array
+  n: number
+  d: number
+}
+
+function soundRows(views: ClipView[], dims: number[]): SoundRows {
+  const d = dims.reduce((a, b) => a + b, 0)
+  const n = views.reduce((a, v) => a + v.sounds.length, 0)
+  const x = new Float32Array(n * d)
+  const y = new Float64Array(n)
+  const clip = new Int32Array(n)
+  let r = 0
+  views.forEach((v, ci) => {
+    x.set(concatEmbeddings(v.embeddings, dims, v.sounds.length), r * d)
+    for (let k = 0; k < v.sounds.length; k++, r++) {
+      y[r] = v.g.positive ? 1 : 0
+      clip[r] = ci
+    }
+  })
+  return { x, y, clip, n, d }
+}
+
+function subset(
+  rows: SoundRows,
+  keep: (i: number) => boolean,
+): { x: Float32Array; y: Float64Array; idx: number[] } {
+  const idx = Array.from({ length: rows.n }, (_, i) => i).filter(keep)
+  const x = new Float32Array(idx.length * rows.d)
+  idx.forEach((i, k) => x.set(rows.x.subarray(i * rows.d, (i + 1) * rows.d), k * rows.d))
+  return { x, y: Float64Array.from(idx, (i) => rows.y[i]!), idx }
+}
+
+/** Out-of-fold P(cry) for every training sound (grouped folds), for a given ridge penalty. */
+function outOfFold(rows: SoundRows, views: ClipView[], l2: number): Float64Array {
+  const p = new Float64Array(rows.n)
+  for (let f = 0; f < FOLDS; f++) {
+    const inFold = (i: number) => foldOf(views[rows.clip[i]!]!.g.group) === f
+    const train = subset(rows, (i) => !inFold(i))
+    const test = subset(rows, inFold)
+    if (!test.idx.length || !train.idx.length) continue
+    const m = fitLogistic(train.x, train.y, train.idx.length, rows.d, { l2 })
+    const pr = predictLogistic(m, test.x, test.idx.length)
+    test.idx.forEach((i, k) => (p[i] = pr[k]!))
+  }
+  return p
+}
+
+function clipFeatureMatrix(views: ClipView[], p: Float64Array): Float64Array {
+  const f = CLIP_FEATURES.length
+  const out = new Float64Array(views.length * f)
+  let r = 0
+  views.forEach((v, ci) => {
+    const sounds = v.sounds.map((s, k) => ({ ...s, pCry: p[r + k]! }))
+    r += v.sounds.length
+    out.set(clipFeatures(sounds, v.durationS), ci * f)
+  })
+  return out
+}
+
 export const trainCommand: CliCommand = {
   name: 'train',
   summary: 'Train a shipped model from ../shared (gate: the cry / non-cry classifier)',
-  usage: `usage: iclas train gate [--data DIR]… [--backbone NAME] [--out FILE] [--l2 X] [--aggregate mean|max|top3-mean]
+  usage: `usage: iclas train gate [--data DIR]… [--backbones NAME,NAME] [--out FILE]
 
 Trains the cry / non-cry classifier on the training half of the sources (split by source recording, by infant
 for Donate-a-Cry, seed ${SPLIT_SEED}) and writes it with the list of training sources; \`iclas eval gate\`
-evaluates it on the other half.`,
+evaluates it on the other half. The ridge penalty is chosen by ${FOLDS}-fold cross-validation over sources
+within the training half; the clip model is fitted on out-of-fold per-sound predictions.`,
   async run(argv) {
     const [what, ...rest] = argv
     if (what !== 'gate') throw new UsageError('name what to train: gate')
@@ -201,73 +300,78 @@ evaluates it on the other half.`,
       args: rest,
       options: {
         data: { type: 'string', multiple: true },
-        backbone: { type: 'string', default: 'default' },
+        backbones: { type: 'string', default: 'default,acoustic' },
         out: { type: 'string' },
-        l2: { type: 'string', default: '1' },
-        aggregate: { type: 'string', default: 'top3-mean' },
       },
     })
     const log = (l: string) => console.error(l)
     const all = gateClips(dataDirs(values).map((d) => readDataset(d)))
     const train = all.filter((c) => inTrainingPart(c.group, SPLIT_SEED))
-    const backbone = await getBackbone(values.backbone!, {
-      modelsDir: checkoutModelsDir(),
-      provider: 'cpu',
-      log,
-    })
+    const backbones = await openBackbones(values.backbones!.split(',').filter(Boolean), log)
     try {
+      const names = backbones.map((b) => b.name)
+      const dims = backbones.map((b) => b.dim)
       log(
-        `training on ${train.length} clips of ${new Set(train.map((c) => c.group)).size} sources with backbone ${backbone.name}`,
+        `training on ${train.length} clips of ${new Set(train.map((c) => c.group)).size} sources with ${names.join(' + ')}`,
       )
-      const feats = await clipFeatures(train, backbone, log)
-      // Every cry found in a positive clip is a positive example, every one in a negative clip a negative one.
-      const rows = feats.flatMap((f) => f.embeddings.map((e) => ({ e, y: f.g.positive ? 1 : 0 })))
-      const d = backbone.dim
-      const x = new Float32Array(rows.length * d)
-      rows.forEach((r, i) => x.set(r.e, i * d))
-      const model = fitLogistic(x, Float64Array.from(rows.map((r) => r.y)), rows.length, d, {
-        l2: Number(values.l2),
-      })
-      const aggregation = values.aggregate as CryClassifierFile['clip_aggregation']
+      const views = await viewClips(train, backbones, log)
+      const rows = soundRows(views, dims)
+      const labels = views.map((v) => v.g.positive)
+      // The ridge penalty: the one whose out-of-fold per-sound predictions rank the clips best (max over sounds).
+      let best: { l2: number; auc: number; oof: Float64Array } = {
+        l2: L2_GRID[0]!,
+        auc: -1,
+        oof: new Float64Array(0),
+      }
+      for (const l2 of L2_GRID) {
+        const oof = outOfFold(rows, views, l2)
+        const feats = clipFeatureMatrix(views, oof)
+        const auc = rocAuc(
+          views.map((_, i) => feats[i * CLIP_FEATURES.length]!),
+          labels,
+        )
+        log(`  l2 ${l2}: out-of-fold clip AUC (max P) ${auc.toFixed(4)}`)
+        if (auc > best.auc) best = { l2, auc, oof }
+      }
+      const clipX = clipFeatureMatrix(views, best.oof)
+      const clipModel = fitLogistic(
+        clipX,
+        Float64Array.from(labels, (l) => (l ? 1 : 0)),
+        views.length,
+        CLIP_FEATURES.length,
+        { l2: 1 },
+      )
+      const cryModel = fitLogistic(rows.x, rows.y, rows.n, rows.d, { l2: best.l2 })
       const file: CryClassifierFile = {
-        format_version: 1,
+        format_version: 2,
         kind: 'cry-classifier',
-        backbone: backbone.name,
-        dim: d,
-        clip_aggregation: aggregation,
-        model,
+        backbones: names,
+        dims,
+        cry_model: cryModel,
+        clip_model: { features: [...CLIP_FEATURES], model: clipModel },
         training: {
           sources: [...new Set(train.map((c) => c.group))].sort(),
-          positives: rows.filter((r) => r.y === 1).length,
-          negatives: rows.filter((r) => r.y === 0).length,
+          positives: Array.from(rows.y).filter((v) => v === 1).length,
+          negatives: Array.from(rows.y).filter((v) => v === 0).length,
+          l2: best.l2,
+          l2_chosen_by: `${FOLDS}-fold cross-validation over training sources (clip AUC of the max per-sound P(cry))`,
           created_at: new Date().toISOString(),
           command: `iclas train gate ${rest.join(' ')}`.trim(),
         },
       }
       const parsed = CryClassifierFile.parse(file)
-      // Training-part fit, for the record (the held-out figure comes from `iclas eval gate`).
-      const c = cryClassifierFrom(parsed)
-      const trainScores = feats.map((f) => {
-        if (!f.embeddings.length) return 0
-        const xx = new Float32Array(f.embeddings.length * d)
-        f.embeddings.forEach((e, i) => xx.set(e, i * d))
-        return clipScore(c.predict(xx, f.embeddings.length), aggregation)
-      })
-      parsed.metrics = {
-        training_part_auc: rocAuc(
-          trainScores,
-          feats.map((f) => f.g.positive),
-        ),
-      }
+      const oofClip = predictLogistic(clipModel, clipX, views.length)
+      parsed.metrics = { training_part_out_of_fold_clip_auc: rocAuc(Array.from(oofClip), labels) }
+      void cryClassifierFrom(parsed) // validates shapes before writing
       const out = values.out ?? DEFAULT_CLASSIFIER()
       fs.mkdirSync(path.dirname(out), { recursive: true })
       fs.writeFileSync(out, JSON.stringify(parsed, null, 1))
       console.log(
-        `wrote ${out}: ${parsed.training.positives} positive and ${parsed.training.negatives} negative cries, training-part AUC ${(parsed.metrics.training_part_auc as number).toFixed(4)}`,
+        `wrote ${out}: ${parsed.training.positives} sounds from positive clips, ${parsed.training.negatives} from negative ones; l2 ${best.l2}; out-of-fold clip AUC ${(parsed.metrics.training_part_out_of_fold_clip_auc as number).toFixed(4)} (training part; the held-out figure comes from \`iclas eval gate\`)`,
       )
       return 0
     } finally {
-      await backbone.dispose()
+      for (const b of backbones) await b.dispose()
     }
   },
 }

@@ -143,8 +143,35 @@ export class AnalysisService {
     const x = new Float32Array(pending.length * d)
     emb.embeddings.forEach((e, i) => x.set(e, i * d))
     const classifier = await this.cryClassifier()
-    const usable = classifier && classifier.backbone === emb.backbone ? classifier : null
-    const pCry = usable ? usable.predict(x, pending.length) : null
+    // The cry classifier reads the default backbone's embedding and possibly others' (e.g. the acoustic one).
+    const usable = classifier && classifier.backbones.includes(emb.backbone) ? classifier : null
+    const extra: { backbone: string; embeddings: Float32Array[] }[] = []
+    let pCry: Float64Array | null = null
+    if (usable) {
+      const blocks: Float32Array[] = []
+      for (const name of usable.backbones) {
+        if (name === emb.backbone) {
+          blocks.push(x)
+          continue
+        }
+        const other = await pool.run(
+          'embedRecordingCries',
+          {
+            modelsDir: this.opts.modelsDir,
+            backbone: name,
+            provider: s.computeProvider,
+            wavPath,
+            cries: pending,
+          },
+          { signal },
+        )
+        extra.push({ backbone: other.backbone, embeddings: other.embeddings })
+        const block = new Float32Array(pending.length * other.dim)
+        other.embeddings.forEach((e, i) => block.set(e, i * other.dim))
+        blocks.push(block)
+      }
+      pCry = usable.predict(blocks, pending.length)
+    }
     let model = activeModel(db, infantId)
     if (model && model.backbone !== emb.backbone) model = undefined // the default backbone changed: start a new baseline
     const scores = model
@@ -162,6 +189,12 @@ export class AnalysisService {
         emb.backbone,
         pending.map((c, i) => ({ cryId: c.id, vector: emb.embeddings[i]! })),
       )
+      for (const e of extra)
+        putEmbeddings(
+          db,
+          e.backbone,
+          pending.map((c, i) => ({ cryId: c.id, vector: e.embeddings[i]! })),
+        )
       const joined: { cryId: number; t: number }[] = []
       pending.forEach((c, i) => {
         const cryConfidence = pCry ? pCry[i]! : null

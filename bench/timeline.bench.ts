@@ -121,10 +121,17 @@ async function measureView(
     zoomFirst.push(first)
     const t0 = Date.now()
     await page.locator('[data-testid=timeline-points][data-zoomed=true][data-loading=false]').waitFor()
-    // …until the chart draws as many cries as the detailed answer holds.
-    await page.waitForFunction(
-      "document.querySelector('[data-testid=timeline-chart]')?.dataset.points === document.querySelector('[data-testid=timeline-points]')?.dataset.drawn",
-    )
+    // …until the chart draws as many cries as the detailed answer holds. (A promise evaluated in the page, not
+    // waitForFunction: the page's CSP forbids the eval that a string predicate needs.)
+    await page.evaluate(`new Promise((resolve) => {
+      const check = () => {
+        const chart = document.querySelector('[data-testid=timeline-chart]')
+        const shown = document.querySelector('[data-testid=timeline-points]')
+        if (chart && shown && chart.dataset.points === shown.dataset.drawn) resolve(true)
+        else requestAnimationFrame(check)
+      }
+      check()
+    })`)
     zoomDetail.push(first + (Date.now() - t0))
     zoomDrawn = Number(await page.getByTestId('timeline-points').getAttribute('data-drawn'))
     // A mouse-wheel zoom inside the chart: time to the next finished render.

@@ -116,6 +116,32 @@ describe('getTimeline', () => {
   })
 })
 
+describe('getTimeline after writes elsewhere and here', () => {
+  it('keeps answering from its rows after unrelated writes, and moves cries when their recording’s time moves', async () => {
+    const nurse = core.openSession()
+    core.signInDirect(nurse, 'nurse')
+    const before = await call<Timeline>(clinician, 'getTimeline', { infantId, maxPoints: 100_000 })
+    await call(nurse, 'createInfant', { label: 'Another infant' }) // a write that leaves these rows alone
+    expect(await call<Timeline>(clinician, 'getTimeline', { infantId, maxPoints: 100_000 })).toEqual(before)
+
+    const rec = db()
+      .prepare(
+        'SELECT r.id, r.recorded_at AS at FROM recordings r WHERE r.infant_id = ? ORDER BY r.recorded_at LIMIT 1',
+      )
+      .get(infantId) as { id: number; at: string }
+    const cry = db().prepare('SELECT id FROM cries WHERE recording_id = ? LIMIT 1').get(rec.id) as {
+      id: number
+    }
+    const moved = new Date(Date.parse(rec.at) - 86400e3).toISOString()
+    await call(nurse, 'setRecordingTime', { id: rec.id, recordedAt: moved })
+    const after = await call<Timeline>(clinician, 'getTimeline', { infantId, maxPoints: 100_000 })
+    const was = before.points.find((p) => p.cryId === cry.id)!
+    const now = after.points.find((p) => p.cryId === cry.id)!
+    expect(Date.parse(was.at) - Date.parse(now.at)).toBe(86400e3)
+    expect(after.points[0]!.cryId).toBe(cry.id) // a day earlier: first on the timeline
+  })
+})
+
 describe('exportTimelineReport', () => {
   it('names the file and writes an audit entry; nurses may not export', async () => {
     const r = await call<{ fileName: string; exportedBy: string }>(clinician, 'exportTimelineReport', {

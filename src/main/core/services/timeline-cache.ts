@@ -1,8 +1,10 @@
-// The timeline's rows and control-chart blocks per infant, kept between requests while the store is unchanged.
+// The timeline's rows and control-chart blocks per infant, kept between requests while they are unchanged.
 // Zooming re-requests a range many times in a row: reading 100 000 cries and re-running the control charts for
-// each request would cost ~1 s; slicing the kept rows costs milliseconds. "Unchanged" is SQLite's own change
-// counter for this connection (the core is the only writer) plus data_version (changes by another connection,
-// such as a backup restore), and the infant's effective settings.
+// each request would cost ~1 s; slicing the kept rows costs milliseconds. "Unchanged": first SQLite's own change
+// counter for this connection (the core is the only writer) and data_version (another connection, such as a
+// backup restore) — nothing at all was written — else a fingerprint of the infant's cries and verdicts (one
+// aggregate query), since writes elsewhere (a sign-in's audit entry, another infant's import) leave the rows as
+// they were; and the infant's effective settings.
 import type { AnalysisSettings } from '../../../shared/contract'
 import type { TimelineBlock } from '../../engine/timeline/blocks'
 import { timelineCries, type TimelineCryRow } from '../../store/cry-analysis'
@@ -20,8 +22,16 @@ export interface TimelineRows {
 /** Infants kept: the one on screen and the one before (switching back and forth stays fast). */
 const KEEP = 2
 
+interface Entry {
+  changes: number
+  version: number
+  settings: string
+  fingerprint: string
+  value: TimelineRows
+}
+
 export class TimelineCache {
-  private readonly entries = new Map<number, { stamp: string; value: TimelineRows }>()
+  private readonly entries = new Map<number, Entry>()
 
   constructor(
     private readonly db: Db,
@@ -32,28 +42,50 @@ export class TimelineCache {
     ) => TimelineBlock[],
   ) {}
 
-  private stamp(s: AnalysisSettings): string {
-    const changes = (this.db.prepare('SELECT total_changes() AS n').get() as { n: number }).n
-    const version = this.db.pragma('data_version', { simple: true }) as number
-    return `${changes}:${version}:${JSON.stringify(s)}`
+  /** Everything a timeline row shows, summed: changes when a cry is added, scored, gated, moved or judged. */
+  private fingerprint(infantId: number): string {
+    const cries = this.db
+      .prepare(
+        `SELECT COUNT(*) AS n, MAX(id) AS last, TOTAL(score) AS score, TOTAL(flagged) AS flagged,
+           TOTAL(CASE decision WHEN 'baseline' THEN 1 WHEN 'accepted' THEN 2 WHEN 'rejected' THEN 3 ELSE 0 END) AS decisions,
+           TOTAL(cry_confidence) AS p, TOTAL(gate_confidence) AS gate, TOTAL(model_id) AS models,
+           TOTAL(julianday(at)) AS at, TOTAL(start_s) AS startS
+         FROM cries WHERE infant_id = ?`,
+      )
+      .get(infantId)
+    const verdicts = this.db
+      .prepare(
+        'SELECT COUNT(*) AS n, MAX(v.id) AS last FROM reviews v JOIN cries c ON c.id = v.cry_id WHERE c.infant_id = ?',
+      )
+      .get(infantId)
+    return JSON.stringify([cries, verdicts])
   }
 
   get(infantId: number, s: AnalysisSettings): TimelineRows {
-    const stamp = this.stamp(s)
+    const changes = (this.db.prepare('SELECT total_changes() AS n').get() as { n: number }).n
+    const version = this.db.pragma('data_version', { simple: true }) as number
+    const settings = JSON.stringify(s)
     const hit = this.entries.get(infantId)
-    if (hit && hit.stamp === stamp) {
-      this.entries.delete(infantId) // most recent last
-      this.entries.set(infantId, hit)
-      return hit.value
+    this.entries.delete(infantId) // most recently used last
+    if (hit && hit.settings === settings) {
+      if (hit.changes === changes && hit.version === version) {
+        this.entries.set(infantId, hit)
+        return hit.value
+      }
+      const fingerprint = this.fingerprint(infantId)
+      if (fingerprint === hit.fingerprint) {
+        this.entries.set(infantId, { ...hit, changes, version })
+        return hit.value
+      }
     }
+    const fingerprint = this.fingerprint(infantId)
     const rows = timelineCries(this.db, infantId)
     const value = {
       rows,
       t: Float64Array.from(rows, (r) => Date.parse(r.at)),
       blocks: this.blocksOf(infantId, s, rows),
     }
-    this.entries.delete(infantId)
-    this.entries.set(infantId, { stamp, value })
+    this.entries.set(infantId, { changes, version, settings, fingerprint, value })
     while (this.entries.size > KEEP) this.entries.delete(this.entries.keys().next().value!)
     return value
   }

@@ -59,6 +59,8 @@ describe('settings fields', () => {
     expect(formatSetting('flagPercentile', 0.95)).toBe('95.0th percentile')
     expect(formatSetting('flagPercentile', 0.9995)).toBe('99.95th percentile')
     expect(formatSetting('modelKind', 'ocsvm')).toBe('One-class SVM')
+    expect(formatSetting('computeProvider', 'cpu')).toBe('CPU')
+    expect(settingLabel('computeProvider')).toBe('Compute device')
     expect(formatSetting('replayCapacity', 300)).toBe('300')
     expect(settingLabel('cusumH')).toBe('CUSUM decision interval h')
   })

@@ -191,6 +191,15 @@ export const MODEL_KINDS: { kind: ModelKind; label: string }[] = [
   { kind: 'gmm', label: 'Gaussian mixture' },
 ]
 
+export const COMPUTE_PROVIDERS: { value: AnalysisSettings['computeProvider']; label: string }[] = [
+  { value: 'auto', label: 'Automatic (a GPU this build has, else CPU)' },
+  { value: 'cpu', label: 'CPU' },
+  { value: 'webgpu', label: 'WebGPU' },
+  { value: 'cuda', label: 'CUDA (NVIDIA)' },
+  { value: 'dml', label: 'DirectML (Windows)' },
+  { value: 'coreml', label: 'Core ML (macOS)' },
+]
+
 /** The keys a draft changes against the effective settings (what previewSettings and applySettings take). */
 export function settingsChanges(
   effective: AnalysisSettings,
@@ -218,10 +227,13 @@ export function formatSetting(key: string, value: unknown): string {
   const f = SETTINGS_GROUPS.flatMap((g) => g.fields).find((x) => x.key === key)
   if (f && typeof value === 'number') return f.format(value)
   if (key === 'modelKind') return MODEL_KINDS.find((m) => m.kind === value)?.label ?? String(value)
+  if (key === 'computeProvider')
+    return COMPUTE_PROVIDERS.find((c) => c.value === value)?.label ?? String(value)
   return JSON.stringify(value)
 }
 
 export function settingLabel(key: string): string {
   if (key === 'modelKind') return 'Model'
+  if (key === 'computeProvider') return 'Compute device'
   return SETTINGS_GROUPS.flatMap((g) => g.fields).find((x) => x.key === key)?.label ?? key
 }

@@ -3,6 +3,7 @@
 import { useState } from 'react'
 import {
   Box,
+  MenuItem,
   Paper,
   Slider,
   Stack,
@@ -13,7 +14,7 @@ import {
   Typography,
 } from '@mui/material'
 import type { AnalysisSettings, ModelKind } from '../../../shared/contract'
-import { MODEL_KINDS, SETTINGS_GROUPS, type NumericField } from '../settings-fields'
+import { COMPUTE_PROVIDERS, MODEL_KINDS, SETTINGS_GROUPS, type NumericField } from '../settings-fields'
 
 /** A number typed exactly: committed on Enter or when the field is left, clamped to the field's range. */
 function NumberField(props: { field: NumericField; value: number; onCommit: (v: number) => void }) {
@@ -77,6 +78,36 @@ export function SettingsForm(props: {
             was {MODEL_KINDS.find((m) => m.kind === props.effective.modelKind)?.label}
           </Typography>
         )}
+      </Paper>
+      <Paper sx={{ p: 2 }} component="section" aria-label="Embedding">
+        <Typography variant="subtitle1" component="h3" sx={{ fontWeight: 600 }}>
+          Embedding (stage 1)
+        </Typography>
+        <Typography variant="body2" color="text.secondary" sx={{ mb: 1.5 }}>
+          Where cry embeddings are computed; a GPU provider is checked against the CPU before it is trusted.
+        </Typography>
+        <TextField
+          select
+          size="small"
+          label="Compute device"
+          value={value.computeProvider}
+          onChange={(e) =>
+            props.onChange({ computeProvider: e.target.value as AnalysisSettings['computeProvider'] })
+          }
+          disabled={props.disabled}
+          fullWidth
+          helperText={
+            value.computeProvider !== props.effective.computeProvider
+              ? `was ${COMPUTE_PROVIDERS.find((c) => c.value === props.effective.computeProvider)?.label}`
+              : undefined
+          }
+        >
+          {COMPUTE_PROVIDERS.map((c) => (
+            <MenuItem key={c.value} value={c.value}>
+              {c.label}
+            </MenuItem>
+          ))}
+        </TextField>
       </Paper>
       {SETTINGS_GROUPS.map((g) => {
         const fields = g.fields.filter((f) => !f.kind || f.kind === kind)

@@ -111,7 +111,8 @@ describe('demo ward', () => {
     expect(cries).toBeGreaterThan(10)
     // The import's analysis ran: every cry embedded and gated.
     expect(count(first, "SELECT COUNT(*) AS n FROM cries WHERE decision = 'pending'")).toBe(0)
-    expect(count(first, 'SELECT COUNT(*) AS n FROM cry_embeddings')).toBe(cries)
+    // (one embedding per cry and backbone: the default one, plus those the cry classifier also reads)
+    expect(count(first, 'SELECT COUNT(DISTINCT cry_id) AS n FROM cry_embeddings')).toBe(cries)
     // Recording times come from the simulator's file names (local time, as the truth writes them).
     const truth = JSON.parse(
       fs.readFileSync(path.join(first.options.dataDir, 'demo-source', 'ground-truth.json'), 'utf8'),

@@ -20,6 +20,7 @@ const NODE_BUILTINS = [
 export default tseslint.config(
   {
     ignores: [
+      '.cache/**',
       'out/**',
       'dist/**',
       'node_modules/**',

@@ -107,7 +107,10 @@ def main(argv=None):
     ap.add_argument("--default", help="NAME written to models/default.json")
     ap.add_argument("--note", action="append", default=[], help="NAME=text added to that card's training.note")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--out-dir", type=Path, default=MODELS, help="where models and cards go (default models/; "
+                    "another folder to try a model with `iclas eval verification --models DIR` first)")
     args = ap.parse_args(argv)
+    out_dir = args.out_dir
     notes = dict(n.split("=", 1) for n in args.note)
     torch.set_num_threads(args.threads)
 
@@ -129,7 +132,7 @@ def main(argv=None):
 
     results = {}
     for name, (model, meta) in cards.items():
-        onnx_path = MODELS / f"{name}.onnx"
+        onnx_path = out_dir / f"{name}.onnx"
         export_onnx(model, onnx_path)
         reloaded = load_from_onnx(onnx_path)  # score exactly what was exported
         ms = (meta or {}).get("mean_subtraction", "utterance")
@@ -196,7 +199,7 @@ def main(argv=None):
     # their comparison block is refreshed)
     keys = ("validation_eer", "heldout_eer", "heldout_eer_all_pairs", "heldout_min_dcf")
     others = {}
-    for p in sorted(MODELS.glob("*.card.json")):
+    for p in sorted(out_dir.glob("*.card.json")):
         c = json.loads(p.read_text())
         if c["name"] not in results and c.get("metrics"):
             others[c["name"]] = c
@@ -207,13 +210,13 @@ def main(argv=None):
     for name, card in results.items():
         card["comparison"] = comp
         card["description"] = describe(card)
-        (MODELS / f"{name}.card.json").write_text(json.dumps(card, indent=2) + "\n")
+        (out_dir / f"{name}.card.json").write_text(json.dumps(card, indent=2) + "\n")
     for name, card in others.items():
         card["comparison"] = comp
-        (MODELS / f"{name}.card.json").write_text(json.dumps(card, indent=2) + "\n")
+        (out_dir / f"{name}.card.json").write_text(json.dumps(card, indent=2) + "\n")
     if args.default:
         assert args.default in results
-        (MODELS / "default.json").write_text(json.dumps({"backbone": args.default}, indent=2) + "\n")
+        (out_dir / "default.json").write_text(json.dumps({"backbone": args.default}, indent=2) + "\n")
     print(json.dumps(comp, indent=2))
 
 

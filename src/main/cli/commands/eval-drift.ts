@@ -52,7 +52,7 @@ export function trackerSettings(s = DEFAULT_ANALYSIS): TrackerSettings {
   }
 }
 
-class CryEmbedder {
+export class CryEmbedder {
   private nextId = 1
   constructor(
     readonly backbone: Backbone,
@@ -90,7 +90,7 @@ class CryEmbedder {
   }
 }
 
-async function simScenario(
+export async function simScenario(
   ward: Partial<WardConfig>,
   embedder: CryEmbedder,
   log: (l: string) => void,
@@ -122,7 +122,7 @@ async function simScenario(
 }
 
 /** Real cries: each eligible infant twice, its later half pitch-raised (up to +30 %) or replaced by another infant's. */
-async function realScenario(
+export async function realScenario(
   dataDir: string,
   seed: number,
   embedder: CryEmbedder,

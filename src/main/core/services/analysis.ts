@@ -224,6 +224,20 @@ export class AnalysisService {
         if (flagged) result.flagged++
         result[gate.decision]++
       })
+      if (model) {
+        // Charts first (as the tracker does): a recording that raises a drift alert must not feed the baseline
+        // it is measured against, and gated updating stays paused while any alert of the infant is open.
+        this.raiseAlerts(infantId, s)
+        if (listAlerts(db, { infantId }).some((a) => a.state !== 'resolved') && joined.length) {
+          const pause = db.prepare(
+            "UPDATE cries SET decision = 'rejected', decision_reason = ?, in_baseline = 0 WHERE id = ? AND decision = 'accepted'",
+          )
+          for (const j of joined) pause.run('baseline updates paused while a drift alert is open', j.cryId)
+          result.rejected += result.accepted
+          result.accepted = 0
+          joined.length = 0
+        }
+      }
       const current = replayBuffer(db, infantId)
       setReplayBuffer(
         db,

@@ -51,6 +51,8 @@ export interface PolicyFigures {
 
 const HOUR = 3600e3
 const DAY = 24 * HOUR
+/** How long an alert stays open in the evaluation (a clinician settles it within a day). */
+export const ALERT_OPEN_MS = DAY
 
 /** A FitPersonalModel over the project's calibrated anomaly models. */
 export function personalModelFitter(kind: AnomalyKind, params: Record<string, unknown>): FitPersonalModel {
@@ -79,7 +81,12 @@ export async function runInfant(
   const first = all.length ? Math.min(...all.map((c) => c.t)) : 0
   const last = all.length ? Math.max(...all.map((c) => c.t)) : 0
   const change = infant.changeT
-  const alertTimes = [...new Set(tracker.alerts.map((a) => a.t))].sort((a, b) => a - b)
+  // Alerts as the workstation raises them: while an infant's alert is open no new one is raised; we assume a
+  // clinician settles an alert within a day, so crossings within 24 h of the last alert belong to it.
+  const alertTimes: number[] = []
+  for (const t of [...new Set(tracker.alerts.map((a) => a.t))].sort((a, b) => a - b)) {
+    if (!alertTimes.length || t - alertTimes[alertTimes.length - 1]! >= ALERT_OPEN_MS) alertTimes.push(t)
+  }
   const post =
     change === null
       ? []

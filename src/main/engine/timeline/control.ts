@@ -81,9 +81,11 @@ export interface ControlSettings {
 
 /**
  * Defaults from the SPC literature for detecting a one-standard-deviation shift: EWMA λ = 0.2, L = 3
- * (in-control average run length ≈ 560 blocks) and CUSUM k = 0.5, h = 5 (≈ 930 blocks).
+ * (in-control average run length ≈ 560 blocks) and CUSUM k = 0.5, h = 4 (≈ 340 blocks). With a few blocks a day
+ * that is months between false alarms if the baseline model were exact; h = 4 rather than 5 buys about two
+ * blocks of detection delay for a one-standard-deviation shift.
  */
-export const DEFAULT_CONTROL: ControlSettings = { ewmaLambda: 0.2, ewmaL: 3, cusumK: 0.5, cusumH: 5 }
+export const DEFAULT_CONTROL: ControlSettings = { ewmaLambda: 0.2, ewmaL: 3, cusumK: 0.5, cusumH: 4 }
 
 export interface ControlPoint {
   /** The block statistic. */

@@ -158,6 +158,8 @@ test.describe('evaluation', () => {
     await expect(page.getByText('No evaluation has run on this workstation yet.')).toBeVisible()
     const form = page.getByRole('region', { name: 'Run a protocol' })
     const only = async (name: RegExp) => {
+      // The dataset list loads with its defaults checked: wait for it, or the unchecking below sees no boxes.
+      await expect(form.getByRole('checkbox', { name })).toBeVisible()
       for (const box of await form.getByRole('checkbox').all()) if (await box.isChecked()) await box.uncheck()
       await form.getByRole('checkbox', { name }).check()
     }

@@ -165,7 +165,12 @@ export async function realScenario(
         cries: await embedder.cries(raised, Date.parse(c.recordedAt!), c.relPath),
       })
     }
-    out.push({ id: `${infant} pitch`, changeT, recordings: [...before, ...pitched] })
+    // A few short clips per infant: as in protocol D, the recordings before the change are its baseline period.
+    const usable = before.filter((r) =>
+      r.cries.some((c) => c.cryConfidence >= DEFAULT_ANALYSIS.minCryConfidence),
+    )
+    const settings = { baselineMinRecordings: Math.max(1, usable.length), baselineMinCries: 1 }
+    out.push({ id: `${infant} pitch`, changeT, recordings: [...before, ...pitched], settings })
     const others = eligible.filter(([id, l]) => id !== infant && l[0]!.platform === recs[0]!.platform)
     if (others.length) {
       const [, other] = others[Math.floor(next() * others.length)]!
@@ -178,7 +183,7 @@ export async function realScenario(
           cries: await embedder.cries(await wave(r), Date.parse(c.recordedAt!), `${r.relPath}#${k}`),
         })
       }
-      out.push({ id: `${infant} replaced`, changeT, recordings: [...before, ...replaced] })
+      out.push({ id: `${infant} replaced`, changeT, recordings: [...before, ...replaced], settings })
     }
     log(`  ${infant}: ${recs.length} recordings`)
   }

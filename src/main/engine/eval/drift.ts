@@ -17,6 +17,8 @@ export interface DriftInfant {
   changeT: number | null
   /** Recordings in time order, each with its cries. */
   recordings: { id: string; cries: TrackerCry[] }[]
+  /** Settings this timeline needs beyond the workstation's (e.g. a baseline period of its first recordings). */
+  settings?: Partial<TrackerSettings>
 }
 
 export interface InfantOutcome {
@@ -146,7 +148,7 @@ export async function runPolicies(
     const outcomes: InfantOutcome[] = []
     for (const inf of infants) {
       onInfant?.(policy, inf.id)
-      outcomes.push(await runInfant(inf, policy, fit, settings))
+      outcomes.push(await runInfant(inf, policy, fit, { ...settings, ...inf.settings }))
     }
     out[policy] = policyFigures(outcomes)
   }

@@ -141,7 +141,9 @@ export async function evaluateSegmentation(
   if (!clips.length) throw new Error(`no clip with a cry-segments TextGrid in ${dirs.join(', ')}`)
   const total = empty()
   const subsets = new Map<string, Tally>()
-  let audioS = 0
+  // Whole samples, not seconds: clips finish in any order under concurrency, and an integer sum is the same
+  // in every order (a sum of seconds differs in its last bits from run to run).
+  let audioSamples = 0
   let segmentMs = 0
   let next = 0
   let done = 0
@@ -169,11 +171,12 @@ export async function evaluateSegmentation(
         t.refs += reference.length
         t.ests += estimate.length
       }
-      audioS += durationS
+      audioSamples += samples.length
       opts.onClip?.(++done, clips.length)
     }
   }
   await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 2) }, worker))
+  const audioS = audioSamples / PIPELINE_RATE
   return {
     method,
     datasets: names,

@@ -72,6 +72,10 @@ test('clinician reviews a cry of a recording: plays it and records a verdict', a
   const endS = Number(await view.getAttribute('data-end-s'))
   const shown = async () =>
     Number((await page.getByTestId('playback-time').textContent())?.replace(/ s$/, ''))
+  // At double speed, too.
+  await view.getByLabel('Speed').click()
+  await page.getByRole('option', { name: '2×' }).click()
+  await expect(view.getByLabel('Speed')).toHaveText('2×')
   await page.keyboard.press('p')
   await expect.poll(shown).toBeGreaterThanOrEqual(Math.floor((endS - 0.15) * 10) / 10)
   await expect(play).toBeVisible()

@@ -3,18 +3,7 @@
 // verdict. Keys: Space play/pause, P play the cry, J/K previous/next cry, 1/2/3 verdicts, Z zoom to the cry,
 // +/− zoom, 0 whole recording.
 import { useCallback, useMemo, useRef, useState } from 'react'
-import {
-  Box,
-  Button,
-  Chip,
-  MenuItem,
-  Paper,
-  Stack,
-  TextField,
-  Tooltip,
-  Typography,
-  useTheme,
-} from '@mui/material'
+import { Box, Button, Chip, Paper, Stack, Tooltip, Typography, useTheme } from '@mui/material'
 import type { CryDetail, Verdict } from '../../../shared/contract'
 import { api, transport } from '../api/client'
 import { formatDuration, formatTime } from '../format'
@@ -23,9 +12,7 @@ import { Chart, type ChartOption } from './Chart'
 import { MeasuresTable } from './MeasuresTable'
 import { LoadState } from './States'
 import { VERDICTS, VerdictPanel } from './VerdictPanel'
-import { Waveform, type WaveformHandle } from './Waveform'
-
-const RATES = [0.25, 0.5, 0.75, 1, 1.5, 2]
+import { SpeedSelect, Waveform, type WaveformHandle } from './Waveform'
 
 export function CryView(props: {
   cryId: number
@@ -56,7 +43,6 @@ export function CryView(props: {
   const wave = useRef<WaveformHandle>(null)
   const [playing, setPlaying] = useState(false)
   const [time, setTime] = useState(0)
-  const [rate, setRate] = useState(1)
   const [note, setNote] = useState('')
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
@@ -176,24 +162,7 @@ export function CryView(props: {
               >
                 Play cry (P)
               </Button>
-              <TextField
-                select
-                size="small"
-                label="Speed"
-                value={rate}
-                onChange={(e) => {
-                  const r = Number(e.target.value)
-                  setRate(r)
-                  wave.current?.setRate(r)
-                }}
-                sx={{ minWidth: 100 }}
-              >
-                {RATES.map((r) => (
-                  <MenuItem key={r} value={r}>
-                    {r}×
-                  </MenuItem>
-                ))}
-              </TextField>
+              <SpeedSelect wave={wave} />
               <Button
                 onClick={() => focus && wave.current?.zoomTo(focus.startS, focus.endS)}
                 aria-keyshortcuts="z"

@@ -2,8 +2,8 @@
 // as regions and, beneath it in the same scrolling strip, the spectrogram tiles the core computes. Drawn from
 // peaks precomputed at import — a coarse set for the whole recording, finer peaks fetched for the range in
 // view when zoomed in — so the page never decodes an hour-long file.
-import { forwardRef, useEffect, useImperativeHandle, useRef, useState } from 'react'
-import { Box, Stack, Typography, alpha, useTheme } from '@mui/material'
+import { forwardRef, useEffect, useImperativeHandle, useRef, useState, type RefObject } from 'react'
+import { Box, MenuItem, Stack, TextField, Typography, alpha, useTheme } from '@mui/material'
 import WaveSurfer from 'wavesurfer.js'
 import RegionsPlugin from 'wavesurfer.js/plugins/regions'
 import { api } from '../api/client'
@@ -291,3 +291,30 @@ export const Waveform = forwardRef<
     </Stack>
   )
 })
+
+const RATES = [0.25, 0.5, 0.75, 1, 1.5, 2]
+
+/** Playback speed of a waveform (0.25–2×), for every screen that plays a recording. */
+export function SpeedSelect({ wave }: { wave: RefObject<WaveformHandle | null> }) {
+  const [rate, setRate] = useState(1)
+  return (
+    <TextField
+      select
+      size="small"
+      label="Speed"
+      value={rate}
+      onChange={(e) => {
+        const r = Number(e.target.value)
+        setRate(r)
+        wave.current?.setRate(r)
+      }}
+      sx={{ minWidth: 100 }}
+    >
+      {RATES.map((r) => (
+        <MenuItem key={r} value={r}>
+          {r}×
+        </MenuItem>
+      ))}
+    </TextField>
+  )
+}

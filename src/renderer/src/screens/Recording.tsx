@@ -5,7 +5,6 @@ import {
   Alert,
   Button,
   Chip,
-  MenuItem,
   Paper,
   Stack,
   Table,
@@ -13,20 +12,17 @@ import {
   TableCell,
   TableHead,
   TableRow,
-  TextField,
   Typography,
 } from '@mui/material'
 import { EXPORTERS, type ExportFile, type User } from '../../../shared/contract'
 import { api, transport } from '../api/client'
 import { LoadState } from '../components/States'
 import { verdictLabel } from '../components/VerdictPanel'
-import { Waveform, type WaveformHandle } from '../components/Waveform'
+import { SpeedSelect, Waveform, type WaveformHandle } from '../components/Waveform'
 import { downloadExport } from '../download'
 import { formatDuration, formatRate, formatTime } from '../format'
 import { useLoad, useShortcuts } from '../hooks'
 import { SegmentButtons } from './Exports'
-
-const RATES = [0.5, 0.75, 1, 1.5, 2]
 
 export function RecordingScreen({ id, user, go }: { id: number; user: User; go: (p: string) => void }) {
   const rec = useLoad(() => api.getRecording({ id }), [id], ['recordings'])
@@ -38,7 +34,6 @@ export function RecordingScreen({ id, user, go }: { id: number; user: User; go: 
   const wave = useRef<WaveformHandle>(null)
   const [time, setTime] = useState(0)
   const [playing, setPlaying] = useState(false)
-  const [rate, setRate] = useState(1)
   const [busy, setBusy] = useState<string | null>(null)
   const [exportError, setExportError] = useState<string | null>(null)
   const onTime = useCallback((t: number) => setTime(t), [])
@@ -114,24 +109,7 @@ export function RecordingScreen({ id, user, go }: { id: number; user: User; go: 
             >
               {playing ? 'Pause' : 'Play'} (space)
             </Button>
-            <TextField
-              select
-              size="small"
-              label="Speed"
-              value={rate}
-              onChange={(e) => {
-                const r = Number(e.target.value)
-                setRate(r)
-                wave.current?.setRate(r)
-              }}
-              sx={{ minWidth: 100 }}
-            >
-              {RATES.map((r) => (
-                <MenuItem key={r} value={r}>
-                  {r}×
-                </MenuItem>
-              ))}
-            </TextField>
+            <SpeedSelect wave={wave} />
             <Button onClick={() => wave.current?.zoomBy(2)} aria-label="zoom in" aria-keyshortcuts="+">
               +
             </Button>

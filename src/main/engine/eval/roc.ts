@@ -22,25 +22,41 @@ export function rocAuc(scores: ArrayLike<number>, positive: ArrayLike<boolean | 
   return (rankSumPos - (nPos * (nPos + 1)) / 2) / (nPos * nNeg)
 }
 
-/** Average precision (area under the precision–recall curve, step-wise as scikit-learn computes it). */
-export function averagePrecision(scores: ArrayLike<number>, positive: ArrayLike<boolean | number>): number {
+/**
+ * The operating points from the highest score down: cumulative true and false positives after each group of
+ * tied scores (a threshold between distinct scores).
+ */
+function* sweep(scores: ArrayLike<number>, positive: ArrayLike<boolean | number>) {
   const idx = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => scores[b]! - scores[a]!)
-  const nPos = idx.filter((i) => positive[i]).length
-  if (!nPos) return NaN
   let tp = 0
   let fp = 0
-  let ap = 0
-  let prevRecall = 0
   for (let i = 0; i < idx.length;) {
     let j = i
     while (j + 1 < idx.length && scores[idx[j + 1]!] === scores[idx[i]!]) j++
     for (let k = i; k <= j; k++)
       if (positive[idx[k]!]) tp++
       else fp++
+    i = j + 1
+    yield { tp, fp, last: i === idx.length }
+  }
+}
+
+const classCounts = (positive: ArrayLike<boolean | number>) => {
+  let nPos = 0
+  for (let i = 0; i < positive.length; i++) if (positive[i]) nPos++
+  return { nPos, nNeg: positive.length - nPos }
+}
+
+/** Average precision (area under the precision–recall curve, step-wise as scikit-learn computes it). */
+export function averagePrecision(scores: ArrayLike<number>, positive: ArrayLike<boolean | number>): number {
+  const { nPos } = classCounts(positive)
+  if (!nPos) return NaN
+  let ap = 0
+  let prevRecall = 0
+  for (const { tp, fp } of sweep(scores, positive)) {
     const recall = tp / nPos
     ap += (recall - prevRecall) * (tp / (tp + fp))
     prevRecall = recall
-    i = j + 1
   }
   return ap
 }
@@ -51,22 +67,12 @@ export function recallAtFpr(
   positive: ArrayLike<boolean | number>,
   maxFpr: number,
 ): number {
-  const idx = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => scores[b]! - scores[a]!)
-  const nPos = idx.filter((i) => positive[i]).length
-  const nNeg = idx.length - nPos
+  const { nPos, nNeg } = classCounts(positive)
   if (!nPos || !nNeg) return NaN
-  let tp = 0
-  let fp = 0
   let best = 0
-  for (let i = 0; i < idx.length;) {
-    let j = i
-    while (j + 1 < idx.length && scores[idx[j + 1]!] === scores[idx[i]!]) j++
-    for (let k = i; k <= j; k++)
-      if (positive[idx[k]!]) tp++
-      else fp++
-    if (fp / nNeg <= maxFpr) best = tp / nPos
-    else break
-    i = j + 1
+  for (const { tp, fp } of sweep(scores, positive)) {
+    if (fp / nNeg > maxFpr) break
+    best = tp / nPos
   }
   return best
 }
@@ -86,24 +92,14 @@ export function rocCurve(
   positive: ArrayLike<boolean | number>,
   maxPoints = 100,
 ): RocPoint[] {
-  const idx = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => scores[b]! - scores[a]!)
-  const nPos = idx.filter((i) => positive[i]).length
-  const nNeg = idx.length - nPos
+  const { nPos, nNeg } = classCounts(positive)
   if (!nPos || !nNeg) return []
   const out: RocPoint[] = [{ fpr: 0, tpr: 0 }]
   const step = 1 / maxPoints
-  let tp = 0
-  let fp = 0
-  for (let i = 0; i < idx.length;) {
-    let j = i
-    while (j + 1 < idx.length && scores[idx[j + 1]!] === scores[idx[i]!]) j++
-    for (let k = i; k <= j; k++)
-      if (positive[idx[k]!]) tp++
-      else fp++
+  for (const { tp, fp, last } of sweep(scores, positive)) {
     const p = { fpr: fp / nNeg, tpr: tp / nPos }
-    const last = out[out.length - 1]!
-    if (j + 1 === idx.length || p.fpr - last.fpr >= step || p.tpr - last.tpr >= step) out.push(p)
-    i = j + 1
+    const prev = out[out.length - 1]!
+    if (last || p.fpr - prev.fpr >= step || p.tpr - prev.tpr >= step) out.push(p)
   }
   return out.map((p) => ({ fpr: round(p.fpr), tpr: round(p.tpr) }))
 }

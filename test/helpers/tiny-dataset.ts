@@ -5,28 +5,9 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { makeVoice, Rng, synthesizeCry } from '../../src/main/engine/sim'
+import { writeSamplesWav } from './wav'
 
 const RATE = 16000
-
-function writeWav16(file: string, x: Float32Array): void {
-  const data = Buffer.alloc(x.length * 2)
-  for (let i = 0; i < x.length; i++)
-    data.writeInt16LE(Math.round(Math.max(-1, Math.min(1, x[i]!)) * 32767), i * 2)
-  const h = Buffer.alloc(44)
-  h.write('RIFF', 0, 'latin1')
-  h.writeUInt32LE(36 + data.length, 4)
-  h.write('WAVEfmt ', 8, 'latin1')
-  h.writeUInt32LE(16, 16)
-  h.writeUInt16LE(1, 20)
-  h.writeUInt16LE(1, 22)
-  h.writeUInt32LE(RATE, 24)
-  h.writeUInt32LE(RATE * 2, 28)
-  h.writeUInt16LE(2, 32)
-  h.writeUInt16LE(16, 34)
-  h.write('data', 36, 'latin1')
-  h.writeUInt32LE(data.length, 40)
-  fs.writeFileSync(file, Buffer.concat([h, data]))
-}
 
 function textGrid(durationS: number, cries: { startS: number; endS: number }[]): string {
   const iv: { xmin: number; xmax: number; text: string }[] = []
@@ -79,7 +60,7 @@ export function writeTinyDataset(
     const x = noise(cry.samples.length + 2 * lead, 0.002)
     for (let k = 0; k < cry.samples.length; k++) x[lead + k]! += cry.samples[k]! * 0.5
     const name = `cry-${i + 1}`
-    writeWav16(path.join(dir, `${name}.wav`), x)
+    writeSamplesWav(path.join(dir, `${name}.wav`), x, RATE)
     const spans = cry.expirations.map((e) => ({ startS: e.startS + lead / RATE, endS: e.endS + lead / RATE }))
     fs.writeFileSync(path.join(dir, 'cry-segments', `${name}.TextGrid`), textGrid(x.length / RATE, spans))
     rows.push(`${name}.wav,cry,tiny-cry-${i % 3},${(x.length / RATE).toFixed(2)},project-made,synthesizer`)
@@ -94,7 +75,7 @@ export function writeTinyDataset(
         if (Math.floor(k / (0.25 * RATE)) % 2 === 0)
           x[k]! += 0.3 * Math.sin((2 * Math.PI * (880 + 220 * i) * k) / RATE)
     const name = `${alarm ? 'alarm' : 'room'}-${i + 1}`
-    writeWav16(path.join(dir, `${name}.wav`), x)
+    writeSamplesWav(path.join(dir, `${name}.wav`), x, RATE)
     rows.push(`${name}.wav,${alarm ? 'icu-alarm' : 'room-silence'},tiny-${name},3.00,project-made,tones`)
   }
   fs.writeFileSync(path.join(dir, 'manifest.csv'), rows.join('\n') + '\n')

@@ -1,4 +1,4 @@
-// Project-made test audio: PCM WAV files of tones (and optional noise), written synchronously.
+// Project-made test audio: PCM WAV files of tones or of given samples, written synchronously.
 import fs from 'node:fs'
 
 export interface ToneSpec {
@@ -26,20 +26,34 @@ export function writeToneWav(file: string, spec: ToneSpec): string {
       else data.writeInt32LE(Math.round(v * 2147483647), off)
     }
   }
+  fs.writeFileSync(file, Buffer.concat([pcmHeader(data.length, spec.rate, channels, bits), data]))
+  return file
+}
+
+/** A mono 16-bit PCM WAV of `samples` (clipped to [−1, 1]). */
+export function writeSamplesWav(file: string, samples: Float32Array, rate: number): string {
+  const data = Buffer.alloc(samples.length * 2)
+  for (let i = 0; i < samples.length; i++)
+    data.writeInt16LE(Math.round(Math.max(-1, Math.min(1, samples[i]!)) * 32767), i * 2)
+  fs.writeFileSync(file, Buffer.concat([pcmHeader(data.length, rate, 1, 16), data]))
+  return file
+}
+
+function pcmHeader(dataBytes: number, rate: number, channels: number, bits: number): Buffer {
+  const bytes = bits / 8
   const h = Buffer.alloc(44)
   h.write('RIFF', 0, 'latin1')
-  h.writeUInt32LE(36 + data.length, 4)
+  h.writeUInt32LE(36 + dataBytes, 4)
   h.write('WAVE', 8, 'latin1')
   h.write('fmt ', 12, 'latin1')
   h.writeUInt32LE(16, 16)
   h.writeUInt16LE(1, 20)
   h.writeUInt16LE(channels, 22)
-  h.writeUInt32LE(spec.rate, 24)
-  h.writeUInt32LE(spec.rate * channels * bytes, 28)
+  h.writeUInt32LE(rate, 24)
+  h.writeUInt32LE(rate * channels * bytes, 28)
   h.writeUInt16LE(channels * bytes, 32)
   h.writeUInt16LE(bits, 34)
   h.write('data', 36, 'latin1')
-  h.writeUInt32LE(data.length, 40)
-  fs.writeFileSync(file, Buffer.concat([h, data]))
-  return file
+  h.writeUInt32LE(dataBytes, 40)
+  return h
 }

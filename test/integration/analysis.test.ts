@@ -9,32 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Core } from '../../src/main/core/core'
 import { makeVoice, Rng, synthesizeCry } from '../../src/main/engine/sim'
 import { unwrap } from '../../src/shared/rpc'
+import { writeSamplesWav } from '../helpers/wav'
 
 let dir: string
 let core: Core
 let infantId: number
 const HOUR = 3600e3
 const t0 = Date.UTC(2026, 2, 1, 8)
-
-function writeWav(file: string, samples: Float32Array): void {
-  const data = Buffer.alloc(samples.length * 2)
-  for (let i = 0; i < samples.length; i++)
-    data.writeInt16LE(Math.round(Math.max(-1, Math.min(1, samples[i]!)) * 32767), i * 2)
-  const h = Buffer.alloc(44)
-  h.write('RIFF', 0, 'latin1')
-  h.writeUInt32LE(36 + data.length, 4)
-  h.write('WAVEfmt ', 8, 'latin1')
-  h.writeUInt32LE(16, 16)
-  h.writeUInt16LE(1, 20)
-  h.writeUInt16LE(1, 22)
-  h.writeUInt32LE(16000, 24)
-  h.writeUInt32LE(32000, 28)
-  h.writeUInt16LE(2, 32)
-  h.writeUInt16LE(16, 34)
-  h.write('data', 36, 'latin1')
-  h.writeUInt32LE(data.length, 40)
-  fs.writeFileSync(file, Buffer.concat([h, data]))
-}
 
 /** One recording of `bouts` synthesized cry bouts; returns its recording id. */
 function addRecording(index: number, severity: number): number {
@@ -61,7 +42,7 @@ function addRecording(index: number, severity: number): number {
   }
   const rel = path.join('audio', 'test', `rec-${index}.wav`)
   fs.mkdirSync(path.join(dir, 'audio', 'test'), { recursive: true })
-  writeWav(path.join(dir, rel), all)
+  writeSamplesWav(path.join(dir, rel), all, 16000)
   const at = new Date(t0 + index * 8 * HOUR).toISOString()
   const db = core.db
   const recId = Number(

@@ -9,29 +9,11 @@ import { UsageError } from '../../src/main/cli/command'
 import { anomalyProtocol } from '../../src/main/cli/commands/eval-anomaly'
 import { checkoutModelsDir } from '../../src/main/engine/embed/registry'
 import { makeVoice, Rng, synthesizeCry } from '../../src/main/engine/sim'
+import { writeSamplesWav } from '../helpers/wav'
 
 const FS = 16000
 const EVALUATED = ['DAC-0000000a-f', 'DAC-0000000b-m']
 const OTHERS = ['DAC-0000000c-f', 'DAC-0000000d-m', 'DAC-0000000e-f']
-
-function writeWav(file: string, samples: Float32Array): void {
-  const data = Buffer.alloc(samples.length * 2)
-  samples.forEach((v, i) => data.writeInt16LE(Math.round(Math.max(-1, Math.min(1, v)) * 32767), i * 2))
-  const h = Buffer.alloc(44)
-  h.write('RIFF', 0, 'latin1')
-  h.writeUInt32LE(36 + data.length, 4)
-  h.write('WAVEfmt ', 8, 'latin1')
-  h.writeUInt32LE(16, 16)
-  h.writeUInt16LE(1, 20)
-  h.writeUInt16LE(1, 22)
-  h.writeUInt32LE(FS, 24)
-  h.writeUInt32LE(FS * 2, 28)
-  h.writeUInt16LE(2, 32)
-  h.writeUInt16LE(16, 34)
-  h.write('data', 36, 'latin1')
-  h.writeUInt32LE(data.length, 40)
-  fs.writeFileSync(file, Buffer.concat([h, data]))
-}
 
 /** One recording: three cries of the infant's voice with pauses, over a faint noise floor. */
 function recording(infant: string, index: number): Float32Array {
@@ -63,7 +45,7 @@ beforeAll(() => {
     for (let i = 0; i < n; i++) {
       const file = `audio/${infant}-${i}.wav`
       const samples = recording(infant, i)
-      writeWav(path.join(dir, file), samples)
+      writeSamplesWav(path.join(dir, file), samples, FS)
       const at = new Date(Date.UTC(2015, 4, 1 + i, 8)).toISOString()
       rows.push(
         [

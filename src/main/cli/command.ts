@@ -3,6 +3,8 @@ export interface CliCommand {
   name: string
   summary: string
   usage: string
+  /** Usage of a subcommand named in argv (`iclas eval drift --help`), where the command has subcommands. */
+  usageFor?(argv: string[]): string | undefined
   run(argv: string[]): Promise<number | void>
 }
 

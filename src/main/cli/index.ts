@@ -48,7 +48,7 @@ async function main(argv: string[]): Promise<number> {
     return 2
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    console.log(cmd.usage)
+    console.log(cmd.usageFor?.(rest) ?? cmd.usage)
     return 0
   }
   try {

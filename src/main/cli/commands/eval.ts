@@ -36,14 +36,11 @@ export const evalCommand: CliCommand = {
       ...protocols.map((p) => `  ${p.name.padEnd(14)} ${p.summary}`),
     ].join('\n')
   },
+  usageFor: (argv) => protocols.find((x) => x.name === argv[0])?.usage,
   async run(argv) {
     const [name, ...rest] = argv
     const p = protocols.find((x) => x.name === name)
     if (!p) throw new UsageError(name ? `unknown protocol "${name}"` : 'name a protocol')
-    if (rest.includes('--help')) {
-      console.log(p.usage)
-      return 0
-    }
     return p.run(rest)
   },
 }

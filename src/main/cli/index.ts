@@ -55,7 +55,7 @@ async function main(argv: string[]): Promise<number> {
     return (await cmd.run(rest)) ?? 0
   } catch (err) {
     if (err instanceof UsageError) {
-      console.error(`iclas ${cmd.name}: ${err.message}\n\n${cmd.usage}`)
+      console.error(`iclas ${cmd.name}: ${err.message}\n\n${cmd.usageFor?.(rest) ?? cmd.usage}`)
       return 2
     }
     // A damaged or busy data folder is a situation, not a bug: say what to do, without a stack trace.

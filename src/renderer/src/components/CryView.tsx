@@ -12,7 +12,7 @@ import { Chart, type ChartOption } from './Chart'
 import { MeasuresTable } from './MeasuresTable'
 import { LoadState } from './States'
 import { VERDICTS, VerdictPanel } from './VerdictPanel'
-import { SpeedSelect, Waveform, type WaveformHandle } from './Waveform'
+import { PlayButton, SpeedSelect, Waveform, ZoomButtons, type WaveformHandle } from './Waveform'
 
 export function CryView(props: {
   cryId: number
@@ -146,15 +146,7 @@ export function CryView(props: {
               spacing={1.5}
               sx={{ mt: 1.5, alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }}
             >
-              <Button
-                variant="contained"
-                onClick={() => wave.current?.playPause()}
-                aria-label={playing ? 'pause' : 'play'}
-                aria-keyshortcuts="Space"
-                data-testid="play"
-              >
-                {playing ? 'Pause' : 'Play'} (space)
-              </Button>
+              <PlayButton wave={wave} playing={playing} />
               <Button
                 variant="outlined"
                 onClick={() => wave.current?.playRange(c.startS, c.endS)}
@@ -169,15 +161,7 @@ export function CryView(props: {
               >
                 Zoom to cry (Z)
               </Button>
-              <Button onClick={() => wave.current?.zoomBy(2)} aria-label="zoom in" aria-keyshortcuts="+">
-                +
-              </Button>
-              <Button onClick={() => wave.current?.zoomBy(0.5)} aria-label="zoom out" aria-keyshortcuts="-">
-                −
-              </Button>
-              <Button onClick={() => wave.current?.showAll()} aria-keyshortcuts="0">
-                Whole recording (0)
-              </Button>
+              <ZoomButtons wave={wave} />
               <Typography data-testid="playback-time" sx={{ fontVariantNumeric: 'tabular-nums' }}>
                 {time.toFixed(1)} s
               </Typography>

@@ -3,7 +3,7 @@
 // peaks precomputed at import — a coarse set for the whole recording, finer peaks fetched for the range in
 // view when zoomed in — so the page never decodes an hour-long file.
 import { forwardRef, useEffect, useImperativeHandle, useRef, useState, type RefObject } from 'react'
-import { Box, MenuItem, Stack, TextField, Typography, alpha, useTheme } from '@mui/material'
+import { Box, Button, MenuItem, Stack, TextField, Typography, alpha, useTheme } from '@mui/material'
 import WaveSurfer from 'wavesurfer.js'
 import RegionsPlugin from 'wavesurfer.js/plugins/regions'
 import { api } from '../api/client'
@@ -316,5 +316,37 @@ export function SpeedSelect({ wave }: { wave: RefObject<WaveformHandle | null> }
         </MenuItem>
       ))}
     </TextField>
+  )
+}
+
+/** Play / pause of a waveform (Space in the screens that hold one). */
+export function PlayButton({ wave, playing }: { wave: RefObject<WaveformHandle | null>; playing: boolean }) {
+  return (
+    <Button
+      variant="contained"
+      onClick={() => wave.current?.playPause()}
+      aria-label={playing ? 'pause' : 'play'}
+      aria-keyshortcuts="Space"
+      data-testid="play"
+    >
+      {playing ? 'Pause' : 'Play'} (space)
+    </Button>
+  )
+}
+
+/** Zoom in, out and back to the whole recording (+, −, 0). */
+export function ZoomButtons({ wave }: { wave: RefObject<WaveformHandle | null> }) {
+  return (
+    <>
+      <Button onClick={() => wave.current?.zoomBy(2)} aria-label="zoom in" aria-keyshortcuts="+">
+        +
+      </Button>
+      <Button onClick={() => wave.current?.zoomBy(0.5)} aria-label="zoom out" aria-keyshortcuts="-">
+        −
+      </Button>
+      <Button onClick={() => wave.current?.showAll()} aria-keyshortcuts="0">
+        Whole recording (0)
+      </Button>
+    </>
   )
 }

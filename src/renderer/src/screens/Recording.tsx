@@ -18,7 +18,7 @@ import { EXPORTERS, type ExportFile, type User } from '../../../shared/contract'
 import { api, transport } from '../api/client'
 import { LoadState } from '../components/States'
 import { verdictLabel } from '../components/VerdictPanel'
-import { SpeedSelect, Waveform, type WaveformHandle } from '../components/Waveform'
+import { PlayButton, SpeedSelect, Waveform, ZoomButtons, type WaveformHandle } from '../components/Waveform'
 import { downloadExport } from '../download'
 import { formatDuration, formatRate, formatTime } from '../format'
 import { useLoad, useShortcuts } from '../hooks'
@@ -100,25 +100,9 @@ export function RecordingScreen({ id, user, go }: { id: number; user: User; go: 
             spacing={1.5}
             sx={{ mt: 2, alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }}
           >
-            <Button
-              variant="contained"
-              onClick={() => wave.current?.playPause()}
-              aria-label={playing ? 'pause' : 'play'}
-              aria-keyshortcuts="Space"
-              data-testid="play"
-            >
-              {playing ? 'Pause' : 'Play'} (space)
-            </Button>
+            <PlayButton wave={wave} playing={playing} />
             <SpeedSelect wave={wave} />
-            <Button onClick={() => wave.current?.zoomBy(2)} aria-label="zoom in" aria-keyshortcuts="+">
-              +
-            </Button>
-            <Button onClick={() => wave.current?.zoomBy(0.5)} aria-label="zoom out" aria-keyshortcuts="-">
-              −
-            </Button>
-            <Button onClick={() => wave.current?.showAll()} aria-keyshortcuts="0">
-              Whole recording (0)
-            </Button>
+            <ZoomButtons wave={wave} />
             <Typography data-testid="playback-time" sx={{ flex: 1, fontVariantNumeric: 'tabular-nums' }}>
               {time.toFixed(1)} s
             </Typography>

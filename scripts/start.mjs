@@ -11,7 +11,11 @@ const require = createRequire(import.meta.url)
 // --no-demo (skip building the demo ward on a new data folder) travels as ICLAS_NO_DEMO to either mode's core.
 const args = process.argv.slice(2).filter((a) => a !== '--no-demo')
 if (process.argv.includes('--no-demo')) process.env.ICLAS_NO_DEMO = '1'
-const forceBrowser = args.includes('--browser') || process.env.ICLAS_BROWSER_MODE === '1'
+// --port N only means something in browser mode (a fixed address), so it asks for browser mode too.
+const forceBrowser =
+  args.includes('--browser') ||
+  args.some((a) => a === '--port' || a.startsWith('--port=')) ||
+  process.env.ICLAS_BROWSER_MODE === '1'
 
 function newestMtime(dir) {
   let newest = 0
@@ -89,6 +93,9 @@ function electronSqliteBinding(version) {
 function startBrowserMode(reason) {
   console.log(`[iclas] ${reason}`)
   console.log('[iclas] Starting browser mode (same workstation, served on 127.0.0.1 only).')
+  console.log(
+    "[iclas] Open the address it prints below (it carries this start's access token), then choose your account.",
+  )
   const child = spawn(
     process.execPath,
     [path.join(root, 'bin', 'iclas.mjs'), 'serve', ...args.filter((a) => a !== '--browser')],

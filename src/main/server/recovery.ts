@@ -8,6 +8,7 @@ import http from 'node:http'
 import type { Actor } from '../store/audit'
 import { describeDamage, restoreOffline, setAsideOffline, type DamageReport } from '../core/offline-repair'
 import { redactForLog } from '../core/log-redact'
+import { listenFirstFree } from './listen'
 
 export interface RecoveryServer {
   url: string
@@ -27,7 +28,8 @@ const WHO: Actor = { userId: null, username: 'recovery page', role: 'system' }
 export async function startRecoveryServer(opts: {
   dataDir: string
   problem: string
-  port?: number
+  /** A port, or ports to try in order (see listen.ts). */
+  port?: number | readonly number[]
   token?: string
   log?: (line: string) => void
 }): Promise<RecoveryServer> {
@@ -110,11 +112,7 @@ export async function startRecoveryServer(opts: {
     return send(404, page('Not found', '<p><a href="/">Back</a></p>'))
   })
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve())
-  })
-  const port = (server.address() as { port: number }).port
+  const port = await listenFirstFree(server, '127.0.0.1', opts.port ?? 0)
   origin = `http://127.0.0.1:${port}`
   return {
     url: origin,

@@ -12,12 +12,15 @@ import type { WireEvent, WireResponse } from '../../shared/rpc'
 import type { Core } from '../core/core'
 import { redactForLog } from '../core/log-redact'
 import { CSP } from './csp'
+import { listenFirstFree } from './listen'
+import { signInHelpPage } from './sign-in-help'
 
 export interface ServerOptions {
   core: Core
   /** Built renderer (out/renderer). */
   rendererDir: string
-  port?: number
+  /** A port, or ports to try in order (the first free one; see listen.ts). Default: any free port. */
+  port?: number | readonly number[]
   host?: '127.0.0.1' | '::1'
   token?: string
   /** Largest accepted upload, bytes (default 32 GiB: a 24 h 48 kHz stereo WAV is 16.6 GB). */
@@ -77,12 +80,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       if (!hostOk(req)) return deny(res, 421, 'Wrong Host: open the URL printed when the workstation started')
       const url = parseUrl(req.url, origin)
       if (!url) return deny(res, 400, 'Bad request')
-      if (!tokenOk(req, url))
-        return deny(
-          res,
-          401,
-          'Missing or wrong ICLAS access token. Open the URL printed when the workstation started.',
-        )
+      if (!tokenOk(req, url)) {
+        // Not a bare 401: a page that says how to get in.
+        const stale = url.searchParams.has('token') || cookieToken(req.headers.cookie) !== null
+        res.writeHead(401, { 'Content-Type': 'text/html; charset=utf-8' })
+        return void res.end(signInHelpPage({ port: Number(new URL(origin).port), staleToken: stale }))
+      }
       if (url.searchParams.has('token') && req.method === 'GET' && url.pathname === '/') {
         // Trade the launch token for a same-site cookie and drop it from the address bar.
         res.setHeader('Set-Cookie', `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`)
@@ -222,11 +225,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   }
   core.events.on('event', onEvent)
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(opts.port ?? 0, host, () => resolve())
-  })
-  const port = (server.address() as { port: number }).port
+  const port = await listenFirstFree(server, host, opts.port ?? 0)
   const hostPart = host === '::1' ? '[::1]' : host
   origin = `http://${hostPart}:${port}`
   log(`browser mode listening on ${origin}`)

@@ -145,10 +145,82 @@ export function arbitraryFor(
   }
 }
 
+const boom = () => {
+  throw new Error('hostile toString')
+}
+
+/**
+ * Values that break a careless String(), template literal, comparison or property walk: objects whose
+ * toString/valueOf/Symbol.toPrimitive are not functions or throw, getters that throw, proxies whose every trap
+ * throws, revoked proxies, cycles, very deep arrays and objects, class instances. Made fresh per call.
+ */
+export function hostileValues(): unknown[] {
+  const cyclic: Record<string, unknown> = { a: 1 }
+  cyclic.self = cyclic
+  const throwingTraps = new Proxy(
+    {},
+    {
+      get: boom,
+      has: boom,
+      ownKeys: boom,
+      getOwnPropertyDescriptor: boom,
+      getPrototypeOf: boom,
+    },
+  )
+  const revocable = Proxy.revocable({ id: 1 }, {})
+  revocable.revoke()
+  const jsonProxy = new Proxy(JSON.parse('{"id":1,"label":"x"}') as object, {})
+  return [
+    { toString: 1 },
+    { toString: 1, valueOf: 1 },
+    { toString: boom, valueOf: boom },
+    { [Symbol.toPrimitive]: boom },
+    Object.create(null),
+    Object.defineProperty({}, 'id', { get: boom, enumerable: true }),
+    Object.defineProperty({}, 'label', { get: boom, enumerable: true }),
+    [[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]],
+    deepArray(10_000),
+    nested(10_000),
+    { id: deepArray(5_000), label: nested(5_000) },
+    { items: [{ grantId: { toString: boom } }] },
+    { label: { toString: 1 } },
+    { username: { toString: boom, valueOf: boom }, pin: [[['1234']]] },
+    cyclic,
+    [cyclic],
+    throwingTraps,
+    revocable.proxy,
+    jsonProxy,
+    new Proxy([], { get: boom }),
+    new Date(0),
+    new Map([[1, 2]]),
+    new Uint8Array(4),
+    () => 1,
+    Symbol('s'),
+    10n,
+  ]
+}
+
+export function deepArray(n: number): unknown {
+  let v: unknown = []
+  for (let i = 0; i < n; i++) v = [v]
+  return v
+}
+
 /** Malformed payloads: wrong types, extra keys, deep nesting, prototype pollution attempts, huge arrays. */
 export function malformedPayload(valid: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
   return fc.oneof(
     fc.anything({ maxDepth: 3 }),
+    fc.integer({ min: 0, max: hostileValues().length - 1 }).map((i) => hostileValues()[i]),
+    valid.chain((v) =>
+      isObject(v) && Object.keys(v).length
+        ? fc
+            .tuple(
+              fc.constantFrom(...Object.keys(v)),
+              fc.integer({ min: 0, max: hostileValues().length - 1 }),
+            )
+            .map(([k, i]) => ({ ...v, [k]: hostileValues()[i] }))
+        : fc.constant(v),
+    ),
     fc.constantFrom(
       null,
       undefined,

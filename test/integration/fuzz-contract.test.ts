@@ -12,7 +12,7 @@ import WebSocket from 'ws'
 import { startServer, type RunningServer } from '../../src/main/server/server'
 import { contract, methodNames, type MethodName, type Role } from '../../src/shared/contract'
 import type { WireResult } from '../../src/shared/rpc'
-import { arbitraryFor, malformedPayload, schemaKeys } from '../helpers/contract-arbitraries'
+import { arbitraryFor, hostileValues, malformedPayload, schemaKeys } from '../helpers/contract-arbitraries'
 import { ROLES, seededCore, type Seeded } from '../helpers/seeded-core'
 import { fingerprint, type StoreFingerprint } from '../helpers/store-fingerprint'
 import { writeToneWav } from '../helpers/wav'
@@ -29,8 +29,10 @@ const KNOWN_CODES = new Set([
   'unavailable',
 ])
 const CALL_TIMEOUT_MS = 10_000
-/** Whole-run budget for the dispatch fuzz (CI: a few tens of seconds). */
-const BUDGET_MS = Number(process.env.ICLAS_FUZZ_MS ?? 25_000)
+/** Extra time the dispatch fuzz may spend beyond its minimum number of cases (ICLAS_FUZZ_MS). */
+const BUDGET_MS = Number(process.env.ICLAS_FUZZ_MS ?? 0)
+/** The dispatch fuzz runs at least this many cases, however slow the machine (ICLAS_FUZZ_CASES). */
+const MIN_CASES = Number(process.env.ICLAS_FUZZ_CASES ?? 5_000)
 
 let s: Seeded
 let secret: string
@@ -84,8 +86,10 @@ describe('contract fuzz', () => {
     const started = Date.now()
     const perCell = 8
     let round = 0
-    // Rounds over the whole table until the time budget is spent: every method gets cases from every session.
-    while (round < 6 && (round < 1 || Date.now() - started < BUDGET_MS)) {
+    // Rounds over the whole table until MIN_CASES are done (then on while ICLAS_FUZZ_MS lasts): every method
+    // gets cases from every session.
+    const casesSoFar = () => [...tally.values()].reduce((a, t) => a + t.cases, 0)
+    while (casesSoFar() < MIN_CASES || (round < 20 && Date.now() - started < BUDGET_MS)) {
       for (const m of methodNames) {
         const req = arbitraryFor(contract[m].request, { strings: [secret, path.relative(s.dataDir, secret)] })
         const payloads = fc.sample(fc.oneof(req, malformedPayload(req)), {
@@ -141,7 +145,21 @@ describe('contract fuzz', () => {
           .join('\n'),
     )
     expect([...tally.keys()].sort()).toEqual([...methodNames].sort())
+    expect(total.cases).toBeGreaterThanOrEqual(MIN_CASES)
   }, 180_000)
+
+  it('a method that is not text (throwing toString, nested arrays, proxies) is refused in-process too', async () => {
+    const sid = s.session('admin')
+    for (const m of hostileValues()) {
+      const r = await timed(s.call(sid, m as string, {}), `method ${safeJson(m)}`)
+      expect(r, safeJson(m)).toMatchObject({ ok: false, error: { code: 'unknown_method' } })
+      expect(typeof r.ok === 'boolean' && !r.ok && r.error.message.length).toBeGreaterThan(0)
+    }
+    for (const p of hostileValues()) {
+      const r = await timed(s.call(sid, 'listInfants', p), `params ${safeJson(p)}`)
+      expectWire(r, `listInfants with ${safeJson(p)}`)
+    }
+  })
 
   it('over the WebSocket server: random payloads and raw malformed frames get typed answers; the connection survives', async () => {
     const renderer = path.join(s.dir, 'renderer')
@@ -154,6 +172,8 @@ describe('contract fuzz', () => {
       })
       const answers = new Map<unknown, (v: { id: unknown; response: WireResult }) => void>()
       const anonymous: ((v: { id: unknown; response: WireResult }) => void)[] = []
+      /** Waiters for the next answer whatever its id (frames that may or may not parse). */
+      const nextAny: ((v: { id: unknown; response: WireResult }) => void)[] = []
       let wsSession = ''
       await new Promise<void>((resolve, reject) => {
         ws.on('error', reject)
@@ -163,7 +183,7 @@ describe('contract fuzz', () => {
             wsSession = msg.payload.sessionId
             resolve()
           } else if ('response' in msg) {
-            const f = msg.id === null ? anonymous.shift() : answers.get(msg.id)
+            const f = nextAny.shift() ?? (msg.id === null ? anonymous.shift() : answers.get(msg.id))
             answers.delete(msg.id)
             f?.(msg)
           }
@@ -199,6 +219,32 @@ describe('contract fuzz', () => {
         expectWire(r.response, frame)
         cases++
       }
+      // Item 1 of issue 17: each of these took the whole server process down (String() on a method that is
+      // not text, in an async listener with no catch). Now each is answered and the connection stays.
+      const deep = (n: number) => '['.repeat(n) + ']'.repeat(n)
+      for (const frame of [
+        '{"id":1,"method":{"toString":1}}',
+        '{"id":2,"method":{"toString":1,"valueOf":1}}',
+        `{"id":3,"method":${deep(50)}}`,
+        `{"id":4,"method":${deep(200_000)}}`,
+        `{"id":5,"method":"listInfants","params":${deep(200_000)}}`,
+        `{"id":6,"method":"createInfant","params":{"label":{"toString":1}}}`,
+        `{"id":7,"method":"signIn","params":{"username":{"toString":1,"valueOf":1}}}`,
+        `{"id":8,"method":"previewImport","params":{"grantIds":[${deep(1000)}]}}`,
+        `{"id":9,"method":["listInfants"]}`,
+        '{"id":10,"__proto__":{"method":"listInfants"}}',
+        `[${deep(200_000)}]`,
+      ]) {
+        const r = await new Promise<{ id: unknown; response: WireResult }>((resolve, reject) => {
+          const t = setTimeout(() => reject(new Error(`no answer to ${frame.slice(0, 80)}`)), CALL_TIMEOUT_MS)
+          nextAny.push((v) => (clearTimeout(t), resolve(v)))
+          ws.send(frame)
+        })
+        expect(r.response.ok, frame.slice(0, 80)).toBe(false)
+        expectWire(r.response, frame.slice(0, 80))
+        cases++
+      }
+      expect((await call('whoAmI', {})).response).toMatchObject({ ok: true })
       const bin = await send(Buffer.from([0, 1, 2, 3]), null)
       expect(bin.response).toMatchObject({ ok: false, error: { code: 'invalid_request' } })
       for (const role of ['nurse', 'admin'] as const) {
@@ -297,6 +343,10 @@ function safeJson(v: unknown): string {
   try {
     return (JSON.stringify(v) ?? String(v)).slice(0, 300)
   } catch {
-    return String(v).slice(0, 300)
+    try {
+      return String(v).slice(0, 300)
+    } catch {
+      return `(unprintable ${typeof v})`
+    }
   }
 }

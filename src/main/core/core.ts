@@ -28,6 +28,7 @@ import type { Handlers, ServiceContext, Session } from './context'
 import { FileGrants } from './grants'
 import { JobRunner } from './jobs'
 import { errorForLog } from './log-redact'
+import { describeValue, plainJsonCopy } from './plain-json'
 import { SYSTEM } from './services/actor'
 import { adminService } from './services/admin'
 import { AnalysisService } from './services/analysis'
@@ -215,7 +216,7 @@ export class Core {
     try {
       if (this.closed) throw new IclasError('unavailable', 'The workstation core is shutting down')
       if (typeof method !== 'string' || !Object.prototype.hasOwnProperty.call(contract, method)) {
-        throw new IclasError('unknown_method', `Unknown method "${String(method).slice(0, 80)}"`)
+        throw new IclasError('unknown_method', `Unknown method ${describeValue(method)}`)
       }
       const name = method as MethodName
       const spec = contract[name]
@@ -227,7 +228,14 @@ export class Core {
           throw new IclasError('forbidden', `A ${session.user.role} may not ${spec.summary.toLowerCase()}`)
         }
       }
-      const parsed = spec.request.safeParse(params ?? {})
+      // Params are copied into plain JSON before the validator or anything else reads them.
+      let plain: unknown
+      try {
+        plain = plainJsonCopy(params)
+      } catch (err) {
+        throw new IclasError('invalid_request', `Invalid request for ${name}: ${(err as Error).message}`)
+      }
+      const parsed = spec.request.safeParse(plain ?? {})
       if (!parsed.success) {
         throw new IclasError(
           'invalid_request',
@@ -239,17 +247,26 @@ export class Core {
       const result = await handler(parsed.data, { session, user: session.user! })
       return { ok: true, result }
     } catch (err) {
+      return this.failure(err, method)
+    }
+  }
+
+  /** Every failure of a call becomes an answer; nothing here may throw, whatever was thrown. */
+  private failure(err: unknown, method: unknown): WireResult {
+    try {
       if (err instanceof IclasError) return { ok: false, error: err.toWire() }
       const e = err as Error & { code?: unknown }
       // A constraint the request broke (e.g. an id another infant has) is the caller's conflict, not a crash.
-      if (typeof e.code === 'string' && e.code.startsWith('SQLITE_CONSTRAINT'))
+      if (typeof e?.code === 'string' && e.code.startsWith('SQLITE_CONSTRAINT'))
         return {
           ok: false,
           error: { code: 'conflict', message: `This conflicts with a record already stored (${e.message})` },
         }
       // Messages can quote file names or labels: the log gets them redacted (no patient names in logs).
-      this.log(`internal error in ${String(method).slice(0, 80)}: ${errorForLog(e)}`)
-      return { ok: false, error: { code: 'internal', message: e.message || 'Internal error' } }
+      this.log(`internal error in ${describeValue(method)}: ${errorForLog(e)}`)
+      return { ok: false, error: { code: 'internal', message: String(e?.message || 'Internal error') } }
+    } catch {
+      return { ok: false, error: { code: 'internal', message: 'Internal error' } }
     }
   }
 

@@ -7,7 +7,7 @@ import fs from 'node:fs'
 import http from 'node:http'
 import path from 'node:path'
 import { pipeline } from 'node:stream/promises'
-import { WebSocketServer, type WebSocket } from 'ws'
+import { WebSocketServer, type RawData, type WebSocket } from 'ws'
 import type { WireEvent, WireResponse } from '../../shared/rpc'
 import type { Core } from '../core/core'
 import { redactForLog } from '../core/log-redact'
@@ -185,34 +185,39 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     const sessionId = core.openSession()
     sessionsBySocket.set(ws, sessionId)
     send(ws, { event: 'hello', payload: { sessionId } })
-    ws.on('message', async (data, isBinary) => {
+    // Every message is answered, never thrown: its shape is checked before anything reads it, and a
+    // failure anywhere below is an answer too (an async listener's rejection would end the process).
+    ws.on('message', (data, isBinary) => {
+      void answer(data, isBinary).catch((err: unknown) => {
+        log(`websocket message failed: ${redactForLog(String((err as Error)?.message ?? 'error'))}`)
+        sendRaw(ws, {
+          id: null,
+          response: { ok: false, error: { code: 'internal', message: 'Internal error' } },
+        })
+      })
+    })
+    const answer = async (data: RawData, isBinary: boolean): Promise<void> => {
+      const refuse = (id: number | null, code: 'invalid_request' | 'unknown_method', message: string) =>
+        sendRaw(ws, { id, response: { ok: false, error: { code, message } } })
       let msg: unknown
       try {
         if (isBinary) throw new Error('binary')
         msg = JSON.parse(data.toString())
       } catch {
-        return sendRaw(ws, {
-          id: null,
-          response: { ok: false, error: { code: 'invalid_request', message: 'Messages must be JSON text' } },
-        })
+        return refuse(null, 'invalid_request', 'Messages must be JSON text')
       }
-      const m = msg as Partial<{ id: unknown; method: unknown; params: unknown }>
-      if (typeof m !== 'object' || m === null || typeof m.id !== 'number' || !Number.isSafeInteger(m.id)) {
-        return sendRaw(ws, {
-          id: null,
-          response: {
-            ok: false,
-            error: { code: 'invalid_request', message: 'A request needs a numeric id, a method and params' },
-          },
-        })
-      }
-      const response = await core.dispatch(
-        sessionId,
-        typeof m.method === 'string' ? m.method : String(m.method),
-        m.params,
-      )
-      sendRaw(ws, { id: m.id, response } satisfies WireResponse)
-    })
+      if (typeof msg !== 'object' || msg === null || Array.isArray(msg))
+        return refuse(null, 'invalid_request', 'A request needs a numeric id, a method and params')
+      const m = msg as Record<string, unknown>
+      const id = Object.prototype.hasOwnProperty.call(m, 'id') ? m.id : undefined
+      if (typeof id !== 'number' || !Number.isSafeInteger(id))
+        return refuse(null, 'invalid_request', 'A request needs a numeric id, a method and params')
+      const method = Object.prototype.hasOwnProperty.call(m, 'method') ? m.method : undefined
+      if (typeof method !== 'string') return refuse(id, 'unknown_method', 'The method must be a name (text)')
+      const params = Object.prototype.hasOwnProperty.call(m, 'params') ? m.params : undefined
+      const response = await core.dispatch(sessionId, method, params)
+      sendRaw(ws, { id, response } satisfies WireResponse)
+    }
     ws.on('close', () => {
       sessionsBySocket.delete(ws)
       core.closeSession(sessionId)
@@ -248,7 +253,19 @@ function send(ws: WebSocket, e: WireEvent): void {
 }
 
 function sendRaw(ws: WebSocket, value: unknown): void {
-  if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(value))
+  if (ws.readyState !== ws.OPEN) return
+  let text: string
+  try {
+    text = JSON.stringify(value)
+  } catch {
+    // An answer that cannot be written as JSON (a cycle, a BigInt) is itself answered, never thrown.
+    const id = (value as { id?: unknown })?.id
+    text = JSON.stringify({
+      id: typeof id === 'number' ? id : null,
+      response: { ok: false, error: { code: 'internal', message: 'The answer could not be encoded' } },
+    })
+  }
+  ws.send(text)
 }
 
 function serveFile(

@@ -2,7 +2,7 @@
 // tracker, pitch.ts), voicing, harmonics-to-noise ratio and spectral centroid. Pure: samples in, numbers out,
 // at any sample rate.
 import FFT from 'fft.js'
-import { trackPitch } from './pitch'
+import { crossCorrelationHarmonicity, trackPitch } from './pitch'
 import { hann } from './spectrum'
 
 export interface CryMeasures {
@@ -18,9 +18,13 @@ export interface CryMeasures {
   /** f0 every 10 ms (frame i centred at (i + 0.5) × 10 ms), 0 where unvoiced. */
   f0Contour: Float32Array
   voicedFraction: number | null
-  /** Mean over voiced frames of 10·log10(r / (1 − r)), r the normalised autocorrelation at the period
-   * (Praat's cross-correlation harmonicity); null when no frame is voiced. */
+  /** Harmonics-to-noise ratio by autocorrelation: the mean over voiced frames of 10·log10(r / (1 − r)), r the
+   * window-corrected normalised autocorrelation at the period (Praat's "To Harmonicity (ac)", which it
+   * matches within 0.1 dB on hand-marked cries); null when no frame is voiced. Stored and shown as HNR. */
   hnrDb: number | null
+  /** The same over Praat's cross-correlation harmonicity ("To Harmonicity (cc)", the one Praat's voice
+   * report quotes), for comparison with Praat; computed, not stored. Null when no frame is voiced. */
+  hnrCcDb: number | null
   /** Power-weighted mean frequency of the cry's average spectrum, above 100 Hz; null for silence. */
   spectralCentroidHz: number | null
 }
@@ -45,6 +49,8 @@ export function measureCry(samples: Float32Array, sampleRate: number): CryMeasur
   let f0Min = Infinity
   let f0Max = -Infinity
   let hnrSum = 0
+  let ccSum = 0
+  const cc = crossCorrelationHarmonicity(samples, sampleRate, track)
   for (let i = 0; i < track.f0.length; i++) {
     const f = track.f0[i]!
     if (f <= 0) continue
@@ -54,6 +60,8 @@ export function measureCry(samples: Float32Array, sampleRate: number): CryMeasur
     f0Max = Math.max(f0Max, f)
     const r = Math.min(0.999999, Math.max(1e-6, track.strength[i]!))
     hnrSum += 10 * Math.log10(r / (1 - r))
+    const q = Math.min(0.999999, Math.max(1e-6, cc[i]!))
+    ccSum += 10 * Math.log10(q / (1 - q))
   }
   return {
     durationS,
@@ -65,6 +73,7 @@ export function measureCry(samples: Float32Array, sampleRate: number): CryMeasur
     f0Contour: track.f0,
     voicedFraction: track.f0.length ? voiced / track.f0.length : null,
     hnrDb: voiced ? hnrSum / voiced : null,
+    hnrCcDb: voiced ? ccSum / voiced : null,
     spectralCentroidHz: silent ? null : spectralCentroid(samples, sampleRate),
   }
 }

@@ -34,7 +34,8 @@ const DEFAULTS: Required<PitchOptions> = {
 export interface PitchTrack {
   /** f0 in Hz per frame, 0 where unvoiced. Frame i is centred at (i + 0.5) × hop. */
   f0: Float32Array
-  /** Normalised autocorrelation at the chosen period (0 where unvoiced): the harmonicity. */
+  /** Normalised autocorrelation at the chosen period (0 where unvoiced): the autocorrelation harmonicity
+   * r, as Praat's "To Harmonicity (ac)" reads it (HNR = 10·log10(r / (1 − r))). */
   strength: Float32Array
   hopS: number
 }
@@ -44,7 +45,9 @@ interface Candidate {
   strength: number
 }
 
-const MAX_CANDIDATES = 4
+/** Praat's default "max. number of candidates" (15, the unvoiced one included): every sub- and
+ * superharmonic peak stays on the table for the path to choose from. */
+const MAX_CANDIDATES = 14
 /** Autocorrelation lags are resolved as finely as a signal sampled at this rate. */
 const LAG_GRID_HZ = 64000
 
@@ -59,7 +62,6 @@ export function trackPitch(
   // Three periods of the lowest pitch, as Praat's ac method uses.
   const win = 2 * Math.round((3 / o.minHz) * sampleRate * 0.5)
   const maxLag = Math.min(win - 1, Math.ceil(sampleRate / o.minHz))
-  const minLag = Math.max(2, Math.floor(sampleRate / o.maxHz))
   let n = 1
   while (n < win + maxLag + 2) n <<= 1
   // The autocorrelation is read on a lag grid finer than the samples (band-limited interpolation by
@@ -72,7 +74,8 @@ export function trackPitch(
   frame.set(w)
   const windowAc = Float64Array.from(ac.compute(frame))
   for (let lag = windowAc.length - 1; lag >= 0; lag--) windowAc[lag] = windowAc[lag]! / windowAc[0]!
-  const minFine = minLag * up
+  // The shortest lag is rounded up, so no period shorter than the ceiling's is ever a candidate.
+  const minFine = Math.max(2 * up, Math.ceil((sampleRate * up) / o.maxHz))
   const maxFine = maxLag * up
 
   let globalPeak = 0
@@ -103,8 +106,12 @@ export function trackPitch(
           if (v < 0.5 * o.voicingThreshold || v < before || v < after) continue
           const d = before - 2 * v + after
           const shift = d < 0 ? (0.5 * (before - after)) / d : 0
-          const peak = Math.min(1, v - 0.25 * d * shift * shift)
-          list.push({ f0: (sampleRate * up) / (lag + shift), strength: peak })
+          const peak = v - 0.25 * d * shift * shift
+          const f = (sampleRate * up) / (lag + shift)
+          // Refinement may carry a peak at the shortest lag past the ceiling: it is not a candidate.
+          if (f > o.maxHz || f < o.minHz) continue
+          // Praat: an interpolated strength above 1 (a windowing artefact) is reflected, r → 1/r.
+          list.push({ f0: f, strength: peak > 1 ? 1 / peak : peak })
         }
       }
       // Praat's unvoiced candidate: the voicing threshold, raised for frames near the silence threshold.
@@ -124,8 +131,9 @@ export function trackPitch(
 }
 
 function localScore(c: Candidate, o: Required<PitchOptions>): number {
-  // Praat's octave cost favours higher candidates slightly, so a period and its double do not tie.
-  return c.f0 > 0 ? c.strength - o.octaveCost * Math.log2(o.minHz / c.f0) : c.strength
+  // Praat's octave cost favours higher candidates slightly, so a period and its double do not tie; charged
+  // from the ceiling down as Praat's path finder does (a voiced candidate never scores above its strength).
+  return c.f0 > 0 ? c.strength - o.octaveCost * Math.log2(o.maxHz / c.f0) : c.strength
 }
 
 function viterbi(cands: Candidate[][], o: Required<PitchOptions>, hopS: number): PitchTrack {
@@ -212,4 +220,63 @@ class Autocorrelator {
     for (let lag = 0; lag < out.length; lag++) out[lag] = back[2 * lag]!
     return out
   }
+}
+
+/**
+ * Praat's cross-correlation harmonicity ("To Harmonicity (cc)", one period of the floor per window) at the
+ * periods a pitch track chose: per voiced frame, the largest normalised cross-correlation between a window of
+ * 1 / minHz seconds and the same window one period later, searched within ±10 % of the track's period and
+ * refined by a parabola; 0 where the track is unvoiced. HNR = 10·log10(r / (1 − r)). The cross-correlation
+ * needs no window correction, so it reads a little higher than the autocorrelation on the same cry.
+ */
+export function crossCorrelationHarmonicity(
+  samples: Float32Array,
+  sampleRate: number,
+  track: PitchTrack,
+  minHz = DEFAULTS.minHz,
+): Float32Array {
+  const hop = Math.max(1, Math.round(track.hopS * sampleRate))
+  const w = Math.max(2, Math.round(sampleRate / minHz))
+  const out = new Float32Array(track.f0.length)
+  const at = (i: number) => samples[i] ?? 0
+  const cc = (start: number, lag: number): number => {
+    let xy = 0
+    let xx = 0
+    let yy = 0
+    for (let i = 0; i < w; i++) {
+      const a = at(start + i)
+      const b = at(start + i + lag)
+      xy += a * b
+      xx += a * a
+      yy += b * b
+    }
+    return xx > 0 && yy > 0 ? xy / Math.sqrt(xx * yy) : 0
+  }
+  for (let f = 0; f < track.f0.length; f++) {
+    const f0 = track.f0[f]!
+    if (!(f0 > 0)) continue
+    const period = sampleRate / f0
+    const centre = f * hop + hop / 2
+    const start = Math.round(centre - (w + period) / 2)
+    const lo = Math.max(1, Math.floor(period * 0.9))
+    const hi = Math.ceil(period * 1.1)
+    let best = -1
+    let bestLag = lo
+    for (let lag = lo; lag <= hi; lag++) {
+      const r = cc(start, lag)
+      if (r > best) {
+        best = r
+        bestLag = lag
+      }
+    }
+    let r = best
+    if (bestLag > lo && bestLag < hi) {
+      const a = cc(start, bestLag - 1)
+      const c = cc(start, bestLag + 1)
+      const d = a - 2 * best + c
+      if (d < 0) r = best - (a - c) ** 2 / (8 * d)
+    }
+    out[f] = Math.max(0, Math.min(1, r))
+  }
+  return out
 }

@@ -301,6 +301,47 @@ describe('findings of this fuzzer, pinned', () => {
   })
 })
 
+describe('a naming pattern cannot freeze the workstation (issue 17, item 2)', () => {
+  it('a catastrophic pattern is stopped and refused within 1 s; other calls are answered meanwhile', async () => {
+    const nurse = s.session('nurse')
+    const other = s.session('clinician')
+    const wav = writeToneWav(path.join(s.dir, `${'a'.repeat(30)}.wav`), { seconds: 1, rate: 16000 })
+    const [g] = s.core.grantFiles(nurse, [{ path: wav }])
+    const t0 = performance.now()
+    let settled = false
+    const bomb = timed(
+      s.call(nurse, 'previewImport', { grantIds: [g!.id], rule: 'filename', namePattern: '^(a+)+$' }),
+      'regex bomb',
+    ).finally(() => (settled = true))
+    // While the pattern runs, the core keeps answering others (before: on the core's thread, about a minute for 30 letters).
+    let answeredMeanwhile = 0
+    while (!settled) {
+      const r = await s.call(other, 'whoAmI', {})
+      expect(r.ok).toBe(true)
+      if (!settled) answeredMeanwhile++
+      await new Promise((resolve) => setTimeout(resolve, 5))
+    }
+    const r = await bomb
+    const elapsedMs = performance.now() - t0
+    expect(r).toMatchObject({ ok: false, error: { code: 'refused' } })
+    expect(answeredMeanwhile).toBeGreaterThan(0)
+    expect(elapsedMs, 'the refusal came within 1 s').toBeLessThan(1000)
+    // A sound pattern still works, and an invalid one is an invalid request.
+    const named = writeToneWav(path.join(s.dir, 'BED7_2026-01-01.wav'), { seconds: 1, rate: 16000 })
+    const [h] = s.core.grantFiles(nurse, [{ path: named }])
+    expect(
+      await s.call(nurse, 'previewImport', {
+        grantIds: [h!.id],
+        rule: 'filename',
+        namePattern: '^(BED\\d+)_',
+      }),
+    ).toMatchObject({ ok: true, result: [{ newInfantLabel: 'BED7' }] })
+    expect(
+      await s.call(nurse, 'previewImport', { grantIds: [h!.id], rule: 'filename', namePattern: '(' }),
+    ).toMatchObject({ ok: false, error: { code: 'invalid_request' } })
+  })
+})
+
 describe('files only through grants', () => {
   it('no request field of any method is a path, file or folder', () => {
     const pathLike = /path|file|dir|folder|url|uri/i

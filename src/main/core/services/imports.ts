@@ -16,6 +16,7 @@ import { findRecordingByHash, insertRecording } from '../../store/recordings'
 import { TaskError } from '../../workers/pool'
 import type { Handlers, ServiceContext } from '../context'
 import type { JobHandle } from '../jobs'
+import { matchNames } from '../name-pattern'
 import { actor } from './actor'
 
 /** What a durable import job stores per file: enough to redo it after a crash. */
@@ -38,25 +39,24 @@ export function importService(
   const { db, grants, jobs } = ctx
   return {
     previewImport: async ({ grantIds, rule, infantId, namePattern }, { session }) => {
-      let pattern: RegExp | null = null
-      if (namePattern) {
-        try {
-          pattern = new RegExp(namePattern)
-        } catch (err) {
-          throw new IclasError(
-            'invalid_request',
-            `The naming rule is not a valid pattern: ${(err as Error).message}`,
-          )
-        }
-      }
       if (infantId !== undefined && !getInfant(db, infantId))
         throw new IclasError('not_found', `No infant with id ${infantId}`)
-      const out: ImportPreviewItem[] = []
-      for (const id of grantIds) {
+      const chosen = grantIds.map((id) => {
         const g = grants.resolve(id, session.id)
         if (!g) throw new IclasError('not_found', `Unknown or expired file ${id}: choose the files again`)
-        out.push(await previewOne(g, rule, infantId, pattern))
-      }
+        return g
+      })
+      // A user's pattern runs off the core's thread with a time bound (name-pattern.ts), never here.
+      const keys =
+        rule === 'filename' && namePattern
+          ? await matchNames(
+              namePattern,
+              chosen.map((g) => g.name),
+            )
+          : null
+      const out: ImportPreviewItem[] = []
+      for (let i = 0; i < chosen.length; i++)
+        out.push(await previewOne(chosen[i]!, rule, infantId, keys ? { key: keys[i] ?? null } : null))
       return out
     },
     startImport: ({ items }, { session, user }) => {
@@ -95,7 +95,7 @@ export function importService(
     g: { id: string; name: string; relativePath: string | null; path: string; size: number },
     rule: InfantRule,
     infantId: number | undefined,
-    pattern: RegExp | null,
+    pattern: { key: string | null } | null,
   ): Promise<ImportPreviewItem> {
     const item: ImportPreviewItem = {
       grantId: g.id,
@@ -145,7 +145,7 @@ export function importService(
     g: { name: string; relativePath: string | null },
     rule: InfantRule,
     infantId: number | undefined,
-    pattern: RegExp | null,
+    pattern: { key: string | null } | null,
   ): { infantId: number | null; newInfantLabel: string | null } {
     let key: string | null = null
     if (rule === 'folder') {
@@ -153,7 +153,7 @@ export function importService(
       // "Ward/Baby A/rec.wav" chosen as folder "Ward": the infant folder is the one holding the file.
       key = parts.length >= 2 ? parts[parts.length - 2]! : null
     } else if (rule === 'filename') {
-      key = pattern ? (pattern.exec(g.name)?.[1] ?? null) : parseFileName(g.name).dacInfantId
+      key = pattern ? pattern.key : parseFileName(g.name).dacInfantId
     }
     if (key) {
       const existing = findInfantByExternalId(db, key) ?? findInfantByLabel(db, key)

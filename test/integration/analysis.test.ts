@@ -8,6 +8,8 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Core } from '../../src/main/core/core'
 import { makeVoice, Rng, synthesizeCry } from '../../src/main/engine/sim'
+import { measureCry } from '../../src/main/engine/audio/measures'
+import { insertCries } from '../../src/main/store/cries'
 import { unwrap } from '../../src/shared/rpc'
 import { writeSamplesWav } from '../helpers/wav'
 
@@ -53,18 +55,18 @@ function addRecording(index: number, severity: number): number {
       )
       .run(infantId, `rec-${index}.wav`, `hash-${index}`, all.length / 16000, at, at, rel).lastInsertRowid,
   )
-  const ins = db.prepare(
-    'INSERT INTO cries (recording_id, infant_id, start_s, end_s, at, duration_s) VALUES (?, ?, ?, ?, ?, ?)',
+  // Measured as the import measures them (the personal model's measures part reads them).
+  insertCries(
+    db,
+    recId,
+    infantId,
+    at,
+    cries.map((c) => ({
+      ...c,
+      clipped: false,
+      measures: measureCry(all.subarray(Math.round(c.startS * 16000), Math.round(c.endS * 16000)), 16000),
+    })),
   )
-  for (const c of cries)
-    ins.run(
-      recId,
-      infantId,
-      c.startS,
-      c.endS,
-      new Date(Date.parse(at) + c.startS * 1000).toISOString(),
-      c.endS - c.startS,
-    )
   return recId
 }
 

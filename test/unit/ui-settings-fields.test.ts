@@ -15,6 +15,7 @@ const effective: AnalysisSettings = {
   minCryConfidence: 0.5,
   flagPercentile: 0.95,
   modelKind: 'gmm',
+  featureSet: 'both',
   ocsvmNu: 0.1,
   gmmKMin: 1,
   gmmKMax: 5,

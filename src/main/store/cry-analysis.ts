@@ -1,5 +1,6 @@
 // The stage 1–4 columns of the cries table (P(cry), score, model version, gate decision, flag, baseline
 // membership). The cries themselves are written by the import (cries.ts); this module owns what analysis adds.
+import type { CryMeasureValues } from '../engine/anomaly/cry-features'
 import type { Db } from './db'
 
 export interface PendingCry {
@@ -119,20 +120,51 @@ export function baselineProgress(db: Db, infantId: number): { cries: number; rec
     .get(infantId) as { cries: number; recordings: number }
 }
 
-/** A cry is flagged when it is a cry (P(cry) ≥ minCryConfidence, or unknown) and its score reaches the percentile. */
-export const FLAG_SQL = `(score IS NOT NULL AND score >= @p AND (cry_confidence IS NULL OR cry_confidence >= @minCry))`
+/**
+ * The flag rule of the analysis step (`isFlagged` in engine/gate/step.ts) over stored scores, for re-flagging after
+ * a threshold change: a cry is flagged when its score reaches the percentile, whatever its P(cry) (a low P(cry)
+ * is said beside the flag; a clinician's "not a cry" verdict is what takes a sound off the review queue).
+ */
+export const FLAG_SQL = `(score IS NOT NULL AND score >= @p)`
+
+const MEASURE_COLUMNS = `duration_s AS durationS, rms_dbfs AS rmsDbfs, f0_mean_hz AS f0MeanHz, f0_min_hz AS f0MinHz,
+  f0_max_hz AS f0MaxHz, voiced_fraction AS voicedFraction, hnr_db AS hnrDb, spectral_centroid_hz AS spectralCentroidHz,
+  f0_contour AS contour`
+
+type MeasureRow = Omit<CryMeasureValues, 'f0Contour'> & { id: number; contour: Buffer | null }
+
+function toMeasures(r: MeasureRow): CryMeasureValues {
+  const c = r.contour
+  return {
+    durationS: r.durationS,
+    rmsDbfs: r.rmsDbfs,
+    f0MeanHz: r.f0MeanHz,
+    f0MinHz: r.f0MinHz,
+    f0MaxHz: r.f0MaxHz,
+    voicedFraction: r.voicedFraction,
+    hnrDb: r.hnrDb,
+    spectralCentroidHz: r.spectralCentroidHz,
+    f0Contour: c ? new Float32Array(c.buffer.slice(c.byteOffset, c.byteOffset + c.byteLength)) : null,
+  }
+}
+
+/** The acoustic measures of these cries (the personal model's measures part and what a flag says moved). */
+export function cryMeasures(db: Db, ids: readonly number[]): Map<number, CryMeasureValues> {
+  const q = db.prepare(`SELECT id, ${MEASURE_COLUMNS} FROM cries WHERE id = ?`)
+  const out = new Map<number, CryMeasureValues>()
+  for (const id of ids) {
+    const r = q.get(id) as MeasureRow | undefined
+    if (r) out.set(id, toMeasures(r))
+  }
+  return out
+}
 
 /** Re-derives flags from stored scores after a threshold change (incremental rescoring). Returns changed rows. */
-export function reflag(
-  db: Db,
-  infantId: number | null,
-  flagPercentile: number,
-  minCryConfidence: number,
-): number {
+export function reflag(db: Db, infantId: number | null, flagPercentile: number): number {
   return db
     .prepare(
       `UPDATE cries SET flagged = CASE WHEN ${FLAG_SQL} THEN 1 ELSE 0 END
        WHERE (@infant IS NULL OR infant_id = @infant) AND flagged != CASE WHEN ${FLAG_SQL} THEN 1 ELSE 0 END`,
     )
-    .run({ p: flagPercentile, minCry: minCryConfidence, infant: infantId }).changes
+    .run({ p: flagPercentile, infant: infantId }).changes
 }

@@ -5,6 +5,7 @@ export interface ReplayRow {
   cryId: number
   /** Cry time (ms) — the buffer keeps the oldest and the newest. */
   t: number
+  recordingId: number
   addedAt: string
 }
 
@@ -12,11 +13,12 @@ export function replayBuffer(db: Db, infantId: number): ReplayRow[] {
   return (
     db
       .prepare(
-        `SELECT r.cry_id AS cryId, c.at AS at, r.added_at AS addedAt FROM replay_buffer r JOIN cries c ON c.id = r.cry_id
+        `SELECT r.cry_id AS cryId, c.at AS at, c.recording_id AS recordingId, r.added_at AS addedAt
+         FROM replay_buffer r JOIN cries c ON c.id = r.cry_id
          WHERE r.infant_id = ? ORDER BY c.at, r.cry_id`,
       )
-      .all(infantId) as { cryId: number; at: string; addedAt: string }[]
-  ).map((r) => ({ cryId: r.cryId, t: Date.parse(r.at), addedAt: r.addedAt }))
+      .all(infantId) as { cryId: number; at: string; recordingId: number; addedAt: string }[]
+  ).map((r) => ({ cryId: r.cryId, t: Date.parse(r.at), recordingId: r.recordingId, addedAt: r.addedAt }))
 }
 
 /** Replaces the buffer with exactly these cries (keeping the added_at of those already in). */

@@ -3,8 +3,13 @@ import { inspectRecording, processRecording } from '../engine/audio/pipeline'
 import { BackboneCache, type EmbedRequest } from '../engine/embed/cache'
 import { listBackbones } from '../engine/embed/registry'
 import { spectrogramTileFromWav } from '../engine/audio/spectrogram'
-import { fitPersonal, scorePersonal, type PersonalModelJson } from '../engine/anomaly/personal'
-import type { AnomalyKind } from '../engine/anomaly'
+import {
+  fitPersonal,
+  scorePersonal,
+  type FeatureSet,
+  type PersonalKind,
+  type PersonalModelJson,
+} from '../engine/anomaly/personal'
 import { readRecordingCries } from '../engine/embed/recording-cries'
 import { simulateRecordingInto, type WardConfig } from '../engine/sim'
 import type { EvaluateArgs } from './evaluate'
@@ -36,13 +41,16 @@ export const tasks = {
   /** Fits an infant's calibrated personal model (stage 2). */
   fitPersonalModel: (
     args: {
-      kind: AnomalyKind
+      kind: PersonalKind
       params: Record<string, unknown>
       x: Float32Array
       n: number
       d: number
       groups: (string | number)[]
       seed: number
+      featureSet?: FeatureSet
+      /** n × CRY_FEATURE_DIM measures (for a model with a measures part, and the baseline's measures). */
+      features?: Float64Array | null
     },
     ctx: TaskContext,
   ) =>
@@ -50,9 +58,15 @@ export const tasks = {
       seed: args.seed,
       signal: ctx.signal,
       onProgress: (f, stage) => ctx.progress(f, stage),
+      featureSet: args.featureSet,
+      features: args.features,
     }),
-  scorePersonalModel: async (args: { json: PersonalModelJson; x: Float32Array; n: number }) =>
-    scorePersonal(args.json, args.x, args.n),
+  scorePersonalModel: async (args: {
+    json: PersonalModelJson
+    x: Float32Array
+    n: number
+    features?: Float64Array | null
+  }) => scorePersonal(args.json, args.x, args.n, args.features),
   /** One recording of a simulated ward written into a folder (the demo ward spreads them over the pool). */
   simulateWardRecording: (
     args: { dir: string; config: Partial<WardConfig>; file: string },

@@ -1,7 +1,7 @@
 // The analysis settings as the thresholds screen shows them: groups of fields with their ranges (those of the
 // contract's schema), steps and how to read them, and the change a draft makes against the effective values.
 // Pure, so the unit tests cover the diff and the formatting.
-import type { AnalysisSettings, ModelKind, SettingsChanges } from '../../shared/contract'
+import type { AnalysisSettings, FeatureSet, PersonalKind, SettingsChanges } from '../../shared/contract'
 
 export type NumericKey = {
   [K in keyof AnalysisSettings]: AnalysisSettings[K] extends number ? K : never
@@ -16,7 +16,7 @@ export interface NumericField {
   step: number
   format: (v: number) => string
   /** Shown only for this model kind. */
-  kind?: ModelKind
+  kind?: PersonalKind
 }
 
 const fixed = (d: number) => (v: number) => v.toFixed(d)
@@ -185,10 +185,17 @@ export const SETTINGS_GROUPS: { title: string; help: string; fields: NumericFiel
   },
 ]
 
-export const MODEL_KINDS: { kind: ModelKind; label: string }[] = [
+export const MODEL_KINDS: { kind: PersonalKind; label: string }[] = [
   { kind: 'ae', label: 'Autoencoder' },
   { kind: 'ocsvm', label: 'One-class SVM' },
   { kind: 'gmm', label: 'Gaussian mixture' },
+  { kind: 'gauss', label: 'Shrinkage Gaussian' },
+]
+
+export const FEATURE_SETS: { value: FeatureSet; label: string }[] = [
+  { value: 'both', label: 'Embedding and measures' },
+  { value: 'measures', label: 'Measures only' },
+  { value: 'embedding', label: 'Embedding only' },
 ]
 
 export const COMPUTE_PROVIDERS: { value: AnalysisSettings['computeProvider']; label: string }[] = [
@@ -227,6 +234,7 @@ export function formatSetting(key: string, value: unknown): string {
   const f = SETTINGS_GROUPS.flatMap((g) => g.fields).find((x) => x.key === key)
   if (f && typeof value === 'number') return f.format(value)
   if (key === 'modelKind') return MODEL_KINDS.find((m) => m.kind === value)?.label ?? String(value)
+  if (key === 'featureSet') return FEATURE_SETS.find((m) => m.value === value)?.label ?? String(value)
   if (key === 'computeProvider')
     return COMPUTE_PROVIDERS.find((c) => c.value === value)?.label ?? String(value)
   return JSON.stringify(value)
@@ -234,6 +242,7 @@ export function formatSetting(key: string, value: unknown): string {
 
 export function settingLabel(key: string): string {
   if (key === 'modelKind') return 'Model'
+  if (key === 'featureSet') return 'Model inputs'
   if (key === 'computeProvider') return 'Compute device'
   return SETTINGS_GROUPS.flatMap((g) => g.fields).find((x) => x.key === key)?.label ?? key
 }

@@ -6,6 +6,12 @@ import { CLINICAL, Id, IsoTime, method, RESEARCH, STAFF } from './define'
 
 export const ModelKind = z.enum(['ae', 'ocsvm', 'gmm'])
 export type ModelKind = z.infer<typeof ModelKind>
+/** The model a user chooses: a stored kind, or 'gauss', the one-component shrinkage Gaussian (stored as 'gmm'). */
+export const PersonalKind = z.enum(['ae', 'ocsvm', 'gmm', 'gauss'])
+export type PersonalKind = z.infer<typeof PersonalKind>
+/** What the personal model sees: the backbone's embedding, the cry's interpretable measures, or both. */
+export const FeatureSet = z.enum(['embedding', 'measures', 'both'])
+export type FeatureSet = z.infer<typeof FeatureSet>
 
 export const AnalysisSettings = z.object({
   /** Gate confidence (P(cry) × baseline p-value) at or above which a cry joins the baseline. */
@@ -14,7 +20,9 @@ export const AnalysisSettings = z.object({
   minCryConfidence: z.number().min(0).max(1),
   /** Calibrated anomaly score (percentile of the infant's baseline) at or above which a cry is flagged. */
   flagPercentile: z.number().min(0.5).max(0.9999),
-  modelKind: ModelKind,
+  modelKind: PersonalKind,
+  /** The inputs of the personal model (measures standardised against the infant's own baseline). */
+  featureSet: FeatureSet,
   /** One-class SVM ν. */
   ocsvmNu: z.number().min(0.01).max(0.5),
   /** Gaussian mixture: K is chosen by held-out BIC in this range. */

@@ -1,13 +1,18 @@
 // Protocol E (`iclas eval drift`): longitudinal drift detection under three baseline-updating policies, on
 // (1) a simulated ward — the project's synthesizer, some infants change from a known time, others never — and
-// (2) real Donate-a-Cry cries, whose later recordings are progressively pitch-raised or replaced by another
-// infant's. Cries are found, measured and embedded as in the workstation (segmenter, peak normalisation,
-// backbone, shipped cry classifier), then fed to the same tracker the analysis service implements.
+// (2) real Donate-a-Cry cries: each infant's later recordings left as they are (the control), pitch-raised with
+// the timing kept or by resampling, made aperiodic, shorter and weaker, or replaced by another infant's. Cries are
+// found, measured and embedded as in the workstation (segmenter, measures, peak normalisation, backbone, shipped
+// cry classifier), then fed to the workstation's own stage 3–4 step with its default settings.
 import fs from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { HighPass, extractCry } from '../../engine/audio/preprocess'
-import { concat, resampleArray } from '../../engine/audio/resample'
+import { concat } from '../../engine/audio/resample'
+import { measureCry } from '../../engine/audio/measures'
+import { cryFeatureVector } from '../../engine/anomaly/cry-features'
+import type { FeatureSet, PersonalKind } from '../../engine/anomaly/personal'
+import { aperiodic, pitchKeepDuration, pitchResample, shorterWeaker } from '../../engine/eval/cry-changes'
 import { segmentCries } from '../../engine/audio/segment'
 import type { Backbone } from '../../engine/embed/backbone'
 import { checkoutModelsDir, getBackbone } from '../../engine/embed/registry'
@@ -15,13 +20,14 @@ import { loadClip16k, readDataset, type DatasetClip } from '../../engine/eval/da
 import {
   personalModelFitter,
   runPolicies,
+  type ChangeKind,
   type DriftInfant,
   type PolicyFigures,
 } from '../../engine/eval/drift'
 import { loadCryClassifier, type CryClassifier } from '../../engine/gate/cry-classifier'
 import type { TrackerCry, TrackerSettings, UpdatePolicy } from '../../engine/gate/tracker'
 import { simulateWard, type WardConfig } from '../../engine/sim'
-import { DEFAULT_ANALYSIS, modelParams } from '../../core/services/analysis-settings'
+import { DEFAULT_ANALYSIS, modelParams, stepSettings } from '../../core/services/analysis-settings'
 import { UsageError } from '../command'
 import { sharedDatasetsDir } from '../data-dir'
 import type { EvalProtocol } from './eval'
@@ -39,17 +45,9 @@ export const DRIFT_WARD: Partial<WardConfig> = {
   labelPrefix: 'sim',
 }
 
-/** The workstation's defaults (the same numbers the analysis service uses). */
+/** The workstation's defaults, through the one translation the analysis service uses. */
 export function trackerSettings(s = DEFAULT_ANALYSIS): TrackerSettings {
-  return {
-    gate: { threshold: s.gateThreshold, minCryConfidence: s.minCryConfidence },
-    control: { ewmaLambda: s.ewmaLambda, ewmaL: s.ewmaL, cusumK: s.cusumK, cusumH: s.cusumH },
-    flagPercentile: s.flagPercentile,
-    baselineMinCries: s.baselineMinCries,
-    baselineMinRecordings: s.baselineMinRecordings,
-    replayCapacity: s.replayCapacity,
-    refitAfter: s.refitAfter,
-  }
+  return stepSettings(s)
 }
 
 export class CryEmbedder {
@@ -66,6 +64,12 @@ export class CryEmbedder {
     const segs = segmentCries(wave).filter((s) => (s.endS - s.startS) * 16000 >= MIN_CRY_SAMPLES)
     if (!segs.length) return []
     const pieces = segs.map((s) => extractCry(wave, s.startS, s.endS))
+    // Measures on the cry as recorded (not peak-normalised), as the import pipeline measures it.
+    const features = segs.map((s) =>
+      cryFeatureVector(
+        measureCry(wave.subarray(Math.round(s.startS * 16000), Math.round(s.endS * 16000)), 16000),
+      ),
+    )
     const emb = await this.backbone.embedCries(pieces)
     let p: Float64Array | null = null
     if (this.classifier) {
@@ -85,7 +89,8 @@ export class CryEmbedder {
       startS: s.startS,
       t: t0 + s.startS * 1000,
       embedding: emb[i]!,
-      cryConfidence: p ? p[i]! : 1,
+      cryConfidence: p ? p[i]! : null,
+      features: features[i]!,
     }))
   }
 }
@@ -121,12 +126,46 @@ export async function simScenario(
   }))
 }
 
-/** Real cries: each eligible infant twice, its later half pitch-raised (up to +30 %) or replaced by another infant's. */
+/** The changes of the real scenario, each applied to every recording after the infant's change time. */
+export const REAL_CHANGES: { kind: ChangeKind; size: number | null }[] = [
+  { kind: 'none', size: null },
+  { kind: 'pitch-keep-duration', size: 0.1 },
+  { kind: 'pitch-keep-duration', size: 0.2 },
+  { kind: 'pitch-keep-duration', size: 0.3 },
+  { kind: 'pitch-resample', size: 0.3 },
+  { kind: 'aperiodic', size: 5 },
+  { kind: 'shorter-weaker', size: 0.3 },
+  { kind: 'replaced', size: null },
+]
+
+function changeWave(kind: ChangeKind, size: number, wave: Float32Array, seed: number): Promise<Float32Array> {
+  switch (kind) {
+    case 'pitch-keep-duration':
+      return pitchKeepDuration(wave, size)
+    case 'pitch-resample':
+      return pitchResample(wave, size)
+    case 'aperiodic':
+      return Promise.resolve(aperiodic(wave, size, seed))
+    case 'shorter-weaker':
+      return shorterWeaker(wave, size)
+    default:
+      return Promise.resolve(wave)
+  }
+}
+
+/**
+ * Real cries: each Donate-a-Cry infant with ≥ 6 cry recordings is one timeline per change of REAL_CHANGES: its
+ * recordings in time order, the first half as recorded (its baseline period, as in protocol D), the rest left as
+ * they are ('none', the control: real infants vary between sessions), changed (pitch +10/20/30 % with the timing
+ * kept, +30 % by resampling, noise at 5 dB HNR, expirations 30 % shorter and 6 dB weaker), or replaced by another
+ * infant's recordings from the same platform.
+ */
 export async function realScenario(
   dataDir: string,
   seed: number,
   embedder: CryEmbedder,
   log: (l: string) => void,
+  changes = REAL_CHANGES,
 ): Promise<DriftInfant[]> {
   const clips = readDataset(dataDir).clips.filter(
     (c) => c.infantId && c.recordedAt && (c.curation === 'cry' || c.curation === 'unreviewed'),
@@ -149,41 +188,54 @@ export async function realScenario(
     const recs = [...list].sort((a, b) => Date.parse(a.recordedAt!) - Date.parse(b.recordedAt!))
     const half = Math.ceil(recs.length / 2)
     const changeT = Date.parse(recs[half]!.recordedAt!)
-    const base = async (c: DatasetClip) => ({
-      id: c.relPath,
-      cries: await embedder.cries(await wave(c), Date.parse(c.recordedAt!), c.relPath),
-    })
     const before = []
-    for (const c of recs.slice(0, half)) before.push(await base(c))
-    const pitched = []
-    const post = recs.slice(half)
-    for (const [k, c] of post.entries()) {
-      const factor = 1 + (0.3 * (k + 1)) / post.length
-      const raised = await resampleArray(await wave(c), Math.round(16000 * factor), 16000)
-      pitched.push({
-        id: `${c.relPath}@x${factor.toFixed(2)}`,
-        cries: await embedder.cries(raised, Date.parse(c.recordedAt!), c.relPath),
+    for (const c of recs.slice(0, half))
+      before.push({
+        id: c.relPath,
+        cries: await embedder.cries(await wave(c), Date.parse(c.recordedAt!), c.relPath),
       })
-    }
+    const post = recs.slice(half)
     // A few short clips per infant: as in protocol D, the recordings before the change are its baseline period.
     const usable = before.filter((r) =>
-      r.cries.some((c) => c.cryConfidence >= DEFAULT_ANALYSIS.minCryConfidence),
+      r.cries.some((c) => c.cryConfidence === null || c.cryConfidence >= DEFAULT_ANALYSIS.minCryConfidence),
     )
     const settings = { baselineMinRecordings: Math.max(1, usable.length), baselineMinCries: 1 }
-    out.push({ id: `${infant} pitch`, changeT, recordings: [...before, ...pitched], settings })
     const others = eligible.filter(([id, l]) => id !== infant && l[0]!.platform === recs[0]!.platform)
-    if (others.length) {
-      const [, other] = others[Math.floor(next() * others.length)]!
-      const replacement = [...other].sort((a, b) => Date.parse(a.recordedAt!) - Date.parse(b.recordedAt!))
-      const replaced = []
+    const replacement = others.length
+      ? [...others[Math.floor(next() * others.length)]![1]].sort(
+          (a, b) => Date.parse(a.recordedAt!) - Date.parse(b.recordedAt!),
+        )
+      : null
+    for (const change of changes) {
+      const after = []
       for (const [k, c] of post.entries()) {
-        const r = replacement[k % replacement.length]!
-        replaced.push({
-          id: `${r.relPath} as ${c.relPath}`,
-          cries: await embedder.cries(await wave(r), Date.parse(c.recordedAt!), `${r.relPath}#${k}`),
-        })
+        const t = Date.parse(c.recordedAt!)
+        if (change.kind === 'replaced') {
+          if (!replacement) break
+          const r = replacement[k % replacement.length]!
+          after.push({
+            id: `${r.relPath} as ${c.relPath}`,
+            cries: await embedder.cries(await wave(r), t, `${r.relPath}#${k}`),
+          })
+          continue
+        }
+        const changed =
+          change.kind === 'none'
+            ? await wave(c)
+            : await changeWave(change.kind, change.size!, await wave(c), k + 1)
+        const id = `${c.relPath}${change.kind === 'none' ? '' : `@${change.kind}${change.size}`}`
+        after.push({ id, cries: await embedder.cries(changed, t, id) })
       }
-      out.push({ id: `${infant} replaced`, changeT, recordings: [...before, ...replaced], settings })
+      if (!after.length) continue
+      out.push({
+        id: `${infant} ${change.kind}${change.size === null ? '' : ` ${change.size}`}`,
+        changeT: change.kind === 'none' ? null : changeT,
+        splitT: changeT,
+        kind: change.kind,
+        size: change.size ?? undefined,
+        recordings: [...before, ...after],
+        settings,
+      })
     }
     log(`  ${infant}: ${recs.length} recordings`)
   }
@@ -195,6 +247,7 @@ export interface DriftReport {
   backbone: string
   cry_classifier: boolean
   model: string
+  features: FeatureSet
   infants: number
   policies: Record<UpdatePolicy, PolicyFigures>
 }
@@ -214,10 +267,23 @@ function table(reports: DriftReport[]): string {
       )
     }
   }
+  for (const r of reports) {
+    if (!r.policies.gated.by_change) continue
+    lines.push(
+      '',
+      `${r.scenario} scenario, by change (detected = share alerted after the change; for none, falsely)`,
+    )
+    lines.push('change                     size  timelines  policy   detected  ≤24 h  AUC vs none')
+    for (const p of ['gated', 'always', 'never'] as const)
+      for (const c of r.policies[p].by_change ?? [])
+        lines.push(
+          `${c.kind.padEnd(26)} ${(c.size === null ? '' : String(c.size)).padStart(4)}  ${String(c.infants).padStart(9)}  ${p.padEnd(8)} ${f(c.detected).padStart(8)}  ${f(c.detected_within_24h).padStart(5)}  ${f(c.auc_vs_none, 3).padStart(11)}`,
+        )
+  }
   lines.push('')
   for (const r of reports) {
     lines.push(
-      `${r.scenario}: ${r.infants} infant timelines, ${r.policies.gated.changed_infants} changed, ${r.policies.gated.stable_infant_days.toFixed(1)} stable infant-days; backbone ${r.backbone}${r.cry_classifier ? ' + cry classifier' : ' (no cry classifier for it)'}; model ${r.model}`,
+      `${r.scenario}: ${r.infants} infant timelines, ${r.policies.gated.changed_infants} changed, ${r.policies.gated.stable_infant_days.toFixed(1)} stable infant-days; backbone ${r.backbone}${r.cry_classifier ? ' + cry classifier' : ' (no cry classifier for it)'}; model ${r.model} on ${r.features}`,
     )
   }
   return lines.join('\n')
@@ -227,13 +293,16 @@ export const driftProtocol: EvalProtocol = {
   name: 'drift',
   summary:
     'Protocol E: drift detection with gated, always- and never-updated baselines (simulated ward, real cries)',
-  usage: `usage: iclas eval drift [--scenario sim|real|both] [--data DIR] [--json FILE] [--backbone NAME] [--model ae|ocsvm|gmm]
+  usage: `usage: iclas eval drift [--scenario sim|real|both] [--data DIR] [--json FILE] [--backbone NAME] [--model ae|ocsvm|gmm|gauss]
+                        [--features embedding|measures|both]
                         [--seed N] [--infants N --days D]
 
 sim:  a simulated ward (${DRIFT_WARD.infants} infants × ${DRIFT_WARD.days} days, ${DRIFT_WARD.deviating} changing from a known time).
-real: each Donate-a-Cry infant with ≥ 6 cry recordings, its later half pitch-raised (resampling, up to +30 %) or
-      replaced by another infant's recordings (same platform). --data names the donateacry folder.
-Every infant runs through the workstation's tracker (gate, replay buffer, refits, EWMA/CUSUM) under each policy.`,
+real: each Donate-a-Cry infant with ≥ 6 cry recordings, its later half left as it is (none), pitch-raised
+      +10/20/30 % with the timing kept, +30 % by resampling, made aperiodic (5 dB HNR), 30 % shorter and 6 dB
+      weaker, or replaced by another infant's recordings (same platform). --data names the donateacry folder.
+Every infant runs through the workstation's stage 3–4 step (gate, replay buffer, refits, EWMA/CUSUM, alerts)
+with the workstation's default settings, under each policy.`,
   async run(argv) {
     const { values } = parseArgs({
       args: argv,
@@ -243,6 +312,7 @@ Every infant runs through the workstation's tracker (gate, replay buffer, refits
         json: { type: 'string' },
         backbone: { type: 'string', default: 'default' },
         model: { type: 'string', default: DEFAULT_ANALYSIS.modelKind },
+        features: { type: 'string', default: DEFAULT_ANALYSIS.featureSet },
         seed: { type: 'string', default: '1' },
         infants: { type: 'string' },
         days: { type: 'string' },
@@ -251,8 +321,11 @@ Every infant runs through the workstation's tracker (gate, replay buffer, refits
     const scenarios = values.scenario === 'both' ? ['sim', 'real'] : [values.scenario!]
     if (!scenarios.every((s) => s === 'sim' || s === 'real'))
       throw new UsageError(`unknown scenario "${values.scenario}"`)
-    const model = values.model as 'ae' | 'ocsvm' | 'gmm'
-    if (!['ae', 'ocsvm', 'gmm'].includes(model)) throw new UsageError(`unknown model "${model}"`)
+    const model = values.model as PersonalKind
+    if (!['ae', 'ocsvm', 'gmm', 'gauss'].includes(model)) throw new UsageError(`unknown model "${model}"`)
+    const featureSet = values.features as FeatureSet
+    if (!['embedding', 'measures', 'both'].includes(featureSet))
+      throw new UsageError(`unknown feature set "${featureSet}"`)
     const log = (l: string) => console.error(l)
     const modelsDir = checkoutModelsDir()
     const backbone = await getBackbone(values.backbone!, { modelsDir, provider: 'cpu', log })
@@ -265,7 +338,7 @@ Every infant runs through the workstation's tracker (gate, replay buffer, refits
         others.set(name, await getBackbone(name, { modelsDir, provider: 'cpu', log }))
     const embedder = new CryEmbedder(backbone, usable, others)
     const settings = trackerSettings()
-    const fit = personalModelFitter(model, modelParams({ ...DEFAULT_ANALYSIS, modelKind: model }))
+    const fit = personalModelFitter(model, modelParams({ ...DEFAULT_ANALYSIS, modelKind: model }), featureSet)
     const reports: DriftReport[] = []
     try {
       for (const scenario of scenarios) {
@@ -297,6 +370,7 @@ Every infant runs through the workstation's tracker (gate, replay buffer, refits
           backbone: backbone.name,
           cry_classifier: !!usable,
           model,
+          features: featureSet,
           infants: infants.length,
           policies,
         })

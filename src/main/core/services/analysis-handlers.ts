@@ -99,7 +99,6 @@ export function analysisHandlers(ctx: ServiceContext, analysis: AnalysisService)
         const rows = flagCount.all({
           infant: a.infantId,
           p: a.after.flagPercentile,
-          minCry: a.after.minCryConfidence,
         }) as {
           id: number
           flagged: number
@@ -156,7 +155,7 @@ export function analysisHandlers(ctx: ServiceContext, analysis: AnalysisService)
           },
         )
         // Threshold changes take effect at once on the stored scores (incremental rescoring).
-        for (const t of targets) reflag(db, t.infantId, t.after.flagPercentile, t.after.minCryConfidence)
+        for (const t of targets) reflag(db, t.infantId, t.after.flagPercentile)
       })()
       if (MODEL_KEYS.some((k) => changes[k] !== undefined)) {
         for (const t of targets)
@@ -176,7 +175,7 @@ export function analysisHandlers(ctx: ServiceContext, analysis: AnalysisService)
         putSetting(db, infantKey(infantId), {}, user.username)
         appendAudit(db, actor(user), 'settings.clear', 'infant', infantId, before, {})
         const s = effectiveSettings(db, infantId)
-        reflag(db, infantId, s.flagPercentile, s.minCryConfidence)
+        reflag(db, infantId, s.flagPercentile)
       })()
       ctx.emit('changed', { entity: 'settings' })
       return settingsView(db, infantId)

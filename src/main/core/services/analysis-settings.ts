@@ -3,7 +3,7 @@
 import type { AnalysisSettings, SettingsView } from '../../../shared/contract'
 import { DEFAULT_CONTROL } from '../../engine/timeline/control'
 import { DEFAULT_GATE } from '../../engine/gate/gate'
-import { DEFAULT_TRACKER } from '../../engine/gate/tracker'
+import { DEFAULT_STEP as DEFAULT_TRACKER, type StepSettings } from '../../engine/gate/step'
 import { ANOMALY_DEFAULTS } from '../../engine/anomaly'
 import type { Db } from '../../store/db'
 import { getSetting } from '../../store/settings'
@@ -13,6 +13,7 @@ export const DEFAULT_ANALYSIS: AnalysisSettings = {
   minCryConfidence: DEFAULT_GATE.minCryConfidence,
   flagPercentile: DEFAULT_TRACKER.flagPercentile,
   modelKind: 'gmm',
+  featureSet: 'both',
   ocsvmNu: ANOMALY_DEFAULTS.ocsvm.nu,
   gmmKMin: ANOMALY_DEFAULTS.gmm.components[0],
   gmmKMax: ANOMALY_DEFAULTS.gmm.components[1],
@@ -31,7 +32,13 @@ export const WARD_KEY = 'analysis.ward'
 export const infantKey = (infantId: number) => `analysis.infant.${infantId}`
 
 /** Settings whose change needs new personal models (not just new thresholds on stored scores). */
-export const MODEL_KEYS: readonly (keyof AnalysisSettings)[] = ['modelKind', 'ocsvmNu', 'gmmKMin', 'gmmKMax']
+export const MODEL_KEYS: readonly (keyof AnalysisSettings)[] = [
+  'modelKind',
+  'featureSet',
+  'ocsvmNu',
+  'gmmKMin',
+  'gmmKMax',
+]
 
 export function wardSettings(db: Db): AnalysisSettings {
   return { ...DEFAULT_ANALYSIS, ...(getSetting<Partial<AnalysisSettings>>(db, WARD_KEY) ?? {}) }
@@ -52,9 +59,22 @@ export function settingsView(db: Db, infantId?: number): SettingsView {
   return { ward, infant, effective: { ...ward, ...(infant ?? {}) } }
 }
 
-/** The anomaly model parameters the engine takes, from the settings. */
+/** The anomaly model parameters the engine takes, from the settings ('gauss' has none to choose). */
 export function modelParams(s: AnalysisSettings): Record<string, unknown> {
   if (s.modelKind === 'ocsvm') return { nu: s.ocsvmNu }
   if (s.modelKind === 'gmm') return { components: [s.gmmKMin, s.gmmKMax] }
   return {}
+}
+
+/** The stage 3–4 step's settings, from the analysis settings: the one translation the ward and the evaluations use. */
+export function stepSettings(s: AnalysisSettings): StepSettings {
+  return {
+    gate: { threshold: s.gateThreshold, minCryConfidence: s.minCryConfidence },
+    control: { ewmaLambda: s.ewmaLambda, ewmaL: s.ewmaL, cusumK: s.cusumK, cusumH: s.cusumH },
+    flagPercentile: s.flagPercentile,
+    baselineMinCries: s.baselineMinCries,
+    baselineMinRecordings: s.baselineMinRecordings,
+    replayCapacity: s.replayCapacity,
+    refitAfter: s.refitAfter,
+  }
 }

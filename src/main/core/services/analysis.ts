@@ -1,19 +1,21 @@
 // Stages 1–4 for the workstation, after each recording is imported: embed its cries (worker), P(cry) from the
-// shipped cry classifier, score against the infant's active personal model (worker), gate each cry, grow the
-// replay buffer, refit (debounced, as a job) when enough trusted cries arrived, and raise drift alerts from the
-// control charts. The same steps as the pure InfantTracker (engine/gate/tracker.ts), with the store between them.
+// shipped cry classifier, score against the infant's active personal model (worker), then load → step → save:
+// the infant's stage 3–4 state comes from the store, `stepInfant` (engine/gate/step.ts, the one place the gate,
+// flag, buffer, refit and alert rules live, the same the drift evaluation runs) decides, and one transaction
+// stores every decision, the buffer and the alerts. A refit the step asks for runs before the next recording.
 import path from 'node:path'
 import type { AnalysisSettings } from '../../../shared/contract'
 import { IclasError } from '../../../shared/rpc'
 import { loadCryClassifier, type CryClassifier } from '../../engine/gate/cry-classifier'
-import { gateCry } from '../../engine/gate/gate'
 import { updateReplayBuffer } from '../../engine/gate/replay'
-import type { PersonalModelJson } from '../../engine/anomaly/personal'
+import { alertMessage, controlStateAfter, stepInfant, type InfantState } from '../../engine/gate/step'
+import { engineModel, type PersonalModelJson } from '../../engine/anomaly/personal'
+import { CRY_FEATURE_DIM, cryFeatureMatrix } from '../../engine/anomaly/cry-features'
 import { estimateBaselineNoise, type BaselineNoise } from '../../engine/timeline/control'
 import { timelineBlocks } from '../../engine/timeline/blocks'
 import { appendAudit, type Actor } from '../../store/audit'
 import {
-  baselineProgress,
+  cryMeasures,
   pendingCries,
   recordingsWithPendingCries,
   setCryAnalysis,
@@ -26,7 +28,7 @@ import { getRecording } from '../../store/recordings'
 import { alertExists, insertAlert, listAlerts } from '../../store/alerts'
 import { removeFromReplay, replayBuffer, setReplayBuffer, joinedSince } from '../../store/replay'
 import type { ServiceContext } from '../context'
-import { effectiveSettings, modelParams } from './analysis-settings'
+import { effectiveSettings, modelParams, stepSettings } from './analysis-settings'
 import { SYSTEM } from './actor'
 import type { VerdictEvent } from './cries'
 
@@ -174,15 +176,36 @@ export class AnalysisService {
     }
     let model = activeModel(db, infantId)
     if (model && model.backbone !== emb.backbone) model = undefined // the default backbone changed: start a new baseline
+    const measures = cryMeasures(
+      db,
+      pending.map((c) => c.id),
+    )
+    const features = cryFeatureMatrix(pending.map((c) => measures.get(c.id)!))
     const scores = model
       ? await pool.run(
           'scorePersonalModel',
-          { json: model.weights as PersonalModelJson, x, n: pending.length },
+          { json: model.weights as PersonalModelJson, x, n: pending.length, features },
           { signal },
         )
       : null
     if (signal?.aborted) throw new DOMException('cancelled', 'AbortError')
 
+    // Load → step → save: the stage 3–4 rules are the step's (engine/gate/step.ts), the same the evaluations run.
+    const state = this.loadState(infantId, s, model ?? null)
+    const step = stepInfant(
+      state,
+      pending.map((c, i) => ({
+        id: c.id,
+        recordingId: recordingId,
+        startS: c.startS,
+        t: Date.parse(c.at),
+        cryConfidence: pCry ? pCry[i]! : null,
+        score: scores ? scores[i]! : null,
+        features: features.subarray(i * CRY_FEATURE_DIM, (i + 1) * CRY_FEATURE_DIM),
+      })),
+      stepSettings(s),
+    )
+    const raised: { id: number; message: string }[] = []
     db.transaction(() => {
       putEmbeddings(
         db,
@@ -195,69 +218,94 @@ export class AnalysisService {
           e.backbone,
           pending.map((c, i) => ({ cryId: c.id, vector: e.embeddings[i]! })),
         )
-      const joined: { cryId: number; t: number }[] = []
-      pending.forEach((c, i) => {
-        const cryConfidence = pCry ? pCry[i]! : null
-        const score = scores ? scores[i]! : null
-        const gate = gateCry(
-          { cryConfidence: cryConfidence ?? 1, score },
-          { threshold: s.gateThreshold, minCryConfidence: s.minCryConfidence },
-          !model,
-        )
-        const isCry = cryConfidence === null || cryConfidence >= s.minCryConfidence
-        const flagged = isCry && score !== null && score >= s.flagPercentile
-        const inBaseline = gate.decision === 'baseline' || gate.decision === 'accepted'
-        setCryAnalysis(db, c.id, {
+      for (const d of step.decisions) {
+        const cryConfidence = pCry ? pCry[pending.findIndex((c) => c.id === d.id)]! : null
+        setCryAnalysis(db, d.id, {
           cryConfidence,
-          score,
+          score: d.score,
           modelId: model ? model.id : null,
-          gateConfidence: cryConfidence === null && score === null ? null : gate.confidence,
-          decision: gate.decision,
+          gateConfidence: cryConfidence === null && d.score === null ? null : d.gate.confidence,
+          decision: d.gate.decision,
           reason:
             cryConfidence === null
-              ? `${gate.reason} (no cry classifier for backbone ${emb.backbone})`
-              : gate.reason,
-          flagged,
-          inBaseline,
+              ? `${d.gate.reason} (no cry classifier for backbone ${emb.backbone})`
+              : d.gate.reason,
+          flagged: d.flagged,
+          inBaseline: d.joinedBaseline,
         })
-        if (inBaseline) joined.push({ cryId: c.id, t: Date.parse(c.at) })
-        if (flagged) result.flagged++
-        result[gate.decision]++
-      })
-      if (model) {
-        // Charts first (as the tracker does): a recording that raises a drift alert must not feed the baseline
-        // it is measured against, and gated updating stays paused while any alert of the infant is open.
-        this.raiseAlerts(infantId, s)
-        if (listAlerts(db, { infantId }).some((a) => a.state !== 'resolved') && joined.length) {
-          const pause = db.prepare(
-            "UPDATE cries SET decision = 'rejected', decision_reason = ?, in_baseline = 0 WHERE id = ? AND decision = 'accepted'",
-          )
-          for (const j of joined) pause.run('baseline updates paused while a drift alert is open', j.cryId)
-          result.rejected += result.accepted
-          result.accepted = 0
-          joined.length = 0
-        }
+        if (d.flagged) result.flagged++
+        result[d.gate.decision]++
       }
-      const current = replayBuffer(db, infantId)
+      for (const a of step.alerts) raised.push({ id: this.insertAlert(infantId, a), message: a.message })
       setReplayBuffer(
         db,
         infantId,
-        updateReplayBuffer(current, joined, s.replayCapacity).map((e) => e.cryId),
+        step.state.replay.map((e) => e.cryId),
       )
     })()
     result.cries = pending.length
-
-    if (!model) {
-      const progress = baselineProgress(db, infantId)
-      if (progress.cries >= s.baselineMinCries && progress.recordings >= s.baselineMinRecordings) {
-        await this.fitAndActivate(infantId, s, 'initial baseline', SYSTEM, null, signal)
-      }
-    } else if (joinedSince(db, infantId, model.createdAt) >= s.refitAfter) {
-      this.scheduleRefit(infantId, 'gated update')
-    }
-    this.raiseAlerts(infantId, s)
+    for (const a of raised)
+      this.ctx.emit('alert', { alertId: a.id, infantId, state: 'new', message: a.message })
+    if (raised.length) this.ctx.emit('changed', { entity: 'alerts' })
+    // The step asks for a refit (the baseline period is complete, or enough trusted cries joined): fitted here,
+    // before the infant's next recording, as the evaluation does.
+    if (step.refit) await this.fitAndActivate(infantId, s, step.refit, SYSTEM, null, signal)
     this.ctx.emit('changed', { entity: 'cries' })
     return result
+  }
+
+  /** The infant's stage 3–4 state as the store holds it (the control charts rebuilt from the stored blocks). */
+  private loadState(infantId: number, s: AnalysisSettings, model: ModelRow | null): InfantState {
+    const { db } = this.ctx
+    const replay = replayBuffer(db, infantId)
+    return {
+      model: model
+        ? {
+            version: model.version,
+            noise: (model.baseline as ModelBaseline).noise,
+            json: model.weights as PersonalModelJson,
+          }
+        : null,
+      replay: replay.map((r) => ({ cryId: r.cryId, t: r.t, recordingId: r.recordingId })),
+      joinedSinceFit: model ? joinedSince(db, infantId, model.createdAt) : replay.length,
+      control: controlStateAfter(this.blocksFor(infantId, s)),
+      openAlerts: listAlerts(db, { infantId })
+        .filter((a) => a.state !== 'resolved')
+        .map((a) => ({ statistic: a.statistic, t: Date.parse(a.at) })),
+    }
+  }
+
+  /** Stores one alert the step raised, with its audit entry (inside the caller's transaction). */
+  private insertAlert(
+    infantId: number,
+    a: {
+      statistic: 'ewma' | 'cusum'
+      t: number
+      value: number
+      limit: number
+      cryId: number
+      message: string
+    },
+  ): number {
+    const { db } = this.ctx
+    const at = new Date(a.t).toISOString()
+    const alertId = insertAlert(db, {
+      infantId,
+      statistic: a.statistic,
+      at,
+      value: a.value,
+      limit: a.limit,
+      cryId: a.cryId,
+      message: a.message,
+    })
+    appendAudit(db, SYSTEM, 'alert.raise', 'alert', alertId, null, {
+      infantId,
+      statistic: a.statistic,
+      at,
+      value: a.value,
+      limit: a.limit,
+    })
+    return alertId
   }
 
   /** Fits a new version on the infant's replay buffer and makes it active. Call inside `exclusive`. */
@@ -282,10 +330,23 @@ export class AnalysisService {
     present.forEach((id, i) => x.set(embs.get(id)!, i * d))
     const recOf = db.prepare('SELECT recording_id AS r FROM cries WHERE id = ?')
     const groups = present.map((id) => (recOf.get(id) as { r: number }).r)
-    const params = modelParams(s)
+    const measures = cryMeasures(db, present)
+    const features = cryFeatureMatrix(present.map((id) => measures.get(id)!))
+    const engine = engineModel(s.modelKind, modelParams(s))
+    const params = { ...engine.params, featureSet: s.featureSet }
     const fit = await pool.run(
       'fitPersonalModel',
-      { kind: s.modelKind, params, x, n: present.length, d, groups, seed: 1 },
+      {
+        kind: s.modelKind,
+        params: modelParams(s),
+        x,
+        n: present.length,
+        d,
+        groups,
+        seed: 1,
+        featureSet: s.featureSet,
+        features,
+      },
       { signal, onProgress: onProgress ?? undefined },
     )
     const baseline: ModelBaseline = {
@@ -297,7 +358,7 @@ export class AnalysisService {
       const parent = activeModel(db, infantId, false)
       const created = insertActiveModel(db, {
         infantId,
-        kind: s.modelKind,
+        kind: engine.kind,
         backbone,
         params,
         weights: fit.json,
@@ -465,14 +526,12 @@ export class AnalysisService {
     return noise
   }
 
-  /** The infant's control-chart blocks over every scored cry (cries judged not a cry are left out). */
+  /**
+   * The infant's control-chart blocks over every cry scored after its baseline period, whatever its P(cry) (as
+   * the step charts them); cries a clinician judged not a cry are left out.
+   */
   blocksFor(infantId: number, s: AnalysisSettings, all = timelineCries(this.ctx.db, infantId)) {
-    const rows = all.filter(
-      (r) =>
-        r.score !== null &&
-        r.verdict !== 'not_cry' &&
-        (r.cryConfidence === null || r.cryConfidence >= s.minCryConfidence),
-    )
+    const rows = all.filter((r) => r.score !== null && r.verdict !== 'not_cry' && r.decision !== 'baseline')
     return timelineBlocks(
       rows.map((r) => ({
         id: r.id,
@@ -487,7 +546,10 @@ export class AnalysisService {
     )
   }
 
-  /** New alerts for limits crossed since the last look; one open alert per infant and statistic. */
+  /**
+   * After a settings change: the stored blocks charted again under the new limits, and an alert for a crossing
+   * that has none yet (one open alert per infant and statistic, as in the step).
+   */
   raiseAlerts(infantId: number, s: AnalysisSettings = effectiveSettings(this.ctx.db, infantId)): number {
     const { db } = this.ctx
     let raised = 0
@@ -502,29 +564,10 @@ export class AnalysisService {
         if (open.has(statistic) || alertExists(db, infantId, statistic, at)) continue
         const value = statistic === 'ewma' ? b.ewma : b.cusum
         const limit = statistic === 'ewma' ? b.ewmaLimit : b.cusumLimit
-        const message =
-          statistic === 'ewma'
-            ? `Cries drift from this infant's baseline (EWMA ${value.toFixed(2)} above its limit ${limit.toFixed(2)})`
-            : `Sustained change in this infant's cries (CUSUM ${value.toFixed(1)} above ${limit.toFixed(1)})`
-        const id = db.transaction(() => {
-          const alertId = insertAlert(db, {
-            infantId,
-            statistic,
-            at,
-            value,
-            limit,
-            cryId: b.lastCryId,
-            message,
-          })
-          appendAudit(db, SYSTEM, 'alert.raise', 'alert', alertId, null, {
-            infantId,
-            statistic,
-            at,
-            value,
-            limit,
-          })
-          return alertId
-        })()
+        const message = alertMessage(statistic, value, limit, [])
+        const id = db.transaction(() =>
+          this.insertAlert(infantId, { statistic, t: b.end, value, limit, cryId: b.lastCryId, message }),
+        )()
         open.add(statistic)
         raised++
         this.ctx.emit('alert', { alertId: id, infantId, state: 'new', message })

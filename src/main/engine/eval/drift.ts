@@ -1,8 +1,10 @@
-// Protocol E's metrics: run each infant's cries through the stage 3–4 tracker under an updating policy
-// (gated, always, never) and measure detection delay, false alerts and baseline contamination against the
-// known change time. Pure: scenarios (simulated ward, real cries) build the cry streams elsewhere.
-import { fitPersonal, scorePersonal } from '../anomaly/personal'
-import type { AnomalyKind } from '../anomaly'
+// Protocol E's metrics: run each infant's cries through the workstation's stage 3–4 step (driven by the
+// in-memory tracker) under an updating policy (gated, always, never) and measure detection delay, false alerts
+// and baseline contamination against the known change time; per kind and size of change, the share detected and
+// the threshold-free AUC of each timeline's largest post-change chart statistic against unchanged timelines.
+// Pure: scenarios (simulated ward, real cries) build the cry streams elsewhere.
+import { fitPersonal, scorePersonal, type FeatureSet, type PersonalKind } from '../anomaly/personal'
+import { rocAuc } from './roc'
 import {
   InfantTracker,
   type FitPersonalModel,
@@ -19,7 +21,21 @@ export interface DriftInfant {
   recordings: { id: string; cries: TrackerCry[] }[]
   /** Settings this timeline needs beyond the workstation's (e.g. a baseline period of its first recordings). */
   settings?: Partial<TrackerSettings>
+  /** Real scenario: what was done to the recordings after `splitT` ('none' for the unchanged control). */
+  kind?: ChangeKind
+  size?: number
+  /** Where the timeline is split into before and after (the change time, or the same point for 'none'). */
+  splitT?: number
 }
+
+export type ChangeKind =
+  | 'none'
+  | 'pitch-keep-duration'
+  | 'pitch-resample'
+  | 'aperiodic'
+  | 'shorter-weaker'
+  | 'replaced'
+  | 'simulated'
 
 export interface InfantOutcome {
   infant: string
@@ -35,6 +51,24 @@ export interface InfantOutcome {
   postChangeCries: number
   postChangeJoined: number
   modelVersions: number
+  kind: ChangeKind
+  size: number | null
+  /** An alert at or after the split (for 'none': a false alarm). */
+  alertedAfterSplit: boolean
+  alertAfterSplitHours: number | null
+  /** Largest post-split chart statistic, each chart relative to its limit (max of EWMA/limit, CUSUM/h). */
+  maxPostStatistic: number
+}
+
+export interface ChangeFigures {
+  kind: ChangeKind
+  size: number | null
+  infants: number
+  /** Share alerted at or after the split; for 'none' the share falsely alerted. */
+  detected: number
+  detected_within_24h: number
+  /** AUC of the largest post-split chart statistic: these timelines against the unchanged ('none') ones. */
+  auc_vs_none: number | null
 }
 
 export interface PolicyFigures {
@@ -48,6 +82,8 @@ export interface PolicyFigures {
   contamination: number
   changed_infants: number
   stable_infant_days: number
+  /** Real scenario: figures per kind and size of change. */
+  by_change?: ChangeFigures[]
   infants: InfantOutcome[]
 }
 
@@ -56,13 +92,18 @@ const DAY = 24 * HOUR
 /** How long an alert stays open in the evaluation (a clinician settles it within a day). */
 export const ALERT_OPEN_MS = DAY
 
-/** A FitPersonalModel over the project's calibrated anomaly models. */
-export function personalModelFitter(kind: AnomalyKind, params: Record<string, unknown>): FitPersonalModel {
-  return async (x, n, d, groups) => {
-    const fit = await fitPersonal(kind, params, x, n, d, groups, { seed: 1 })
+/** A FitPersonalModel over the project's calibrated personal models (what the workstation's fit task runs). */
+export function personalModelFitter(
+  kind: PersonalKind,
+  params: Record<string, unknown>,
+  featureSet: FeatureSet,
+): FitPersonalModel {
+  return async (x, n, d, groups, _version, features) => {
+    const fit = await fitPersonal(kind, params, x, n, d, groups, { seed: 1, featureSet, features })
     return {
-      calibrated: (q, m) => scorePersonal(fit.json, q, m),
+      calibrated: (q, m, f) => scorePersonal(fit.json, q, m, f),
       baseline: { percentiles: fit.baselinePercentiles, groups: fit.groups },
+      json: fit.json,
     }
   }
 }
@@ -73,7 +114,12 @@ export async function runInfant(
   fit: FitPersonalModel,
   settings: TrackerSettings,
 ): Promise<InfantOutcome> {
-  const tracker = new InfantTracker(fit, policy, settings)
+  const change = infant.changeT
+  // The clinician the evaluation assumes: an alert before the change is looked at and resolved within a day
+  // (updating resumes); one at or after the change is confirmed and stays open.
+  const tracker = new InfantTracker(fit, policy, settings, {
+    resolveAlert: (a) => (change !== null && a.t >= change ? null : a.t + ALERT_OPEN_MS),
+  })
   const joined = new Set<number>()
   for (const r of infant.recordings) {
     const ds = await tracker.addRecording(r.cries)
@@ -82,17 +128,18 @@ export async function runInfant(
   const all = infant.recordings.flatMap((r) => r.cries)
   const first = all.length ? Math.min(...all.map((c) => c.t)) : 0
   const last = all.length ? Math.max(...all.map((c) => c.t)) : 0
-  const change = infant.changeT
   // Alerts as the workstation raises them: while an infant's alert is open no new one is raised; we assume a
   // clinician settles an alert within a day, so crossings within 24 h of the last alert belong to it.
   const alertTimes: number[] = []
   for (const t of [...new Set(tracker.alerts.map((a) => a.t))].sort((a, b) => a - b)) {
     if (!alertTimes.length || t - alertTimes[alertTimes.length - 1]! >= ALERT_OPEN_MS) alertTimes.push(t)
   }
-  const post =
-    change === null
-      ? []
-      : all.filter((c) => c.t >= change && c.cryConfidence >= settings.gate.minCryConfidence)
+  const isCry = (c: TrackerCry) =>
+    c.cryConfidence === null || c.cryConfidence >= settings.gate.minCryConfidence
+  const post = change === null ? [] : all.filter((c) => c.t >= change && isCry(c))
+  const split = infant.splitT ?? change
+  const afterSplit = split === null ? undefined : alertTimes.find((t) => t >= split)
+  const postBlocks = split === null ? [] : tracker.blocks.filter((b) => b.t >= split)
   const firstAlertT = change === null ? null : (alertTimes.find((t) => t >= change) ?? null)
   return {
     infant: infant.id,
@@ -106,7 +153,41 @@ export async function runInfant(
     postChangeCries: post.length,
     postChangeJoined: post.filter((c) => joined.has(c.id)).length,
     modelVersions: tracker.modelVersion,
+    kind: infant.kind ?? (change === null ? 'none' : 'simulated'),
+    size: infant.size ?? null,
+    alertedAfterSplit: afterSplit !== undefined,
+    alertAfterSplitHours: afterSplit === undefined || split === null ? null : (afterSplit - split) / HOUR,
+    maxPostStatistic: postBlocks.reduce(
+      (m, b) => Math.max(m, b.ewma / b.ewmaLimit, b.cusum / b.cusumLimit),
+      -Infinity,
+    ),
   }
+}
+
+/** Per kind and size of change (real scenario): detection, and AUC against the unchanged timelines. */
+export function changeFigures(outcomes: InfantOutcome[]): ChangeFigures[] {
+  const groups = new Map<string, InfantOutcome[]>()
+  for (const o of outcomes) {
+    const key = `${o.kind}\u0000${o.size ?? ''}`
+    groups.set(key, [...(groups.get(key) ?? []), o])
+  }
+  const none = outcomes.filter((o) => o.kind === 'none')
+  const stat = (o: InfantOutcome) => (Number.isFinite(o.maxPostStatistic) ? o.maxPostStatistic : -1e9)
+  return [...groups.values()].map((list) => {
+    const kind = list[0]!.kind
+    const scores = [...list.map(stat), ...none.map(stat)]
+    const labels = [...list.map(() => 1), ...none.map(() => 0)]
+    return {
+      kind,
+      size: list[0]!.size,
+      infants: list.length,
+      detected: list.filter((o) => o.alertedAfterSplit).length / list.length,
+      detected_within_24h:
+        list.filter((o) => o.alertAfterSplitHours !== null && o.alertAfterSplitHours <= 24).length /
+        list.length,
+      auc_vs_none: kind === 'none' || !none.length ? null : rocAuc(scores, labels),
+    }
+  })
 }
 
 function median(v: number[]): number | null {
@@ -151,6 +232,7 @@ export async function runPolicies(
       outcomes.push(await runInfant(inf, policy, fit, { ...settings, ...inf.settings }))
     }
     out[policy] = policyFigures(outcomes)
+    if (infants.some((i) => i.kind && i.kind !== 'simulated')) out[policy].by_change = changeFigures(outcomes)
   }
   return out
 }

@@ -1,5 +1,6 @@
-// Stage 3: the gate. A cry may update the infant's baseline only when we trust it is (a) a cry at all and
-// (b) a normal cry of this infant. Both are probabilities-like numbers in [0, 1]:
+// Stage 3: the gate. It decides one thing only: whether a cry may enter the infant's baseline (never whether it
+// is scored, flagged or charted: see step.ts). A cry may update the baseline only when we trust it is (a) a cry at
+// all and (b) a normal cry of this infant. Both are probabilities-like numbers in [0, 1]:
 //   (a) P(cry) from the cry / non-cry classifier on the embedding,
 //   (b) 1 − calibrated anomaly score: the calibrated score is the cry's percentile within the infant's own
 //       baseline, so 1 − percentile is the share of baseline cries at least as unusual — a p-value.
@@ -23,7 +24,8 @@ export interface GateResult {
 export interface GateSettings {
   /** Gate confidence at or above which a cry joins the baseline. */
   threshold: number
-  /** Below this P(cry) a sound is never treated as a cry of the infant, even during the baseline period. */
+  /** Below this P(cry) a sound never enters the baseline, even during the baseline period (it is still scored,
+   * flagged and charted, with "may not be a cry" beside it). */
   minCryConfidence: number
 }
 
@@ -48,7 +50,7 @@ export function gateCry(input: GateInput, settings: GateSettings, inBaselinePeri
     return {
       confidence,
       decision: 'rejected',
-      reason: `probably not a cry (P(cry) ${input.cryConfidence.toFixed(2)})`,
+      reason: `may not be a cry (P(cry) ${input.cryConfidence.toFixed(2)}): kept out of the baseline`,
     }
   }
   if (inBaselinePeriod || input.score === null) {

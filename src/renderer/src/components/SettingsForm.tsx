@@ -13,8 +13,14 @@ import {
   Tooltip,
   Typography,
 } from '@mui/material'
-import type { AnalysisSettings, ModelKind } from '../../../shared/contract'
-import { COMPUTE_PROVIDERS, MODEL_KINDS, SETTINGS_GROUPS, type NumericField } from '../settings-fields'
+import type { AnalysisSettings, FeatureSet, PersonalKind } from '../../../shared/contract'
+import {
+  COMPUTE_PROVIDERS,
+  MODEL_KINDS,
+  FEATURE_SETS,
+  SETTINGS_GROUPS,
+  type NumericField,
+} from '../settings-fields'
 
 /** A number typed exactly: committed on Enter or when the field is left, clamped to the field's range. */
 function NumberField(props: { field: NumericField; value: number; onCommit: (v: number) => void }) {
@@ -52,7 +58,7 @@ export function SettingsForm(props: {
   disabled?: boolean
 }) {
   const value = { ...props.effective, ...props.draft }
-  const kind: ModelKind = value.modelKind
+  const kind: PersonalKind = value.modelKind
   return (
     <Stack spacing={2}>
       <Paper sx={{ p: 2 }} component="section" aria-label="Model kind">
@@ -62,7 +68,7 @@ export function SettingsForm(props: {
         <ToggleButtonGroup
           exclusive
           value={kind}
-          onChange={(_e, v: ModelKind | null) => v && props.onChange({ modelKind: v })}
+          onChange={(_e, v: PersonalKind | null) => v && props.onChange({ modelKind: v })}
           disabled={props.disabled}
           aria-label="model kind"
           size="small"
@@ -78,6 +84,26 @@ export function SettingsForm(props: {
             was {MODEL_KINDS.find((m) => m.kind === props.effective.modelKind)?.label}
           </Typography>
         )}
+        <TextField
+          select
+          size="small"
+          label="Model inputs"
+          value={value.featureSet}
+          onChange={(e) => props.onChange({ featureSet: e.target.value as FeatureSet })}
+          disabled={props.disabled}
+          sx={{ mt: 2, minWidth: 260 }}
+          helperText={
+            value.featureSet !== props.effective.featureSet
+              ? `was ${FEATURE_SETS.find((f) => f.value === props.effective.featureSet)?.label}`
+              : 'Measures: f0, voicing, HNR, expiration, level, spectrum, against this infant’s baseline'
+          }
+        >
+          {FEATURE_SETS.map((f) => (
+            <MenuItem key={f.value} value={f.value}>
+              {f.label}
+            </MenuItem>
+          ))}
+        </TextField>
       </Paper>
       <Paper sx={{ p: 2 }} component="section" aria-label="Embedding">
         <Typography variant="subtitle1" component="h3" sx={{ fontWeight: 600 }}>

@@ -18,6 +18,9 @@ let server: RunningServer
 let dir: string
 let cookie: string
 let audioSize: number
+/** A WebSocket session of this server, signed in as a nurse: recording audio is served only to such a one. */
+let mediaSession: string
+let mediaSocket: WebSocket
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iclas-fuzz-server-'))
@@ -38,9 +41,35 @@ beforeAll(async () => {
   server = await startServer({ core, rendererDir: renderer })
   const launch = await fetch(server.launchUrl, { redirect: 'manual' })
   cookie = launch.headers.get('set-cookie')!.split(';')[0]!
+  const opened = await openSocket()
+  mediaSocket = opened.ws
+  mediaSession = opened.sessionId
+  core.signInDirect(mediaSession, 'nurse')
 })
 
+/** A WebSocket to the server, with its session id and every event it receives. */
+function openSocket(): Promise<{
+  ws: WebSocket
+  sessionId: string
+  events: { event: string; payload: unknown }[]
+}> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`, {
+      headers: { Origin: server.url },
+    })
+    const events: { event: string; payload: unknown }[] = []
+    ws.on('error', reject)
+    ws.on('message', (d) => {
+      const msg = JSON.parse(String(d)) as { event?: string; payload?: unknown }
+      if (msg.event === 'hello')
+        resolve({ ws, sessionId: (msg.payload as { sessionId: string }).sessionId, events })
+      else if (msg.event) events.push({ event: msg.event, payload: msg.payload })
+    })
+  })
+}
+
 afterAll(async () => {
+  mediaSocket.close()
   await server.close()
   await core.close()
   fs.rmSync(dir, { recursive: true, force: true })
@@ -150,7 +179,7 @@ describe('browser-mode transport under hostile requests', () => {
   })
 
   it('serves recording audio by numeric id only; ids that are not recordings are 404', async () => {
-    expect((await get('/media/recordings/1.wav')).status).toBe(200)
+    expect((await get(`/media/recordings/1.wav?session=${mediaSession}`)).status).toBe(200)
     for (const p of [
       '/media/recordings/2.wav',
       '/media/recordings/0.wav',
@@ -161,7 +190,7 @@ describe('browser-mode transport under hostile requests', () => {
       '/media/recordings/../../data/iclas.db',
       '/media/recordings/1.wav/../../iclas.db',
     ]) {
-      const r = await get(p)
+      const r = await get(`${p}?session=${mediaSession}`)
       expect(r.head, p).not.toMatch(/Content-Type: audio\/wav/)
       expect(r.body, p).not.toContain('SQLite format 3')
     }
@@ -182,10 +211,65 @@ describe('browser-mode transport under hostile requests', () => {
       ['items=0-9', 200, null],
     ]
     for (const [range, status, contentRange] of cases) {
-      const r = await get('/media/recordings/1.wav', `Range: ${range}\r\n`)
+      const r = await get(`/media/recordings/1.wav?session=${mediaSession}`, `Range: ${range}\r\n`)
       expect(r.status, range).toBe(status)
       const cr = /Content-Range: (.*)/i.exec(r.head)?.[1]?.trim() ?? null
       expect(cr, range).toBe(contentRange)
     }
+  })
+})
+
+describe('signed-out sockets see nothing (issue 17, item 6)', () => {
+  it('recording audio needs a signed-in session of this server, not only the launch token', async () => {
+    expect((await get('/media/recordings/1.wav')).status).toBe(403)
+    expect((await get('/media/recordings/1.wav?session=0123456789abcdef')).status).toBe(403)
+    const { ws, sessionId } = await openSocket()
+    try {
+      expect((await get(`/media/recordings/1.wav?session=${sessionId}`)).status).toBe(403) // signed out
+      core.signInDirect(sessionId, 'clinician')
+      expect((await get(`/media/recordings/1.wav?session=${sessionId}`)).status).toBe(200)
+    } finally {
+      ws.close()
+    }
+    // A session whose socket closed is gone.
+    await new Promise((r) => setTimeout(r, 50))
+    expect((await get(`/media/recordings/1.wav?session=${sessionId}`)).status).toBe(403)
+  })
+
+  it('events (file names, progress, alerts) reach only signed-in sockets', async () => {
+    const anon = await openSocket()
+    const nurse = await openSocket()
+    core.signInDirect(nurse.sessionId, 'nurse')
+    try {
+      const sid = core.openSession()
+      core.signInDirect(sid, 'nurse')
+      const [g] = core.grantFiles(sid, [
+        {
+          path: writeToneWav(path.join(dir, 'Baby-Smith_2026-01-02.wav'), {
+            seconds: 1,
+            rate: 16000,
+            freq: 500,
+          }),
+        },
+      ])
+      unwrap(
+        await core.dispatch(sid, 'startImport', { items: [{ grantId: g!.id, newInfantLabel: 'Smith' }] }),
+      )
+      await core.ctx.jobs.idle()
+      await new Promise((r) => setTimeout(r, 100)) // let the last frames arrive
+      expect(JSON.stringify(nurse.events)).toContain('Baby-Smith')
+      expect(anon.events, JSON.stringify(anon.events).slice(0, 300)).toEqual([])
+    } finally {
+      anon.ws.close()
+      nurse.ws.close()
+    }
+  })
+
+  it("a failed sign-in never writes the caller's text into the audit log", async () => {
+    const sid = core.openSession()
+    const junk = 'Baby-Smith <script>'.padEnd(64, 'x')
+    expect((await core.dispatch(sid, 'signIn', { username: junk })).ok).toBe(false)
+    const rows = core.db.prepare('SELECT username, before_json, after_json FROM audit_log').all()
+    expect(JSON.stringify(rows)).not.toContain('Baby-Smith <script>')
   })
 })

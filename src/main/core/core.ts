@@ -11,6 +11,7 @@ import {
   type EventName,
   type EventPayload,
   type FileGrant,
+  type Job,
   type MethodName,
   type SystemInfo,
 } from '../../shared/contract'
@@ -26,6 +27,7 @@ import { recoverAudio, type AudioRecoveryReport } from './audio-recovery'
 import { BackupScheduler, DEFAULT_BACKUP_EVERY_MS } from './backups'
 import type { Handlers, ServiceContext, Session } from './context'
 import { FileGrants } from './grants'
+import { mayReadJob } from './job-access'
 import { JobRunner } from './jobs'
 import { errorForLog } from './log-redact'
 import { describeValue, plainJsonCopy } from './plain-json'
@@ -200,6 +202,27 @@ export class Core {
 
   closeSession(id: string): void {
     this.sessions.delete(id)
+  }
+
+  /** The signed-in user of a session, or null (signed out or unknown). */
+  sessionUser(sessionId: string): Session['user'] {
+    return this.sessions.get(sessionId)?.user ?? null
+  }
+
+  /**
+   * What a session may see of an event, or null: events go to signed-in sessions only, and only what the
+   * methods would show that role (an evaluation job only to those who may read evaluations, an alert only to
+   * those who may list alerts).
+   */
+  eventFor(sessionId: string, event: string, payload: unknown): unknown {
+    const user = this.sessionUser(sessionId)
+    if (!user) return null
+    if (event === 'job') return mayReadJob((payload as Job).kind, user.role) ? payload : null
+    if (event === 'alert') {
+      const access = contract.listAlerts.access
+      return access === 'any' || access === 'public' || access.includes(user.role) ? payload : null
+    }
+    return payload
   }
 
   /** Signs a session in without the contract (CLI, tests): the caller vouches for the user. */

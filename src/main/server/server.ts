@@ -61,6 +61,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const incoming = path.join(core.options.dataDir, 'incoming')
   let origin = '' // set once the port is known
   const sessionsBySocket = new Map<WebSocket, string>()
+  const liveSessions = () => new Set(sessionsBySocket.values())
 
   const tokenOk = (req: http.IncomingMessage, url: URL): boolean => {
     const candidates = [
@@ -98,8 +99,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         return await handleUpload(req, res)
       }
       const media = /^\/media\/recordings\/(\d+)\.wav$/.exec(url.pathname)
-      if (req.method === 'GET' && media)
+      if (req.method === 'GET' && media) {
+        // Recording audio only to a signed-in session of this server (the page adds ?session=…): the
+        // launch token alone lets a browser in, not hear the ward.
+        const sid = url.searchParams.get('session') ?? ''
+        if (!liveSessions().has(sid) || !core.sessionUser(sid))
+          return deny(res, 403, 'Sign in to listen to recordings')
         return serveFile(req, res, core.recordingAudioFile(Number(media[1])), 'audio/wav')
+      }
       if (req.method === 'GET' || req.method === 'HEAD') return serveStatic(req, res, url.pathname)
       return deny(res, 405, 'Method not allowed')
     } catch (err) {
@@ -225,8 +232,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     ws.on('error', () => ws.terminate())
   })
 
+  // Events go only to signed-in sessions, filtered by role (Core.eventFor): file names and patient data
+  // never reach a socket that has not signed in.
   const onEvent = (event: string, payload: unknown) => {
-    for (const ws of sessionsBySocket.keys()) send(ws, { event, payload })
+    for (const [ws, sid] of sessionsBySocket) {
+      const visible = core.eventFor(sid, event, payload)
+      if (visible !== null) send(ws, { event, payload: visible })
+    }
   }
   core.events.on('event', onEvent)
 

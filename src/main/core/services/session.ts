@@ -14,12 +14,14 @@ export function sessionService(
       const u = findUser(ctx.db, username)
       const ok = u && (u.pinHash === null || (pin !== undefined && verifyPin(pin, u.pinHash)))
       if (!u || !ok) {
+        // Written as the account it aimed at (by id) when that exists; never with the text a caller typed (an
+        // attacker could otherwise write anything, without limit, into the append-only log).
         appendAudit(
           ctx.db,
-          { userId: null, username, role: 'unknown' },
+          { userId: null, username: '(not signed in)', role: 'unknown' },
           'session.sign_in_failed',
           'user',
-          null,
+          u?.id ?? null,
           null,
           null,
         )

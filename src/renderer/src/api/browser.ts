@@ -161,6 +161,7 @@ export function browserTransport(): Transport {
       })
     },
     dropFiles: (files, options) => upload(files, options),
-    mediaUrl: (id) => `/media/recordings/${id}.wav`,
+    // Audio is served only to a signed-in session: the URL names this page's session.
+    mediaUrl: (id) => `/media/recordings/${id}.wav?session=${encodeURIComponent(sessionId)}`,
   }
 }

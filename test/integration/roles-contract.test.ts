@@ -287,3 +287,90 @@ describe('users, PINs and sign-in', () => {
       })
   })
 })
+
+describe('jobs by role, and no paths to clients (issue 17, item 7)', () => {
+  /** A running job of this kind, started by `by`, that ends when cancelled (or fails with `fail`). */
+  function runningJob(kind: 'eval' | 'fit' | 'import', by: string, fail?: string): string {
+    return s.core.ctx.jobs.start(kind, `test ${kind}`, {}, by, async (h) => {
+      h.updateFile(0, {})
+      if (fail) throw new Error(fail)
+      await new Promise<void>((resolve) => h.signal.addEventListener('abort', () => resolve()))
+      return { report: { secretAuc: 0.9 } }
+    })
+  }
+
+  it("a nurse cannot cancel a researcher's evaluation or refit; every cancel is checked and audited", async () => {
+    const nurse = s.session('nurse')
+    const researcher = s.session('researcher')
+    const evalJob = runningJob('eval', 'researcher')
+    const fitJob = runningJob('fit', 'researcher')
+    const importJob = runningJob('import', 'nurse')
+    const before = fingerprint(s.core.db, s.dataDir).auditCount
+    expect(await s.call(nurse, 'cancelJob', { jobId: evalJob })).toMatchObject({ ok: false })
+    expect(await s.call(nurse, 'cancelJob', { jobId: fitJob })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    })
+    expect(s.core.ctx.jobs.get(evalJob)!.state).toBe('running')
+    expect(s.core.ctx.jobs.get(fitJob)!.state).toBe('running')
+    expect(fingerprint(s.core.db, s.dataDir).auditCount).toBe(before)
+    expect(await s.call(nurse, 'cancelJob', { jobId: importJob })).toMatchObject({
+      ok: true,
+      result: { ok: true },
+    })
+    expect(await s.call(researcher, 'cancelJob', { jobId: evalJob })).toMatchObject({
+      ok: true,
+      result: { ok: true },
+    })
+    expect(await s.call(researcher, 'cancelJob', { jobId: fitJob })).toMatchObject({
+      ok: true,
+      result: { ok: true },
+    })
+    await s.core.ctx.jobs.idle()
+    const cancels = s.core.db
+      .prepare(
+        "SELECT entity_id AS entityId, username FROM audit_log WHERE action = 'job.cancel' ORDER BY id",
+      )
+      .all() as { entityId: string; username: string }[]
+    expect(cancels.map((e) => [e.entityId, e.username])).toEqual([
+      [importJob, 'nurse'],
+      [evalJob, 'researcher'],
+      [fitJob, 'researcher'],
+    ])
+  })
+
+  it('evaluation jobs and their reports are not readable by nurses through getJob or listJobs', async () => {
+    const nurse = s.session('nurse')
+    const researcher = s.session('researcher')
+    const evalJob = runningJob('eval', 'researcher')
+    await s.call(researcher, 'cancelJob', { jobId: evalJob })
+    await s.core.ctx.jobs.idle()
+    expect(await s.call(nurse, 'getJob', { jobId: evalJob })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    })
+    const list = (await s.call(nurse, 'listJobs', {})) as { ok: true; result: { id: string; kind: string }[] }
+    expect(list.result.some((j) => j.kind === 'eval')).toBe(false)
+    expect(await s.call(researcher, 'getJob', { jobId: evalJob })).toMatchObject({ ok: true })
+  })
+
+  it('absolute paths never reach a client: job errors, per-file reasons, systemInfo', async () => {
+    const researcher = s.session('researcher')
+    const where = `${s.dataDir}/datasets/x/manifest.csv`
+    const failed = runningJob('eval', 'researcher', `ENOENT: no such file or directory, open '${where}'`)
+    await s.core.ctx.jobs.idle()
+    const r = await s.call(researcher, 'getJob', { jobId: failed })
+    expect(JSON.stringify(r)).toContain('ENOENT')
+    expect(JSON.stringify(r)).not.toContain(s.dir)
+    const runs = await s.call(researcher, 'listEvaluations', {})
+    expect(JSON.stringify(runs)).not.toContain(s.dir)
+    for (const role of ['nurse', 'clinician', 'researcher', null] as const) {
+      const info = await s.call(s.session(role), 'systemInfo', {})
+      expect(JSON.stringify(info), `systemInfo as ${role}`).not.toContain(s.dir)
+    }
+    expect(await s.call(s.session('admin'), 'systemInfo', {})).toMatchObject({
+      ok: true,
+      result: { dataDir: s.dataDir },
+    })
+  })
+})

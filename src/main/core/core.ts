@@ -29,7 +29,7 @@ import type { Handlers, ServiceContext, Session } from './context'
 import { FileGrants } from './grants'
 import { mayReadJob } from './job-access'
 import { JobRunner } from './jobs'
-import { errorForLog } from './log-redact'
+import { errorForLog, redactPaths } from './log-redact'
 import { describeValue, plainJsonCopy } from './plain-json'
 import { SYSTEM } from './services/actor'
 import { adminService } from './services/admin'
@@ -287,7 +287,11 @@ export class Core {
         }
       // Messages can quote file names or labels: the log gets them redacted (no patient names in logs).
       this.log(`internal error in ${describeValue(method)}: ${errorForLog(e)}`)
-      return { ok: false, error: { code: 'internal', message: String(e?.message || 'Internal error') } }
+      // The caller gets the message without this machine's paths (an ENOENT quotes the data folder).
+      return {
+        ok: false,
+        error: { code: 'internal', message: redactPaths(String(e?.message || 'Internal error')) },
+      }
     } catch {
       return { ok: false, error: { code: 'internal', message: 'Internal error' } }
     }

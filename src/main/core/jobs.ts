@@ -4,6 +4,7 @@ import crypto from 'node:crypto'
 import type { FileOutcome, Job } from '../../shared/contract'
 import type { Db } from '../store/db'
 import { getJobRow, insertJob, recentJobs, updateJob } from '../store/jobs'
+import { redactPaths } from './log-redact'
 
 export interface JobHandle {
   readonly id: string
@@ -61,7 +62,7 @@ export class JobRunner {
       signal: ac.signal,
       progress(fraction, message) {
         job.progress = Math.max(0, Math.min(1, fraction))
-        if (message !== undefined) job.message = message
+        if (message !== undefined) job.message = message === null ? null : redactPaths(message)
         const elapsed = (Date.now() - entry.t0) / 1000
         job.etaS = job.progress > 0.02 && elapsed > 1 ? (elapsed * (1 - job.progress)) / job.progress : null
         emitSoon()
@@ -71,6 +72,7 @@ export class JobRunner {
         emitSoon(true)
       },
       updateFile(index, outcome) {
+        if (typeof outcome.reason === 'string') outcome = { ...outcome, reason: redactPaths(outcome.reason) }
         const f = job.files[index]
         if (f) job.files[index] = { ...f, ...outcome }
         emitSoon(outcome.status !== undefined && outcome.status !== 'pending')
@@ -85,7 +87,7 @@ export class JobRunner {
       } catch (err) {
         const e = err as Error
         job.state = ac.signal.aborted || e.name === 'AbortError' ? 'cancelled' : 'failed'
-        job.error = job.state === 'failed' ? e.message : null
+        job.error = job.state === 'failed' ? redactPaths(String(e?.message ?? e)) : null
       }
       job.finishedAt = new Date().toISOString()
       job.etaS = null
@@ -101,6 +103,12 @@ export class JobRunner {
       emitSoon(true)
     })()
     return id
+  }
+
+  /** The kind and creator of a live job (for access checks), or undefined. */
+  liveInfo(id: string): { kind: JobKind; state: Job['state'] } | undefined {
+    const e = this.live.get(id)
+    return e && { kind: e.job.kind, state: e.job.state }
   }
 
   cancel(id: string): boolean {
@@ -144,8 +152,8 @@ function rowToJob(r: ReturnType<typeof getJobRow> & object): Job {
     progress: r.state === 'done' ? 1 : 0,
     message: null,
     etaS: null,
-    files: report.files ?? [],
-    error: r.error,
+    files: (report.files ?? []).map((f) => (f.reason ? { ...f, reason: redactPaths(f.reason) } : f)),
+    error: r.error === null ? null : redactPaths(r.error),
     result: report.result ?? undefined,
   }
 }

@@ -20,3 +20,14 @@ export function errorForLog(err: unknown): string {
     .map((l) => redactForLog(l.replace(/\((?:file:\/\/)?[^)]*[/\\](src|node_modules)[/\\]/, '($1/')))
   return [head, ...frames].join('\n')
 }
+
+const CLIENT_POSIX_PATH = /(^|[\s(=:,'"`[])\/(?:[^\s/'"`\]]+\/)*[^\s/'"`\])]*/g
+const CLIENT_WINDOWS_PATH = /(^|[\s(=:,'"`[])(?:[A-Za-z]:|\\\\[^\s\\]+)\\(?:[^\s\\'"`]+\\)*[^\s\\'"`\])]*/g
+
+/**
+ * Text that crosses the contract (error messages, job errors, per-file reasons) with absolute paths of this
+ * machine replaced by <path>: clients never learn where the data folder, the datasets or a file live.
+ */
+export function redactPaths(text: string): string {
+  return text.replace(CLIENT_WINDOWS_PATH, '$1<path>').replace(CLIENT_POSIX_PATH, '$1<path>')
+}

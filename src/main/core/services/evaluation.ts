@@ -15,6 +15,7 @@ import { appendAudit } from '../../store/audit'
 import { recentJobsOfKind } from '../../store/jobs'
 import { WorkerPool } from '../../workers/pool'
 import type { Handlers, ServiceContext } from '../context'
+import { redactPaths } from '../log-redact'
 import { actor } from './actor'
 import { knownDatasets, type KnownDataset } from './evaluation-datasets'
 
@@ -129,7 +130,7 @@ export function evaluationService(ctx: ServiceContext, opts: { modelsDir?: strin
       finishedAt: live?.finishedAt ?? row.finishedAt,
       progress: live?.progress ?? (row.state === 'done' ? 1 : 0),
       message: live?.message ?? null,
-      error: live?.error ?? row.error,
+      error: live?.error ?? (row.error === null ? null : redactPaths(row.error)),
       by: row.createdBy,
       report: result?.report ?? null,
       text: result?.text ?? null,

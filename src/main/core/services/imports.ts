@@ -16,6 +16,7 @@ import { findRecordingByHash, insertRecording } from '../../store/recordings'
 import { TaskError } from '../../workers/pool'
 import type { Handlers, ServiceContext } from '../context'
 import type { JobHandle } from '../jobs'
+import { mayCancelJob, mayReadJob } from '../job-access'
 import { matchNames } from '../name-pattern'
 import { actor } from './actor'
 
@@ -82,13 +83,23 @@ export function importService(
       )
       return { jobId }
     },
-    cancelJob: ({ jobId }) => ({ ok: jobs.cancel(jobId) }),
-    getJob: ({ jobId }) => {
+    // Who may cancel or read a job depends on its kind (job-access.ts); every cancel is audited.
+    cancelJob: ({ jobId }, { user }) => {
       const j = jobs.get(jobId)
-      if (!j) throw new IclasError('not_found', `No job ${jobId}`)
+      if (!j || !mayReadJob(j.kind, user.role)) throw new IclasError('not_found', `No job ${jobId}`)
+      if (!mayCancelJob(j.kind, user))
+        throw new IclasError('forbidden', `A ${user.role} may not cancel a job of kind ${j.kind}`)
+      const ok = jobs.cancel(jobId)
+      if (ok)
+        appendAudit(db, actor(user), 'job.cancel', 'job', jobId, { state: j.state }, { state: 'cancelled' })
+      return { ok }
+    },
+    getJob: ({ jobId }, { user }) => {
+      const j = jobs.get(jobId)
+      if (!j || !mayReadJob(j.kind, user.role)) throw new IclasError('not_found', `No job ${jobId}`)
       return j
     },
-    listJobs: () => jobs.list(),
+    listJobs: (_p, { user }) => jobs.list().filter((j) => mayReadJob(j.kind, user.role)),
   }
 
   async function previewOne(

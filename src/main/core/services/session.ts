@@ -45,6 +45,13 @@ export function sessionService(
       return { ok: true }
     },
     whoAmI: (_p, { session }) => session.user,
-    systemInfo: () => ({ version: ctx.version, mode: ctx.mode, dataDir: ctx.dataDir, ...info() }),
+    // A public method: the data folder's location only for a signed-in admin (paths never cross the
+    // contract otherwise).
+    systemInfo: (_p, { session }) => ({
+      version: ctx.version,
+      mode: ctx.mode,
+      dataDir: session.user?.role === 'admin' ? ctx.dataDir : '',
+      ...info(),
+    }),
   }
 }

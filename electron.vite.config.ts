@@ -33,6 +33,9 @@ export default defineConfig({
     root: 'src/renderer',
     build: {
       outDir: 'out/renderer',
+      // Minified and split by screen (React.lazy in App and Shell); file names carry content hashes, so
+      // browser mode serves assets/ as immutable (server.ts).
+      minify: true,
       rollupOptions: { input: { index: resolve('src/renderer/index.html') } },
     },
     plugins: [react()],

@@ -44,3 +44,34 @@ test('browser mode: a stable address, and a visit without the token says how to 
   await page.getByRole('button', { name: 'Sign in' }).click()
   await expect(page.getByTestId('signed-in-user')).toContainText('Administrator')
 })
+
+test('first paint: the sign-in screen loads no screen code; hashed assets are cached for good', async ({
+  app,
+}) => {
+  test.skip(app.target !== 'browser', 'HTTP caching is browser mode')
+  const { page } = app
+  const scripts = new Map<string, string>()
+  page.on('response', (r) => {
+    if (r.request().resourceType() === 'script')
+      scripts.set(new URL(r.url()).pathname, r.headers()['cache-control'] ?? '')
+  })
+  await page.reload()
+  await expect(page.getByRole('combobox', { name: 'User' })).toBeVisible()
+  const names = [...scripts.keys()]
+  expect(names.length).toBeGreaterThan(0)
+  for (const [name, cache] of scripts) {
+    expect(name).toMatch(/^\/assets\/[\w-]+-[\w-]{8}\.js$/) // content-hashed names
+    expect(cache).toBe('public, max-age=31536000, immutable')
+  }
+  // Screens, charts and audio code wait until they are opened.
+  expect(
+    names.filter((n) => /\/(Shell|Ward|Timeline|Waveform|Thresholds|installCanvasRenderer)-/.test(n)),
+  ).toEqual([])
+  await app.screenshot('workstation-02-sign-in-first-paint')
+  // Signing in fetches the shell and the ward screen, and the page itself is never cached.
+  await app.signIn('nurse')
+  await expect(page.getByRole('heading', { name: 'Ward overview' })).toBeVisible()
+  expect([...scripts.keys()].some((n) => /\/Ward-/.test(n))).toBe(true)
+  const doc = await page.request.get(new URL(page.url()).origin + '/')
+  expect(doc.headers()['cache-control']).toBe('no-store')
+})

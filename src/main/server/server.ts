@@ -162,6 +162,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     const file = path.resolve(opts.rendererDir, rel)
     if (!file.startsWith(path.resolve(opts.rendererDir) + path.sep)) return deny(res, 404, 'Not found')
     const exists = fs.existsSync(file) && fs.statSync(file).isFile()
+    // Built assets carry a content hash in their names: cached for good, never asked for again. The page
+    // itself (and everything else) stays no-store.
+    if (exists && rel.startsWith('assets/'))
+      res.setHeader('Cache-Control', 'public, max-age=31536000, immutable')
     // Client-side routes fall back to the app shell.
     serveFile(
       req,

@@ -1,10 +1,15 @@
-import { useEffect, useMemo, useState } from 'react'
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react'
 import { CssBaseline, ThemeProvider } from '@mui/material'
 import type { User } from '../../shared/contract'
 import { api, transport } from './api/client'
-import { Shell } from './components/Shell'
 import { SignIn } from './screens/SignIn'
 import { makeTheme, type ColorMode } from './theme'
+
+// The signed-in workstation is a chunk of its own: the sign-in screen paints without it. When this tab was
+// signed in before, it is fetched at once, while the connection opens.
+const loadShell = () => import('./components/Shell')
+const Shell = lazy(() => loadShell().then((m) => ({ default: m.Shell })))
+if (sessionStorage.getItem('iclas.lastUser')) void loadShell()
 
 const MODE_KEY = 'iclas.colorMode'
 const USER_KEY = 'iclas.lastUser'
@@ -56,12 +61,14 @@ export function App() {
       {user === undefined ? null : user === null ? (
         <SignIn onSignedIn={signedIn} />
       ) : (
-        <Shell
-          user={user}
-          mode={mode}
-          onToggleMode={() => setMode(mode === 'light' ? 'dark' : 'light')}
-          onSignOut={signOut}
-        />
+        <Suspense fallback={null}>
+          <Shell
+            user={user}
+            mode={mode}
+            onToggleMode={() => setMode(mode === 'light' ? 'dark' : 'light')}
+            onSignOut={signOut}
+          />
+        </Suspense>
       )}
     </ThemeProvider>
   )

@@ -9,6 +9,7 @@ import { embedBench } from '../../../../bench/embed.bench'
 import { anomalyBench } from '../../../../bench/anomaly.bench'
 import { audioBench } from '../../../../bench/audio.bench'
 import { timelineBench } from '../../../../bench/timeline.bench'
+import { uiBench } from '../../../../bench/ui.bench'
 
 export interface BenchSuite {
   name: string
@@ -16,7 +17,7 @@ export interface BenchSuite {
   run(argv: string[]): Promise<void>
 }
 
-const suites: BenchSuite[] = [audioBench, anomalyBench, embedBench, timelineBench]
+const suites: BenchSuite[] = [audioBench, anomalyBench, embedBench, timelineBench, uiBench]
 
 export const benchCommand: CliCommand = {
   name: 'bench',

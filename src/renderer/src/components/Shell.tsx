@@ -1,21 +1,54 @@
-import { AppBar, Box, Button, Chip, IconButton, Tab, Tabs, Toolbar, Tooltip, Typography } from '@mui/material'
+import { lazy, Suspense } from 'react'
+import {
+  AppBar,
+  Box,
+  Button,
+  Chip,
+  IconButton,
+  LinearProgress,
+  Tab,
+  Tabs,
+  Toolbar,
+  Tooltip,
+  Typography,
+} from '@mui/material'
 import { AUDIT_READERS, EXPORTERS, RESEARCH, type Role, type User } from '../../../shared/contract'
 import { api } from '../api/client'
 import { useLoad, useRoute } from '../hooks'
-import { AdminScreen } from '../screens/Admin'
-import { AuditScreen } from '../screens/Audit'
-import { CryScreen } from '../screens/Cry'
-import { EvaluationScreen } from '../screens/Evaluation'
-import { ExportsScreen } from '../screens/Exports'
-import { ImportScreen } from '../screens/Import'
-import { InfantScreen } from '../screens/Infant'
-import { RecordingScreen } from '../screens/Recording'
-import { ReviewScreen } from '../screens/Review'
-import { ThresholdsScreen } from '../screens/Thresholds'
-import { TimelineScreen } from '../screens/Timeline'
-import { WardScreen } from '../screens/Ward'
 import type { ColorMode } from '../theme'
 import { JobsIndicator } from './JobsIndicator'
+
+// Each screen is its own chunk, fetched when first opened: the first paint needs only the shell and the
+// screen it shows (the timeline's and the cry view's charts and audio code wait for those screens). The
+// screen of the address the workstation opens on is fetched as soon as the shell is.
+const load = {
+  admin: () => import('../screens/Admin').then((m) => ({ default: m.AdminScreen })),
+  audit: () => import('../screens/Audit').then((m) => ({ default: m.AuditScreen })),
+  cry: () => import('../screens/Cry').then((m) => ({ default: m.CryScreen })),
+  evaluation: () => import('../screens/Evaluation').then((m) => ({ default: m.EvaluationScreen })),
+  exports: () => import('../screens/Exports').then((m) => ({ default: m.ExportsScreen })),
+  import: () => import('../screens/Import').then((m) => ({ default: m.ImportScreen })),
+  infant: () => import('../screens/Infant').then((m) => ({ default: m.InfantScreen })),
+  recording: () => import('../screens/Recording').then((m) => ({ default: m.RecordingScreen })),
+  review: () => import('../screens/Review').then((m) => ({ default: m.ReviewScreen })),
+  thresholds: () => import('../screens/Thresholds').then((m) => ({ default: m.ThresholdsScreen })),
+  timeline: () => import('../screens/Timeline').then((m) => ({ default: m.TimelineScreen })),
+  ward: () => import('../screens/Ward').then((m) => ({ default: m.WardScreen })),
+}
+const AdminScreen = lazy(load.admin)
+const AuditScreen = lazy(load.audit)
+const CryScreen = lazy(load.cry)
+const EvaluationScreen = lazy(load.evaluation)
+const ExportsScreen = lazy(load.exports)
+const ImportScreen = lazy(load.import)
+const InfantScreen = lazy(load.infant)
+const RecordingScreen = lazy(load.recording)
+const ReviewScreen = lazy(load.review)
+const ThresholdsScreen = lazy(load.thresholds)
+const TimelineScreen = lazy(load.timeline)
+const WardScreen = lazy(load.ward)
+const opening = /^#\/?([a-z]+)/.exec(location.hash)?.[1] ?? 'ward'
+if (opening in load) void load[opening as keyof typeof load]()
 
 /** Tabs in the order each role uses them most; a role sees only the tabs of work it may do. */
 const TABS: { path: string; label: string; roles?: readonly Role[] }[] = [
@@ -106,7 +139,7 @@ export function Shell(props: {
         </Toolbar>
       </AppBar>
       <Box component="main" sx={{ p: 3, flex: 1 }}>
-        {screen}
+        <Suspense fallback={<LinearProgress aria-label="opening the screen" />}>{screen}</Suspense>
       </Box>
     </Box>
   )

@@ -1,8 +1,17 @@
 // A tiny trend of an infant's recent anomaly scores (0–1) for the ward overview; a line at the flag level
 // would need the lead's thresholds, so the chart shows the scores alone.
-import { useMemo } from 'react'
-import { Typography, useTheme } from '@mui/material'
-import { Chart, type ChartOption } from './Chart'
+import { lazy, Suspense, useMemo } from 'react'
+import { Box, Typography, useTheme } from '@mui/material'
+import type { ChartOption } from './Chart'
+
+// ECharts (half a megabyte) is fetched once the ward table has painted: the table first, the sparklines a
+// moment later.
+const afterPaint = () => new Promise<void>((r) => requestAnimationFrame(() => setTimeout(r)))
+const Chart = lazy(() =>
+  afterPaint()
+    .then(() => import('./Chart'))
+    .then((m) => ({ default: m.Chart })),
+)
 
 export function Sparkline({ scores, label }: { scores: { at: string; score: number }[]; label: string }) {
   const theme = useTheme()
@@ -33,11 +42,13 @@ export function Sparkline({ scores, label }: { scores: { at: string; score: numb
     )
   const last = scores[scores.length - 1]!.score
   return (
-    <Chart
-      option={option}
-      label={`${label}: last ${scores.length} scores, latest ${last.toFixed(2)}`}
-      testId="sparkline"
-      sx={{ width: 120, height: 32 }}
-    />
+    <Suspense fallback={<Box sx={{ width: 120, height: 32 }} />}>
+      <Chart
+        option={option}
+        label={`${label}: last ${scores.length} scores, latest ${last.toFixed(2)}`}
+        testId="sparkline"
+        sx={{ width: 120, height: 32 }}
+      />
+    </Suspense>
   )
 }

@@ -72,6 +72,8 @@ describe('criesCsv', () => {
       decision: 'rejected',
       decisionReason: 'score above the gate threshold',
       flagged: true,
+      mayNotBeCry: false,
+      whatMoved: [{ measure: 'f0', text: 'f0 mean 640 Hz, +38 % over baseline (464 Hz)', z: 4.1 }],
       inBaseline: false,
       verdict: 'deviation',
       verdictNote: 'weak, "hoarse"',

@@ -168,3 +168,12 @@ export function reflag(db: Db, infantId: number | null, flagPercentile: number):
     )
     .run({ p: flagPercentile, infant: infantId }).changes
 }
+
+/** An infant's scored cries: time and flag (the demo's truth report). */
+export function scoredCryFlags(db: Db, infantId: number): { t: number; flagged: boolean }[] {
+  return (
+    db
+      .prepare('SELECT at, flagged FROM cries WHERE infant_id = ? AND score IS NOT NULL ORDER BY at')
+      .all(infantId) as { at: string; flagged: number }[]
+  ).map((r) => ({ t: Date.parse(r.at), flagged: r.flagged === 1 }))
+}

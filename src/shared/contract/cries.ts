@@ -66,6 +66,14 @@ export const Cry = z.object({
   /** The latest clinician verdict, if any. */
   verdict: Verdict.nullable(),
   reviewedAt: IsoTime.nullable(),
+  /** P(cry) below the minimum: the cry is scored and may be flagged, with "may not be a cry" beside the flag. */
+  mayNotBeCry: z.boolean(),
+  /**
+   * What moved against this infant's baseline (the measures of the model that scored it), largest first, each in
+   * the clinician's units: "f0 mean 640 Hz, +38 % over baseline (464 Hz)". Empty when nothing moved by two
+   * baseline standard deviations, or before the infant has a model.
+   */
+  whatMoved: z.array(z.object({ measure: z.string(), text: z.string(), z: z.number() })),
 })
 export type Cry = z.infer<typeof Cry>
 

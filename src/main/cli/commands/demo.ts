@@ -19,7 +19,7 @@ import { UsageError } from '../command'
 import { resolveDataDir, sharedDatasetsDir } from '../data-dir'
 
 const USAGE = `usage: iclas demo [--data-dir DIR] [--infants 6] [--days 7] [--deviating 2] [--seed 1]
-                  [--hours-per-day 0.25] [--sessions-per-day 2] [--cry-rate 4] [--user admin]
+                  [--hours-per-day 0.25] [--sessions-per-day 2] [--cry-rate 4] [--user admin] [--json FILE]
        iclas demo --real [--data DIR] [--min-recordings 6] [--data-dir DIR]
        iclas demo --remove [--data-dir DIR]
 
@@ -31,6 +31,9 @@ carries on after an interruption. Refused on a workstation that holds other infa
   --real             a ward of real Donate-a-Cry cries instead: infants with at least --min-recordings cry or
                      unreviewed recordings, their files as they are, with their real times
                      (--data DIR: the donateacry folder; default ../shared/datasets/donateacry)
+  --json FILE        write each simulated infant against the truth (first alert after the onset and its delay,
+                     false alerts per day, flags per day before and after the onset; infants that never change
+                     are split at the ward's earliest onset) as JSON; also when the ward already exists
   --remove           remove the demo ward (its infants with their recordings, cries and models; admins)
   ICLAS_DEMO_CONFIG  JSON with the same knobs ({"infants":2,"days":2,"hoursPerDay":0.05}), under the options`
 
@@ -55,6 +58,7 @@ export const demoCommand: CliCommand = {
         'min-recordings': { type: 'string', default: '6' },
         remove: { type: 'boolean' },
         user: { type: 'string', default: 'admin' },
+        json: { type: 'string' },
       },
     })
     const num = (name: keyof typeof values): number | undefined => {
@@ -114,6 +118,7 @@ export const demoCommand: CliCommand = {
       const { jobId, state } = core.demo.build(params!, who)
       if (!jobId) {
         console.log(`the demo ward is already ${state} in ${dataDir}: nothing to do`)
+        printTruth(core, values.json)
         return 0
       }
       const job = await followJob(core, jobId)
@@ -127,6 +132,7 @@ export const demoCommand: CliCommand = {
       }
       console.log(`demo ward ready in ${seconds.toFixed(0)} s → ${dataDir}`)
       await printWard(dataDir, await call<Infant[]>('listInfants'), await call<Alert[]>('listAlerts'))
+      printTruth(core, values.json)
       return 0
     } finally {
       await core.close()
@@ -184,6 +190,20 @@ async function printWard(dataDir: string, infants: Infant[], alerts: Alert[]): P
       `${i.label.padEnd(28)} ${String(i.recordingCount).padStart(10)} ${String(i.cryCount).padStart(7)}  ${(first === undefined ? '—' : localMinute(first)).padEnd(16)}  ${said}`,
     )
   }
+}
+
+/** The ward against the simulator's truth, as a table and, with --json, as data. */
+function printTruth(core: Core, json: string | undefined): void {
+  const rows = core.demo.truthReport()
+  if (!rows) return
+  const f = (v: number | null, d = 2) => (v === null ? '—' : v.toFixed(d))
+  console.log('')
+  console.log('infant    deviating  alert delay (h)  false alerts/day  flags/day before  after')
+  for (const r of rows)
+    console.log(
+      `${r.id.padEnd(9)} ${(r.deviating ? 'yes' : 'no').padEnd(9)}  ${f(r.alert_delay_hours, 1).padStart(15)}  ${f(r.false_alerts_per_day).padStart(16)}  ${f(r.flags_per_day_before, 1).padStart(16)}  ${f(r.flags_per_day_after, 1).padStart(5)}`,
+    )
+  if (json) fs.writeFileSync(json, JSON.stringify({ infants: rows }, null, 2))
 }
 
 /** "YYYY-MM-DD HH:MM" in local time, as the simulator's truth and the file names write times. */

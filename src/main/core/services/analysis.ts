@@ -10,7 +10,11 @@ import { loadCryClassifier, type CryClassifier } from '../../engine/gate/cry-cla
 import { updateReplayBuffer } from '../../engine/gate/replay'
 import { alertMessage, controlStateAfter, stepInfant, type InfantState } from '../../engine/gate/step'
 import { engineModel, type PersonalModelJson } from '../../engine/anomaly/personal'
-import { CRY_FEATURE_DIM, cryFeatureMatrix } from '../../engine/anomaly/cry-features'
+import {
+  CRY_FEATURE_DIM,
+  cryFeatureMatrix,
+  type FeatureStandardiser,
+} from '../../engine/anomaly/cry-features'
 import { estimateBaselineNoise, type BaselineNoise } from '../../engine/timeline/control'
 import { timelineBlocks } from '../../engine/timeline/blocks'
 import { appendAudit, type Actor } from '../../store/audit'
@@ -53,6 +57,8 @@ export interface ModelBaseline {
   percentiles: number[]
   groups: (string | number)[]
   noise: BaselineNoise
+  /** The baseline cries' measures (mean and spread of each): what a flag says moved is read against them. */
+  measures?: FeatureStandardiser | null
 }
 
 export class AnalysisService {
@@ -353,6 +359,7 @@ export class AnalysisService {
       percentiles: fit.baselinePercentiles,
       groups: fit.groups,
       noise: estimateBaselineNoise(fit.baselinePercentiles, fit.groups),
+      measures: fit.json.standardiser ?? null,
     }
     const row = db.transaction(() => {
       const parent = activeModel(db, infantId, false)

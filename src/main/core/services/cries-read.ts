@@ -102,6 +102,9 @@ function toCry(r: CryRow): CryWithExtras {
     inBaseline: r.in_baseline === 1,
     verdict: r.verdict as Verdict | null,
     reviewedAt: r.reviewed_at,
+    // Filled in by the cries service, which knows the infant's settings and model (explain.ts).
+    mayNotBeCry: false,
+    whatMoved: [],
     infantExternalId: r.infant_external_id,
     fileName: r.file_name,
     verdictNote: r.verdict_note,

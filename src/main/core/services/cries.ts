@@ -12,6 +12,7 @@ import { getRecording, getRecordingAudioPath, getRecordingPeaks } from '../../st
 import { insertReview, latestReview, listReviews } from '../../store/reviews'
 import type { Handlers, ServiceContext } from '../context'
 import { actor } from './actor'
+import { cryExplainer } from './explain'
 import {
   baselineMeasureValues,
   getCryById,
@@ -82,17 +83,19 @@ export function cryService(ctx: ServiceContext, options: CryServiceOptions = {})
     ...c
   }: CryWithExtras) => c
 
+  const explain = cryExplainer(db)
+
   return {
     listCries: ({ offset, limit, order, ...filter }) => {
       const { cries, total } = queryCries(db, filter, order, { offset, limit })
-      return { cries: cries.map(publicCry), total, offset, limit }
+      return { cries: cries.map((c) => publicCry(explain(c))), total, offset, limit }
     },
 
     getCry: ({ id }) => {
       const cry = mustCry(id)
       const hz = getF0Contour(db, id)
       return {
-        ...publicCry(cry),
+        ...publicCry(explain(cry, hz)),
         f0: hz ? { hopS: F0_HOP_S, hz } : null,
         recording: mustRecording(cry.recordingId),
         reviews: listReviews(db, id),
@@ -104,7 +107,7 @@ export function cryService(ctx: ServiceContext, options: CryServiceOptions = {})
         offset,
         limit,
       })
-      return { cries: cries.map(publicCry), total, offset, limit }
+      return { cries: cries.map((c) => publicCry(explain(c))), total, offset, limit }
     },
 
     recordVerdict: ({ cryId, verdict, note }, { user }) => {
@@ -191,7 +194,7 @@ export function cryService(ctx: ServiceContext, options: CryServiceOptions = {})
 
     exportCriesCsv: ({ infantId, from, to }, { user }) => {
       const infant = infantId !== undefined ? mustInfant(infantId) : null
-      const { cries } = queryCries(db, { infantId, from, to }, 'export')
+      const cries = queryCries(db, { infantId, from, to }, 'export').cries.map((c) => explain(c))
       const fileName = `iclas-cries-${infant ? slug(infant.label) : 'all-infants'}-${new Date().toISOString().slice(0, 10)}.csv`
       appendAudit(db, actor(user), 'export.cries_csv', infant ? 'infant' : null, infantId ?? null, null, {
         infantId: infantId ?? null,

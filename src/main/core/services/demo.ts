@@ -8,7 +8,11 @@ import path from 'node:path'
 import type { DemoSource, DemoState, DemoStatus } from '../../../shared/contract'
 import { IclasError } from '../../../shared/rpc'
 import { appendAudit, type Actor } from '../../store/audit'
-import { findInfantByExternalId, insertInfant } from '../../store/infants'
+import { findInfantByExternalId, insertInfant, listInfants } from '../../store/infants'
+import { listAlerts } from '../../store/alerts'
+import { scoredCryFlags } from '../../store/cry-analysis'
+import { GROUND_TRUTH_FILE } from '../../engine/sim'
+import { demoOutcomes, type DemoInfantOutcome } from '../../engine/sim/demo-report'
 import { removeInfantsWithData } from '../../store/infant-removal'
 import { unfinishedJobs } from '../../store/jobs'
 import { getSetting, putSetting } from '../../store/settings'
@@ -18,6 +22,7 @@ import { actor, SYSTEM } from './actor'
 import {
   DEMO_SOURCE_DIR,
   demoInfants,
+  readGroundTruth,
   demoRecordingFiles,
   describeParams,
   simulatedDemoParams,
@@ -88,6 +93,28 @@ export class DemoService {
       (this.ctx.db.prepare('SELECT id FROM infants').all() as { id: number }[]).map((r) => r.id),
     )
     return new Set([...ids].filter((id) => existing.has(id)))
+  }
+
+  /**
+   * The demo ward's analysis against the simulator's truth (per infant: first alert after the onset, false
+   * alerts, flags per day before and after), or null without a simulated ward's ground truth.
+   */
+  truthReport(): DemoInfantOutcome[] | null {
+    const truth = readGroundTruth(path.join(this.ctx.dataDir, DEMO_SOURCE_DIR, GROUND_TRUTH_FILE))
+    if (!truth) return null
+    const onsetOf = new Map(truth.infants.map((i) => [i.label, i.deviationStart]))
+    const rows = listInfants(this.ctx.db)
+      .filter((i) => i.externalId && onsetOf.has(i.externalId))
+      .map((i) => {
+        const onset = onsetOf.get(i.externalId!)
+        return {
+          id: i.externalId!,
+          onsetT: onset ? Date.parse(onset) : null,
+          cries: scoredCryFlags(this.ctx.db, i.id),
+          alerts: listAlerts(this.ctx.db, { infantId: i.id }).map((a) => Date.parse(a.at)),
+        }
+      })
+    return demoOutcomes(rows)
   }
 
   /** Whether any infant or recording is not the demo's: then no demo is built (never mixed with patients). */

@@ -39,6 +39,8 @@ const COLUMNS: CsvColumn<CryExportRow>[] = [
   { header: 'decision', value: (c) => c.decision },
   { header: 'decision_reason', value: (c) => c.decisionReason },
   { header: 'flagged', value: (c) => c.flagged },
+  { header: 'may_not_be_a_cry', value: (c) => c.mayNotBeCry },
+  { header: 'what_moved', value: (c) => c.whatMoved.map((m) => m.text).join('; ') },
   { header: 'in_baseline', value: (c) => c.inBaseline },
   { header: 'verdict', value: (c) => c.verdict },
   { header: 'verdict_note', value: (c) => c.verdictNote },

@@ -212,6 +212,11 @@ function CryFacts({ cry: c, go }: { cry: CryDetail; go: (p: string) => void }) {
       {c.cryConfidence !== null && (
         <Chip variant="outlined" label={`cry confidence ${(c.cryConfidence * 100).toFixed(0)} %`} />
       )}
+      {c.mayNotBeCry && (
+        <Tooltip title="The cry classifier doubts this sound is a cry. It is still scored and flagged; mark it “not a cry” if it is not.">
+          <Chip variant="outlined" color="warning" label="may not be a cry" />
+        </Tooltip>
+      )}
       {c.inBaseline && <Chip variant="outlined" color="primary" label="in baseline" />}
       {c.clipped && <Chip variant="outlined" color="warning" label="clipped" />}
       <Typography color="text.secondary" sx={{ pl: 1 }}>
@@ -220,6 +225,20 @@ function CryFacts({ cry: c, go }: { cry: CryDetail; go: (p: string) => void }) {
       <Button size="small" sx={{ textTransform: 'none' }} onClick={() => go(`recording/${c.recordingId}`)}>
         {c.recording.fileName}
       </Button>
+      {c.whatMoved.length > 0 && (
+        <Box sx={{ flexBasis: '100%' }} role="note" aria-label="what moved">
+          <Typography variant="body2" sx={{ fontWeight: 600 }}>
+            What moved against this infant’s baseline
+          </Typography>
+          <Box component="ul" sx={{ m: 0, pl: 2.5 }}>
+            {c.whatMoved.map((m) => (
+              <Typography component="li" variant="body2" key={m.measure}>
+                {m.text}
+              </Typography>
+            ))}
+          </Box>
+        </Box>
+      )}
     </Stack>
   )
 }

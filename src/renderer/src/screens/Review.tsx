@@ -92,7 +92,13 @@ export function ReviewScreen({ user, go }: { user: User; go: (p: string) => void
                 <ListItemButton key={c.id} selected={c.id === selected} onClick={() => setSelected(c.id)}>
                   <ListItemText
                     primary={`${c.infantBed ? `Bed ${c.infantBed} · ` : ''}${c.infantLabel}`}
-                    secondary={formatTime(c.at, { seconds: true })}
+                    secondary={[
+                      formatTime(c.at, { seconds: true }),
+                      c.whatMoved[0]?.text,
+                      c.mayNotBeCry ? 'may not be a cry' : undefined,
+                    ]
+                      .filter(Boolean)
+                      .join(' · ')}
                   />
                   <Chip size="small" color="error" label={c.score === null ? '—' : c.score.toFixed(2)} />
                 </ListItemButton>

@@ -200,7 +200,51 @@ export function TimelineScreen({ id, user, go }: { id: number; user: User; go: (
           <Typography color="text.secondary">Loading…</Typography>
         )}
       </Paper>
+      <FlaggedCries infantId={id} go={go} />
     </Stack>
+  )
+}
+
+/** The infant's most recent flagged cries with what moved against its baseline (printed with the report). */
+function FlaggedCries({ infantId, go }: { infantId: number; go: (p: string) => void }) {
+  const flagged = useLoad(
+    () => api.listCries({ infantId, flaggedOnly: true, order: 'newest', offset: 0, limit: 10 }),
+    [infantId],
+    ['cries', 'reviews'],
+  )
+  return (
+    <Paper sx={{ p: 2 }} component="section" aria-label="Flagged cries">
+      <Typography variant="h6" component="h3" sx={{ mb: 1 }}>
+        Flagged cries: what moved
+      </Typography>
+      <LoadState
+        loading={flagged.loading}
+        error={flagged.error}
+        empty={!flagged.data?.cries.length}
+        emptyText="No flagged cries."
+      >
+        <Box component="ul" sx={{ m: 0, pl: 2.5 }}>
+          {flagged.data?.cries.map((c) => (
+            <Typography component="li" variant="body2" key={c.id} sx={{ mb: 0.5 }}>
+              <Button
+                size="small"
+                sx={{ textTransform: 'none', p: 0, minWidth: 0, verticalAlign: 'baseline' }}
+                onClick={() => go(`cry/${c.id}`)}
+              >
+                {formatTime(c.at, { seconds: true })}
+              </Button>{' '}
+              score {c.score?.toFixed(2) ?? '—'}
+              {c.verdict ? ` · judged ${c.verdict.replace('_', ' ')}` : ''}
+              {c.mayNotBeCry ? ' · may not be a cry' : ''}
+              {': '}
+              {c.whatMoved.length
+                ? c.whatMoved.map((m) => m.text).join('; ')
+                : 'no single measure moved by two baseline SDs'}
+            </Typography>
+          ))}
+        </Box>
+      </LoadState>
+    </Paper>
   )
 }
 

@@ -1,0 +1,60 @@
+// How the demo ward's analysis did against the simulator's truth: per infant, the first alert after its onset and
+// its delay, false alerts per day (before the onset, or anywhere for an infant that never changes), and flags per
+// day before and after the onset. An infant that never changes is split at the ward's earliest onset, so its
+// flags after that time are compared with the deviating infants' over the same days. Pure: the demo command
+// gathers the rows from the store.
+
+export interface DemoInfantRows {
+  id: string
+  /** Onset of the deviation (ms), or null for an infant that never changes. */
+  onsetT: number | null
+  /** Scored cries: time (ms) and whether flagged. */
+  cries: { t: number; flagged: boolean }[]
+  /** Times the infant's alerts were raised (data time, ms). */
+  alerts: number[]
+}
+
+export interface DemoInfantOutcome {
+  id: string
+  deviating: boolean
+  onset_t: string | null
+  first_alert_t: string | null
+  alert_delay_hours: number | null
+  false_alerts_per_day: number
+  flags_per_day_before: number
+  flags_per_day_after: number
+}
+
+const HOUR = 3600e3
+const DAY = 24 * HOUR
+
+export function demoOutcomes(infants: readonly DemoInfantRows[]): DemoInfantOutcome[] {
+  const onsets = infants.map((i) => i.onsetT).filter((t): t is number => t !== null)
+  const wardOnset = onsets.length ? Math.min(...onsets) : null
+  return infants.map((i) => {
+    const times = i.cries.map((c) => c.t)
+    const first = times.length ? Math.min(...times) : 0
+    const last = times.length ? Math.max(...times) : 0
+    const split = i.onsetT ?? wardOnset
+    const before = split === null ? i.cries : i.cries.filter((c) => c.t < split)
+    const after = split === null ? [] : i.cries.filter((c) => c.t >= split)
+    const days = (a: number, b: number) => Math.max(1 / 24, (b - a) / DAY)
+    const firstAlert =
+      i.onsetT === null ? undefined : [...i.alerts].sort((a, b) => a - b).find((t) => t >= i.onsetT!)
+    const falseAlerts = i.alerts.filter((t) => i.onsetT === null || t < i.onsetT).length
+    const stableEnd = i.onsetT ?? last
+    return {
+      id: i.id,
+      deviating: i.onsetT !== null,
+      onset_t: i.onsetT === null ? null : new Date(i.onsetT).toISOString(),
+      first_alert_t: firstAlert === undefined ? null : new Date(firstAlert).toISOString(),
+      alert_delay_hours: firstAlert === undefined ? null : (firstAlert - i.onsetT!) / HOUR,
+      false_alerts_per_day: times.length ? falseAlerts / days(first, Math.max(first, stableEnd)) : 0,
+      flags_per_day_before: before.length
+        ? before.filter((c) => c.flagged).length / days(first, split ?? last)
+        : 0,
+      flags_per_day_after:
+        after.length && split !== null ? after.filter((c) => c.flagged).length / days(split, last) : 0,
+    }
+  })
+}

@@ -17,7 +17,7 @@ import { sharedDatasetsDir } from '../data-dir'
 import type { EvalProtocol } from './eval'
 
 const USAGE = `usage: iclas eval segmentation [--data DIR]… [--json FILE] [--method cry|energy] [--options JSON]
-                               [--no-negatives]
+                               [--no-negatives] [--gain-db=DB]
 
   --data DIR      a dataset folder with a manifest.csv and a cry-segments/ TextGrid folder inside or beside it;
                   repeat to pool. Default: every dataset in ../shared/datasets. Clips with TextGrids are
@@ -26,6 +26,9 @@ const USAGE = `usage: iclas eval segmentation [--data DIR]… [--json FILE] [--m
   --no-negatives  skip the clips without TextGrids
   --method M      cry (default): the segmenter imports use (src/main/engine/audio/segment.ts);
                   energy: the trivial baseline of the protocol (20th-percentile floor + 6 dB, events ≥ 100 ms)
+  --gain-db=DB    attenuate (negative) or amplify every clip by DB decibels before segmentation, in float:
+                  the same clips recorded quieter or louder. Stage 0 decides relative to each recording's
+                  own noise floor and loudness, so −20 and −30 should score as the clips do as recorded.
   --options JSON  segmenter options to try, e.g. '{"silenceThresholdDb":20}' (see SegmentOptions)
   --json FILE     also write the figures as JSON`
 
@@ -42,6 +45,7 @@ export const segmentationProtocol: EvalProtocol = {
         method: { type: 'string', default: 'cry' },
         options: { type: 'string' },
         'no-negatives': { type: 'boolean' },
+        'gain-db': { type: 'string' },
       },
     })
     const method = values.method as SegmentationMethod
@@ -54,6 +58,9 @@ export const segmentationProtocol: EvalProtocol = {
         throw new UsageError(`--options is not JSON: ${(err as Error).message}`)
       }
     }
+    const gainDb = values['gain-db'] === undefined ? 0 : Number(values['gain-db'])
+    if (!Number.isFinite(gainDb))
+      throw new UsageError(`--gain-db must be a number, got "${values['gain-db']}"`)
     const dirs = values.data?.length
       ? values.data.map((d) => path.resolve(d))
       : listDatasets(sharedDatasetsDir()).filter((d) =>
@@ -68,12 +75,13 @@ export const segmentationProtocol: EvalProtocol = {
     const onClip = (done: number, total: number) => {
       if (process.stderr.isTTY) process.stderr.write(`\r  ${done}/${total} clips`)
     }
-    const r = await evaluateSegmentation(dirs, { method, segment, onClip })
+    const r = await evaluateSegmentation(dirs, { method, segment, gainDb, onClip })
     if (process.stderr.isTTY) process.stderr.write('\n')
     const row = (name: string, s: SegmentationScores) =>
       `${name.padEnd(12)} ${String(s.clips).padStart(5)}  ${f(s.frame_f1)}  ${f(s.frame_precision)}  ${f(s.frame_recall)}   ${f(s.event_f1)}  ${f(s.event_precision)}  ${f(s.event_recall)}  ${String(s.reference_events).padStart(5)} ${String(s.estimated_events).padStart(5)}`
     console.log(
-      `Protocol A — cry segmentation, method ${method}, on ${r.datasets.join(', ')} (${(r.audio_s / 60).toFixed(1)} min of audio)`,
+      `Protocol A — cry segmentation, method ${method}, on ${r.datasets.join(', ')} (${(r.audio_s / 60).toFixed(1)} min of audio)` +
+        (gainDb ? `, every clip at ${gainDb > 0 ? '+' : ''}${gainDb} dB` : ''),
     )
     console.log('')
     console.log('subset       clips  frame F1  prec  recall   event F1  prec  recall   refs  ests')
@@ -83,7 +91,7 @@ export const segmentationProtocol: EvalProtocol = {
     console.log(`segmentation ran at ${r.segment_x_realtime.toFixed(0)}× realtime (decoding excluded)`)
     let negatives: Record<string, LabelDetections> | undefined
     if (!values['no-negatives'] && method === 'cry') {
-      negatives = await detectionsByLabel(dirs, { segment, onClip })
+      negatives = await detectionsByLabel(dirs, { segment, gainDb, onClip })
       if (process.stderr.isTTY) process.stderr.write('\n')
       if (Object.keys(negatives).length) {
         console.log('')

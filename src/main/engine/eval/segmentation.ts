@@ -25,11 +25,21 @@ export interface SegmentationScores {
 
 export interface SegmentationReport extends SegmentationScores {
   method: SegmentationMethod
+  /** Gain applied to the clips before segmentation, dB (0: as recorded). */
+  gain_db: number
   datasets: string[]
   audio_s: number
   /** Segmentation time only (decoding excluded), as × realtime. */
   segment_x_realtime: number
   subsets: Record<string, SegmentationScores>
+}
+
+/** Multiplies a clip by a gain given in dB, in place (protocol A's level check, `--gain-db`). */
+export function applyGainDb(samples: Float32Array, gainDb: number | undefined): Float32Array {
+  if (!gainDb) return samples
+  const g = 10 ** (gainDb / 20)
+  for (let i = 0; i < samples.length; i++) samples[i]! *= g
+  return samples
 }
 
 export interface LabelDetections {
@@ -48,6 +58,8 @@ export async function detectionsByLabel(
   dirs: string[],
   opts: {
     segment?: SegmentOptions
+    /** Gain applied to every clip before segmentation, dB. */
+    gainDb?: number
     concurrency?: number
     onClip?: (done: number, total: number) => void
   } = {},
@@ -64,7 +76,7 @@ export async function detectionsByLabel(
   const worker = async () => {
     while (next < clips.length) {
       const { clip, key } = clips[next++]!
-      const samples = await loadClip16k(clip.file)
+      const samples = applyGainDb(await loadClip16k(clip.file), opts.gainDb)
       const found = segmentCries(samples, opts.segment)
       const a = acc.get(key) ?? acc.set(key, { clips: 0, withCries: 0, cryS: 0, audioS: 0 }).get(key)!
       a.clips++
@@ -88,6 +100,8 @@ export async function detectionsByLabel(
 export interface EvaluateOptions {
   method?: SegmentationMethod
   segment?: SegmentOptions
+  /** Gain applied to every clip before segmentation, dB (e.g. −20: the same clips recorded 20 dB quieter). */
+  gainDb?: number
   /** Clips decoded at once (each decode is an ffmpeg process). */
   concurrency?: number
   onClip?: (done: number, total: number) => void
@@ -150,7 +164,7 @@ export async function evaluateSegmentation(
   const worker = async () => {
     while (next < clips.length) {
       const { clip, subset } = clips[next++]!
-      const samples = await loadClip16k(clip.file)
+      const samples = applyGainDb(await loadClip16k(clip.file), opts.gainDb)
       const durationS = samples.length / PIPELINE_RATE
       const t0 = performance.now()
       const found =
@@ -179,6 +193,7 @@ export async function evaluateSegmentation(
   const audioS = audioSamples / PIPELINE_RATE
   return {
     method,
+    gain_db: opts.gainDb ?? 0,
     datasets: names,
     ...toScores(total),
     audio_s: audioS,

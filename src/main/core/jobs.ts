@@ -17,7 +17,10 @@ export interface JobHandle {
 type JobKind = Job['kind']
 
 export class JobRunner {
-  private readonly live = new Map<string, { job: Job; ac: AbortController; lastEmit: number; t0: number }>()
+  private readonly live = new Map<
+    string,
+    { job: Job; ac: AbortController; lastEmit: number; t0: number; params: unknown }
+  >()
 
   constructor(
     private readonly db: Db,
@@ -49,7 +52,7 @@ export class JobRunner {
       files: [],
       error: null,
     }
-    const entry = { job, ac, lastEmit: 0, t0: Date.now() }
+    const entry = { job, ac, lastEmit: 0, t0: Date.now(), params }
     this.live.set(id, entry)
     const emitSoon = (force = false) => {
       const now = Date.now()
@@ -103,6 +106,13 @@ export class JobRunner {
       emitSoon(true)
     })()
     return id
+  }
+
+  /** Running jobs of a kind with the params they were started (or resumed) with. */
+  running(kind: JobKind): { id: string; params: unknown }[] {
+    return [...this.live.entries()]
+      .filter(([, e]) => e.job.kind === kind && e.job.state === 'running')
+      .map(([id, e]) => ({ id, params: e.params }))
   }
 
   /** The kind and creator of a live job (for access checks), or undefined. */

@@ -77,6 +77,22 @@ export function importService(
           ownedCopy: g.ownedCopy,
         }
       })
+      // One import job per file set: the same files again while they are being imported (a re-run after a
+      // crash, whose job was resumed at start) join that job instead of racing it; a set that overlaps a
+      // running import is refused, naming it. (Copies with other paths meet in importOne by content hash.)
+      const paths = new Set(jobItems.map((it) => it.path))
+      for (const run of jobs.running('import')) {
+        const theirs = new Set(
+          ((run.params as { items?: ImportJobItem[] })?.items ?? []).map((it) => it.path),
+        )
+        const overlap = [...paths].filter((p) => theirs.has(p)).length
+        if (overlap === 0) continue
+        if (overlap === paths.size && overlap === theirs.size) return { jobId: run.id }
+        throw new IclasError(
+          'conflict',
+          `${overlap} of these files are being imported by job ${run.id}: wait for it to finish, then import the rest`,
+        )
+      }
       const title = `Import ${jobItems.length} file${jobItems.length === 1 ? '' : 's'}`
       const jobId = jobs.start('import', title, { items: jobItems }, user.username, (h) =>
         runImport(ctx, jobItems, actor(user), h),
@@ -263,9 +279,48 @@ async function importOne(
   const { db } = ctx
   if (!fs.existsSync(it.path)) throw Object.assign(new Error('gone'), { code: 'ENOENT' })
   const hash = await hashFile(it.path)
-  const dup = findRecordingByHash(db, hash)
-  if (dup)
-    return { status: 'duplicate', recordingId: dup.id, reason: `already imported as recording ${dup.id}` }
+  // One import per content at a time, whichever job it is in: a second waits for the first and is then a
+  // duplicate (before, both decoded it and the second failed on the unique content hash).
+  const flights = inFlight.get(db) ?? new Map<string, Promise<void>>()
+  inFlight.set(db, flights)
+  for (let other = flights.get(hash); other; other = flights.get(hash)) await other
+  const duplicate = (): Partial<FileOutcome> | null => {
+    const dup = findRecordingByHash(db, hash)
+    return dup
+      ? { status: 'duplicate', recordingId: dup.id, reason: `already imported as recording ${dup.id}` }
+      : null
+  }
+  const known = duplicate()
+  if (known) return known
+  let landed!: () => void
+  flights.set(hash, new Promise<void>((resolve) => (landed = resolve)))
+  try {
+    return await importNew(ctx, it, who, signal, onProgress, hash)
+  } catch (err) {
+    // Another writer (an older process, the demo) stored the same content meanwhile: a duplicate, not a refusal.
+    const e = err as { code?: unknown }
+    if (typeof e.code === 'string' && e.code.startsWith('SQLITE_CONSTRAINT')) {
+      const dup = duplicate()
+      if (dup) return dup
+    }
+    throw err
+  } finally {
+    flights.delete(hash)
+    landed()
+  }
+}
+
+const inFlight = new WeakMap<object, Map<string, Promise<void>>>()
+
+async function importNew(
+  ctx: ServiceContext,
+  it: ImportJobItem,
+  who: Actor,
+  signal: AbortSignal,
+  onProgress: (f: number) => void,
+  hash: string,
+): Promise<Partial<FileOutcome>> {
+  const { db } = ctx
   const audioDir = path.join(ctx.dataDir, AUDIO_DIR, hash.slice(0, 2))
   fs.mkdirSync(audioDir, { recursive: true })
   const tmp = path.join(ctx.dataDir, AUDIO_DIR, `.tmp-${crypto.randomBytes(6).toString('hex')}.wav`)

@@ -7,11 +7,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Core } from '../../src/main/core/core'
-import { makeVoice, Rng, synthesizeCry } from '../../src/main/engine/sim'
-import { measureCry } from '../../src/main/engine/audio/measures'
-import { insertCries } from '../../src/main/store/cries'
 import { unwrap } from '../../src/shared/rpc'
-import { writeSamplesWav } from '../helpers/wav'
+import { addSynthRecording } from '../helpers/synth-recording'
 
 let dir: string
 let core: Core
@@ -19,55 +16,15 @@ let infantId: number
 const HOUR = 3600e3
 const t0 = Date.UTC(2026, 2, 1, 8)
 
-/** One recording of `bouts` synthesized cry bouts; returns its recording id. */
 function addRecording(index: number, severity: number): number {
-  const voice = makeVoice('analysis-test-infant')
-  const rng = new Rng(`rec-${index}`)
-  const parts: Float32Array[] = []
-  const cries: { startS: number; endS: number }[] = []
-  let offset = 0
-  for (let b = 0; b < 4; b++) {
-    const gap = new Float32Array(16000)
-    for (let i = 0; i < gap.length; i++) gap[i] = (rng.next() - 0.5) * 0.002
-    parts.push(gap)
-    offset += gap.length / 16000
-    const cry = synthesizeCry(voice, { severity, expirations: 3 }, rng)
-    for (const e of cry.expirations) cries.push({ startS: offset + e.startS, endS: offset + e.endS })
-    parts.push(cry.samples)
-    offset += cry.samples.length / 16000
-  }
-  const all = new Float32Array(parts.reduce((a, p) => a + p.length, 0))
-  let o = 0
-  for (const p of parts) {
-    all.set(p, o)
-    o += p.length
-  }
-  const rel = path.join('audio', 'test', `rec-${index}.wav`)
-  fs.mkdirSync(path.join(dir, 'audio', 'test'), { recursive: true })
-  writeSamplesWav(path.join(dir, rel), all, 16000)
-  const at = new Date(t0 + index * 8 * HOUR).toISOString()
-  const db = core.db
-  const recId = Number(
-    db
-      .prepare(
-        `INSERT INTO recordings (infant_id, file_name, content_hash, format, native_sample_rate, channels, duration_s,
-          recorded_at, time_source, imported_at, audio_path) VALUES (?, ?, ?, 'wav/pcm_s16le', 16000, 1, ?, ?, 'simulator', ?, ?)`,
-      )
-      .run(infantId, `rec-${index}.wav`, `hash-${index}`, all.length / 16000, at, at, rel).lastInsertRowid,
-  )
-  // Measured as the import measures them (the personal model's measures part reads them).
-  insertCries(
-    db,
-    recId,
+  return addSynthRecording(core, {
+    dataDir: dir,
     infantId,
-    at,
-    cries.map((c) => ({
-      ...c,
-      clipped: false,
-      measures: measureCry(all.subarray(Math.round(c.startS * 16000), Math.round(c.endS * 16000)), 16000),
-    })),
-  )
-  return recId
+    voice: 'analysis-test-infant',
+    index,
+    severity,
+    t0,
+  })
 }
 
 beforeAll(() => {
@@ -129,7 +86,9 @@ describe('analysis service', () => {
         core.db
           .prepare(
             'SELECT AVG(c.score) AS m FROM cries c JOIN recordings r ON r.id = c.recording_id WHERE r.file_name IN (' +
-              Array.from({ length: to - from }, (_, i) => `'rec-${from + i}.wav'`).join(',') +
+              Array.from({ length: to - from }, (_, i) => `'analysis-test-infant-rec-${from + i}.wav'`).join(
+                ',',
+              ) +
               ')',
           )
           .get() as { m: number }

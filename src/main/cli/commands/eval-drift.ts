@@ -4,6 +4,7 @@
 // the timing kept or by resampling, made aperiodic, shorter and weaker, or replaced by another infant's. Cries are
 // found, measured and embedded as in the workstation (segmenter, measures, peak normalisation, backbone, shipped
 // cry classifier), then fed to the workstation's own stage 3–4 step with its default settings.
+import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
@@ -242,6 +243,39 @@ export async function realScenario(
   return out
 }
 
+/** The cry timelines of a scenario, built once and kept as JSON (typed arrays as lists, NaN as null). */
+async function cached(
+  use: boolean | undefined,
+  key: string,
+  log: (l: string) => void,
+  build: () => Promise<DriftInfant[]>,
+): Promise<DriftInfant[]> {
+  if (!use) return build()
+  const dir = path.join(process.cwd(), '.cache', 'eval-drift')
+  const file = path.join(dir, `${createHash('sha256').update(key).digest('hex').slice(0, 16)}.json`)
+  if (fs.existsSync(file)) {
+    log(`  cry timelines from ${path.relative(process.cwd(), file)}`)
+    const infants = JSON.parse(fs.readFileSync(file, 'utf8')) as DriftInfant[]
+    for (const i of infants)
+      for (const r of i.recordings)
+        for (const c of r.cries) {
+          c.embedding = Float32Array.from(c.embedding as unknown as number[])
+          if (c.features)
+            c.features = Float64Array.from(c.features as unknown as (number | null)[], (v) => v ?? NaN)
+        }
+    return infants
+  }
+  const infants = await build()
+  fs.mkdirSync(dir, { recursive: true })
+  fs.writeFileSync(
+    file,
+    JSON.stringify(infants, (_k, v: unknown) =>
+      v instanceof Float32Array || v instanceof Float64Array ? Array.from(v) : v,
+    ),
+  )
+  return infants
+}
+
 export interface DriftReport {
   scenario: string
   backbone: string
@@ -295,12 +329,14 @@ export const driftProtocol: EvalProtocol = {
     'Protocol E: drift detection with gated, always- and never-updated baselines (simulated ward, real cries)',
   usage: `usage: iclas eval drift [--scenario sim|real|both] [--data DIR] [--json FILE] [--backbone NAME] [--model ae|ocsvm|gmm|gauss]
                         [--features embedding|measures|both]
-                        [--seed N] [--infants N --days D]
+                        [--seed N] [--infants N --days D] [--cache]
 
 sim:  a simulated ward (${DRIFT_WARD.infants} infants × ${DRIFT_WARD.days} days, ${DRIFT_WARD.deviating} changing from a known time).
 real: each Donate-a-Cry infant with ≥ 6 cry recordings, its later half left as it is (none), pitch-raised
       +10/20/30 % with the timing kept, +30 % by resampling, made aperiodic (5 dB HNR), 30 % shorter and 6 dB
       weaker, or replaced by another infant's recordings (same platform). --data names the donateacry folder.
+--cache keeps the cry timelines (embeddings, P(cry), measures) under .cache/eval-drift/, keyed by scenario, ward,
+seed and backbone, so models and policies can be compared without simulating and embedding again.
 Every infant runs through the workstation's stage 3–4 step (gate, replay buffer, refits, EWMA/CUSUM, alerts)
 with the workstation's default settings, under each policy.`,
   async run(argv) {
@@ -316,6 +352,7 @@ with the workstation's default settings, under each policy.`,
         seed: { type: 'string', default: '1' },
         infants: { type: 'string' },
         days: { type: 'string' },
+        cache: { type: 'boolean' },
       },
     })
     const scenarios = values.scenario === 'both' ? ['sim', 'real'] : [values.scenario!]
@@ -349,7 +386,9 @@ with the workstation's default settings, under each policy.`,
           if (values.infants) ward.infants = Number(values.infants)
           if (values.days) ward.days = Number(values.days)
           if (values.infants) ward.deviating = Math.max(1, Math.round(ward.infants! * 0.375))
-          infants = await simScenario(ward, embedder, log)
+          infants = await cached(values.cache, `sim-${JSON.stringify(ward)}-${backbone.name}`, log, () =>
+            simScenario(ward, embedder, log),
+          )
         } else {
           const dir = values.data?.[0]
             ? path.resolve(values.data[0])
@@ -358,7 +397,12 @@ with the workstation's default settings, under each policy.`,
             log(`real scenario skipped: no donateacry dataset at ${dir}`)
             continue
           }
-          infants = await realScenario(dir, Number(values.seed), embedder, log)
+          infants = await cached(
+            values.cache,
+            `real-${dir}-${values.seed}-${JSON.stringify(REAL_CHANGES)}-${backbone.name}`,
+            log,
+            () => realScenario(dir, Number(values.seed), embedder, log),
+          )
         }
         log(`  running the tracker: ${infants.length} timelines × 3 policies`)
         const t0 = Date.now()

@@ -132,3 +132,66 @@ describe('importing the fixture corpus', () => {
     expect(job.files.map((f) => f.status)).toEqual(['duplicate', 'duplicate', 'duplicate'])
   }, 120_000)
 })
+
+describe('junk the decoders used to accept (issue 17, item 10)', () => {
+  /** A float WAV (format 3) of these samples at this rate. */
+  function floatWav(file: string, rate: number, samples: Float32Array): string {
+    const data = Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength)
+    const h = Buffer.alloc(44)
+    h.write('RIFF', 0, 'latin1')
+    h.writeUInt32LE(36 + data.length, 4)
+    h.write('WAVEfmt ', 8, 'latin1')
+    h.writeUInt32LE(16, 16)
+    h.writeUInt16LE(3, 20)
+    h.writeUInt16LE(1, 22)
+    h.writeUInt32LE(rate, 24)
+    h.writeUInt32LE(rate * 4, 28)
+    h.writeUInt16LE(4, 32)
+    h.writeUInt16LE(32, 34)
+    h.write('data', 36, 'latin1')
+    h.writeUInt32LE(data.length, 40)
+    fs.writeFileSync(file, Buffer.concat([h, data]))
+    return file
+  }
+  const tone = (rate: number, s: number) =>
+    Float32Array.from({ length: rate * s }, (_, i) => 0.3 * Math.sin((2 * Math.PI * 440 * i) / rate))
+
+  it('refuses AMR junk, non-finite float samples and cut-short Ogg; a sound file beside them imports', async () => {
+    const junkDir = path.join(dir, 'junk')
+    fs.mkdirSync(junkDir)
+    // "#!AMR\n" and 6000 pseudo-random bytes: was imported as 3.6 s with 4 "cries".
+    let x = 12345
+    const random = Buffer.alloc(6000)
+    for (let i = 0; i < random.length; i++) random[i] = (x = (x * 1103515245 + 12345) >>> 0) >>> 24
+    const amr = path.join(junkDir, 'junk.amr')
+    fs.writeFileSync(amr, Buffer.concat([Buffer.from('#!AMR\n', 'latin1'), random]))
+    // All-NaN float WAV (was imported as 3 s of silence), at 16 kHz and through ffmpeg at 48 kHz.
+    const nan16 = floatWav(path.join(junkDir, 'nan-16k.wav'), 16000, new Float32Array(48000).fill(NaN))
+    const nan48 = floatWav(path.join(junkDir, 'nan-48k.wav'), 48000, new Float32Array(144000).fill(NaN))
+    // A sound recording with a few ±Inf samples (were read as silence, not even counted as clipped).
+    const withInf = tone(16000, 3)
+    withInf[1000] = Infinity
+    withInf[2000] = -Infinity
+    const inf = floatWav(path.join(junkDir, 'inf-16k.wav'), 16000, withInf)
+    // An Ogg Opus file cut short, inside a page and exactly at a page boundary (was imported as shorter).
+    const opus = fs.readFileSync(path.join(FIXTURES, 'valid', 'opus-16k.opus'))
+    const midPage = path.join(junkDir, 'cut-mid-page.opus')
+    fs.writeFileSync(midPage, opus.subarray(0, Math.floor(opus.length * 0.6)))
+    const atPage = path.join(junkDir, 'cut-at-page.opus')
+    fs.writeFileSync(atPage, opus.subarray(0, opus.lastIndexOf('OggS')))
+    const sound = floatWav(path.join(junkDir, 'sound-float.wav'), 16000, tone(16000, 2))
+    const job = await importAll([amr, nan16, nan48, inf, midPage, atPage, sound])
+    const byName = Object.fromEntries(job.files.map((f) => [f.name, f]))
+    const refused = (name: string, words: RegExp) => {
+      expect(byName[name], name).toMatchObject({ status: 'refused' })
+      expect(byName[name]!.reason, name).toMatch(words)
+    }
+    refused('junk.amr', /AMR/)
+    refused('nan-16k.wav', /not numbers/)
+    refused('nan-48k.wav', /not numbers/)
+    refused('inf-16k.wav', /not numbers/)
+    refused('cut-mid-page.opus', /truncated/)
+    refused('cut-at-page.opus', /truncated/)
+    expect(byName['sound-float.wav']).toMatchObject({ status: 'imported' })
+  }, 120_000)
+})

@@ -144,13 +144,13 @@ describe('WAV headers', () => {
     expect((await ours(file))[1]).toBe(0.5)
   })
 
-  it('reads NaN and infinite float samples as silence', async () => {
+  it('refuses NaN and infinite float samples (damaged, not silent)', async () => {
     const f = Buffer.from(new Float32Array([0.5, NaN, Infinity, -0.25]).buffer)
     const h = riffHeader(16000, 1, 32, f.length)
     h.writeUInt16LE(3, 20)
     const file = path.join(tmp, 'nan.wav')
     fs.writeFileSync(file, Buffer.concat([h, f]))
-    expect(Array.from(await ours(file))).toEqual([0.5, 0, 0, -0.25])
+    await expect(ours(file)).rejects.toThrow(/not numbers/)
   })
 })
 

@@ -4,7 +4,8 @@
 // in ffmpeg's soxr (libsamplerate-class quality, native speed; see resample.ts for why not in-process).
 import fs from 'node:fs/promises'
 import { averageChannelsFilter, ffmpegF32Stream, ffmpegPath, probeWithFfmpeg } from './ffmpeg'
-import { AudioRefusal } from './refusal'
+import { checkAmrFrames, checkOggEnd } from './container-check'
+import { AudioRefusal, nonFiniteRefusal } from './refusal'
 import { PIPELINE_RATE, resampleStream, soxrArgs } from './resample'
 import { DEMUXER, SNIFF_BYTES, sniffContainer, type Container } from './sniff'
 import { readWavInfo, readWavMono, type WavInfo } from './wav'
@@ -64,6 +65,9 @@ export async function probeAudio(file: string): Promise<AudioProbe> {
       wav: info,
     }
   }
+  // What ffmpeg does not check: junk behind an AMR magic number, an Ogg file cut short.
+  if (sniffed.container === 'amr') await checkAmrFrames(file)
+  if (sniffed.container === 'ogg') await checkOggEnd(file)
   const demuxer = DEMUXER[sniffed.container]
   const p = await probeWithFfmpeg(file, demuxer)
   if (p.durationS !== null) checkDuration(p.durationS)
@@ -117,8 +121,9 @@ export async function* decode16k(
   const limit = MAX_DURATION_S * PIPELINE_RATE
   for await (const chunk of decodeRaw16k(file, probe, opts)) {
     frames += chunk.length
-    // NaN or ±Infinity (float files) would poison every filter and measure downstream: read as silence.
-    for (let i = 0; i < chunk.length; i++) if (!Number.isFinite(chunk[i]!)) chunk[i] = 0
+    // NaN or ±Infinity would poison every filter and measure downstream, and no recorder writes them: a file
+    // that decodes to them is damaged, not silent.
+    for (let i = 0; i < chunk.length; i++) if (!Number.isFinite(chunk[i]!)) throw nonFiniteRefusal()
     if (frames > limit)
       throw new AudioRefusal(
         'bad-header',

@@ -19,3 +19,11 @@ export class AudioRefusal extends Error {
     this.name = 'AudioRefusal'
   }
 }
+
+/** A float file with NaN or infinite samples: damaged (no recorder writes them), refused rather than silenced. */
+export function nonFiniteRefusal(): AudioRefusal {
+  return new AudioRefusal(
+    'decode-failed',
+    'the audio is damaged: it holds samples that are not numbers (NaN or infinite)',
+  )
+}

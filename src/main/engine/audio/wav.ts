@@ -3,7 +3,7 @@
 // Reads RIFF/WAVE, RF64 and BW64: PCM 8/16/24/32-bit, IEEE float 32/64-bit, WAVE_FORMAT_EXTENSIBLE, any
 // channel count (mixed to mono by the caller), plus the bext and LIST/INFO dates used for recording time.
 import fs from 'node:fs/promises'
-import { AudioRefusal } from './refusal'
+import { AudioRefusal, nonFiniteRefusal } from './refusal'
 
 export interface WavInfo {
   container: 'RIFF' | 'RF64' | 'BW64'
@@ -220,8 +220,9 @@ export function framesToMono(
       if (info.encoding === 'float') {
         const x = info.bitsPerSample === 32 ? dv.getFloat32(off, true) : dv.getFloat64(off, true)
         // NaN/Infinity in a float file (found by test/unit/fuzz-wav.test.ts) would spread through the
-        // resampler and every measure downstream: read them as silence.
-        s += Number.isFinite(x) ? x : 0
+        // resampler and every measure downstream: the file is damaged, and refused.
+        if (!Number.isFinite(x)) throw nonFiniteRefusal()
+        s += x
       } else if (info.bitsPerSample === 8) s += (buf[off]! - 128) / 128
       else if (info.bitsPerSample === 24) {
         const v = buf[off]! | (buf[off + 1]! << 8) | (buf[off + 2]! << 16)

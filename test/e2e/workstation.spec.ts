@@ -2,7 +2,16 @@
 // the access token gets, first paint, times as a hospital reads them, the cry view and the timeline of a new
 // infant, layout (overlaps, page heights) and the infant's age.
 import path from 'node:path'
-import { expect, test, SCREENSHOTS } from './app'
+import { expect, test, SCREENSHOTS, type App } from './app'
+
+/** A small simulated ward through the real import (stage 0 finds the cries, the gate scores them). */
+async function importWard(app: App, deviating = 0): Promise<void> {
+  const ward = app.simulateWard({ infants: 2, hoursPerDay: 0.03, cryRate: 10, deviating, seed: 7 })
+  await app.importFolder(ward)
+}
+
+const HOSPITAL_TIME = /\b\d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} [012]\d:[0-5]\d/
+const ISO_TIME = /\b\d{4}-\d{2}-\d{2} [012]\d:[0-5]\d/
 
 test('browser mode: a stable address, and a visit without the token says how to get in', async ({ app }) => {
   test.skip(app.target !== 'browser', 'browser mode only')
@@ -74,4 +83,33 @@ test('first paint: the sign-in screen loads no screen code; hashed assets are ca
   expect([...scripts.keys()].some((n) => /\/Ward-/.test(n))).toBe(true)
   const doc = await page.request.get(new URL(page.url()).origin + '/')
   expect(doc.headers()['cache-control']).toBe('no-store')
+})
+
+test('times as a hospital reads them: 24-hour clock, unambiguous dates, "3 h ago" where recency matters', async ({
+  app,
+}) => {
+  const { page } = app
+  await app.signIn('clinician')
+  await importWard(app)
+  await page.getByRole('tab', { name: 'Ward' }).click()
+  const row = page.getByRole('table', { name: 'infants' }).getByRole('row', { name: /infant-01/ })
+  const lastCry = row.getByTestId('when')
+  await expect(lastCry).toHaveText(HOSPITAL_TIME)
+  await expect(lastCry).not.toHaveText(/\b(AM|PM|am|pm)\b/)
+  await expect(row.getByTestId('when-ago')).toHaveText(/^(just now|\d+ (min|h|d) ago)$/)
+  await app.screenshot('workstation-03-ward-times')
+
+  // The workstation's preference, under the user's name: ISO dates everywhere, kept across reloads.
+  await page.getByRole('button', { name: /display settings/ }).click()
+  await page.getByTestId('time-format-iso').click()
+  await expect(lastCry).toHaveText(ISO_TIME)
+  await row.click()
+  const recordings = page.getByRole('table', { name: 'recordings' })
+  await expect(recordings.getByRole('row').nth(1)).toContainText(ISO_TIME)
+  await page.reload()
+  await expect(recordings.getByRole('row').nth(1)).toContainText(ISO_TIME)
+  await app.screenshot('workstation-04-infant-iso-times')
+  await page.getByRole('button', { name: /display settings/ }).click()
+  await page.getByTestId('time-format-hospital').click()
+  await expect(recordings.getByRole('row').nth(1)).toContainText(HOSPITAL_TIME)
 })

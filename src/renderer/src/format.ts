@@ -7,17 +7,94 @@ export function formatDuration(s: number): string {
   return h ? `${h} h ${String(m).padStart(2, '0')} min` : `${m} min ${String(sec).padStart(2, '0')} s`
 }
 
-export function formatTime(iso: string | null | undefined, opts: { seconds?: boolean } = {}): string {
-  if (!iso) return '—'
-  const d = new Date(iso)
-  return d.toLocaleString(undefined, {
-    year: 'numeric',
-    month: 'short',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    ...(opts.seconds ? { second: '2-digit' } : {}),
-  })
+/**
+ * How dates and times are written, a display preference of this workstation (kept in its browser storage):
+ * - `hospital` (default): 02 Dec 2026 14:05 — day, month name, year, 24-hour clock: no day/month confusion
+ * - `iso`: 2026-12-02 14:05
+ * - `locale`: the browser's own conventions (may use a 12-hour clock or a numeric day/month order)
+ */
+export type TimeFormat = 'hospital' | 'iso' | 'locale'
+export const TIME_FORMATS: { value: TimeFormat; label: string }[] = [
+  { value: 'hospital', label: '02 Dec 2026 14:05 (24 h)' },
+  { value: 'iso', label: '2026-12-02 14:05 (ISO)' },
+  { value: 'locale', label: "This browser's language" },
+]
+const TIME_FORMAT_KEY = 'iclas.timeFormat'
+let timeFormat: TimeFormat = readTimeFormat()
+
+function readTimeFormat(): TimeFormat {
+  try {
+    const v = globalThis.localStorage?.getItem(TIME_FORMAT_KEY)
+    return v === 'iso' || v === 'locale' ? v : 'hospital'
+  } catch {
+    return 'hospital'
+  }
+}
+
+export function getTimeFormat(): TimeFormat {
+  return timeFormat
+}
+
+/** Changes the preference for this workstation; the caller re-renders. */
+export function setTimeFormat(f: TimeFormat): void {
+  timeFormat = f
+  try {
+    globalThis.localStorage?.setItem(TIME_FORMAT_KEY, f)
+  } catch {
+    /* storage unavailable: this page only */
+  }
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
+const p2 = (n: number) => String(n).padStart(2, '0')
+
+/**
+ * A moment as the ward reads it, in local time: `02 Dec 2026 14:05` by default (see TimeFormat). `seconds`
+ * adds them; `year: false` leaves the year out where it is plain from the context (chart labels).
+ */
+export function formatTime(
+  iso: string | number | Date | null | undefined,
+  opts: { seconds?: boolean; year?: boolean; format?: TimeFormat } = {},
+): string {
+  if (iso === null || iso === undefined || iso === '') return '—'
+  const d = iso instanceof Date ? iso : new Date(iso)
+  if (Number.isNaN(d.getTime())) return '—'
+  const format = opts.format ?? timeFormat
+  const year = opts.year !== false
+  const clock = `${p2(d.getHours())}:${p2(d.getMinutes())}${opts.seconds ? `:${p2(d.getSeconds())}` : ''}`
+  if (format === 'iso') {
+    const date = `${year ? `${d.getFullYear()}-` : ''}${p2(d.getMonth() + 1)}-${p2(d.getDate())}`
+    return `${date} ${clock}`
+  }
+  if (format === 'locale')
+    return d.toLocaleString(undefined, {
+      ...(year ? { year: 'numeric' } : {}),
+      month: 'short',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      ...(opts.seconds ? { second: '2-digit' } : {}),
+    })
+  return `${p2(d.getDate())} ${MONTHS[d.getMonth()]}${year ? ` ${d.getFullYear()}` : ''} ${clock}`
+}
+
+/** How long ago, for where recency matters: "just now", "12 min ago", "3 h ago", "2 d ago" (or "in 5 min"). */
+export function formatAgo(iso: string | number | Date | null | undefined, now: number = Date.now()): string {
+  if (iso === null || iso === undefined || iso === '') return '—'
+  const t = (iso instanceof Date ? iso : new Date(iso)).getTime()
+  if (Number.isNaN(t)) return '—'
+  const s = (now - t) / 1000
+  const a = Math.abs(s)
+  const span =
+    a < 60
+      ? null
+      : a < 3600
+        ? `${Math.floor(a / 60)} min`
+        : a < 86400 * 2
+          ? `${Math.floor(a / 3600)} h`
+          : `${Math.floor(a / 86400)} d`
+  if (span === null) return 'just now'
+  return s >= 0 ? `${span} ago` : `in ${span}`
 }
 
 export function formatRate(hz: number): string {

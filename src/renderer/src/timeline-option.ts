@@ -3,6 +3,7 @@
 // EWMA and CUSUM charts against their limits, and the daily acoustic trends beneath, all on one shared time
 // axis so one zoom moves them together. Pure (no DOM): the chart component, the unit tests and the bench use it.
 import type { Alert, Timeline } from '../../shared/contract'
+import { formatTime } from './format'
 
 type Point = Timeline['points'][number]
 type Decision = Point['decision']
@@ -149,13 +150,7 @@ const GRIDS = [
 ] as const
 export const TIMELINE_HEIGHT = 900
 
-const fmtTime = (ms: number) =>
-  new Date(ms).toLocaleString(undefined, {
-    month: 'short',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-  })
+const fmtTime = (ms: number) => formatTime(ms, { year: false })
 
 export function timelineOption(input: TimelineOptionInput): Record<string, unknown> {
   const { overview: t, colors } = input

@@ -20,7 +20,7 @@ import {
 } from '@mui/material'
 import { CLINICAL, type Alert, type AlertState, type User } from '../../../shared/contract'
 import { api } from '../api/client'
-import { formatTime } from '../format'
+import { When } from './When'
 
 const STATE_COLOR = { new: 'error', acknowledged: 'warning', resolved: 'default' } as const
 
@@ -69,14 +69,16 @@ export function AlertsPanel(props: { alerts: Alert[]; user: User; onOpenCry?: (c
         <TableBody>
           {props.alerts.map((a) => (
             <TableRow key={a.id} data-testid="alert-row" data-state={a.state}>
-              <TableCell>{formatTime(a.at)}</TableCell>
+              <TableCell>
+                <When at={a.at} stacked />
+              </TableCell>
               <TableCell>{a.statistic.toUpperCase()}</TableCell>
               <TableCell>{a.message}</TableCell>
               <TableCell>
                 <Chip size="small" color={STATE_COLOR[a.state]} label={a.state} />
                 {a.state !== 'new' && (
                   <Typography variant="caption" color="text.secondary" sx={{ display: 'block' }}>
-                    {a.updatedBy}, {formatTime(a.updatedAt)}
+                    {a.updatedBy}, <When at={a.updatedAt} />
                   </Typography>
                 )}
               </TableCell>

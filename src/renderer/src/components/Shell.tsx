@@ -1,4 +1,4 @@
-import { lazy, Suspense } from 'react'
+import { lazy, Suspense, useState } from 'react'
 import {
   AppBar,
   Box,
@@ -6,6 +6,9 @@ import {
   Chip,
   IconButton,
   LinearProgress,
+  ListSubheader,
+  Menu,
+  MenuItem,
   Tab,
   Tabs,
   Toolbar,
@@ -14,6 +17,7 @@ import {
 } from '@mui/material'
 import { AUDIT_READERS, EXPORTERS, RESEARCH, type Role, type User } from '../../../shared/contract'
 import { api } from '../api/client'
+import { getTimeFormat, setTimeFormat, TIME_FORMATS, type TimeFormat } from '../format'
 import { useLoad, useRoute } from '../hooks'
 import type { ColorMode } from '../theme'
 import { JobsIndicator } from './JobsIndicator'
@@ -70,6 +74,15 @@ export function Shell(props: {
 }) {
   const [route, go] = useRoute()
   const info = useLoad(() => api.systemInfo({}), [])
+  // The workstation's display preferences, under the user's name. Changing the time format re-renders the
+  // screen with it.
+  const [menu, setMenu] = useState<HTMLElement | null>(null)
+  const [timeFormat, setFormat] = useState<TimeFormat>(getTimeFormat)
+  const chooseFormat = (f: TimeFormat) => {
+    setTimeFormat(f)
+    setFormat(f)
+    setMenu(null)
+  }
   const { user } = props
   const tabs = TABS.filter((t) => !t.roles || t.roles.includes(user.role))
   const top = route[0] ?? 'ward'
@@ -130,9 +143,30 @@ export function Shell(props: {
               {props.mode === 'light' ? '☾' : '☀'}
             </IconButton>
           </Tooltip>
-          <Typography variant="body2" data-testid="signed-in-user" noWrap>
-            {props.user.displayName} · {props.user.role}
-          </Typography>
+          <Button
+            color="inherit"
+            onClick={(e) => setMenu(e.currentTarget)}
+            aria-haspopup="menu"
+            aria-label={`${props.user.displayName} · ${props.user.role}: display settings`}
+            sx={{ textTransform: 'none', whiteSpace: 'nowrap', flexShrink: 0 }}
+          >
+            <Typography variant="body2" data-testid="signed-in-user" noWrap component="span">
+              {props.user.displayName} · {props.user.role}
+            </Typography>
+          </Button>
+          <Menu anchorEl={menu} open={menu !== null} onClose={() => setMenu(null)}>
+            <ListSubheader>Dates and times</ListSubheader>
+            {TIME_FORMATS.map((f) => (
+              <MenuItem
+                key={f.value}
+                selected={f.value === timeFormat}
+                onClick={() => chooseFormat(f.value)}
+                data-testid={`time-format-${f.value}`}
+              >
+                {f.label}
+              </MenuItem>
+            ))}
+          </Menu>
           <Button onClick={props.onSignOut} sx={{ whiteSpace: 'nowrap', flexShrink: 0 }}>
             Sign out
           </Button>

@@ -18,6 +18,7 @@ import {
 import * as echarts from 'echarts/core'
 import { CanvasRenderer } from 'echarts/renderers'
 import type { Timeline } from '../../../shared/contract'
+import { formatTime } from '../format'
 import {
   cryTooltip,
   POINT_SERIES,
@@ -150,7 +151,7 @@ export function TimelineChart({
         if (d) return cryTooltip(d, byId.current.get(d[2]))
         const v = params.value as [number, number | null] | undefined
         if (!Array.isArray(v) || v[1] === null || v[1] === undefined) return params.seriesName
-        return `${params.seriesName}<br/>${new Date(v[0]).toLocaleString()}<br/>${Number(v[1]).toFixed(3)}`
+        return `${params.seriesName}<br/>${formatTime(v[0])}<br/>${Number(v[1]).toFixed(3)}`
       },
     }
     c.setOption(option, { notMerge: true })

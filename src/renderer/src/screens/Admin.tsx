@@ -24,6 +24,7 @@ import { Role, type Account, type Backup, type RestoreReport } from '../../../sh
 import { api } from '../api/client'
 import { LoadState } from '../components/States'
 import { formatTime } from '../format'
+import { When } from '../components/When'
 import { useLoad } from '../hooks'
 
 const PIN = /^\d{4,12}$/
@@ -317,7 +318,9 @@ function Backups() {
             <TableBody>
               {(backups.data ?? []).map((b) => (
                 <TableRow key={b.id}>
-                  <TableCell>{formatTime(b.createdAt, { seconds: true })}</TableCell>
+                  <TableCell>
+                    <When at={b.createdAt} seconds />
+                  </TableCell>
                   <TableCell>{b.reason}</TableCell>
                   <TableCell align="right">{(b.sizeBytes / 1e6).toFixed(1)} MB</TableCell>
                   <TableCell align="right">

@@ -20,7 +20,7 @@ import { DemoBanner } from '../components/DemoBanner'
 import { InfantDialog } from '../components/InfantDialog'
 import { Sparkline } from '../components/Sparkline'
 import { LoadState } from '../components/States'
-import { formatTime } from '../format'
+import { When } from '../components/When'
 import { useLoad } from '../hooks'
 
 /** An infant's current drift alert: a new one outranks an acknowledged one; resolved alerts are history. */
@@ -106,7 +106,9 @@ export function WardScreen({ go }: { go: (p: string) => void }) {
                   >
                     <TableCell sx={{ fontWeight: 600, fontSize: '1.1rem' }}>{i.bed ?? '—'}</TableCell>
                     <TableCell sx={{ fontWeight: 600, fontSize: '1.1rem' }}>{i.label}</TableCell>
-                    <TableCell>{formatTime(i.lastCryAt)}</TableCell>
+                    <TableCell>
+                      <When at={i.lastCryAt} stacked />
+                    </TableCell>
                     <TableCell data-testid="alert-state">
                       {alert ? (
                         <Chip

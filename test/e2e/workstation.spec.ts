@@ -113,3 +113,41 @@ test('times as a hospital reads them: 24-hour clock, unambiguous dates, "3 h ago
   await page.getByTestId('time-format-hospital').click()
   await expect(recordings.getByRole('row').nth(1)).toContainText(HOSPITAL_TIME)
 })
+
+test('the cry view: duration agrees with the measures, f0 axis covers the baseline band, link to the timeline', async ({
+  app,
+}) => {
+  const { page } = app
+  await app.signIn('clinician')
+  await importWard(app)
+  await page.getByRole('tab', { name: 'Ward' }).click()
+  await page
+    .getByRole('table', { name: 'infants' })
+    .getByRole('row', { name: /infant-01/ })
+    .click()
+  await page.getByRole('table', { name: 'recordings' }).getByRole('row').nth(1).click()
+  await page.getByRole('table', { name: 'cries' }).getByRole('row').nth(1).click()
+  const view = page.getByTestId('cry-view')
+  await expect(page.getByTestId('waveform')).toHaveAttribute('data-drawn', 'true')
+
+  // The header writes the duration the measures table writes.
+  const measures = view.getByRole('table', { name: 'acoustic measures' })
+  const durationRow = measures.getByRole('row', { name: /^Duration/ })
+  const tableDuration = (await durationRow.getByRole('cell').first().textContent())!.trim()
+  expect(tableDuration).toMatch(/^\d+\.\d{2} s$/)
+  await expect(page.getByTestId('cry-duration')).toHaveText(new RegExp(`^${tableDuration} at `))
+
+  // The f0 axis reaches above the infant's baseline band (and the contour).
+  await expect(page.getByTestId('baseline-source')).toContainText(/baseline|not flagged/)
+  const f0 = page.getByTestId('f0-contour')
+  await expect(f0).not.toHaveAttribute('data-band-top', '')
+  const top = Number(await f0.getAttribute('data-axis-top'))
+  const bandTop = Number(await f0.getAttribute('data-band-top'))
+  expect(top).toBeGreaterThanOrEqual(bandTop)
+  await expect(page.getByTestId('spectrogram')).toHaveAttribute('data-pending', '0')
+  await app.screenshot('workstation-05-cry-view')
+
+  // From the cry to the infant's timeline.
+  await view.getByRole('button', { name: "infant-01's timeline" }).click()
+  await expect(page.getByRole('heading', { name: 'Timeline — infant-01' })).toBeVisible()
+})

@@ -6,7 +6,7 @@ import { useCallback, useMemo, useRef, useState } from 'react'
 import { Box, Button, Chip, Paper, Stack, Tooltip, Typography, useTheme } from '@mui/material'
 import type { CryDetail, Verdict } from '../../../shared/contract'
 import { api, transport } from '../api/client'
-import { formatDuration, formatTime } from '../format'
+import { formatDuration, formatMeasure, formatTime } from '../format'
 import { useLoad, useShortcuts } from '../hooks'
 import { Chart, type ChartOption } from './Chart'
 import { MeasuresTable } from './MeasuresTable'
@@ -118,6 +118,9 @@ export function CryView(props: {
                 {c.infantBed ? `Bed ${c.infantBed} · ` : ''}
                 {c.infantLabel} — cry at {formatTime(c.at, { seconds: true })}
               </Typography>
+              <Button variant="outlined" onClick={() => props.go(`timeline/${c.infantId}`)}>
+                {c.infantLabel}'s timeline
+              </Button>
               {props.position && <Typography color="text.secondary">{props.position}</Typography>}
               <Button onClick={props.onPrev} disabled={!props.onPrev} aria-keyshortcuts="j">
                 ← Previous (J)
@@ -197,6 +200,19 @@ export function CryView(props: {
   )
 }
 
+/** The cry's duration as the measures table writes it (same value, same digits), so the two agree. */
+export function cryDuration(c: Pick<CryDetail, 'startS' | 'endS' | 'measures'>): string {
+  const s = c.measures.durationS ?? c.endS - c.startS
+  return s < 60 ? formatMeasure(s, 's', 2) : formatDuration(s)
+}
+
+/** The top of the f0 axis: the contour and the baseline band both fit, rounded up to 50 Hz. */
+export function f0AxisTop(hz: readonly number[], band?: { p95: number | null }): number {
+  const voiced = hz.reduce((m, f) => (f > 0 ? Math.max(m, f) : m), 0)
+  const top = Math.max(voiced, band?.p95 ?? 0)
+  return Math.max(100, Math.ceil((top * 1.05) / 50) * 50)
+}
+
 function CryFacts({ cry: c, go }: { cry: CryDetail; go: (p: string) => void }) {
   return (
     <Stack direction="row" spacing={1} sx={{ mt: 1.5, flexWrap: 'wrap', rowGap: 1, alignItems: 'center' }}>
@@ -219,8 +235,8 @@ function CryFacts({ cry: c, go }: { cry: CryDetail; go: (p: string) => void }) {
       )}
       {c.inBaseline && <Chip variant="outlined" color="primary" label="in baseline" />}
       {c.clipped && <Chip variant="outlined" color="warning" label="clipped" />}
-      <Typography color="text.secondary" sx={{ pl: 1 }}>
-        {formatDuration(c.endS - c.startS)} at {c.startS.toFixed(1)} s of
+      <Typography color="text.secondary" sx={{ pl: 1 }} data-testid="cry-duration">
+        {cryDuration(c)} at {c.startS.toFixed(1)} s of
       </Typography>
       <Button size="small" sx={{ textTransform: 'none' }} onClick={() => go(`recording/${c.recordingId}`)}>
         {c.recording.fileName}
@@ -251,9 +267,10 @@ function F0Contour({
   baseline?: { p5: number | null; p95: number | null }
 }) {
   const theme = useTheme()
-  const option = useMemo<ChartOption | null>(() => {
+  const option = useMemo<{ chart: ChartOption; yAxisTop: number } | null>(() => {
     if (!cry.f0) return null
     const { hopS, hz } = cry.f0
+    const top = f0AxisTop(hz, baseline)
     const band =
       baseline?.p5 != null && baseline?.p95 != null
         ? {
@@ -262,7 +279,7 @@ function F0Contour({
             data: [[{ yAxis: baseline.p5 }, { yAxis: baseline.p95 }]],
           }
         : undefined
-    return {
+    const chart: ChartOption = {
       animation: false,
       grid: { left: 48, right: 16, top: 28, bottom: 28 },
       tooltip: {
@@ -281,6 +298,7 @@ function F0Contour({
         type: 'value',
         name: 'Hz',
         min: 0,
+        max: top,
         axisLabel: { color: theme.palette.text.secondary },
         splitLine: { lineStyle: { color: theme.palette.divider } },
       },
@@ -295,6 +313,7 @@ function F0Contour({
         },
       ],
     }
+    return { chart, yAxisTop: top }
   }, [cry.f0, baseline, theme])
   return (
     <Stack spacing={1}>
@@ -302,7 +321,9 @@ function F0Contour({
         f0 contour
       </Typography>
       {option ? (
-        <Chart option={option} label="f0 contour of the cry" sx={{ height: 180 }} />
+        <Box data-testid="f0-contour" data-axis-top={option.yAxisTop} data-band-top={baseline?.p95 ?? ''}>
+          <Chart option={option.chart} label="f0 contour of the cry" sx={{ height: 180 }} />
+        </Box>
       ) : (
         <Typography color="text.secondary">No f0 contour was measured for this cry.</Typography>
       )}

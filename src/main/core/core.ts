@@ -63,6 +63,8 @@ export interface CoreOptions {
   refitDebounceMs?: number
   /** Shape of the demo ward built from the UI or at first start (ICLAS_DEMO_CONFIG; default: 6 infants × 7 days). */
   demoShape?: DemoWardShape
+  /** Clock of the sign-in rate limit (tests). */
+  now?: () => number
 }
 
 export class Core {
@@ -120,7 +122,7 @@ export class Core {
     this.demo = new DemoService(this.ctx, { log: this.log })
     this.evaluation = evaluationService(this.ctx, { modelsDir: options.modelsDir })
     this.handlers = {
-      ...sessionService(this.ctx, () => this.systemInfoExtras()),
+      ...sessionService(this.ctx, () => this.systemInfoExtras(), options.now),
       ...infantService(this.ctx),
       ...recordingService(this.ctx),
       ...importService(this.ctx),

@@ -23,6 +23,26 @@ export function hashPin(pin: string): string {
   return `${salt.toString('hex')}:${crypto.scryptSync(pin, salt, 32).toString('hex')}`
 }
 
+const scryptAsync = (pin: string, salt: Buffer, len: number) =>
+  new Promise<Buffer>((resolve, reject) =>
+    crypto.scrypt(pin, salt, len, (err, key) => (err ? reject(err) : resolve(key))),
+  )
+
+/** hashPin on libuv's thread pool: the core's thread stays free for other users' calls. */
+export async function hashPinAsync(pin: string): Promise<string> {
+  const salt = crypto.randomBytes(16)
+  return `${salt.toString('hex')}:${(await scryptAsync(pin, salt, 32)).toString('hex')}`
+}
+
+/** verifyPin on libuv's thread pool. */
+export async function verifyPinAsync(pin: string, stored: string): Promise<boolean> {
+  const [saltHex, hashHex] = stored.split(':')
+  if (!saltHex || !hashHex) return false
+  const expected = Buffer.from(hashHex, 'hex')
+  const actual = await scryptAsync(pin, Buffer.from(saltHex, 'hex'), expected.length)
+  return crypto.timingSafeEqual(expected, actual)
+}
+
 export function verifyPin(pin: string, stored: string): boolean {
   const [saltHex, hashHex] = stored.split(':')
   if (!saltHex || !hashHex) return false
@@ -42,12 +62,12 @@ export function findUser(db: Db, username: string): (User & { pinHash: string | 
 
 export function insertUser(
   db: Db,
-  v: { username: string; displayName: string; role: Role; pin?: string | null },
+  v: { username: string; displayName: string; role: Role; pin?: string | null; pinHash?: string | null },
   now = new Date().toISOString(),
 ): User {
   const info = db
     .prepare('INSERT INTO users (username, display_name, role, pin_hash, created_at) VALUES (?, ?, ?, ?, ?)')
-    .run(v.username, v.displayName, v.role, v.pin ? hashPin(v.pin) : null, now)
+    .run(v.username, v.displayName, v.role, v.pinHash ?? (v.pin ? hashPin(v.pin) : null), now)
   return toUser(db.prepare('SELECT * FROM users WHERE id = ?').get(Number(info.lastInsertRowid)) as UserRow)
 }
 
@@ -88,4 +108,9 @@ export function getAccount(db: Db, id: number): AccountRow | undefined {
 
 export function setUserPin(db: Db, id: number, pin: string | null): void {
   db.prepare('UPDATE users SET pin_hash = ? WHERE id = ?').run(pin === null ? null : hashPin(pin), id)
+}
+
+/** Sets a PIN already hashed (hashPinAsync), or clears it. */
+export function setUserPinHash(db: Db, id: number, pinHash: string | null): void {
+  db.prepare('UPDATE users SET pin_hash = ? WHERE id = ?').run(pinHash, id)
 }

@@ -11,7 +11,14 @@ import {
   restoreBackupOnline,
   verifyBackupFile,
 } from '../../store/backup'
-import { findUser, getAccount, insertUser, listAccounts, setUserPin } from '../../store/users'
+import {
+  findUser,
+  getAccount,
+  hashPinAsync,
+  insertUser,
+  listAccounts,
+  setUserPinHash,
+} from '../../store/users'
 import type { BackupScheduler } from '../backups'
 import type { AudioRecoveryReport } from '../audio-recovery'
 import type { Handlers, ServiceContext } from '../context'
@@ -122,10 +129,12 @@ export function adminService(
       }
     },
     listAccounts: () => listAccounts(db),
-    createUser: ({ username, displayName, role, pin }, { user }) => {
+    createUser: async ({ username, displayName, role, pin }, { user }) => {
+      // The PIN is hashed off the core's thread, before the transaction.
+      const pinHash = pin ? await hashPinAsync(pin) : null
       const account = db.transaction(() => {
         if (findUser(db, username)) throw new IclasError('conflict', `A user "${username}" already exists`)
-        const u = insertUser(db, { username, displayName, role, pin: pin ?? null })
+        const u = insertUser(db, { username, displayName, role, pinHash })
         appendAudit(db, actor(user), 'user.create', 'user', u.id, null, {
           username,
           displayName,
@@ -137,11 +146,12 @@ export function adminService(
       ctx.emit('changed', { entity: 'users' })
       return account
     },
-    setUserPin: ({ userId, pin }, { user }) => {
+    setUserPin: async ({ userId, pin }, { user }) => {
+      const pinHash = pin === null ? null : await hashPinAsync(pin)
       const account = db.transaction(() => {
         const before = getAccount(db, userId)
         if (!before) throw new IclasError('not_found', `No user with id ${userId}`)
-        setUserPin(db, userId, pin)
+        setUserPinHash(db, userId, pinHash)
         appendAudit(
           db,
           actor(user),

@@ -1,18 +1,33 @@
 import type { SystemInfo } from '../../../shared/contract'
 import { IclasError } from '../../../shared/rpc'
 import { appendAudit } from '../../store/audit'
-import { findUser, listUsers, verifyPin } from '../../store/users'
+import { findUser, listUsers, verifyPinAsync } from '../../store/users'
+import { SignInLimiter } from '../sign-in-limit'
 import type { Handlers, ServiceContext } from '../context'
 
 export function sessionService(
   ctx: ServiceContext,
   info: () => Pick<SystemInfo, 'computeProvider' | 'backbone' | 'demo'>,
+  now: () => number = Date.now,
 ): Pick<Handlers, 'listUsers' | 'signIn' | 'signOut' | 'whoAmI' | 'systemInfo'> {
+  const limiter = new SignInLimiter(now)
   return {
     listUsers: () => listUsers(ctx.db),
-    signIn: ({ username, pin }, { session }) => {
+    signIn: async ({ username, pin }, { session }) => {
       const u = findUser(ctx.db, username)
-      const ok = u && (u.pinHash === null || (pin !== undefined && verifyPin(pin, u.pinHash)))
+      // Rate limit per account (unknown names share one) and per session, before any PIN is hashed.
+      const account = u ? `user:${u.id}` : 'unknown'
+      const wait = limiter.waitMs(account, session.id)
+      if (wait > 0)
+        throw new IclasError(
+          'refused',
+          `Too many wrong sign-ins: wait ${Math.ceil(wait / 1000)} s before trying again`,
+        )
+      // Counted as a failure before the PIN is checked (cleared on success), so attempts sent together on
+      // many sockets cannot all pass the limit while their PINs are being hashed.
+      limiter.failed(account, session.id)
+      // scrypt runs on libuv's thread pool, never on the core's thread.
+      const ok = u && (u.pinHash === null || (pin !== undefined && (await verifyPinAsync(pin, u.pinHash))))
       if (!u || !ok) {
         // Written as the account it aimed at (by id) when that exists; never with the text a caller typed (an
         // attacker could otherwise write anything, without limit, into the append-only log).
@@ -27,6 +42,7 @@ export function sessionService(
         )
         throw new IclasError('unauthenticated', 'Unknown user or wrong PIN')
       }
+      limiter.succeeded(account, session.id)
       const user = { id: u.id, username: u.username, displayName: u.displayName, role: u.role }
       session.user = user
       appendAudit(

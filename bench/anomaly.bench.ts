@@ -1,6 +1,7 @@
 // `iclas bench anomaly`: fit and score time of the personal anomaly models for 50, 500 and 5000 embeddings
 // (192-d), side by side in the same run with scikit-learn (OneClassSVM; GaussianMixture with the same K search on
-// the same held-out recordings) and PyTorch (the same autoencoder, epochs and batch size), on the same arrays,
+// the same held-out recordings; the shrinkage Gaussian against sklearn.covariance.OAS and its Mahalanobis
+// distance) and PyTorch (the same autoencoder, epochs and batch size), on the same arrays,
 // handed to training/anomaly_reference.py through a temporary folder. Timings are the minimum over a few runs
 // on both sides, the reference running before and after ours (the machine is shared). Ratios are ours /
 // reference: below 1 is faster.
@@ -16,6 +17,8 @@ import { fitOcsvmSteps } from '../src/main/engine/anomaly/ocsvm'
 import { createRng } from '../src/main/engine/anomaly/rng'
 import { heldOutSplit } from '../src/main/engine/anomaly/split'
 import { runSync } from '../src/main/engine/anomaly/steps'
+import { fitAnomalyModelSteps } from '../src/main/engine/anomaly'
+import { engineModel } from '../src/main/engine/anomaly/personal'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const PYTHON = '/usr/bin/python3'
@@ -98,6 +101,7 @@ interface RefTimes {
 interface Reference {
   ocsvm?: RefTimes & { n_support: number; decision: number[] }
   gmm?: RefTimes & { k: number; candidates: { k: number; criterion: number }[] }
+  gauss?: RefTimes & { mahalanobis: number[]; shrinkage: number }
   ae?: RefTimes & { threads: number; mean_error: number }
   versions: Record<string, string>
 }
@@ -133,6 +137,7 @@ function benchSize(n: number, models: string[]): Row[] {
       models,
       ocsvm: { ...SETTINGS.ocsvm, repeats },
       gmm: { ...SETTINGS.gmm, seed: SEED, repeats },
+      gauss: { repeats },
       ae: { ...SETTINGS.ae, seed: SEED, repeats },
     }
     fs.writeFileSync(path.join(dir, 'settings.json'), JSON.stringify(settings))
@@ -194,6 +199,32 @@ function benchSize(n: number, models: string[]): Row[] {
         check: `K chosen ${m.settings.k} vs ${ref.gmm.k}`,
       })
     }
+    if (models.includes('gauss') && ref.gauss) {
+      const e = engineModel('gauss')
+      const [fit, m] = bestOf(repeats, () =>
+        runSync(fitAnomalyModelSteps(e.kind, x, n, D, e.params, { seed: SEED, groups })),
+      )
+      const [score, nll] = bestOf(repeats, () => m.score(x, n))
+      // −log p = ½ Mahalanobis² + a constant: the two agree up to that constant when the covariances agree.
+      let c = 0
+      for (let i = 0; i < n; i++) c += nll[i]! - 0.5 * ref.gauss.mahalanobis[i]!
+      c /= n
+      let diff = 0
+      for (let i = 0; i < n; i++)
+        diff = Math.max(
+          diff,
+          Math.abs(nll[i]! - 0.5 * ref.gauss.mahalanobis[i]! - c) / Math.max(1, Math.abs(nll[i]!)),
+        )
+      rows.push({
+        n,
+        model: 'gauss full OAS K1',
+        fit,
+        fitRef: refTiming(ref.gauss, 'fit'),
+        score,
+        scoreRef: refTiming(ref.gauss, 'score'),
+        check: `max rel |Δ(−log p − ½ d²)| ${diff.toExponential(1)} (sklearn OAS shrinkage ${ref.gauss.shrinkage.toFixed(3)})`,
+      })
+    }
     if (models.includes('ae') && ref.ae) {
       const a = SETTINGS.ae
       const xTrain = new Float32Array(split.train.length * D)
@@ -230,7 +261,7 @@ function benchSize(n: number, models: string[]): Row[] {
     }
     const refAfter = runReference(dir)
     for (const r of rows) {
-      const key = r.model.split(' ')[0] as 'ocsvm' | 'gmm' | 'ae'
+      const key = r.model.split(' ')[0] as 'ocsvm' | 'gmm' | 'gauss' | 'ae'
       const a = refBefore[key]
       const b = refAfter[key]
       if (a && b) {
@@ -269,12 +300,13 @@ function fmt(s: number): string {
 
 export const anomalyBench: BenchSuite = {
   name: 'anomaly',
-  summary: 'personal anomaly models (OC-SVM, GMM, AE) vs scikit-learn / PyTorch, 50–5000 embeddings',
+  summary:
+    'personal anomaly models (OC-SVM, GMM, shrinkage Gaussian, AE) vs scikit-learn / PyTorch, 50–5000 embeddings',
   async run(argv) {
     const sizesArg = argv.find((a) => a.startsWith('--sizes='))
     const modelsArg = argv.find((a) => a.startsWith('--models='))
     const sizes = sizesArg ? sizesArg.slice(8).split(',').map(Number) : [50, 500, 5000]
-    const models = modelsArg ? modelsArg.slice(9).split(',') : ['ocsvm', 'gmm', 'ae']
+    const models = modelsArg ? modelsArg.slice(9).split(',') : ['ocsvm', 'gmm', 'gauss', 'ae']
     if (!fs.existsSync(PYTHON)) {
       console.log(
         `skipped: ${PYTHON} (Debian's python3 with python3-sklearn and python3-torch) is not installed`,

@@ -70,6 +70,15 @@ def gmm(X, split, s):
             "mean_loglik": float(ll.mean())}
 
 
+def gauss(X, s):
+    """The shrinkage Gaussian: OAS covariance (scikit-learn), scored by the squared Mahalanobis distance."""
+    from sklearn.covariance import OAS
+
+    fit_s, m = best_of(s["repeats"], lambda: OAS().fit(X))
+    score_s, maha = best_of(s["repeats"], lambda: m.mahalanobis(X))
+    return {**times(fit_s, score_s), "mahalanobis": maha.tolist(), "shrinkage": float(m.shrinkage_)}
+
+
 def autoencoder(X, split, s):
     import torch
 
@@ -122,6 +131,8 @@ def main():
         out["ocsvm"] = ocsvm(X, s["ocsvm"])
     if "gmm" in s["models"]:
         out["gmm"] = gmm(X, split, s["gmm"])
+    if "gauss" in s["models"]:
+        out["gauss"] = gauss(X, s["gauss"])
     if "ae" in s["models"]:
         out["ae"] = autoencoder(X, split, s["ae"])
     import sklearn

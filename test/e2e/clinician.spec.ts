@@ -121,6 +121,9 @@ test('clinician opens the top flagged cry, plays it and records a verdict', asyn
   const view = page.getByTestId('cry-view')
   await expect(page.getByTestId('waveform')).toHaveAttribute('data-drawn', 'true')
   await expect(view).toContainText('flagged')
+  // The flag says what moved, in the clinician's units, against this infant's own baseline.
+  const moved = /over baseline|under baseline|shorter|longer|; baseline/
+  await expect(view.getByRole('note', { name: 'what moved' })).toContainText(moved)
   const judged = await view.getAttribute('data-cry-id')
   await page.keyboard.press('Space') // listen
   await expect(page.getByRole('button', { name: 'pause', exact: true })).toBeVisible()
@@ -165,6 +168,9 @@ test('clinician opens the top flagged cry, plays it and records a verdict', asyn
   await expect(printed).toContainText('Printed by Clinician')
   await page.emulateMedia({ media: 'print' })
   await expect(page.getByTestId('timeline-chart')).toBeHidden()
+  // The report carries the flagged cries with what moved, and the alerts with theirs.
+  await expect(page.getByRole('region', { name: 'Flagged cries' })).toContainText(moved)
+  await expect(alerts).toContainText(moved)
   await expect(printed.getByRole('img', { name: /Timeline of infant-01/ })).toBeVisible()
   await app.screenshot('clinician-06-timeline-print')
   if (app.target === 'browser')

@@ -74,6 +74,8 @@ function kSeed(seed: number, k: number): number {
 }
 
 function* fitOne(x: Float64Array, n: number, d: number, s: EmSettings, seed: number, inits: number) {
+  // One component: every cry belongs to it, and EM's first M-step is already the maximum-likelihood fit.
+  if (s.k === 1) return yield* emSteps(x, n, d, s, responsibilitiesFromLabels(new Int32Array(n), n, 1))
   const rng = createRng(kSeed(seed, s.k))
   let best = kmeans(x, n, d, s.k, rng)
   for (let t = 1; t < inits; t++) {
@@ -117,39 +119,43 @@ export function* fitGmmSteps(
   const xHeld = takeRows(x64, d, split.heldOut)
 
   const candidates: GmmCandidate[] = []
-  const total = types.length * (kMax - kMin + 1) + 1
+  // With one candidate (e.g. the shrinkage Gaussian: K = 1, full) there is nothing to choose: fit it once.
+  const single = types.length === 1 && kMin === kMax
+  const total = single ? 1 : types.length * (kMax - kMin + 1) + 1
   let done = 0
-  for (const t of types) {
-    for (let k = kMin; k <= kMax; k++) {
-      const stage = `gmm: K=${k} ${t}`
-      try {
-        const r = yield* scaled(
-          fitOne(xTrain, nTrain, d, settings(k, t), seed, p.kmeansInits),
-          done / total,
-          (done + 1) / total,
-          stage,
-        )
-        let value: number
-        if (criterion === 'heldout') {
-          const ll = logLikelihood(r.params, xHeld, split.heldOut.length)
-          value = ll.reduce((a, v) => a + v, 0) / ll.length
-        } else {
-          const ll = logLikelihood(r.params, xTrain, nTrain)
-          value = -2 * ll.reduce((a, v) => a + v, 0) + parameterCount(k, d, t) * Math.log(nTrain)
+  if (single) candidates.push({ k: kMin, covarianceType: types[0]!, criterion: 0, iterations: 0 })
+  else
+    for (const t of types) {
+      for (let k = kMin; k <= kMax; k++) {
+        const stage = `gmm: K=${k} ${t}`
+        try {
+          const r = yield* scaled(
+            fitOne(xTrain, nTrain, d, settings(k, t), seed, p.kmeansInits),
+            done / total,
+            (done + 1) / total,
+            stage,
+          )
+          let value: number
+          if (criterion === 'heldout') {
+            const ll = logLikelihood(r.params, xHeld, split.heldOut.length)
+            value = ll.reduce((a, v) => a + v, 0) / ll.length
+          } else {
+            const ll = logLikelihood(r.params, xTrain, nTrain)
+            value = -2 * ll.reduce((a, v) => a + v, 0) + parameterCount(k, d, t) * Math.log(nTrain)
+          }
+          candidates.push({
+            k,
+            covarianceType: t,
+            criterion: Number.isFinite(value) ? value : null,
+            iterations: r.iterations,
+          })
+        } catch (e) {
+          if (!(e instanceof IllDefinedCovarianceError)) throw e
+          candidates.push({ k, covarianceType: t, criterion: null, iterations: 0 })
         }
-        candidates.push({
-          k,
-          covarianceType: t,
-          criterion: Number.isFinite(value) ? value : null,
-          iterations: r.iterations,
-        })
-      } catch (e) {
-        if (!(e instanceof IllDefinedCovarianceError)) throw e
-        candidates.push({ k, covarianceType: t, criterion: null, iterations: 0 })
+        done++
       }
-      done++
     }
-  }
 
   const better = (a: GmmCandidate, b: GmmCandidate): boolean => {
     // a strictly better than b, ties to fewer parameters.

@@ -363,6 +363,14 @@ export function* emSteps(
   let iter = 0
   const wlp = new Float64Array(n * s.k)
   const norm = new Float64Array(n)
+  if (s.k === 1) {
+    // One component: every responsibility is 1 whatever the E-step says, so the first M-step is the fixed point.
+    weightedLogProb(params, ws, wlp)
+    logSumExpRows(wlp, n, 1, norm)
+    let mean = 0
+    for (let i = 0; i < n; i++) mean += norm[i]
+    return { params, iterations: 1, converged: true, lowerBound: mean / n }
+  }
   for (iter = 1; iter <= s.maxIter; iter++) {
     const prev = lowerBound
     weightedLogProb(params, ws, wlp)

@@ -273,3 +273,72 @@ describe('signed-out sockets see nothing (issue 17, item 6)', () => {
     expect(JSON.stringify(rows)).not.toContain('Baby-Smith <script>')
   })
 })
+
+describe('uploads belong to a signed-in session and are cleaned up (issue 17, item 4)', () => {
+  const incoming = () => path.join(dir, 'data', 'incoming')
+  const waiting = () => (fs.existsSync(incoming()) ? fs.readdirSync(incoming()) : [])
+  const upload = (sessionId: string, body: Buffer, url = server.url) =>
+    fetch(`${url}/api/upload`, {
+      method: 'POST',
+      headers: { Cookie: cookie, Origin: url, 'X-Iclas-Session': sessionId, 'X-File-Name': 'rec.wav' },
+      body,
+    })
+
+  it('a signed-out session may not upload; a signed-in one may, and its uploads go when it ends', async () => {
+    const before = waiting()
+    const anon = await openSocket()
+    expect((await upload(anon.sessionId, Buffer.alloc(1000))).status).toBe(403)
+    expect(waiting()).toEqual(before)
+    core.signInDirect(anon.sessionId, 'nurse')
+    const ok = await upload(anon.sessionId, Buffer.alloc(1000))
+    expect(ok.status).toBe(200)
+    expect(waiting().length).toBe(before.length + 1)
+    anon.ws.close()
+    // The server hears the close and ends the session; its upload is deleted (nothing was importing it).
+    for (let i = 0; i < 500 && waiting().length > before.length; i++)
+      await new Promise((r) => setTimeout(r, 10))
+    expect(waiting()).toEqual(before)
+  })
+
+  it('uploads waiting together have a quota', async () => {
+    const small = await startServer({ core, rendererDir: path.join(dir, 'renderer'), maxIncomingBytes: 1500 })
+    const launch = await fetch(small.launchUrl, { redirect: 'manual' })
+    const smallCookie = launch.headers.get('set-cookie')!.split(';')[0]!
+    const ws = new WebSocket(`${small.url.replace('http', 'ws')}/ws`, {
+      headers: { Origin: small.url, Cookie: smallCookie },
+    })
+    const sid = await new Promise<string>((resolve) =>
+      ws.on('message', (d) => {
+        const m = JSON.parse(String(d))
+        if (m.event === 'hello') resolve(m.payload.sessionId)
+      }),
+    )
+    core.signInDirect(sid, 'nurse')
+    const send = (n: number) =>
+      fetch(`${small.url}/api/upload`, {
+        method: 'POST',
+        headers: { Cookie: smallCookie, Origin: small.url, 'X-Iclas-Session': sid, 'X-File-Name': 'a.wav' },
+        body: Buffer.alloc(n),
+      })
+    try {
+      expect((await send(1000)).status).toBe(200)
+      expect((await send(1000)).status).toBe(413)
+    } finally {
+      ws.close()
+      await small.close()
+    }
+  })
+
+  it('uploads an earlier run left behind are deleted at start', async () => {
+    const other = path.join(dir, 'restart-data')
+    fs.mkdirSync(path.join(other, 'incoming'), { recursive: true })
+    fs.writeFileSync(path.join(other, 'incoming', '0123456789abcdef-Baby-Smith.wav'), Buffer.alloc(4096))
+    const c = new Core({ dataDir: other, mode: 'test', workers: 1, log: () => undefined })
+    try {
+      c.recover()
+      expect(fs.readdirSync(path.join(other, 'incoming'))).toEqual([])
+    } finally {
+      await c.close()
+    }
+  })
+})

@@ -127,6 +127,7 @@ describe('browser-mode server', () => {
 
   it('limits upload size and message size', async () => {
     const c = await connect()
+    expect((await c.call('signIn', { username: 'nurse' })).ok).toBe(true) // uploads need a signed-in session
     const launch = await fetch(server.launchUrl, { redirect: 'manual' })
     const cookie = launch.headers.get('set-cookie')!.split(';')[0]!
     const big = await fetch(`${server.url}/api/upload`, {

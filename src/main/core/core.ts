@@ -26,7 +26,7 @@ import { WorkerPool } from '../workers/pool'
 import { recoverAudio, type AudioRecoveryReport } from './audio-recovery'
 import { BackupScheduler, DEFAULT_BACKUP_EVERY_MS } from './backups'
 import type { Handlers, ServiceContext, Session } from './context'
-import { FileGrants } from './grants'
+import { FileGrants, INCOMING_DIR } from './grants'
 import { mayReadJob } from './job-access'
 import { JobRunner } from './jobs'
 import { errorForLog, redactPaths } from './log-redact'
@@ -167,6 +167,7 @@ export class Core {
   /** Start-up recovery: clean unreferenced audio, resume interrupted jobs. */
   recover(): void {
     this.recoverAudioFolder()
+    this.cleanIncoming()
     for (const job of unfinishedJobs(this.db)) {
       if (job.kind === 'import') {
         const { items } = job.params as { items: ImportJobItem[] }
@@ -204,6 +205,34 @@ export class Core {
 
   closeSession(id: string): void {
     this.sessions.delete(id)
+    // Its uploads go with it, unless a running import still reads them.
+    const inUse = new Set(
+      this.ctx.jobs
+        .running('import')
+        .flatMap((j) => ((j.params as { items?: ImportJobItem[] })?.items ?? []).map((it) => it.path)),
+    )
+    this.ctx.grants.releaseSession(id, (p) => inUse.has(p))
+  }
+
+  /** Uploads left by sessions of an earlier run that no unfinished import will read: deleted at start. */
+  private cleanIncoming(): void {
+    const dir = path.join(this.options.dataDir, INCOMING_DIR)
+    if (!fs.existsSync(dir)) return
+    const needed = new Set(
+      unfinishedJobs(this.db)
+        .filter((j) => j.kind === 'import')
+        .flatMap((j) =>
+          ((j.params as { items?: ImportJobItem[] })?.items ?? []).map((it) => path.resolve(it.path)),
+        ),
+    )
+    let removed = 0
+    for (const name of fs.readdirSync(dir)) {
+      const p = path.resolve(dir, name)
+      if (needed.has(p)) continue
+      fs.rmSync(p, { recursive: true, force: true })
+      removed++
+    }
+    if (removed) this.log(`removed ${removed} upload(s) of an earlier run that no import needs`)
   }
 
   /** The signed-in user of a session, or null (signed out or unknown). */

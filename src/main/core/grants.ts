@@ -13,6 +13,9 @@ interface Entry extends FileGrant {
   ownedCopy: boolean
 }
 
+/** Where browser-mode uploads wait to be imported, in the data folder. */
+export const INCOMING_DIR = 'incoming'
+
 export class FileGrants {
   private readonly byId = new Map<string, Entry>()
 
@@ -55,6 +58,18 @@ export class FileGrants {
     if (!e) return undefined
     if (e.sessionId !== null && sessionId !== null && e.sessionId !== sessionId) return undefined
     return e
+  }
+
+  /**
+   * A session ended: its grants go, and the uploaded copies among them are deleted unless `inUse` (a running
+   * import still reading them; that import deletes them when done).
+   */
+  releaseSession(sessionId: string, inUse: (path: string) => boolean): void {
+    for (const [id, e] of this.byId) {
+      if (e.sessionId !== sessionId) continue
+      this.byId.delete(id)
+      if (e.ownedCopy && !inUse(e.path)) fs.rmSync(e.path, { force: true })
+    }
   }
 
   release(id: string): void {

@@ -9,7 +9,9 @@ import path from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { WebSocketServer, type RawData, type WebSocket } from 'ws'
 import type { WireEvent, WireResponse } from '../../shared/rpc'
+import { contract } from '../../shared/contract'
 import type { Core } from '../core/core'
+import { INCOMING_DIR } from '../core/grants'
 import { redactForLog } from '../core/log-redact'
 import { CSP } from './csp'
 import { listenFirstFree } from './listen'
@@ -25,6 +27,10 @@ export interface ServerOptions {
   token?: string
   /** Largest accepted upload, bytes (default 32 GiB: a 24 h 48 kHz stereo WAV is 16.6 GB). */
   maxUploadBytes?: number
+  /** Uploads waiting to be imported, all together, bytes (default 64 GiB). */
+  maxIncomingBytes?: number
+  /** Free space an upload must leave on the data folder's disk, bytes (default 1 GiB). */
+  reserveFreeBytes?: number
   /** Largest accepted WebSocket message, bytes. */
   maxMessageBytes?: number
   log?: (line: string) => void
@@ -58,7 +64,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const maxUpload = opts.maxUploadBytes ?? 32 * 1024 ** 3
   const log = opts.log ?? (() => undefined)
   const core = opts.core
-  const incoming = path.join(core.options.dataDir, 'incoming')
+  const incoming = path.join(core.options.dataDir, INCOMING_DIR)
+  const maxIncoming = opts.maxIncomingBytes ?? 64 * 1024 ** 3
+  const reserveFree = opts.reserveFreeBytes ?? 1024 ** 3
+  /** Bytes of uploads in progress (not all on disk yet). */
+  let reserved = 0
   let origin = '' // set once the port is known
   const sessionsBySocket = new Map<WebSocket, string>()
   const liveSessions = () => new Set(sessionsBySocket.values())
@@ -117,9 +127,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   })
 
   async function handleUpload(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    // An upload belongs to a signed-in session of this server whose role may import; it is deleted when
+    // imported, when that session ends (unless a running import still needs it) and at the next start.
     const sessionId = String(req.headers['x-iclas-session'] ?? '')
-    if (![...sessionsBySocket.values()].includes(sessionId))
-      return deny(res, 403, 'Unknown session: reload the page')
+    if (!liveSessions().has(sessionId)) return deny(res, 403, 'Unknown session: reload the page')
+    const user = core.sessionUser(sessionId)
+    if (!user) return deny(res, 403, 'Sign in before uploading recordings')
+    if (!(contract.startImport.access as readonly string[]).includes(user.role))
+      return deny(res, 403, `A ${user.role} may not import recordings`)
     const declared = Number(req.headers['content-length'] ?? NaN)
     if (!Number.isFinite(declared)) return deny(res, 411, 'Uploads need a Content-Length')
     if (declared > maxUpload)
@@ -128,11 +143,24 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         413,
         `The file is larger than the upload limit (${(maxUpload / 1024 ** 3).toFixed(0)} GiB)`,
       )
+    // Quotas: all uploads waiting together, and the disk the database lives on never filled.
+    const waiting = folderBytes(incoming) + reserved
+    if (waiting + declared > maxIncoming)
+      return deny(
+        res,
+        413,
+        `Uploads waiting to be imported would exceed ${(maxIncoming / 1024 ** 3).toFixed(0)} GiB: import or cancel them first`,
+      )
+    const free = freeBytes(core.options.dataDir)
+    if (free !== null && declared > free - reserveFree)
+      return deny(res, 507, 'Not enough free disk space in the data folder for this upload')
     const name = safeName(decodeHeader(req.headers['x-file-name']) ?? 'upload')
     const rel = decodeHeader(req.headers['x-relative-path'])
     fs.mkdirSync(incoming, { recursive: true })
     const dest = path.join(incoming, `${crypto.randomBytes(8).toString('hex')}-${name}`)
     let received = 0
+    reserved += declared
+    res.on('close', () => (reserved -= declared))
     req.on('data', (c: Buffer) => {
       received += c.length
       if (received > declared) req.destroy(new Error('body longer than Content-Length'))
@@ -363,6 +391,23 @@ function decodeHeader(v: string | string[] | undefined): string | null {
   if (typeof v !== 'string' || !v) return null
   try {
     return decodeURIComponent(v).slice(0, 1024)
+  } catch {
+    return null
+  }
+}
+
+function folderBytes(dir: string): number {
+  let total = 0
+  if (!fs.existsSync(dir)) return 0
+  for (const e of fs.readdirSync(dir, { withFileTypes: true }))
+    if (e.isFile()) total += fs.statSync(path.join(dir, e.name), { throwIfNoEntry: false })?.size ?? 0
+  return total
+}
+
+function freeBytes(dir: string): number | null {
+  try {
+    const st = fs.statfsSync(dir)
+    return st.bavail * st.bsize
   } catch {
     return null
   }

@@ -8,7 +8,16 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { decode16k, probeAudio } from '../../engine/audio/decode'
-import { extractCry } from '../../engine/audio/preprocess'
+import { extractCry, peakNormalise } from '../../engine/audio/preprocess'
+import { segmentCries } from '../../engine/audio/segment'
+import { aperiodic, pitchKeepDuration } from '../../engine/eval/cry-changes'
+import {
+  acceptance,
+  simulatedAcceptance,
+  type AcceptanceGroup,
+  type PCryOf,
+} from '../../engine/eval/gate-acceptance'
+import { DEFAULT_ANALYSIS } from '../../core/services/analysis-settings'
 import { concat } from '../../engine/audio/resample'
 import { CrySegmenter } from '../../engine/audio/segment'
 import type { Backbone } from '../../engine/embed/backbone'
@@ -26,6 +35,7 @@ import {
   cryClassifierFrom,
   loadCryClassifier,
   type ClipSound,
+  type CryClassifier,
 } from '../../engine/gate/cry-classifier'
 import { fitLogistic, predictLogistic } from '../../engine/gate/logistic'
 import type { CliCommand } from '../command'
@@ -115,6 +125,68 @@ export interface GateReport {
   held_out_groups: number
   /** ROC curve points (false-positive rate, true-positive rate), for the Evaluation screen. */
   roc?: RocPoint[]
+  /** With --acceptance: the classifier's acceptance of stage 0's cries, per kind of sound. */
+  acceptance?: AcceptanceGroup[]
+}
+
+/** P(cry) of raw sounds as the ward computes it: peak-normalised, embedded by the classifier's backbones. */
+function pCryOf(classifier: CryClassifier, backbones: Backbone[]): PCryOf {
+  return async (sounds) => {
+    if (!sounds.length) return new Float64Array(0)
+    const pieces = sounds.map((s) => peakNormalise(s))
+    const blocks: Float32Array[] = []
+    for (const b of backbones) {
+      const e = await b.embedCries(pieces)
+      const block = new Float32Array(pieces.length * b.dim)
+      e.forEach((v, k) => block.set(v, k * b.dim))
+      blocks.push(block)
+    }
+    return classifier.predict(blocks, pieces.length)
+  }
+}
+
+async function acceptanceReport(
+  classifier: CryClassifier,
+  backbones: Backbone[],
+  views: ClipView[],
+  log: (l: string) => void,
+): Promise<AcceptanceGroup[]> {
+  const minCry = DEFAULT_ANALYSIS.minCryConfidence
+  const out: AcceptanceGroup[] = []
+  // Held-out clips as recorded: the sounds stage 0 keeps, per kind of clip.
+  const kinds = new Map<string, number[]>()
+  for (const v of views) {
+    const kind = v.g.positive
+      ? `real cry (${v.g.dataset})`
+      : `${v.g.clip.label ?? v.g.clip.curation ?? 'other'} (${v.g.dataset})`
+    const p = classifier.predict(v.embeddings, v.sounds.length)
+    const list = kinds.get(kind) ?? []
+    v.sounds.forEach((s, k) => s.accepted && list.push(p[k]!))
+    kinds.set(kind, list)
+  }
+  for (const [kind, p] of [...kinds.entries()].sort(([a], [b]) => (a < b ? -1 : 1)))
+    out.push(acceptance(kind, p, minCry))
+  // The same held-out real cries changed: pitch raised 30 % with the timing kept, noise at 5 dB HNR.
+  const pCry = pCryOf(classifier, backbones)
+  const cries = views.filter((v) => v.g.positive && v.g.dataset === 'donateacry').slice(0, 60)
+  log(`  acceptance: ${cries.length} held-out real cry clips, changed`)
+  const changes: [string, (w: Float32Array) => Promise<Float32Array>][] = [
+    ['real cry, pitch +30 % (timing kept)', (w) => pitchKeepDuration(w, 0.3)],
+    ['real cry, noise at 5 dB HNR', async (w) => aperiodic(w, 5)],
+  ]
+  for (const [name, change] of changes) {
+    const p: number[] = []
+    for (const v of cries) {
+      const wave = await change(await loadClip16k(v.g.clip.file))
+      const sounds = segmentCries(wave).filter((s) => (s.endS - s.startS) * 16000 >= MIN_CRY_SAMPLES)
+      const pieces = sounds.map((s) => wave.slice(Math.round(s.startS * 16000), Math.round(s.endS * 16000)))
+      p.push(...(await pCry(pieces)))
+    }
+    out.push(acceptance(name, p, minCry))
+  }
+  log('  acceptance: the simulator’s cries')
+  out.push(...(await simulatedAcceptance(pCry, minCry)))
+  return out
 }
 
 function report(method: string, scores: number[], views: ClipView[]): GateReport {
@@ -141,7 +213,11 @@ export const gateProtocol: EvalProtocol = {
   usage: `usage: iclas eval gate [--data DIR]… [--json FILE] [--classifier FILE] [--method classifier|autocorr]
 
 Evaluates the shipped cry classifier (models/gate/cry-classifier.json) on every clip whose source it was not
-trained on. --method autocorr scores the protocol's trivial "for scale" method instead (no classifier).`,
+trained on. --method autocorr scores the protocol's trivial "for scale" method instead (no classifier).
+--acceptance also reports, per kind of sound, the share of the sounds stage 0 keeps as cries that the classifier
+accepts (P(cry) ≥ the ward's minimum): held-out real cries as recorded, pitch-raised 30 % (timing kept) and with
+noise at 5 dB HNR, the simulator's phonation, hyperphonation and dysphonation from usual and deviating voices,
+and each kind of held-out non-cry sound (JSON: acceptance).`,
   async run(argv) {
     const { values } = parseArgs({
       args: argv,
@@ -150,6 +226,7 @@ trained on. --method autocorr scores the protocol's trivial "for scale" method i
         json: { type: 'string' },
         classifier: { type: 'string' },
         method: { type: 'string', default: 'classifier' },
+        acceptance: { type: 'boolean' },
       },
     })
     const log = (l: string) => console.error(l)
@@ -186,10 +263,9 @@ trained on. --method autocorr scores the protocol's trivial "for scale" method i
           v.durationS,
         )
       })
-      return print(
-        report(`cry classifier on ${classifier.backbones.join(' + ')}`, scores, views),
-        values.json,
-      )
+      const r: GateReport = report(`cry classifier on ${classifier.backbones.join(' + ')}`, scores, views)
+      if (values.acceptance) r.acceptance = await acceptanceReport(classifier, backbones, views, log)
+      return print(r, values.json)
     } finally {
       for (const b of backbones) await b.dispose()
     }
@@ -213,6 +289,15 @@ function print(r: GateReport, json: string | undefined): number {
   )
   console.log(`  ROC AUC         ${r.auc.toFixed(4)}`)
   console.log(`  recall @ 5% FPR ${r.recall_at_5pct_fpr.toFixed(4)}`)
+  if (r.acceptance) {
+    console.log(
+      `\n  acceptance (P(cry) ≥ ${DEFAULT_ANALYSIS.minCryConfidence}) of the sounds stage 0 keeps as cries`,
+    )
+    for (const a of r.acceptance)
+      console.log(
+        `  ${a.group.padEnd(44)} ${String(a.sounds).padStart(6)} sounds  ${(a.accepted * 100).toFixed(1).padStart(5)} % accepted  median P(cry) ${a.median_p_cry?.toFixed(2) ?? '—'}`,
+      )
+  }
   if (json) fs.writeFileSync(json, JSON.stringify(r, null, 2))
   return 0
 }

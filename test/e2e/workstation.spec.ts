@@ -151,3 +151,40 @@ test('the cry view: duration agrees with the measures, f0 axis covers the baseli
   await view.getByRole('button', { name: "infant-01's timeline" }).click()
   await expect(page.getByRole('heading', { name: 'Timeline — infant-01' })).toBeVisible()
 })
+
+test("a new infant's timeline says how many baseline cries and recordings are still needed", async ({
+  app,
+}) => {
+  const { page } = app
+  await app.signIn('nurse')
+  await importWard(app)
+  // One recording each: the baseline (30 cries from 3 recordings by default) is not complete.
+  await page.getByRole('tab', { name: 'Ward' }).click()
+  await page
+    .getByRole('table', { name: 'infants' })
+    .getByRole('row', { name: /infant-01/ })
+    .getByRole('button', { name: 'Timeline' })
+    .click()
+  const needed = page.getByTestId('baseline-needed')
+  await expect(needed).toContainText(
+    /Collecting the baseline: \d+ cries from 1 recording so far, of 30 cries from 3 recordings/,
+  )
+  await expect(needed).toContainText('2 more recordings')
+  await expect(page.getByTestId('timeline-phase')).toContainText('recordings')
+  await app.screenshot('workstation-06-timeline-baseline-progress')
+
+  // An infant added by hand, without recordings.
+  await page.getByRole('tab', { name: 'Ward' }).click()
+  await page.getByRole('button', { name: 'Add infant' }).click()
+  await page.getByRole('textbox', { name: 'Name or label' }).fill('Baby Noor')
+  await page.getByRole('button', { name: 'Save' }).click()
+  await page
+    .getByRole('table', { name: 'infants' })
+    .getByRole('row', { name: /Baby Noor/ })
+    .getByRole('button', { name: 'Timeline' })
+    .click()
+  await expect(needed).toHaveText(
+    "No baseline cries yet. This infant's cries are scored once its baseline holds 30 cries from 3 recordings.",
+  )
+  await app.screenshot('workstation-07-timeline-new-infant')
+})

@@ -91,6 +91,7 @@ function timeline(): Timeline {
     ],
     activeModel: null,
     phase: 'tracking',
+    baseline: { cries: 30, recordings: 3, minCries: 30, minRecordings: 3 },
   }
 }
 

@@ -157,6 +157,13 @@ export const Timeline = z.object({
   activeModel: ModelVersion.nullable(),
   /** Where the infant is: collecting its baseline, or tracked against a personal model. */
   phase: z.enum(['no-cries', 'baseline', 'tracking']),
+  /** The baseline so far (cries the gate took into it, and their recordings) and what completes it. */
+  baseline: z.object({
+    cries: z.number().int().nonnegative(),
+    recordings: z.number().int().nonnegative(),
+    minCries: z.number().int(),
+    minRecordings: z.number().int(),
+  }),
 })
 export type Timeline = z.infer<typeof Timeline>
 

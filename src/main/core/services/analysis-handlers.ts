@@ -5,7 +5,7 @@ import { dailyAggregates } from '../../engine/timeline/blocks'
 import { lttbIndices } from '../../engine/timeline/lttb'
 import { appendAudit } from '../../store/audit'
 import { getAlert, listAlerts, setAlertState } from '../../store/alerts'
-import { reflag, FLAG_SQL, type TimelineCryRow } from '../../store/cry-analysis'
+import { baselineProgress, reflag, FLAG_SQL, type TimelineCryRow } from '../../store/cry-analysis'
 import { getInfant, listInfants } from '../../store/infants'
 import { activeModel, listModels, type ModelRow } from '../../store/models'
 import { putSetting } from '../../store/settings'
@@ -244,6 +244,11 @@ export function analysisHandlers(ctx: ServiceContext, analysis: AnalysisService)
         trends,
         activeModel: model ? toVersion(model) : null,
         phase: rows.length === 0 ? 'no-cries' : model ? 'tracking' : 'baseline',
+        baseline: {
+          ...baselineProgress(db, infantId),
+          minCries: s.baselineMinCries,
+          minRecordings: s.baselineMinRecordings,
+        },
       }
       return timeline
     },

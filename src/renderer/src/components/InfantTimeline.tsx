@@ -2,9 +2,10 @@
 // reviewed cry kept), and after each zoom the visible range fetched again in as much detail, so a zoomed-in
 // view shows every cry while the overview stays light. Used by the timeline screen and the thresholds preview.
 import { useEffect, useState, type Ref } from 'react'
-import { Stack, Typography } from '@mui/material'
+import { Alert, Stack, Typography } from '@mui/material'
 import type { Timeline } from '../../../shared/contract'
 import { api } from '../api/client'
+import { baselineNeeds } from '../baseline-progress'
 import { useLoad } from '../hooks'
 import type { TimelinePreview } from '../timeline-option'
 import { LoadState } from './States'
@@ -75,43 +76,55 @@ export function InfantTimeline({
       ? detail.data
       : null
   const shown = current ?? t
+  const needs = t ? baselineNeeds(t) : null
   return (
-    <LoadState
-      loading={overview.loading}
-      error={overview.error ?? detail.error}
-      empty={t ? t.totalPoints === 0 && t.blocks.length === 0 : undefined}
-      emptyText="No scored cries yet: cries are scored once the infant's baseline is complete."
-    >
-      {t && (
-        <Stack spacing={1}>
-          <Typography
-            variant="body2"
-            color="text.secondary"
-            data-testid="timeline-points"
-            data-total={shown?.totalPoints ?? 0}
-            data-drawn={shown?.points.length ?? 0}
-            data-zoomed={range ? 'true' : 'false'}
-            data-flagged={shown?.points.filter((p) => p.flagged).length ?? 0}
-            data-reviewed={shown?.points.filter((p) => p.verdict !== null).length ?? 0}
-            data-loading={detail.loading || overview.loading ? 'true' : 'false'}
-          >
-            {shown && shown.points.length < shown.totalPoints
-              ? `${shown.points.length.toLocaleString()} of ${shown.totalPoints.toLocaleString()} cries ${range ? 'in this range ' : ''}drawn (downsampled; every flagged and reviewed cry is kept). Zoom in for every cry.`
-              : `${(shown?.points.length ?? 0).toLocaleString()} cries${range ? ' in this range' : ''}, every one drawn.`}
-          </Typography>
-          <TimelineChart
-            ref={chartRef}
-            overview={t}
-            detail={current}
-            preview={preview}
-            onOpenCry={onOpenCry}
-            onRangeChange={(start, end) => {
-              setRange(start === null || end === null ? null : { infantId, start, end })
-              onRange?.(start, end)
-            }}
-          />
-        </Stack>
+    <Stack spacing={1}>
+      {needs && (
+        <Alert severity="info" data-testid="baseline-needed">
+          {needs}
+        </Alert>
       )}
-    </LoadState>
+      <LoadState
+        loading={overview.loading}
+        error={overview.error ?? detail.error}
+        empty={t ? t.totalPoints === 0 && t.blocks.length === 0 : undefined}
+        emptyText={
+          needs
+            ? 'No scored cries yet.'
+            : "No scored cries yet: cries are scored once the infant's baseline is complete."
+        }
+      >
+        {t && (
+          <Stack spacing={1}>
+            <Typography
+              variant="body2"
+              color="text.secondary"
+              data-testid="timeline-points"
+              data-total={shown?.totalPoints ?? 0}
+              data-drawn={shown?.points.length ?? 0}
+              data-zoomed={range ? 'true' : 'false'}
+              data-flagged={shown?.points.filter((p) => p.flagged).length ?? 0}
+              data-reviewed={shown?.points.filter((p) => p.verdict !== null).length ?? 0}
+              data-loading={detail.loading || overview.loading ? 'true' : 'false'}
+            >
+              {shown && shown.points.length < shown.totalPoints
+                ? `${shown.points.length.toLocaleString()} of ${shown.totalPoints.toLocaleString()} cries ${range ? 'in this range ' : ''}drawn (downsampled; every flagged and reviewed cry is kept). Zoom in for every cry.`
+                : `${(shown?.points.length ?? 0).toLocaleString()} cries${range ? ' in this range' : ''}, every one drawn.`}
+            </Typography>
+            <TimelineChart
+              ref={chartRef}
+              overview={t}
+              detail={current}
+              preview={preview}
+              onOpenCry={onOpenCry}
+              onRangeChange={(start, end) => {
+                setRange(start === null || end === null ? null : { infantId, start, end })
+                onRange?.(start, end)
+              }}
+            />
+          </Stack>
+        )}
+      </LoadState>
+    </Stack>
   )
 }

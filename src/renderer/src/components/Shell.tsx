@@ -124,7 +124,8 @@ export function Shell(props: {
             sx={{ minWidth: 0, '& .MuiTab-root': { minWidth: 0, px: 1.5 } }}
           >
             {tabs.map((t) => (
-              <Tab key={t.path} value={t.path} label={t.label} />
+              // A click on the highlighted tab (Ward while on a timeline) goes back to its screen too.
+              <Tab key={t.path} value={t.path} label={t.label} onClick={() => go(t.path)} />
             ))}
           </Tabs>
           <Box sx={{ flex: 1 }} />

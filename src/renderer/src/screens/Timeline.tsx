@@ -7,6 +7,7 @@ import { useCallback, useRef, useState } from 'react'
 import { Alert, Box, Button, Chip, GlobalStyles, Paper, Stack, Typography } from '@mui/material'
 import { EXPORTERS, type Timeline, type User } from '../../../shared/contract'
 import { api } from '../api/client'
+import { baselineChip } from '../baseline-progress'
 import { AlertsPanel } from '../components/AlertsPanel'
 import { DateRange } from '../components/Filters'
 import { InfantTimeline } from '../components/InfantTimeline'
@@ -30,7 +31,7 @@ const PRINT_STYLES = {
 
 export function phaseText(t: Timeline): string {
   if (t.phase === 'no-cries') return 'no cries yet'
-  if (t.phase === 'baseline') return 'collecting its baseline'
+  if (t.phase === 'baseline') return `collecting its baseline: ${baselineChip(t) ?? ''}`
   const m = t.activeModel
   return m ? `tracked against model v${m.version} (${m.kind.toUpperCase()}, ${m.cryCount} cries)` : 'tracked'
 }

@@ -132,6 +132,60 @@ describe('migrations', () => {
     expect((db.prepare('SELECT COUNT(*) AS n FROM reviews').get() as { n: number }).n).toBe(0)
   })
 
+  it('0006 never-reused-ids: every table the audit log names is AUTOINCREMENT; rows, indexes, triggers and keys survive', () => {
+    const db = openDb(':memory:', { migrateTo: 5 })
+    seedCry(db)
+    db.prepare('INSERT INTO infants (label, created_at) VALUES (?, ?)').run('B', at)
+    db.prepare(
+      "INSERT INTO users (username, display_name, role, created_at) VALUES ('n', 'N', 'nurse', ?)",
+    ).run(at)
+    db.prepare(
+      "INSERT INTO audit_log (at, username, role, action, entity, entity_id) VALUES (?, 'n', 'nurse', 'infant.create', 'infant', '2')",
+    ).run(at)
+    // Before 0006, the last infant's id is given again once it is deleted: its audit entry then names another.
+    db.prepare('DELETE FROM infants WHERE id = 2').run()
+    expect(
+      Number(
+        db.prepare('INSERT INTO infants (label, created_at) VALUES (?, ?)').run('C', at).lastInsertRowid,
+      ),
+    ).toBe(2)
+    db.prepare('DELETE FROM infants WHERE id = 2').run()
+    migrate(db, 6)
+    // Rows kept with their ids, foreign keys whole and on, the append-only triggers and indexes still there.
+    expect(db.prepare('SELECT id, label FROM infants ORDER BY id').all()).toEqual([{ id: 1, label: 'A' }])
+    expect(db.prepare('SELECT COUNT(*) AS n FROM cries').get()).toEqual({ n: 1 })
+    expect(db.pragma('foreign_key_check')).toEqual([])
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1)
+    expect(() => db.prepare("UPDATE audit_log SET action = 'tampered'").run()).toThrow(/append-only/)
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'recordings_infant_time'").get()).toEqual({
+      name: 'recordings_infant_time',
+    })
+    expect(() => db.prepare('DELETE FROM infants WHERE id = 1').run()).toThrow(/FOREIGN KEY/)
+    for (const t of [
+      'infants',
+      'recordings',
+      'cries',
+      'users',
+      'audit_log',
+      'anomaly_models',
+      'reviews',
+      'alerts',
+    ]) {
+      const { sql } = db
+        .prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?")
+        .get(t) as { sql: string }
+      expect(sql, t).toMatch(/id INTEGER PRIMARY KEY AUTOINCREMENT/)
+    }
+    // After 0006 an id is never given twice: the deleted last infant's id stays retired.
+    const c = db.prepare('INSERT INTO infants (label, created_at) VALUES (?, ?)').run('D', at)
+    db.prepare('DELETE FROM infants WHERE id = ?').run(c.lastInsertRowid)
+    expect(
+      Number(
+        db.prepare('INSERT INTO infants (label, created_at) VALUES (?, ?)').run('E', at).lastInsertRowid,
+      ),
+    ).toBe(Number(c.lastInsertRowid) + 1)
+  })
+
   it('runs every migration once, in order, and refuses a database from a newer ICLAS', () => {
     const db = openDb(':memory:')
     const latest = migrations[migrations.length - 1]!.version

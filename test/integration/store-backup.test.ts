@@ -256,3 +256,44 @@ function corrupt(file: string): void {
   fs.writeSync(fd, junk, 0, junk.length, 4096)
   fs.closeSync(fd)
 }
+
+describe('ids after a restore (issue 17, item 5)', () => {
+  const maxId = (core: Core, t: string) =>
+    (core.db.prepare(`SELECT MAX(id) AS m FROM ${t}`).get() as { m: number }).m
+  const auditNames = (core: Core, entity: string, id: number) =>
+    (
+      core.db
+        .prepare('SELECT action FROM audit_log WHERE entity = ? AND entity_id = ? ORDER BY id')
+        .all(entity, String(id)) as { action: string }[]
+    ).map((r) => r.action)
+
+  it('online: a record made after the backup keeps its id retired; new records never take it', async () => {
+    const core = start()
+    const admin = as(core, 'admin')
+    await importTone(core, 'before.wav', 400)
+    const { id: backupId } = await admin.call<{ id: string }>('createBackup')
+    const recAfter = await importTone(core, 'after.wav', 600) // recording and infant made after the backup
+    const infantAfter = maxId(core, 'infants')
+    await admin.call('restoreBackup', { backupId })
+    expect(maxId(core, 'recordings')).toBeLessThan(recAfter) // the restore took them away
+    const recNew = await importTone(core, 'new.wav', 800)
+    expect(recNew).toBeGreaterThan(recAfter)
+    expect(maxId(core, 'infants')).toBeGreaterThan(infantAfter)
+    // The carried-over audit entries of the lost recording name no record of today's.
+    expect(auditNames(core, 'recording', recAfter)).toEqual(['recording.import'])
+    expect(auditNames(core, 'recording', recNew)).toEqual(['recording.import'])
+  })
+
+  it('offline (iclas backup restore): the same', async () => {
+    let core = start()
+    const admin = as(core, 'admin')
+    await importTone(core, 'before.wav', 400)
+    const { id: backupId } = await admin.call<{ id: string }>('createBackup')
+    const recAfter = await importTone(core, 'after.wav', 600)
+    await stop(core)
+    restoreBackupOffline(dataDir, backupId)
+    core = start()
+    const recNew = await importTone(core, 'new.wav', 800)
+    expect(recNew).toBeGreaterThan(recAfter)
+  })
+})

@@ -12,7 +12,8 @@ import Database from 'better-sqlite3'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import { migrate, type Db } from './db'
+import { migrate, openDb, type Db } from './db'
+import { idFloors, raiseIdFloors } from './id-floors'
 
 export const BACKUP_DIR = 'backups'
 export const DB_FILE = 'iclas.db'
@@ -204,6 +205,8 @@ export async function restoreBackupOnline(
   if (!check.ok) throw new BackupDamagedError(id, check.problems)
   const liveFile = db.name
   const since = db.prepare('SELECT * FROM audit_log ORDER BY id').all() as AuditRowRaw[]
+  // The ids handed out so far stay handed out: the restored sequences are raised to them (id-floors.ts).
+  const floors = idFloors(db)
   const src = new Database(file, { readonly: true })
   try {
     // One step: the whole copy happens under one lock, so no write of ours can interleave with it.
@@ -213,6 +216,7 @@ export async function restoreBackupOnline(
   }
   // A pre-migration backup has an older schema: bring it up to this version before anything reads it.
   migrate(db)
+  raiseIdFloors(db, floors)
   const carriedAudit = carryOverAudit(db, since)
   return { check, carriedAudit }
 }
@@ -232,6 +236,20 @@ export function carryOverAudit(db: Db, rows: AuditRowRaw[]): number {
     for (const r of newer) ins.run(r)
   })()
   return newer.length
+}
+
+/** The id floors of a database file, or null when it is absent or cannot be read (a damaged file). */
+function readFloors(file: string): Record<string, number> | null {
+  if (!fs.existsSync(file)) return null
+  let db: Database.Database | null = null
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true })
+    return idFloors(db)
+  } catch {
+    return null
+  } finally {
+    db?.close()
+  }
 }
 
 /** The audit rows of a database file, or none when it cannot be read (a damaged file). */
@@ -273,6 +291,19 @@ export function restoreBackupOffline(
   const live = path.join(dataDir, DB_FILE)
   const incoming = `${live}.restoring`
   fs.copyFileSync(file, incoming)
+  // Ids the replaced database handed out are never handed out again (id-floors.ts): the copy is migrated
+  // and its sequences raised before it goes into place. A damaged current file has no floors to give.
+  const floors = readFloors(live)
+  if (floors) {
+    const copy = openDb(incoming)
+    try {
+      raiseIdFloors(copy, floors)
+      copy.pragma('wal_checkpoint(TRUNCATE)')
+      copy.pragma('journal_mode = DELETE')
+    } finally {
+      copy.close()
+    }
+  }
   fsyncFile(incoming)
   const keptAs = keepAside(dataDir, 'replaced', 'copy')
   // A -wal left beside the restored file would be replayed into it: remove it (a copy is in replaced/).

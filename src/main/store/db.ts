@@ -90,14 +90,25 @@ export function migrate(db: Db, to?: number, list: readonly Migration[] = allMig
   }
   for (const m of list) {
     if (m.version <= current || m.version > target) continue
-    db.transaction(() => {
-      m.up(db)
-      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
-        m.version,
-        m.name,
-        new Date().toISOString(),
-      )
-    })()
+    const fk = db.pragma('foreign_keys', { simple: true }) as number
+    if (m.foreignKeysOff) db.pragma('foreign_keys = OFF')
+    try {
+      db.transaction(() => {
+        m.up(db)
+        if (m.foreignKeysOff) {
+          const broken = db.pragma('foreign_key_check') as unknown[]
+          if (broken.length)
+            throw new Error(`migration ${m.version} would break ${broken.length} foreign key(s)`)
+        }
+        db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+          m.version,
+          m.name,
+          new Date().toISOString(),
+        )
+      })()
+    } finally {
+      if (m.foreignKeysOff && fk) db.pragma('foreign_keys = ON')
+    }
   }
   return schemaVersion(db)
 }

@@ -6,6 +6,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { backupCommand } from '../../src/main/cli/commands/backup'
 import { QUARANTINE_DIR } from '../../src/main/core/audio-recovery'
 import { Core } from '../../src/main/core/core'
 import {
@@ -295,5 +296,75 @@ describe('ids after a restore (issue 17, item 5)', () => {
     core = start()
     const recNew = await importTone(core, 'new.wav', 800)
     expect(recNew).toBeGreaterThan(recAfter)
+  })
+})
+
+describe('CLI backup footguns (issue 17, item 11)', () => {
+  const quiet = async <T>(f: () => Promise<T>): Promise<T> => {
+    const { log, error } = console
+    console.log = console.error = () => undefined
+    try {
+      return await f()
+    } finally {
+      console.log = log
+      console.error = error
+    }
+  }
+  const cli = (...args: string[]) => quiet(() => backupCommand.run([...args, '--data-dir', dataDir]))
+
+  it('`backup set-aside` refuses a healthy database (nothing moved) unless --force', async () => {
+    let core = start()
+    await importTone(core, 'a.wav', 400)
+    await stop(core)
+    expect(await cli('set-aside')).toBe(1)
+    core = start()
+    expect(labels(core)).toEqual(['Infant 400'])
+    await stop(core)
+    expect(fs.existsSync(path.join(dataDir, 'damaged'))).toBe(false)
+    expect(await cli('set-aside', '--force')).toBe(0)
+    core = start()
+    expect(labels(core)).toEqual([])
+    await stop(core)
+  })
+
+  it('an offline `backup restore` keeps the replaced database as a listed pre-restore backup (the undo)', async () => {
+    let core = start()
+    await importTone(core, 'a.wav', 400)
+    const { id: backupId } = await as(core, 'admin').call<{ id: string }>('createBackup')
+    await importTone(core, 'b.wav', 500)
+    await stop(core)
+    const before = listBackups(dataDir).filter((b) => b.reason === 'pre-restore').length
+    expect(await cli('restore', backupId)).toBe(0)
+    const undo = listBackups(dataDir).filter((b) => b.reason === 'pre-restore')
+    expect(undo.length).toBe(before + 1)
+    core = start()
+    expect(labels(core)).toEqual(['Infant 400'])
+    await stop(core)
+    expect(await cli('restore', undo[0]!.id)).toBe(0)
+    core = start()
+    expect(labels(core)).toEqual(['Infant 400', 'Infant 500'])
+  })
+
+  it("a new ward's first recordings are backed up soon after they land, not at the next 6-hourly tick", async () => {
+    const core = new Core({
+      dataDir,
+      mode: 'test',
+      workers: 1,
+      log: () => undefined,
+      backupEveryMs: 6 * 3600_000,
+      backupSoonMs: 50,
+    })
+    open.push(core)
+    const scheduled = () => listBackups(dataDir).filter((b) => b.reason === 'scheduled')
+    // The start-up backup catches the new ward empty.
+    while (scheduled().length < 1) await new Promise((r) => setTimeout(r, 20))
+    await importTone(core, 'a.wav', 400)
+    // Progress, not a deadline: wait until a scheduled backup holds the recording (it did only after 6 h).
+    const holds = () =>
+      scheduled().some(
+        (b) => verifyBackupFile(path.join(dataDir, 'backups', `${b.id}.db`)).counts.recordings > 0,
+      )
+    for (let i = 0; i < 3000 && !holds(); i++) await new Promise((r) => setTimeout(r, 20))
+    expect(holds()).toBe(true)
   })
 })

@@ -3,24 +3,66 @@
 // retried at the next tick, it never stops the workstation.
 import type { Db } from '../store/db'
 import { errorForLog } from './log-redact'
-import { createBackup, listBackups, type BackupInfo, type BackupReason } from '../store/backup'
+import {
+  backupFile,
+  createBackup,
+  listBackups,
+  verifyBackupFile,
+  type BackupInfo,
+  type BackupReason,
+} from '../store/backup'
 
 export const DEFAULT_BACKUP_EVERY_MS = 6 * 3600_000
 const FIRST_BACKUP_DELAY_MS = 60_000
 
 export class BackupScheduler {
   private timer: NodeJS.Timeout | null = null
+  private soon: NodeJS.Timeout | null = null
   private chain: Promise<unknown> = Promise.resolve()
+  private scheduling = false
+  /** The newest scheduled or manual backup holds no recordings (a new ward, or none yet). */
+  private newestEmpty = true
 
   constructor(
     private readonly db: Db,
     private readonly dataDir: string,
     private readonly log: (line: string) => void,
+    /** Delay of a backup that is due "soon": after start, or once a new ward has its first recordings. */
+    private readonly soonMs = FIRST_BACKUP_DELAY_MS,
   ) {}
 
   /** Runs one backup after any in progress. */
   run(reason: BackupReason): Promise<BackupInfo> {
-    return this.exclusive(() => createBackup(this.db, this.dataDir, reason))
+    return this.exclusive(async () => {
+      const recordings = this.recordingCount()
+      const b = await createBackup(this.db, this.dataDir, reason)
+      if (reason === 'scheduled' || reason === 'manual') this.newestEmpty = recordings === 0
+      return b
+    })
+  }
+
+  /**
+   * Recordings were imported (an import or the demo ward finished). A ward whose newest backup holds none
+   * — a new one, whose first backup a minute after start caught it empty — is backed up soon, not 6 h later.
+   */
+  recordingsAdded(): void {
+    if (!this.scheduling || !this.newestEmpty || this.soon || this.recordingCount() === 0) return
+    this.soon = setTimeout(() => {
+      this.soon = null
+      this.run('scheduled').then(
+        (b) => this.log(`first backup of this ward's recordings: ${b.id}`),
+        (err: Error) => this.log(`scheduled backup failed: ${errorForLog(err)}`),
+      )
+    }, this.soonMs)
+    this.soon.unref()
+  }
+
+  private recordingCount(): number {
+    try {
+      return (this.db.prepare('SELECT COUNT(*) AS n FROM recordings').get() as { n: number }).n
+    } catch {
+      return 0
+    }
   }
 
   /** Runs work that must not overlap a backup (a restore). */
@@ -36,7 +78,10 @@ export class BackupScheduler {
   }
 
   start(everyMs: number): void {
+    this.scheduling = true
     const newest = listBackups(this.dataDir).find((b) => b.reason === 'scheduled' || b.reason === 'manual')
+    this.newestEmpty =
+      !newest || verifyBackupFile(backupFile(this.dataDir, newest.id)).counts.recordings === 0
     const age = newest ? Date.now() - Date.parse(newest.createdAt) : Infinity
     const tick = () => {
       this.run('scheduled').then(
@@ -46,12 +91,15 @@ export class BackupScheduler {
       this.timer = setTimeout(tick, everyMs)
       this.timer.unref()
     }
-    this.timer = setTimeout(tick, age >= everyMs ? FIRST_BACKUP_DELAY_MS : everyMs - age)
+    this.timer = setTimeout(tick, age >= everyMs ? this.soonMs : everyMs - age)
     this.timer.unref()
   }
 
   stop(): void {
+    this.scheduling = false
     if (this.timer) clearTimeout(this.timer)
+    if (this.soon) clearTimeout(this.soon)
     this.timer = null
+    this.soon = null
   }
 }

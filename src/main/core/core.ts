@@ -63,6 +63,8 @@ export interface CoreOptions {
   refitDebounceMs?: number
   /** Shape of the demo ward built from the UI or at first start (ICLAS_DEMO_CONFIG; default: 6 infants × 7 days). */
   demoShape?: DemoWardShape
+  /** Delay of a backup due soon (after start; a new ward's first recordings); default a minute. */
+  backupSoonMs?: number
   /** Clock of the sign-in rate limit (tests). */
   now?: () => number
 }
@@ -98,7 +100,13 @@ export class Core {
       this.lock.release()
       throw err
     }
-    this.backups = new BackupScheduler(this.db, options.dataDir, this.log)
+    this.backups = new BackupScheduler(this.db, options.dataDir, this.log, options.backupSoonMs)
+    // A new ward's first recordings are backed up soon after they land, not at the next 6-hourly tick.
+    this.events.on('event', (event: string, payload: unknown) => {
+      const job = payload as { kind?: string; state?: string }
+      if (event === 'job' && job.state === 'done' && (job.kind === 'import' || job.kind === 'demo'))
+        this.backups.recordingsAdded()
+    })
     ensureDefaultUsers(this.db)
     const pool = new WorkerPool(options.workers)
     const emit = <E extends EventName>(event: E, payload: EventPayload<E>) =>

@@ -2,6 +2,7 @@
 // damaged file aside and start empty. Shared by the CLI (`iclas backup restore|set-aside`), the browser-mode
 // recovery page and the desktop app's start-up dialog. Holds the data-folder lock while it works; the file
 // it replaces is always kept; the outcome is written to the audit log of the database that results.
+import fs from 'node:fs'
 import path from 'node:path'
 import { appendAudit, type Actor } from '../store/audit'
 import {
@@ -33,6 +34,8 @@ export function describeDamage(dataDir: string, problem: string): DamageReport {
 export interface OfflineRestoreReport {
   restored: string
   keptAs: string | null
+  /** The listed backup of the database the restore replaced (null when it could not be read). */
+  preRestoreBackup: string | null
   check: BackupCheck
   carriedAuditEntries: number
   audioQuarantined: number
@@ -47,6 +50,9 @@ export function restoreOffline(dataDir: string, who: Actor, id?: string): Offlin
   try {
     // The audit entries written since the backup survive when the current file can still be read.
     const since = readAuditRows(path.join(dataDir, DB_FILE))
+    // The undo the README promises: a readable current database becomes a listed pre-restore backup (as an
+    // online restore makes), beside the copy in replaced/.
+    const undo = preRestoreBackup(dataDir)
     const { check, keptAs } = restoreBackupOffline(dataDir, chosen)
     const db = openDb(path.join(dataDir, DB_FILE), {
       beforeMigrate: (d) => void snapshotSync(d, dataDir, 'pre-migration'),
@@ -54,17 +60,26 @@ export function restoreOffline(dataDir: string, who: Actor, id?: string): Offlin
     try {
       const carried = carryOverAudit(db, since)
       const audio = recoverAudio(dataDir, allAudioPaths(db))
-      appendAudit(db, who, 'store.restore', 'backup', chosen, keptAs ? { keptAs } : null, {
-        restored: chosen,
-        schemaVersion: check.schemaVersion,
-        counts: check.counts,
-        carriedAuditEntries: carried,
-        audioQuarantined: audio.quarantined,
-        audioMissing: audio.missing,
-      })
+      appendAudit(
+        db,
+        who,
+        'store.restore',
+        'backup',
+        chosen,
+        keptAs || undo ? { keptAs, preRestoreBackup: undo } : null,
+        {
+          restored: chosen,
+          schemaVersion: check.schemaVersion,
+          counts: check.counts,
+          carriedAuditEntries: carried,
+          audioQuarantined: audio.quarantined,
+          audioMissing: audio.missing,
+        },
+      )
       return {
         restored: chosen,
         keptAs,
+        preRestoreBackup: undo,
         check,
         carriedAuditEntries: carried,
         audioQuarantined: audio.quarantined,
@@ -78,10 +93,54 @@ export function restoreOffline(dataDir: string, who: Actor, id?: string): Offlin
   }
 }
 
-/** Moves the damaged file aside; the new, empty database records where the old one went. */
-export function setAsideOffline(dataDir: string, who: Actor): string | null {
+/** A verified pre-restore backup of the current database, or null when there is none or it is damaged. */
+function preRestoreBackup(dataDir: string): string | null {
+  const file = path.join(dataDir, DB_FILE)
+  if (!fs.existsSync(file)) return null
+  let db: ReturnType<typeof openDb> | null = null
+  try {
+    db = openDb(file, { readonly: true })
+    return snapshotSync(db, dataDir, 'pre-restore').id
+  } catch {
+    return null // damaged: replaced/ keeps its copy
+  } finally {
+    db?.close()
+  }
+}
+
+/** Whether the data folder's database is damaged (or unreadable): what set-aside is for. */
+export function databaseDamaged(dataDir: string): boolean {
+  const file = path.join(dataDir, DB_FILE)
+  if (!fs.existsSync(file)) return false
+  try {
+    openDb(file, { readonly: true }).close() // runs the integrity check
+    return false
+  } catch {
+    return true
+  }
+}
+
+export class HealthyDatabaseError extends Error {
+  constructor(dataDir: string) {
+    super(
+      `The database in ${dataDir} is not damaged (it passes its integrity check): set-aside is the way out of a ` +
+        'damaged file and would start the workstation empty. Nothing was moved. To restore an older state use ' +
+        '`iclas backup restore`; to move a healthy database aside anyway, add --force.',
+    )
+    this.name = 'HealthyDatabaseError'
+  }
+}
+
+/**
+ * Moves the damaged file aside; the new, empty database records where the old one went. A database that
+ * passes its integrity check is refused unless `force` (the CLI's --force): a healthy ward is never emptied
+ * by a slip.
+ */
+export function setAsideOffline(dataDir: string, who: Actor, opts: { force?: boolean } = {}): string | null {
   const lock = lockDataDir(dataDir, 'set-aside')
   try {
+    if (!opts.force && fs.existsSync(path.join(dataDir, DB_FILE)) && !databaseDamaged(dataDir))
+      throw new HealthyDatabaseError(dataDir)
     const keptAs = setDamagedAside(dataDir)
     const db = openDb(path.join(dataDir, DB_FILE))
     try {

@@ -5,7 +5,7 @@
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { restoreOffline, setAsideOffline } from '../../core/offline-repair'
+import { HealthyDatabaseError, restoreOffline, setAsideOffline } from '../../core/offline-repair'
 import type { Actor } from '../../store/audit'
 import { backupFile, createBackup, DB_FILE, listBackups, verifyBackupFile } from '../../store/backup'
 import { openDb } from '../../store/db'
@@ -18,8 +18,10 @@ const USAGE = `usage: iclas backup <action> [--data-dir DIR]
   create              back up the database now (works while the workstation runs)
   list                list backups, newest first (--verify: run the integrity check on each)
   verify ID           full integrity check of one backup
-  restore ID|--latest restore a backup (the workstation must be closed; the current file is kept in replaced/)
-  set-aside           move a damaged database to damaged/ so the next start begins empty (audio is kept)
+  restore ID|--latest restore a backup (the workstation must be closed; the current file is kept in replaced/
+                      and, when readable, as a listed pre-restore backup: restore that one to undo)
+  set-aside           move a damaged database to damaged/ so the next start begins empty (audio is kept);
+                      refused for a database that passes its integrity check unless --force
 
 Backups live in <data folder>/backups/ and cover the database; audio working copies are kept in audio/
 and are never rewritten (see README, "Privacy and security").`
@@ -37,6 +39,7 @@ export const backupCommand: CliCommand = {
         db: { type: 'string' },
         latest: { type: 'boolean' },
         verify: { type: 'boolean' },
+        force: { type: 'boolean' },
       },
     })
     const [action, id] = positionals
@@ -85,6 +88,8 @@ export const backupCommand: CliCommand = {
         console.log(
           `restored ${r.restored}${r.keptAs ? `; the replaced database is kept as ${r.keptAs}` : ''}`,
         )
+        if (r.preRestoreBackup)
+          console.log(`  undo: iclas backup restore ${r.preRestoreBackup} (the state before this restore)`)
         console.log(
           `  ${r.check.counts.infants} infants, ${r.check.counts.recordings} recordings, ${r.check.counts.cries} cries; ` +
             `${r.carriedAuditEntries} newer audit entries carried over`,
@@ -97,7 +102,14 @@ export const backupCommand: CliCommand = {
         return 0
       }
       case 'set-aside': {
-        const keptAs = setAsideOffline(dataDir, cli)
+        let keptAs: string | null
+        try {
+          keptAs = setAsideOffline(dataDir, cli, { force: values.force })
+        } catch (err) {
+          if (!(err instanceof HealthyDatabaseError)) throw err
+          console.error(`iclas backup set-aside: ${err.message}`)
+          return 1
+        }
         console.log(
           keptAs
             ? `moved the database to ${path.join(dataDir, keptAs)}; the workstation now starts with an empty one (audio is kept)`

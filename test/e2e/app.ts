@@ -15,6 +15,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { scaled } from '../helpers/time-scale'
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export const SCREENSHOTS = path.join(ROOT, 'test', 'e2e', 'screenshots')
@@ -171,7 +172,7 @@ export const test = base.extend<{
         await expect(start).toBeEnabled()
         await start.click()
         await expect(page.getByTestId('import-job')).toHaveAttribute('data-state', 'done', {
-          timeout: 120_000,
+          timeout: scaled(120_000),
         })
       },
       async download(action) {

@@ -3,6 +3,7 @@
 // import and flags from the gate (stages 2–3) running on the simulated recordings: nothing is planted in the
 // database.
 import { expect, test, type App } from './app'
+import { scaled } from '../helpers/time-scale'
 
 async function importWard(app: App, deviating = 0): Promise<void> {
   const ward = app.simulateWard({ infants: 2, hoursPerDay: 0.03, cryRate: 10, deviating, seed: 7 })
@@ -109,7 +110,7 @@ test('clinician opens the top flagged cry, plays it and records a verdict', asyn
   await app.importFolder(ward)
   await page.getByRole('tab', { name: 'Ward' }).click()
   // Scoring runs after the import as its own work: wait for the flags to reach the ward overview.
-  await expect(page.getByTestId('awaiting-review-total')).not.toHaveText(/^0 /, { timeout: 120_000 })
+  await expect(page.getByTestId('awaiting-review-total')).not.toHaveText(/^0 /, { timeout: scaled(120_000) })
 
   await page.getByTestId('awaiting-review-total').click()
   const queue = page.getByRole('list', { name: 'flagged cries' })

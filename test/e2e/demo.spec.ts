@@ -2,6 +2,7 @@
 // its progress on the ward screen, until the ward holds the simulated infants with their recordings and cries;
 // reopened, the workstation shows the ready ward at once. The ward is shrunk with ICLAS_DEMO_CONFIG.
 import { expect, test } from './app'
+import { scaled } from '../helpers/time-scale'
 
 // 2 infants × 4 days × two 6-minute sessions: long enough to watch it build, short enough for a test.
 const SMALL = { infants: 2, days: 4, deviating: 1, seed: 5, hoursPerDay: 0.2, sessionsPerDay: 2, cryRate: 4 }
@@ -33,7 +34,7 @@ test('a fresh workstation builds its demo ward with visible progress, then opens
   await expect(page.getByTestId('jobs-indicator')).toContainText('Demo ward')
   await app.screenshot('demo-01-building')
 
-  await expect(banner).toHaveAttribute('data-state', 'ready', { timeout: 240_000 })
+  await expect(banner).toHaveAttribute('data-state', 'ready', { timeout: scaled(240_000) })
   await expect(banner).toContainText('not patients')
   const infants = page.getByRole('table', { name: 'infants' })
   for (const label of ['Demo 1 (simulated)', 'Demo 2 (simulated)']) {

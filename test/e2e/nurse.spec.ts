@@ -6,6 +6,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { expect, test } from './app'
 import { writeToneWav } from '../helpers/wav'
+import { scaled } from '../helpers/time-scale'
 
 test('nurse imports a ward folder, one folder per infant, correcting a time', async ({ app }) => {
   const { page } = app
@@ -36,7 +37,7 @@ test('nurse imports a ward folder, one folder per infant, correcting a time', as
   await page.getByRole('button', { name: 'Import 2 files' }).click()
   const job = page.getByTestId('import-job')
   await expect(job.getByRole('progressbar', { name: 'import progress' })).toBeVisible()
-  await expect(job).toHaveAttribute('data-state', 'done', { timeout: 120_000 })
+  await expect(job).toHaveAttribute('data-state', 'done', { timeout: scaled(120_000) })
   await expect(job.getByTestId('import-summary')).toContainText('2 imported, 0 already present.')
   await app.screenshot('nurse-02-import-done')
 

@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process'
 import path from 'node:path'
 import { expect, ROOT, test, type App } from './app'
 import { writeTinyDataset } from '../helpers/tiny-dataset'
+import { scaled } from '../helpers/time-scale'
 
 /** One infant over two days whose cries change on the second: a baseline, then scored and flagged cries. */
 async function importScoredWard(app: App): Promise<void> {
@@ -22,7 +23,9 @@ async function importScoredWard(app: App): Promise<void> {
   await app.importFolder(ward)
   await app.page.getByRole('tab', { name: 'Ward' }).click()
   // Scoring runs after the import as its own work: wait for the flags to reach the ward overview.
-  await expect(app.page.getByTestId('awaiting-review-total')).not.toHaveText(/^0 /, { timeout: 120_000 })
+  await expect(app.page.getByTestId('awaiting-review-total')).not.toHaveText(/^0 /, {
+    timeout: scaled(120_000),
+  })
 }
 
 test('researcher opens a timeline, previews a threshold on it, applies it and finds the audit entry', async ({
@@ -118,7 +121,7 @@ test('researcher opens a timeline, previews a threshold on it, applies it and fi
   const before = Number(/^v(\d+)/.exec((await active.textContent())!)![1])
   await page.getByRole('button', { name: 'Refit now' }).click()
   const job = page.getByTestId('refit-job')
-  await expect(job).toHaveAttribute('data-state', 'done', { timeout: 120_000 })
+  await expect(job).toHaveAttribute('data-state', 'done', { timeout: scaled(120_000) })
   await expect(job).toContainText(`Refitted: version ${before + 1} is active.`)
   await expect(active).toContainText(`v${before + 1}`)
   await expect(models.getByRole('row').filter({ hasText: 'refit requested' })).toHaveCount(1)
@@ -168,7 +171,7 @@ test.describe('evaluation', () => {
     await only(/^tiny/)
     await form.getByRole('button', { name: 'Run protocol A' }).click()
     await expect(page.getByTestId('evaluation-job')).toHaveAttribute('data-state', 'done', {
-      timeout: 120_000,
+      timeout: scaled(120_000),
     })
     const report = page.getByTestId('evaluation-report')
     await expect(report).toHaveAttribute('data-protocol', 'segmentation')
@@ -184,7 +187,7 @@ test.describe('evaluation', () => {
     await page.getByRole('option', { name: /autocorrelation/ }).click()
     await form.getByRole('button', { name: 'Run protocol B' }).click()
     await expect(page.getByTestId('evaluation-job')).toHaveAttribute('data-state', 'done', {
-      timeout: 120_000,
+      timeout: scaled(120_000),
     })
     await expect(report).toHaveAttribute('data-protocol', 'gate')
     await expect(report.getByRole('table', { name: 'gate figures' })).toContainText('autocorr-share')

@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Core } from '../../src/main/core/core'
 import { startRecoveryServer } from '../../src/main/server/recovery'
 import { unwrap } from '../../src/shared/rpc'
+import { scaled } from '../helpers/time-scale'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 let dir: string
@@ -45,29 +46,33 @@ function iclas(...args: string[]) {
   const r = spawnSync(process.execPath, [path.join(root, 'bin/iclas.mjs'), ...args], {
     cwd: root,
     encoding: 'utf8',
-    timeout: 60_000,
+    timeout: scaled(60_000),
   })
   return { code: r.status, out: r.stdout, err: r.stderr }
 }
 
 describe('a damaged database at start-up', () => {
-  it('the CLI names the problem and the way out, then restores the newest good backup', () => {
-    const imp = iclas('import', path.join(dir, 'none.wav'), '--infant', 'X', '--data-dir', dataDir)
-    expect(imp.code).toBe(1)
-    expect(imp.err).toMatch(/is damaged/)
-    expect(imp.err).toMatch(/iclas backup restore --latest/)
-    expect(imp.err).not.toMatch(/\n\s+at /) // a situation, not a stack trace
-    const list = iclas('backup', 'list', '--verify', '--data-dir', dataDir)
-    expect(list.out).toMatch(/-manual\s+[\d.]+ MB {2}ok/)
-    const restore = iclas('backup', 'restore', '--latest', '--data-dir', dataDir)
-    expect(restore.code, restore.err).toBe(0)
-    expect(restore.out).toMatch(/restored .*-manual; the replaced database is kept as replaced/)
-    const core = new Core({ dataDir, mode: 'test', workers: 1, log: () => undefined })
-    expect(labels(core)).toEqual(['In the backup'])
-    // The audit entries of the damaged file could not be read: the restore itself is recorded.
-    expect(lastAudit(core)).toMatchObject({ action: 'store.restore' })
-    return core.close()
-  }, 120_000)
+  it(
+    'the CLI names the problem and the way out, then restores the newest good backup',
+    () => {
+      const imp = iclas('import', path.join(dir, 'none.wav'), '--infant', 'X', '--data-dir', dataDir)
+      expect(imp.code).toBe(1)
+      expect(imp.err).toMatch(/is damaged/)
+      expect(imp.err).toMatch(/iclas backup restore --latest/)
+      expect(imp.err).not.toMatch(/\n\s+at /) // a situation, not a stack trace
+      const list = iclas('backup', 'list', '--verify', '--data-dir', dataDir)
+      expect(list.out).toMatch(/-manual\s+[\d.]+ MB {2}ok/)
+      const restore = iclas('backup', 'restore', '--latest', '--data-dir', dataDir)
+      expect(restore.code, restore.err).toBe(0)
+      expect(restore.out).toMatch(/restored .*-manual; the replaced database is kept as replaced/)
+      const core = new Core({ dataDir, mode: 'test', workers: 1, log: () => undefined })
+      expect(labels(core)).toEqual(['In the backup'])
+      // The audit entries of the damaged file could not be read: the restore itself is recorded.
+      expect(lastAudit(core)).toMatchObject({ action: 'store.restore' })
+      return core.close()
+    },
+    scaled(120_000),
+  )
 
   it('browser mode: a recovery page restores the backup; only our Origin with the token may ask', async () => {
     const rescue = await startRecoveryServer({ dataDir, problem: 'The ICLAS database is damaged (test).' })
@@ -125,58 +130,62 @@ describe('a damaged database at start-up', () => {
     await core.close()
   })
 
-  it('`iclas serve` shows the recovery page, then the workstation on the same address', async () => {
-    const renderer = path.join(dir, 'renderer')
-    fs.mkdirSync(renderer)
-    fs.writeFileSync(path.join(renderer, 'index.html'), '<!doctype html><title>ICLAS workstation</title>')
-    const urlFile = path.join(dir, 'url.txt')
-    const child = spawn(
-      process.execPath,
-      [
-        path.join(root, 'bin/iclas.mjs'),
-        'serve',
-        '--data-dir',
-        dataDir,
-        '--renderer',
-        renderer,
-        '--url-file',
-        urlFile,
-      ],
-      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
-    )
-    let output = ''
-    child.stdout!.on('data', (d) => (output += d))
-    child.stderr!.on('data', (d) => (output += d))
-    try {
-      const launch = await waitFor(
-        () => (fs.existsSync(urlFile) ? fs.readFileSync(urlFile, 'utf8') : null),
-        () => output,
+  it(
+    '`iclas serve` shows the recovery page, then the workstation on the same address',
+    async () => {
+      const renderer = path.join(dir, 'renderer')
+      fs.mkdirSync(renderer)
+      fs.writeFileSync(path.join(renderer, 'index.html'), '<!doctype html><title>ICLAS workstation</title>')
+      const urlFile = path.join(dir, 'url.txt')
+      const child = spawn(
+        process.execPath,
+        [
+          path.join(root, 'bin/iclas.mjs'),
+          'serve',
+          '--data-dir',
+          dataDir,
+          '--renderer',
+          renderer,
+          '--url-file',
+          urlFile,
+        ],
+        { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
       )
-      const base = new URL(launch).origin
-      const cookie = (await fetch(launch, { redirect: 'manual' })).headers.get('set-cookie')!.split(';')[0]!
-      expect(await (await fetch(`${base}/`, { headers: { Cookie: cookie } })).text()).toMatch(
-        /database is damaged/,
-      )
-      fs.rmSync(urlFile)
-      const r = await fetch(`${base}/recovery/restore`, {
-        method: 'POST',
-        headers: { Cookie: cookie, Origin: base },
-      })
-      expect(r.status).toBe(200)
-      expect(
-        await waitFor(
+      let output = ''
+      child.stdout!.on('data', (d) => (output += d))
+      child.stderr!.on('data', (d) => (output += d))
+      try {
+        const launch = await waitFor(
           () => (fs.existsSync(urlFile) ? fs.readFileSync(urlFile, 'utf8') : null),
           () => output,
-        ),
-      ).toBe(launch)
-      expect(await (await fetch(`${base}/`, { headers: { Cookie: cookie } })).text()).toMatch(
-        /ICLAS workstation/,
-      )
-    } finally {
-      child.kill('SIGTERM')
-      await new Promise((r) => child.once('exit', r))
-    }
-  }, 120_000)
+        )
+        const base = new URL(launch).origin
+        const cookie = (await fetch(launch, { redirect: 'manual' })).headers.get('set-cookie')!.split(';')[0]!
+        expect(await (await fetch(`${base}/`, { headers: { Cookie: cookie } })).text()).toMatch(
+          /database is damaged/,
+        )
+        fs.rmSync(urlFile)
+        const r = await fetch(`${base}/recovery/restore`, {
+          method: 'POST',
+          headers: { Cookie: cookie, Origin: base },
+        })
+        expect(r.status).toBe(200)
+        expect(
+          await waitFor(
+            () => (fs.existsSync(urlFile) ? fs.readFileSync(urlFile, 'utf8') : null),
+            () => output,
+          ),
+        ).toBe(launch)
+        expect(await (await fetch(`${base}/`, { headers: { Cookie: cookie } })).text()).toMatch(
+          /ICLAS workstation/,
+        )
+      } finally {
+        child.kill('SIGTERM')
+        await new Promise((r) => child.once('exit', r))
+      }
+    },
+    scaled(120_000),
+  )
 })
 
 async function waitFor<T>(probe: () => T | null, output: () => string): Promise<T> {

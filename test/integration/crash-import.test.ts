@@ -18,6 +18,7 @@ import {
   type Reference,
 } from '../helpers/crash-invariants'
 import { scenarios, type CrashInputs } from '../helpers/crash-scenarios'
+import { scaled } from '../helpers/time-scale'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const root = path.resolve(here, '../..')
@@ -92,7 +93,7 @@ function runChild(
     const hang = setTimeout(() => {
       process.kill(-child.pid!, 'SIGKILL')
       reject(new Error(`child hung:\n${output.slice(-2000)}`))
-    }, 60_000)
+    }, scaled(60_000))
     child.on('error', reject)
     child.on('exit', (code, signal) => {
       if (timer) clearTimeout(timer)
@@ -140,77 +141,81 @@ beforeAll(async () => {
   reference = referenceOf(core.db)
   await core.close()
   expect(reference.size).toBe(inputs.files.length)
-}, 120_000)
+}, scaled(120_000))
 
 afterAll(() => {
   fs.rmSync(dir, { recursive: true, force: true })
 })
 
 describe('crash safety', () => {
-  it(`survives ≥ ${MIN_KILLS} SIGKILLs during import and finishes the work exactly once (seed ${SEED})`, async () => {
-    const random = rng(SEED)
-    const scenario = scenarios.import!
-    let kills = 0
-    let restarts = 0
-    let rounds = 0
-    const phases = { startup: 0, work: 0 }
-    const t0 = Date.now()
-    while (kills < MIN_KILLS) {
-      rounds++
-      const dataDir = path.join(dir, `round-${rounds}`)
-      let window = WORK_WINDOW_MS
-      let progress = -1
-      for (let attempt = 1; ; attempt++) {
-        expect(attempt, `round ${rounds} makes no progress`).toBeLessThan(80)
-        const plan: KillPlan =
-          random() < STARTUP_KILLS
-            ? { afterSpawnMs: Math.round(random() * 1500) }
-            : { afterRecoveredMs: Math.round(random() * window) }
-        const delay = JSON.stringify(plan)
-        const run = await runChild(dataDir, scenario.name, inputsFile, 'work', plan)
-        restarts++
-        if (run.recovered) {
-          // Recovery left a clean audio folder before the resumed work began.
-          expect(run.recovered.unreferenced, run.output).toEqual([])
-          expect(run.recovered.partial).toEqual([])
-          expect(run.recovered.missing).toEqual([])
+  it(
+    `survives ≥ ${MIN_KILLS} SIGKILLs during import and finishes the work exactly once (seed ${SEED})`,
+    async () => {
+      const random = rng(SEED)
+      const scenario = scenarios.import!
+      let kills = 0
+      let restarts = 0
+      let rounds = 0
+      const phases = { startup: 0, work: 0 }
+      const t0 = Date.now()
+      while (kills < MIN_KILLS) {
+        rounds++
+        const dataDir = path.join(dir, `round-${rounds}`)
+        let window = WORK_WINDOW_MS
+        let progress = -1
+        for (let attempt = 1; ; attempt++) {
+          expect(attempt, `round ${rounds} makes no progress`).toBeLessThan(80)
+          const plan: KillPlan =
+            random() < STARTUP_KILLS
+              ? { afterSpawnMs: Math.round(random() * 1500) }
+              : { afterRecoveredMs: Math.round(random() * window) }
+          const delay = JSON.stringify(plan)
+          const run = await runChild(dataDir, scenario.name, inputsFile, 'work', plan)
+          restarts++
+          if (run.recovered) {
+            // Recovery left a clean audio folder before the resumed work began.
+            expect(run.recovered.unreferenced, run.output).toEqual([])
+            expect(run.recovered.partial).toEqual([])
+            expect(run.recovered.missing).toEqual([])
+          }
+          // Logs carry no patient names: neither infant labels nor file names appear in the core's log lines.
+          const logLines = run.output.split('\n').filter((l) => l.startsWith('log '))
+          expect(logLines.filter((l) => /Crash infant|crash-\d\d/.test(l))).toEqual([])
+          if (run.killed) {
+            kills++
+            phases[run.recovered ? 'work' : 'startup']++
+          }
+          if (fs.existsSync(path.join(dataDir, 'iclas.db'))) {
+            const problems = storeProblems(dataDir, reference)
+            expect(
+              problems,
+              `after kill ${kills} (round ${rounds}, ${delay}):\n${run.output.slice(-1500)}`,
+            ).toEqual([])
+          }
+          if (run.done && !run.killed) break
+          // Each file commits as a whole: if a run imports nothing new, the next one gets longer (slow machines).
+          const now = countRecordings(dataDir)
+          window = now > progress ? WORK_WINDOW_MS : window * 1.5
+          progress = Math.max(progress, now)
         }
-        // Logs carry no patient names: neither infant labels nor file names appear in the core's log lines.
-        const logLines = run.output.split('\n').filter((l) => l.startsWith('log '))
-        expect(logLines.filter((l) => /Crash infant|crash-\d\d/.test(l))).toEqual([])
-        if (run.killed) {
-          kills++
-          phases[run.recovered ? 'work' : 'startup']++
+        // One more restart: recovery finds nothing to do, and the work was done exactly once.
+        const final = await runChild(dataDir, scenario.name, inputsFile, 'check', null)
+        expect(final.recovered).toEqual({ unreferenced: [], partial: [], quarantined: [], missing: [] })
+        const db = new Database(path.join(dataDir, 'iclas.db'), { readonly: true })
+        try {
+          expect(scenario.complete(db, inputs)).toBe(true)
+          scenario.checkDone(db, inputs)
+        } finally {
+          db.close()
         }
-        if (fs.existsSync(path.join(dataDir, 'iclas.db'))) {
-          const problems = storeProblems(dataDir, reference)
-          expect(
-            problems,
-            `after kill ${kills} (round ${rounds}, ${delay}):\n${run.output.slice(-1500)}`,
-          ).toEqual([])
-        }
-        if (run.done && !run.killed) break
-        // Each file commits as a whole: if a run imports nothing new, the next one gets longer (slow machines).
-        const now = countRecordings(dataDir)
-        window = now > progress ? WORK_WINDOW_MS : window * 1.5
-        progress = Math.max(progress, now)
       }
-      // One more restart: recovery finds nothing to do, and the work was done exactly once.
-      const final = await runChild(dataDir, scenario.name, inputsFile, 'check', null)
-      expect(final.recovered).toEqual({ unreferenced: [], partial: [], quarantined: [], missing: [] })
-      const db = new Database(path.join(dataDir, 'iclas.db'), { readonly: true })
-      try {
-        expect(scenario.complete(db, inputs)).toBe(true)
-        scenario.checkDone(db, inputs)
-      } finally {
-        db.close()
-      }
-    }
-    const s = ((Date.now() - t0) / 1000).toFixed(0)
-    console.log(
-      `[crash] survived ${kills} SIGKILLs (${phases.startup} during start-up/recovery, ${phases.work} during the import) ` +
-        `over ${rounds} rounds, ${restarts} starts, ${s} s; seed ${SEED}; every round's import completed exactly once`,
-    )
-    expect(kills).toBeGreaterThanOrEqual(MIN_KILLS)
-  }, 400_000)
+      const s = ((Date.now() - t0) / 1000).toFixed(0)
+      console.log(
+        `[crash] survived ${kills} SIGKILLs (${phases.startup} during start-up/recovery, ${phases.work} during the import) ` +
+          `over ${rounds} rounds, ${restarts} starts, ${s} s; seed ${SEED}; every round's import completed exactly once`,
+      )
+      expect(kills).toBeGreaterThanOrEqual(MIN_KILLS)
+    },
+    scaled(400_000),
+  )
 })

@@ -9,6 +9,7 @@ import { cosine } from '../../src/main/engine/embed/backbone'
 import { OnnxBackbone } from '../../src/main/engine/embed/onnx'
 import { softwareVulkanEnv, SWIFTSHADER_ICD } from '../../src/main/engine/embed/providers'
 import { defaultBackboneName, getBackbone, listBackbones } from '../../src/main/engine/embed/registry'
+import { scaled } from '../helpers/time-scale'
 
 const MODELS = process.env.ICLAS_MODELS_DIR ?? path.resolve(__dirname, '../../models')
 const name = await defaultBackboneName(MODELS)
@@ -41,7 +42,7 @@ describe.skipIf(!hasIcd || !hasModel)('WebGPU provider on software Vulkan', () =
       verifyGpu: false,
     })) as OnnxBackbone
     cpu = (await getBackbone('default', { modelsDir: MODELS, provider: 'cpu' })) as OnnxBackbone
-  }, 300_000)
+  }, scaled(300_000))
   afterAll(async () => {
     await gpu?.dispose()
     await cpu?.dispose()
@@ -53,19 +54,30 @@ describe.skipIf(!hasIcd || !hasModel)('WebGPU provider on software Vulkan', () =
     expect(gpu.provider.attempts.at(-1)).toMatchObject({ provider: 'webgpu', ok: true })
   })
 
-  it('gives the CPU provider’s embeddings to ≤ 1e-4 cosine distance', async () => {
-    const cries = [cry(0.6, 420), cry(0.6, 510), cry(1.0, 380)]
-    const g = await gpu.embedCries(cries)
-    const c = await cpu.embedCries(cries)
-    for (let i = 0; i < cries.length; i++) expect(1 - cosine(g[i]!, c[i]!)).toBeLessThanOrEqual(1e-4)
-  }, 300_000)
+  it(
+    'gives the CPU provider’s embeddings to ≤ 1e-4 cosine distance',
+    async () => {
+      const cries = [cry(0.6, 420), cry(0.6, 510), cry(1.0, 380)]
+      const g = await gpu.embedCries(cries)
+      const c = await cpu.embedCries(cries)
+      for (let i = 0; i < cries.length; i++) expect(1 - cosine(g[i]!, c[i]!)).toBeLessThanOrEqual(1e-4)
+    },
+    scaled(300_000),
+  )
 
-  it('the parity probe accepts it when asked to verify', async () => {
-    const checked = (await getBackbone('default', { modelsDir: MODELS, provider: 'webgpu' })) as OnnxBackbone
-    try {
-      expect(checked.provider.active).toBe('webgpu')
-    } finally {
-      await checked.dispose()
-    }
-  }, 300_000)
+  it(
+    'the parity probe accepts it when asked to verify',
+    async () => {
+      const checked = (await getBackbone('default', {
+        modelsDir: MODELS,
+        provider: 'webgpu',
+      })) as OnnxBackbone
+      try {
+        expect(checked.provider.active).toBe('webgpu')
+      } finally {
+        await checked.dispose()
+      }
+    },
+    scaled(300_000),
+  )
 })

@@ -13,8 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { decodeMono, probeAudio } from '../../src/main/engine/audio/decode'
 import { AudioRefusal } from '../../src/main/engine/audio/refusal'
 import { writeToneWav } from '../helpers/wav'
+import { scaled } from '../helpers/time-scale'
 
-const CASE_TIMEOUT_MS = 30_000
+const CASE_TIMEOUT_MS = scaled(30_000)
 let dir: string
 let ffmpeg: string | null = null
 const seeds: Buffer[] = []
@@ -46,7 +47,7 @@ beforeAll(async () => {
     if (err instanceof AudioRefusal) skipWhy = `this build does not read FLAC (${err.message})`
     else throw err
   }
-}, 60_000)
+}, scaled(60_000))
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
 
@@ -99,47 +100,51 @@ function mutate(seed: Buffer, ms: Mutation[]): Buffer {
 }
 
 describe('FLAC and other containers under hostile input', () => {
-  it('mutated FLAC files are decoded or refused, never crash or hang', async (ctx) => {
-    if (skipWhy) {
-      console.log(`[fuzz-flac] skipped: ${skipWhy}`)
-      ctx.skip()
-    }
-    const counts = { cases: 0, decoded: 0, refused: {} as Record<string, number> }
-    let n = 0
-    await fc.assert(
-      fc.asyncProperty(
-        fc.nat(seeds.length - 1),
-        fc.array(mutationArb, { minLength: 1, maxLength: 3 }),
-        async (i, ms) => {
-          const file = path.join(dir, `case-${n++ % 3}.flac`)
-          fs.writeFileSync(file, mutate(seeds[i]!, ms))
-          counts.cases++
-          try {
-            await withTimeout(
-              (async () => {
-                const probe = await probeAudio(file)
-                expect(probe.sampleRate).toBeGreaterThan(0)
-                let samples = 0
-                for await (const chunk of decodeMono(file)) {
-                  for (const v of chunk) if (!Number.isFinite(v)) throw new Error(`decoded ${v}`)
-                  samples += chunk.length
-                }
-                expect(samples).toBeGreaterThanOrEqual(0)
-              })(),
-              `probe+decode ${JSON.stringify(ms)}`,
-            )
-            counts.decoded++
-          } catch (err) {
-            if (!(err instanceof AudioRefusal)) throw err
-            counts.refused[err.kind] = (counts.refused[err.kind] ?? 0) + 1
-          }
-        },
-      ),
-      { numRuns: 240, interruptAfterTimeLimit: 20_000, markInterruptAsFailure: false, seed: 4242 },
-    )
-    console.log(
-      `[fuzz-flac] ${counts.cases} mutated FLAC cases: ${counts.decoded} decoded, refused ${JSON.stringify(counts.refused)}; no crash, no hang`,
-    )
-    expect(counts.cases).toBeGreaterThan(10)
-  }, 90_000)
+  it(
+    'mutated FLAC files are decoded or refused, never crash or hang',
+    async (ctx) => {
+      if (skipWhy) {
+        console.log(`[fuzz-flac] skipped: ${skipWhy}`)
+        ctx.skip()
+      }
+      const counts = { cases: 0, decoded: 0, refused: {} as Record<string, number> }
+      let n = 0
+      await fc.assert(
+        fc.asyncProperty(
+          fc.nat(seeds.length - 1),
+          fc.array(mutationArb, { minLength: 1, maxLength: 3 }),
+          async (i, ms) => {
+            const file = path.join(dir, `case-${n++ % 3}.flac`)
+            fs.writeFileSync(file, mutate(seeds[i]!, ms))
+            counts.cases++
+            try {
+              await withTimeout(
+                (async () => {
+                  const probe = await probeAudio(file)
+                  expect(probe.sampleRate).toBeGreaterThan(0)
+                  let samples = 0
+                  for await (const chunk of decodeMono(file)) {
+                    for (const v of chunk) if (!Number.isFinite(v)) throw new Error(`decoded ${v}`)
+                    samples += chunk.length
+                  }
+                  expect(samples).toBeGreaterThanOrEqual(0)
+                })(),
+                `probe+decode ${JSON.stringify(ms)}`,
+              )
+              counts.decoded++
+            } catch (err) {
+              if (!(err instanceof AudioRefusal)) throw err
+              counts.refused[err.kind] = (counts.refused[err.kind] ?? 0) + 1
+            }
+          },
+        ),
+        { numRuns: 240, interruptAfterTimeLimit: 20_000, markInterruptAsFailure: false, seed: 4242 },
+      )
+      console.log(
+        `[fuzz-flac] ${counts.cases} mutated FLAC cases: ${counts.decoded} decoded, refused ${JSON.stringify(counts.refused)}; no crash, no hang`,
+      )
+      expect(counts.cases).toBeGreaterThan(10)
+    },
+    scaled(90_000),
+  )
 })

@@ -12,6 +12,7 @@ import { Core } from '../../src/main/core/core'
 import { startServer, type RunningServer } from '../../src/main/server/server'
 import { unwrap } from '../../src/shared/rpc'
 import { writeToneWav } from '../helpers/wav'
+import { scaled } from '../helpers/time-scale'
 
 let core: Core
 let server: RunningServer
@@ -80,7 +81,7 @@ function raw(request: string): Promise<{ status: number; head: string; body: str
   return new Promise((resolve, reject) => {
     const sock = net.connect(server.port, '127.0.0.1')
     let data = ''
-    sock.setTimeout(5000, () => {
+    sock.setTimeout(scaled(5000), () => {
       sock.destroy()
       reject(new Error(`no answer to ${request.split('\r\n')[0]}`))
     })

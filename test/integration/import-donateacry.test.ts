@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { sharedDatasetsDir } from '../../src/main/cli/data-dir'
 import { readDataset } from '../../src/main/engine/eval/datasets'
 import { WorkerPool } from '../../src/main/workers/pool'
+import { scaled } from '../helpers/time-scale'
 
 const DAC = path.join(sharedDatasetsDir(), 'donateacry')
 const haveShared = fs.existsSync(path.join(DAC, 'manifest.csv'))
@@ -16,28 +17,32 @@ const pool = new WorkerPool(Math.max(1, Math.min(2, os.availableParallelism())))
 afterAll(() => pool.close())
 
 describe.skipIf(!haveShared)('every Donate-a-Cry recording in ../shared', () => {
-  it('decodes with the manifest duration and time', async () => {
-    const clips = readDataset(DAC).clips
-    expect(clips.length).toBeGreaterThan(1000)
-    const problems: string[] = []
-    await Promise.all(
-      clips.map(async (c) => {
-        try {
-          const r = await pool.run('inspectRecording', { path: c.file })
-          if (Math.abs(r.decodedS - c.durationS!) > 0.05)
-            problems.push(`${c.relPath}: ${r.decodedS} s, manifest ${c.durationS} s`)
-          if (r.sampleRate !== c.sampleRate)
-            problems.push(`${c.relPath}: ${r.sampleRate} Hz, manifest ${c.sampleRate} Hz`)
-          const at = Math.floor(Date.parse(r.recordedAt) / 1000)
-          if (at !== Date.parse(c.recordedAt!) / 1000 || r.timeSource !== 'filename')
-            problems.push(
-              `${c.relPath}: recorded ${r.recordedAt} (${r.timeSource}), manifest ${c.recordedAt}`,
-            )
-        } catch (err) {
-          problems.push(`${c.relPath}: ${(err as Error).message}`)
-        }
-      }),
-    )
-    expect(problems).toEqual([])
-  }, 180_000)
+  it(
+    'decodes with the manifest duration and time',
+    async () => {
+      const clips = readDataset(DAC).clips
+      expect(clips.length).toBeGreaterThan(1000)
+      const problems: string[] = []
+      await Promise.all(
+        clips.map(async (c) => {
+          try {
+            const r = await pool.run('inspectRecording', { path: c.file })
+            if (Math.abs(r.decodedS - c.durationS!) > 0.05)
+              problems.push(`${c.relPath}: ${r.decodedS} s, manifest ${c.durationS} s`)
+            if (r.sampleRate !== c.sampleRate)
+              problems.push(`${c.relPath}: ${r.sampleRate} Hz, manifest ${c.sampleRate} Hz`)
+            const at = Math.floor(Date.parse(r.recordedAt) / 1000)
+            if (at !== Date.parse(c.recordedAt!) / 1000 || r.timeSource !== 'filename')
+              problems.push(
+                `${c.relPath}: recorded ${r.recordedAt} (${r.timeSource}), manifest ${c.recordedAt}`,
+              )
+          } catch (err) {
+            problems.push(`${c.relPath}: ${(err as Error).message}`)
+          }
+        }),
+      )
+      expect(problems).toEqual([])
+    },
+    scaled(180_000),
+  )
 })

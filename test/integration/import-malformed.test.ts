@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Core } from '../../src/main/core/core'
 import type { Job } from '../../src/shared/contract'
 import { unwrap } from '../../src/shared/rpc'
+import { scaled } from '../helpers/time-scale'
 
 const FIXTURES = path.resolve(__dirname, '../fixtures/audio')
 const expected = JSON.parse(
@@ -47,30 +48,34 @@ afterAll(async () => {
 })
 
 describe('importing the fixture corpus', () => {
-  it('refuses each malformed file with its plain reason, and imports each valid format', async () => {
-    const malformed = Object.keys(expected).map((f) => path.join(FIXTURES, 'malformed', f))
-    const valid = validFiles.map((f) => path.join(FIXTURES, 'valid', f))
-    // Interleaved: a bad file must not stop or disturb the files after it.
-    const files = malformed
-      .flatMap((m, i) => (valid[i] ? [m, valid[i]!] : [m]))
-      .concat(valid.slice(malformed.length))
-    const job = await importAll(files)
-    expect(job.state).toBe('done')
-    expect(job.files).toHaveLength(files.length)
-    for (const [i, f] of job.files.entries()) {
-      const name = path.basename(files[i]!)
-      const want = expected[name]
-      if (want) {
-        expect({ name, status: f.status }).toEqual({ name, status: 'refused' })
-        expect(f.reason, name).toContain(want.words)
-        expect(f.reason, name).not.toMatch(/Error:|at .*\.ts:|undefined|\[object/)
-      } else {
-        expect({ name, status: f.status, reason: f.reason }).toMatchObject({ name, status: 'imported' })
+  it(
+    'refuses each malformed file with its plain reason, and imports each valid format',
+    async () => {
+      const malformed = Object.keys(expected).map((f) => path.join(FIXTURES, 'malformed', f))
+      const valid = validFiles.map((f) => path.join(FIXTURES, 'valid', f))
+      // Interleaved: a bad file must not stop or disturb the files after it.
+      const files = malformed
+        .flatMap((m, i) => (valid[i] ? [m, valid[i]!] : [m]))
+        .concat(valid.slice(malformed.length))
+      const job = await importAll(files)
+      expect(job.state).toBe('done')
+      expect(job.files).toHaveLength(files.length)
+      for (const [i, f] of job.files.entries()) {
+        const name = path.basename(files[i]!)
+        const want = expected[name]
+        if (want) {
+          expect({ name, status: f.status }).toEqual({ name, status: 'refused' })
+          expect(f.reason, name).toContain(want.words)
+          expect(f.reason, name).not.toMatch(/Error:|at .*\.ts:|undefined|\[object/)
+        } else {
+          expect({ name, status: f.status, reason: f.reason }).toMatchObject({ name, status: 'imported' })
+        }
       }
-    }
-    const result = job.result as { imported: number; refused: number }
-    expect(result).toMatchObject({ imported: validFiles.length, refused: Object.keys(expected).length })
-  }, 300_000)
+      const result = job.result as { imported: number; refused: number }
+      expect(result).toMatchObject({ imported: validFiles.length, refused: Object.keys(expected).length })
+    },
+    scaled(300_000),
+  )
 
   it('found the synthetic cry in each valid recording, with its measures and time', () => {
     const rows = core.db
@@ -127,10 +132,14 @@ describe('importing the fixture corpus', () => {
     expect(audio.filter((f) => f.endsWith('.wav'))).toHaveLength(recs.length)
   })
 
-  it('imports nothing twice: the same files again are duplicates', async () => {
-    const job = await importAll(validFiles.slice(0, 3).map((f) => path.join(FIXTURES, 'valid', f)))
-    expect(job.files.map((f) => f.status)).toEqual(['duplicate', 'duplicate', 'duplicate'])
-  }, 120_000)
+  it(
+    'imports nothing twice: the same files again are duplicates',
+    async () => {
+      const job = await importAll(validFiles.slice(0, 3).map((f) => path.join(FIXTURES, 'valid', f)))
+      expect(job.files.map((f) => f.status)).toEqual(['duplicate', 'duplicate', 'duplicate'])
+    },
+    scaled(120_000),
+  )
 })
 
 describe('junk the decoders used to accept (issue 17, item 10)', () => {
@@ -156,42 +165,46 @@ describe('junk the decoders used to accept (issue 17, item 10)', () => {
   const tone = (rate: number, s: number) =>
     Float32Array.from({ length: rate * s }, (_, i) => 0.3 * Math.sin((2 * Math.PI * 440 * i) / rate))
 
-  it('refuses AMR junk, non-finite float samples and cut-short Ogg; a sound file beside them imports', async () => {
-    const junkDir = path.join(dir, 'junk')
-    fs.mkdirSync(junkDir)
-    // "#!AMR\n" and 6000 pseudo-random bytes: was imported as 3.6 s with 4 "cries".
-    let x = 12345
-    const random = Buffer.alloc(6000)
-    for (let i = 0; i < random.length; i++) random[i] = (x = (x * 1103515245 + 12345) >>> 0) >>> 24
-    const amr = path.join(junkDir, 'junk.amr')
-    fs.writeFileSync(amr, Buffer.concat([Buffer.from('#!AMR\n', 'latin1'), random]))
-    // All-NaN float WAV (was imported as 3 s of silence), at 16 kHz and through ffmpeg at 48 kHz.
-    const nan16 = floatWav(path.join(junkDir, 'nan-16k.wav'), 16000, new Float32Array(48000).fill(NaN))
-    const nan48 = floatWav(path.join(junkDir, 'nan-48k.wav'), 48000, new Float32Array(144000).fill(NaN))
-    // A sound recording with a few ±Inf samples (were read as silence, not even counted as clipped).
-    const withInf = tone(16000, 3)
-    withInf[1000] = Infinity
-    withInf[2000] = -Infinity
-    const inf = floatWav(path.join(junkDir, 'inf-16k.wav'), 16000, withInf)
-    // An Ogg Opus file cut short, inside a page and exactly at a page boundary (was imported as shorter).
-    const opus = fs.readFileSync(path.join(FIXTURES, 'valid', 'opus-16k.opus'))
-    const midPage = path.join(junkDir, 'cut-mid-page.opus')
-    fs.writeFileSync(midPage, opus.subarray(0, Math.floor(opus.length * 0.6)))
-    const atPage = path.join(junkDir, 'cut-at-page.opus')
-    fs.writeFileSync(atPage, opus.subarray(0, opus.lastIndexOf('OggS')))
-    const sound = floatWav(path.join(junkDir, 'sound-float.wav'), 16000, tone(16000, 2))
-    const job = await importAll([amr, nan16, nan48, inf, midPage, atPage, sound])
-    const byName = Object.fromEntries(job.files.map((f) => [f.name, f]))
-    const refused = (name: string, words: RegExp) => {
-      expect(byName[name], name).toMatchObject({ status: 'refused' })
-      expect(byName[name]!.reason, name).toMatch(words)
-    }
-    refused('junk.amr', /AMR/)
-    refused('nan-16k.wav', /not numbers/)
-    refused('nan-48k.wav', /not numbers/)
-    refused('inf-16k.wav', /not numbers/)
-    refused('cut-mid-page.opus', /truncated/)
-    refused('cut-at-page.opus', /truncated/)
-    expect(byName['sound-float.wav']).toMatchObject({ status: 'imported' })
-  }, 120_000)
+  it(
+    'refuses AMR junk, non-finite float samples and cut-short Ogg; a sound file beside them imports',
+    async () => {
+      const junkDir = path.join(dir, 'junk')
+      fs.mkdirSync(junkDir)
+      // "#!AMR\n" and 6000 pseudo-random bytes: was imported as 3.6 s with 4 "cries".
+      let x = 12345
+      const random = Buffer.alloc(6000)
+      for (let i = 0; i < random.length; i++) random[i] = (x = (x * 1103515245 + 12345) >>> 0) >>> 24
+      const amr = path.join(junkDir, 'junk.amr')
+      fs.writeFileSync(amr, Buffer.concat([Buffer.from('#!AMR\n', 'latin1'), random]))
+      // All-NaN float WAV (was imported as 3 s of silence), at 16 kHz and through ffmpeg at 48 kHz.
+      const nan16 = floatWav(path.join(junkDir, 'nan-16k.wav'), 16000, new Float32Array(48000).fill(NaN))
+      const nan48 = floatWav(path.join(junkDir, 'nan-48k.wav'), 48000, new Float32Array(144000).fill(NaN))
+      // A sound recording with a few ±Inf samples (were read as silence, not even counted as clipped).
+      const withInf = tone(16000, 3)
+      withInf[1000] = Infinity
+      withInf[2000] = -Infinity
+      const inf = floatWav(path.join(junkDir, 'inf-16k.wav'), 16000, withInf)
+      // An Ogg Opus file cut short, inside a page and exactly at a page boundary (was imported as shorter).
+      const opus = fs.readFileSync(path.join(FIXTURES, 'valid', 'opus-16k.opus'))
+      const midPage = path.join(junkDir, 'cut-mid-page.opus')
+      fs.writeFileSync(midPage, opus.subarray(0, Math.floor(opus.length * 0.6)))
+      const atPage = path.join(junkDir, 'cut-at-page.opus')
+      fs.writeFileSync(atPage, opus.subarray(0, opus.lastIndexOf('OggS')))
+      const sound = floatWav(path.join(junkDir, 'sound-float.wav'), 16000, tone(16000, 2))
+      const job = await importAll([amr, nan16, nan48, inf, midPage, atPage, sound])
+      const byName = Object.fromEntries(job.files.map((f) => [f.name, f]))
+      const refused = (name: string, words: RegExp) => {
+        expect(byName[name], name).toMatchObject({ status: 'refused' })
+        expect(byName[name]!.reason, name).toMatch(words)
+      }
+      refused('junk.amr', /AMR/)
+      refused('nan-16k.wav', /not numbers/)
+      refused('nan-48k.wav', /not numbers/)
+      refused('inf-16k.wav', /not numbers/)
+      refused('cut-mid-page.opus', /truncated/)
+      refused('cut-at-page.opus', /truncated/)
+      expect(byName['sound-float.wav']).toMatchObject({ status: 'imported' })
+    },
+    scaled(120_000),
+  )
 })

@@ -10,6 +10,7 @@ import ffmpeg from '@ffmpeg-installer/ffmpeg'
 import { describe, expect, it } from 'vitest'
 import { Rng, makeVoice, synthesizeCry } from '../../src/main/engine/sim'
 import { mean, trackPitch } from '../unit/sim-measure'
+import { scaled } from '../helpers/time-scale'
 
 const SHARED = path.resolve(__dirname, '../../../shared/datasets')
 const SEGMENTS = path.join(SHARED, 'cry-segments')
@@ -30,7 +31,7 @@ type Measure = (samples: Float32Array, sampleRate: number) => CryMeasure
 describe.skipIf(!hasShared)('synthetic cries measure like real Donate-a-Cry cries', () => {
   it(
     'f0, expiration duration and voiced fraction fall within the real range',
-    { timeout: 600_000 },
+    { timeout: scaled(600_000) },
     async () => {
       const { measure, by } = await loadMeasure()
       const real = await measureRealCries(measure)

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { probeAudio } from '../../src/main/engine/audio/decode'
 import { AudioRefusal } from '../../src/main/engine/audio/refusal'
 import { readWavInfo, readWavMono, type WavInfo } from '../../src/main/engine/audio/wav'
+import { scaled } from '../helpers/time-scale'
 
 let dir: string
 let n = 0
@@ -19,7 +20,7 @@ beforeAll(() => {
 })
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
 
-const CASE_TIMEOUT_MS = 5000
+const CASE_TIMEOUT_MS = scaled(5000)
 const counts = { cases: 0, accepted: 0, refused: {} as Record<string, number> }
 
 /** Builds a WAV in memory: any encoding the reader claims, optional extensible/bext/LIST chunks, RF64. */

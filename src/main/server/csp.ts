@@ -6,7 +6,9 @@ export const CSP = [
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
   "media-src 'self' blob: iclas-media:",
-  "connect-src 'self' ws://127.0.0.1:* ws://[::1]:* blob: iclas-media:",
+  // 'self' covers the page's own WebSocket (CSP 3). No IPv6 literal: browsers reject ws://[::1]:* as an
+  // invalid source and log it on every load.
+  "connect-src 'self' ws://127.0.0.1:* blob: iclas-media:",
   "worker-src 'self' blob:",
   "font-src 'self' data:",
   "object-src 'none'",

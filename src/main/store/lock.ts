@@ -56,7 +56,7 @@ export function lockDataDir(dataDir: string, mode: string): DataDirLock {
   try {
     for (let attempt = 0; attempt < 200; attempt++) {
       try {
-        fs.linkSync(tmp, file)
+        linkOrCreate(tmp, file, text)
         removeLeftovers(dataDir)
         return ownLock(file, text)
       } catch (err) {
@@ -73,6 +73,21 @@ export function lockDataDir(dataDir: string, mode: string): DataDirLock {
     throw new StoreLockedError(dataDir, readLock(file) ?? { pid: 0, host: '?', mode: '?', since: '?' })
   } finally {
     fs.rmSync(tmp, { force: true })
+  }
+}
+
+/**
+ * Hard-links the written lock into place; on a file system without hard links (FAT, some network shares)
+ * creates it exclusively and writes it. A reader may then see it empty for a moment, which is safe: a taker
+ * removes a lock only if it still holds the very text it found stale.
+ */
+function linkOrCreate(tmp: string, file: string, text: string): void {
+  try {
+    fs.linkSync(tmp, file)
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw err
+    fs.writeFileSync(file, text, { flag: 'wx' })
   }
 }
 

@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config'
-import { scaled, TIME_SCALE } from './test/helpers/time-scale'
+import { scaled, TIME_SCALE } from './test/helpers/time-scale.js'
 
 // Measured once here, handed to every worker: limits scale with how loaded this machine is (time-scale.ts).
 process.env.ICLAS_TIME_SCALE = String(TIME_SCALE)

@@ -108,11 +108,11 @@ describe('getTimeline', () => {
     expect(after.points.find((p) => p.cryId === target.cryId)?.verdict).toBe('deviation')
 
     const flaggedBefore = after.points.filter((p) => p.flagged).length
-    await call(researcher, 'applySettings', { infantId, changes: { flagPercentile: 0.99 }, reason: 'test' })
+    await call(researcher, 'applySettings', { infantId, changes: { flagPercentile: 0.999 }, reason: 'test' })
     const stricter = await call<Timeline>(clinician, 'getTimeline', { infantId, maxPoints: 500 })
-    expect(stricter.flagPercentile).toBe(0.99)
+    expect(stricter.flagPercentile).toBe(0.999)
     expect(stricter.points.filter((p) => p.flagged).length).toBeLessThan(flaggedBefore)
-    expect(stricter.points.filter((p) => p.flagged).every((p) => p.score >= 0.99)).toBe(true)
+    expect(stricter.points.filter((p) => p.flagged).every((p) => p.score >= 0.999)).toBe(true)
   })
 })
 

@@ -30,8 +30,9 @@ export interface GateSettings {
 }
 
 /**
- * Default threshold 0.05 = 1 − the default flag percentile: a cry of this infant joins the baseline unless it
- * would be flagged. A stricter gate keeps only the most typical cries, and a baseline refitted on a truncated
+ * Default threshold 0.05: a cry of this infant joins the baseline unless it is more unusual than 95 % of its
+ * baseline (flags start later, at the 99th percentile: the cries between are kept out of the baseline without
+ * being sent to review). A stricter gate keeps only the most typical cries, and a baseline refitted on a truncated
  * sample narrows with every refit until ordinary cries look unusual (measured with `iclas eval drift`: false
  * alerts rose threefold at 0.3). Contamination by a slowly starting change is contained by pausing updates
  * while a drift alert is open (tracker, analysis service).

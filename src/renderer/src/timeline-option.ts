@@ -15,6 +15,14 @@ export const DECISION_COLORS: Record<Decision, string> = {
   rejected: '#e8590c',
   pending: '#868e96',
 }
+/** The same hues lighter for the dark theme, where the darker ones sink into the background. */
+export const DECISION_COLORS_DARK: Record<Decision, string> = {
+  baseline: '#91a7ff',
+  accepted: '#69db7c',
+  rejected: '#ffa94d',
+  pending: '#ced4da',
+}
+export const decisionColors = (dark: boolean) => (dark ? DECISION_COLORS_DARK : DECISION_COLORS)
 export const DECISION_LABELS: Record<Decision, string> = {
   baseline: 'Baseline',
   accepted: 'Accepted',
@@ -40,6 +48,8 @@ export interface TimelineColors {
   line: string
   background: string
   primary: string
+  /** The dark theme: lighter point colours. */
+  dark?: boolean
 }
 
 export interface TimelinePreview {
@@ -180,7 +190,14 @@ export function timelineOption(input: TimelineOptionInput): Record<string, unkno
       yAxis: t.flagPercentile,
       name: 'flag threshold',
       lineStyle: { color: FLAG_COLOR, type: 'solid', width: 1.5 },
-      label: { formatter: `flag ≥ ${(t.flagPercentile * 100).toFixed(1)}th pct`, color: FLAG_COLOR },
+      // Right of the plot, in two short lines so the margin holds it.
+      label: {
+        position: 'end',
+        formatter: `flag ≥\n${(t.flagPercentile * 100).toFixed(1)}th pct`,
+        distance: 8,
+        color: FLAG_COLOR,
+        lineHeight: 14,
+      },
     },
   ]
   const proposed = input.preview?.flagPercentile
@@ -189,7 +206,15 @@ export function timelineOption(input: TimelineOptionInput): Record<string, unkno
       yAxis: proposed,
       name: 'proposed threshold',
       lineStyle: { color: GAINED_COLOR, type: 'dashed', width: 1.5 },
-      label: { formatter: `proposed ${(proposed * 100).toFixed(1)}th`, color: GAINED_COLOR },
+      // Inside the plot's right end, on the far side of its line from the current threshold's label, on
+      // a backing so the points beneath do not show through: the two labels never meet.
+      label: {
+        position: proposed > t.flagPercentile ? 'insideEndTop' : 'insideEndBottom',
+        formatter: `proposed ${(proposed * 100).toFixed(1)}th`,
+        color: GAINED_COLOR,
+        backgroundColor: colors.background,
+        padding: [1, 4],
+      },
     })
   const alertLines = t.alerts.map((a) => ({
     xAxis: Date.parse(a.at),
@@ -199,11 +224,9 @@ export function timelineOption(input: TimelineOptionInput): Record<string, unkno
       type: a.state === 'new' ? 'solid' : a.state === 'acknowledged' ? 'dashed' : 'dotted',
       width: 2,
     },
-    label: {
-      formatter: `${a.statistic.toUpperCase()} · ${a.state}`,
-      color: ALERT_COLORS[a.state],
-      position: 'insideEndTop',
-    },
+    // No text over the cries: the line's colour and dash say the state, the pin on the EWMA or CUSUM chart
+    // beneath says which statistic raised it, and the alerts table names it.
+    label: { show: false },
   }))
   const alertPoints = (statistic: Alert['statistic']) =>
     t.alerts
@@ -238,9 +261,16 @@ export function timelineOption(input: TimelineOptionInput): Record<string, unkno
     animation: false,
     backgroundColor: colors.background,
     textStyle: { color: colors.text },
+    // One line above the plot, whatever the chart's width (the preview's is half the screen): pages of
+    // entries behind arrows rather than a second line over the scores.
     legend: {
+      type: 'scroll',
       top: 4,
+      left: 72,
+      right: 100,
+      itemGap: 8,
       textStyle: { color: colors.text },
+      pageTextStyle: { color: colors.subtle },
       data: [
         'Baseline',
         'Accepted',
@@ -301,7 +331,7 @@ export function timelineOption(input: TimelineOptionInput): Record<string, unkno
         scatter(`cries-${d}`, DECISION_LABELS[d], {
           ...large,
           symbolSize: 5,
-          itemStyle: { color: DECISION_COLORS[d], opacity: 0.75 },
+          itemStyle: { color: decisionColors(colors.dark ?? false)[d], opacity: colors.dark ? 0.85 : 0.75 },
           emphasis: { scale: 2 },
         }),
       ),
@@ -401,9 +431,20 @@ export function timelineOption(input: TimelineOptionInput): Record<string, unkno
           tooltip: { show: false },
         },
       ),
-      line('f0', 'f0 (daily median)', 3, trend('f0MeanHz'), { showSymbol: true }),
-      line('duration', 'expiration duration (daily median)', 4, trend('durationS'), { showSymbol: true }),
-      line('hnr', 'HNR (daily median)', 5, trend('hnrDb'), { showSymbol: true }),
+      // The trends in the theme's primary colour: readable on the dark background too.
+      ...(
+        [
+          ['f0', 'f0 (daily median)', 3, 'f0MeanHz'],
+          ['duration', 'expiration duration (daily median)', 4, 'durationS'],
+          ['hnr', 'HNR (daily median)', 5, 'hnrDb'],
+        ] as const
+      ).map(([id, name, grid, key]) =>
+        line(id, name, grid, trend(key), {
+          showSymbol: true,
+          lineStyle: { color: colors.primary, width: 2 },
+          itemStyle: { color: colors.primary },
+        }),
+      ),
     ],
   }
 }

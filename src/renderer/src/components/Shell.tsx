@@ -110,8 +110,8 @@ export function Shell(props: {
   return (
     <Box sx={{ display: 'flex', flexDirection: 'column', minHeight: '100vh' }}>
       <AppBar position="static" color="default" elevation={1}>
-        <Toolbar sx={{ gap: 1.5 }}>
-          <Typography variant="h6" component="h1" sx={{ mr: 2 }}>
+        <Toolbar sx={{ gap: 1 }}>
+          <Typography variant="h6" component="h1" sx={{ mr: 1 }}>
             ICLAS
           </Typography>
           <Tabs
@@ -121,7 +121,7 @@ export function Shell(props: {
             indicatorColor="primary"
             variant="scrollable"
             scrollButtons="auto"
-            sx={{ minWidth: 0, '& .MuiTab-root': { minWidth: 0, px: 1.5 } }}
+            sx={{ minWidth: 0, '& .MuiTab-root': { minWidth: 0, px: 1.25 } }}
           >
             {tabs.map((t) => (
               // A click on the highlighted tab (Ward while on a timeline) goes back to its screen too.
@@ -131,10 +131,12 @@ export function Shell(props: {
           <Box sx={{ flex: 1 }} />
           <JobsIndicator />
           {info.data && (
+            // Short, so that every tab and the user's whole name fit at 1440 px; the tooltip says what it is.
             <Tooltip title={`Embedding compute device (${info.data.mode} mode)`}>
               <Chip
                 size="small"
-                label={`Compute: ${info.data.computeProvider.toUpperCase()}`}
+                label={info.data.computeProvider.toUpperCase()}
+                aria-label={`compute device ${info.data.computeProvider}`}
                 data-testid="compute-device"
               />
             </Tooltip>

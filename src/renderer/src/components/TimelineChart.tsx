@@ -77,6 +77,7 @@ export function TimelineChart({
       line: theme.palette.divider,
       background: theme.palette.background.paper,
       primary: theme.palette.primary.main,
+      dark: theme.palette.mode === 'dark',
     }),
     [theme],
   )

@@ -45,6 +45,7 @@ export function VerdictPanel(props: {
                 disabled={props.busy}
                 onClick={() => props.onVerdict(v.verdict)}
                 aria-keyshortcuts={v.key}
+                sx={{ whiteSpace: 'nowrap', flexShrink: 0 }}
               >
                 {v.label} ({v.key})
               </Button>

@@ -4,7 +4,7 @@
 // For the ward round the timeline is saved as a PNG or printed (or saved as PDF) with a print stylesheet; both
 // are audited exports.
 import { useCallback, useRef, useState } from 'react'
-import { Alert, Box, Button, Chip, GlobalStyles, Paper, Stack, Typography } from '@mui/material'
+import { Alert, Box, Button, Chip, GlobalStyles, Paper, Stack, Typography, useTheme } from '@mui/material'
 import { EXPORTERS, type Timeline, type User } from '../../../shared/contract'
 import { api } from '../api/client'
 import { baselineChip } from '../baseline-progress'
@@ -15,7 +15,7 @@ import { LoadState } from '../components/States'
 import type { TimelineChartHandle } from '../components/TimelineChart'
 import { formatTime, fromLocalInput } from '../format'
 import { useLoad, useRoute } from '../hooks'
-import { DECISION_COLORS, FLAG_COLOR, REVIEW_COLOR } from '../timeline-option'
+import { decisionColors, FLAG_COLOR, REVIEW_COLOR } from '../timeline-option'
 
 /** Print: only the report (header, chart picture, alerts), nothing of the app around it. */
 const PRINT_STYLES = {
@@ -250,6 +250,7 @@ function FlaggedCries({ infantId, go }: { infantId: number; go: (p: string) => v
 }
 
 function Legend() {
+  const DECISION_COLORS = decisionColors(useTheme().palette.mode === 'dark')
   const dot = (color: string, hollow = false) => (
     <Box
       component="span"
@@ -268,9 +269,11 @@ function Legend() {
     <Typography variant="body2" color="text.secondary" sx={{ mt: 1 }}>
       {dot(DECISION_COLORS.baseline)} baseline cry {dot(DECISION_COLORS.accepted)} accepted into the baseline
       by the gate {dot(DECISION_COLORS.rejected)} rejected by the gate {dot(FLAG_COLOR, true)} flagged (score
-      at or above the flag threshold) {dot(REVIEW_COLOR)} has a clinician&apos;s verdict. Beneath: the EWMA of
-      hourly scores against its control limit, the CUSUM against its decision interval, and the daily medians
-      of f0, expiration duration and HNR. Scroll or drag the slider to zoom; click a cry to open it.
+      at or above the flag threshold) {dot(REVIEW_COLOR)} has a clinician&apos;s verdict. A vertical line is a
+      drift alert (red: new, orange dashed: acknowledged, grey dotted: resolved), pinned on the chart beneath
+      that raised it. Beneath: the EWMA of hourly scores against its control limit, the CUSUM against its
+      decision interval, and the daily medians of f0, expiration duration and HNR. Scroll or drag the slider
+      to zoom; click a cry to open it.
     </Typography>
   )
 }

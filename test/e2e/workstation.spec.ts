@@ -188,3 +188,156 @@ test("a new infant's timeline says how many baseline cries and recordings are st
   )
   await app.screenshot('workstation-07-timeline-new-infant')
 })
+
+/** One infant over two days whose cries change on the second: a baseline, then flags and drift alerts. */
+async function importScoredWard(app: App): Promise<void> {
+  const ward = app.simulateWard({
+    infants: 1,
+    days: 2,
+    hoursPerDay: 0.3,
+    sessionsPerDay: 3,
+    cryRate: 10,
+    deviating: 1,
+    rampHours: 1,
+    seed: 11,
+  })
+  await app.importFolder(ward)
+  await app.page.getByRole('tab', { name: 'Ward' }).click()
+  await expect(app.page.getByTestId('awaiting-review-total')).not.toHaveText(/^0 /, { timeout: 120_000 })
+}
+
+test('layout: every tab and the whole name fit at 1440 px; labels apart; the dark timeline readable', async ({
+  app,
+}) => {
+  test.setTimeout(300_000)
+  const { page } = app
+  await app.signIn('admin') // the most tabs
+  // The app bar: no tab behind a scroll arrow, the user's name not cut.
+  // (MUI draws the scroll arrows only when the tabs overflow.)
+  await expect(page.getByRole('tab', { name: 'Admin' })).toBeVisible()
+  await expect(page.locator('.MuiTabs-scrollButtons')).toHaveCount(0)
+  const name = page.getByTestId('signed-in-user')
+  await expect(name).toHaveText('Administrator · admin')
+  expect(await name.evaluate((e) => e.scrollWidth <= e.clientWidth)).toBe(true)
+
+  await importScoredWard(app)
+  // The cry view: "Not a cry" on one line like the other verdicts.
+  await page.getByTestId('awaiting-review-total').click()
+  await expect(page.getByTestId('waveform')).toHaveAttribute('data-drawn', 'true')
+  const normal = (await page.getByRole('button', { name: 'Normal (2)' }).boundingBox())!
+  const notCry = (await page.getByRole('button', { name: 'Not a cry (3)' }).boundingBox())!
+  expect(notCry.height).toBeCloseTo(normal.height, 0)
+  await expect(page.getByTestId('spectrogram')).toHaveAttribute('data-pending', '0')
+  await app.screenshot('workstation-08-review-admin-1440')
+
+  // The timeline with its drift alerts, in the night shift's dark theme.
+  await page.getByRole('button', { name: 'toggle dark mode' }).click()
+  await page.getByRole('tab', { name: 'Ward' }).click()
+  await page.getByRole('button', { name: 'timeline of infant-01' }).click()
+  await expect(page.getByTestId('timeline-points')).toHaveAttribute('data-loading', 'false')
+  await expect(page.getByTestId('timeline-chart')).toHaveAttribute('data-renders', /^[1-9]/)
+  await expect(
+    page.getByRole('table', { name: 'drift alerts' }).getByTestId('alert-row').first(),
+  ).toBeVisible()
+  await app.screenshot('workstation-09-timeline-dark')
+  await page.getByRole('button', { name: 'toggle dark mode' }).click()
+
+  // The threshold preview: the proposed threshold's label apart from the current one's.
+  await page.getByRole('tab', { name: 'Thresholds' }).click()
+  await expect(page.getByTestId('preview-summary')).toHaveAttribute('data-state', 'idle')
+  const field = page.getByRole('spinbutton', { name: 'Flag threshold value' })
+  await field.fill('0.93')
+  await field.press('Enter')
+  await expect(page.getByTestId('preview-summary')).toHaveAttribute('data-state', 'ready')
+  const preview = page.getByRole('region', { name: 'Preview on the timeline' })
+  await expect(preview.getByTestId('timeline-chart')).toHaveAttribute('data-renders', /^[1-9]/)
+  await preview.scrollIntoViewIfNeeded()
+  // A long page (a scroll bar takes its width) still shows every tab.
+  await expect(page.locator('.MuiTabs-scrollButtons')).toHaveCount(0)
+  await app.screenshot('workstation-10-threshold-preview-labels')
+})
+
+test.describe('on the demo ward', () => {
+  // A demo ward as the first start builds it (7.5-minute sessions, ward noise), over fewer days.
+  const DEMO = { infants: 2, days: 3, deviating: 1, seed: 5, hoursPerDay: 0.25, sessionsPerDay: 2 }
+  let previous: string | undefined
+  test.beforeAll(() => {
+    previous = process.env.ICLAS_E2E_ENV
+    process.env.ICLAS_E2E_ENV = JSON.stringify({
+      ICLAS_NO_DEMO: '0',
+      ICLAS_DEMO_CONFIG: JSON.stringify(DEMO),
+    })
+  })
+  test.afterAll(() => {
+    if (previous === undefined) delete process.env.ICLAS_E2E_ENV
+    else process.env.ICLAS_E2E_ENV = previous
+  })
+
+  test('no page is taller than three viewports: the review list scrolls, cries and the audit log are paged', async ({
+    app,
+  }) => {
+    test.setTimeout(480_000)
+    const { page } = app
+    const viewport = page.viewportSize()!.height
+    const height = () => page.evaluate<number>('document.documentElement.scrollHeight')
+    const fits = async (what: string) =>
+      expect(await height(), `${what}: page height against 3 × ${viewport} px`).toBeLessThanOrEqual(
+        3 * viewport,
+      )
+    await app.signIn('admin')
+    await expect(page.getByTestId('demo-banner')).toHaveAttribute('data-state', 'ready', { timeout: 420_000 })
+    await fits('ward')
+
+    // The review queue: every flagged cry in the list, which scrolls in its own box.
+    await page.getByTestId('awaiting-review-total').click()
+    await expect(page.getByTestId('waveform')).toHaveAttribute('data-drawn', 'true')
+    const list = page.getByTestId('review-list')
+    expect(await list.evaluate((e) => e.scrollHeight > e.clientHeight)).toBe(true)
+    await fits('review')
+    await expect(page.getByTestId('spectrogram')).toHaveAttribute('data-pending', '0')
+    await app.screenshot('workstation-11-review-demo')
+
+    // A recording: its cries a page at a time.
+    await page
+      .getByTestId('cry-view')
+      .getByRole('button', { name: /\.(wav|flac)$/ })
+      .click()
+    await expect(page.getByTestId('waveform')).toHaveAttribute('data-drawn', 'true')
+    const cries = page.getByRole('table', { name: 'cries' })
+    await expect(cries.getByRole('row')).toHaveCount(21) // the header and 20 cries
+    await expect(page.getByText(/^cries 1–20 of \d+$/)).toBeVisible()
+    await fits('recording')
+    await expect(page.getByTestId('spectrogram')).toHaveAttribute('data-pending', '0')
+    await app.screenshot('workstation-12-recording-demo')
+    await page.getByRole('button', { name: 'Go to next page' }).click()
+    await expect(page.getByText(/^cries 21–\d+ of \d+$/)).toBeVisible()
+
+    // The infant and its timeline.
+    await page.getByRole('button', { name: '← Infant' }).click()
+    await expect(page.getByRole('table', { name: 'recordings' })).toBeVisible()
+    await fits('infant')
+
+    // The audit log, a page at a time, newest first.
+    await page.getByRole('tab', { name: 'Audit' }).click()
+    const rows = page.getByTestId('audit-row')
+    await expect(rows.first()).toBeVisible()
+    expect(await rows.count()).toBeLessThanOrEqual(15)
+    await fits('audit log')
+    await app.screenshot('workstation-13-audit-demo')
+    const older = page.getByRole('button', { name: 'Older entries →' })
+    if (await older.isEnabled()) {
+      const newest = await rows.first().getAttribute('data-action')
+      await older.click()
+      await expect(page.getByTestId('audit-page')).toContainText('Page 2')
+      await fits('audit log, page 2')
+      await page.getByRole('button', { name: '← Newer entries' }).click()
+      await expect(rows.first()).toHaveAttribute('data-action', newest!)
+    }
+
+    for (const tab of ['Thresholds', 'Evaluation', 'Admin', 'Import', 'Exports']) {
+      await page.getByRole('tab', { name: tab }).click()
+      await expect(page.getByRole('heading', { level: 2 }).first()).toBeVisible()
+      await fits(tab)
+    }
+  })
+})

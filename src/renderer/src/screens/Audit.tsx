@@ -4,6 +4,7 @@
 import { useState } from 'react'
 import {
   Alert,
+  Box,
   Button,
   MenuItem,
   Paper,
@@ -25,7 +26,8 @@ import { downloadExport } from '../download'
 import { formatTime, fromLocalInput } from '../format'
 import { useLoad, useRoute } from '../hooks'
 
-const PAGE = 100
+/** Entries a page: with their before → after lines (at most six shown, the rest scroll), under three screens. */
+const PAGE = 15
 
 export function AuditScreen() {
   const [, , query] = useRoute()
@@ -37,8 +39,8 @@ export function AuditScreen() {
   const [username, setUsername] = useState('')
   const [entityId, setEntityId] = useState('')
   const [range, setRange] = useState({ from: '', to: '' })
-  const [pages, setPages] = useState<AuditEntry[][]>([])
-  const [more, setMore] = useState<number | null>(null)
+  // Pages, newest first: `cursors` holds the beforeId of each page opened so far (undefined: the newest).
+  const [cursors, setCursors] = useState<(number | undefined)[]>([undefined])
   const [error, setError] = useState<string | null>(null)
   const [exported, setExported] = useState<string | null>(null)
   const filter: AuditFilter = {
@@ -49,26 +51,20 @@ export function AuditScreen() {
     ...(range.to ? { until: fromLocalInput(range.to, true) } : {}),
   }
   const key = JSON.stringify(filter)
-  const first = useLoad(
-    () =>
-      api.listAudit({ filter, limit: PAGE }).then((r) => {
-        setPages([])
-        setMore(r.nextBeforeId)
-        return r.entries
-      }),
-    [key],
-  )
-  const entries = [...(first.data ?? []), ...pages.flat()]
-  const loadMore = async () => {
-    if (more === null) return
-    try {
-      const r = await api.listAudit({ filter, beforeId: more, limit: PAGE })
-      setPages([...pages, r.entries])
-      setMore(r.nextBeforeId)
-    } catch (e) {
-      setError((e as Error).message)
-    }
+  const [pageOf, setPageOf] = useState(key)
+  if (pageOf !== key) {
+    // A new filter starts on its newest page.
+    setPageOf(key)
+    setCursors([undefined])
   }
+  const cursor = cursors[cursors.length - 1]
+  const first = useLoad(
+    () => api.listAudit({ filter, limit: PAGE, ...(cursor !== undefined ? { beforeId: cursor } : {}) }),
+    [key, cursor],
+  )
+  const entries: AuditEntry[] = first.data?.entries ?? []
+  const more = first.data?.nextBeforeId ?? null
+  const pageNo = cursors.length
   const exportCsv = async () => {
     setError(null)
     try {
@@ -158,9 +154,12 @@ export function AuditScreen() {
                   <TableCell>{e.action}</TableCell>
                   <TableCell>{e.entity ? `${e.entity}${e.entityId ? ` ${e.entityId}` : ''}` : '—'}</TableCell>
                   <TableCell sx={{ fontFamily: 'monospace', fontSize: 13 }}>
-                    {auditChanges(e.before, e.after).map((l, i) => (
-                      <div key={i}>{l}</div>
-                    ))}
+                    {/* A long change (a whole settings set) scrolls in its cell instead of stretching the page. */}
+                    <Box sx={{ maxHeight: '9.5em', overflowY: 'auto' }} data-testid="audit-changes">
+                      {auditChanges(e.before, e.after).map((l, i) => (
+                        <div key={i}>{l}</div>
+                      ))}
+                    </Box>
                   </TableCell>
                 </TableRow>
               ))}
@@ -168,11 +167,23 @@ export function AuditScreen() {
           </Table>
         </LoadState>
       </Paper>
-      {more !== null && (
-        <Button onClick={() => void loadMore()} sx={{ alignSelf: 'center' }}>
-          Older entries
+      <Stack
+        direction="row"
+        spacing={2}
+        sx={{ alignSelf: 'center', alignItems: 'center' }}
+        role="navigation"
+        aria-label="audit log pages"
+      >
+        <Button onClick={() => setCursors(cursors.slice(0, -1))} disabled={pageNo === 1}>
+          ← Newer entries
         </Button>
-      )}
+        <Typography color="text.secondary" data-testid="audit-page">
+          Page {pageNo} · {PAGE} entries a page, newest first
+        </Typography>
+        <Button onClick={() => more !== null && setCursors([...cursors, more])} disabled={more === null}>
+          Older entries →
+        </Button>
+      </Stack>
     </Stack>
   )
 }

@@ -11,6 +11,7 @@ import {
   TableBody,
   TableCell,
   TableHead,
+  TablePagination,
   TableRow,
   Typography,
 } from '@mui/material'
@@ -24,6 +25,9 @@ import { formatDuration, formatRate, formatTime } from '../format'
 import { useLoad, useShortcuts } from '../hooks'
 import { SegmentButtons } from './Exports'
 
+/** Rows of the cries table a page. */
+const ROWS = 20
+
 export function RecordingScreen({ id, user, go }: { id: number; user: User; go: (p: string) => void }) {
   const rec = useLoad(() => api.getRecording({ id }), [id], ['recordings'])
   const cries = useLoad(
@@ -31,6 +35,8 @@ export function RecordingScreen({ id, user, go }: { id: number; user: User; go: 
     [id],
     ['cries', 'reviews'],
   )
+  // The cries table a page at a time (the waveform marks them all): the page stays about a screen long.
+  const [page, setPage] = useState(0)
   const wave = useRef<WaveformHandle>(null)
   const [time, setTime] = useState(0)
   const [playing, setPlaying] = useState(false)
@@ -140,7 +146,7 @@ export function RecordingScreen({ id, user, go }: { id: number; user: User; go: 
               </TableRow>
             </TableHead>
             <TableBody>
-              {(cries.data?.cries ?? []).map((c) => (
+              {(cries.data?.cries ?? []).slice(page * ROWS, (page + 1) * ROWS).map((c) => (
                 <TableRow
                   key={c.id}
                   hover
@@ -165,6 +171,17 @@ export function RecordingScreen({ id, user, go }: { id: number; user: User; go: 
               ))}
             </TableBody>
           </Table>
+          {(cries.data?.cries.length ?? 0) > ROWS && (
+            <TablePagination
+              component="div"
+              count={cries.data!.cries.length}
+              page={Math.min(page, Math.ceil(cries.data!.cries.length / ROWS) - 1)}
+              onPageChange={(_e, p) => setPage(p)}
+              rowsPerPage={ROWS}
+              rowsPerPageOptions={[ROWS]}
+              labelDisplayedRows={({ from, to, count }) => `cries ${from}–${to} of ${count}`}
+            />
+          )}
           {cries.data && cries.data.total > cries.data.cries.length && (
             <Typography variant="body2" color="text.secondary" sx={{ p: 2 }}>
               Showing the first {cries.data.cries.length} of {cries.data.total} cries.

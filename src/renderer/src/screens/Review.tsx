@@ -1,6 +1,6 @@
 // The clinician's review queue: flagged cries without a verdict, most severe first, filterable by infant and
 // date; the selected cry opens beside the list. After a verdict the next cry in the queue opens.
-import { useState } from 'react'
+import { useCallback, useState } from 'react'
 import {
   Box,
   Button,
@@ -47,6 +47,9 @@ export function ReviewScreen({ user, go }: { user: User; go: (p: string) => void
   const selected = cries?.some((c) => c.id === chosen) ? chosen : (cries?.[0]?.id ?? null)
   const index = cries?.findIndex((c) => c.id === selected) ?? -1
 
+  // J/K walk the queue: the selected cry stays in view in the list's own scroll box.
+  const keepInView = useCallback((el: HTMLElement | null) => el?.scrollIntoView({ block: 'nearest' }), [])
+
   const canJudge = user.role === 'clinician' || user.role === 'admin'
   const at = (i: number) => cries?.[i]?.id
   return (
@@ -87,9 +90,20 @@ export function ReviewScreen({ user, go }: { user: User; go: (p: string) => void
             <Typography variant="body2" color="text.secondary" sx={{ px: 2, pt: 1.5 }}>
               {queue.data?.total ?? 0} awaiting review, most severe first
             </Typography>
-            <List aria-label="flagged cries" dense>
+            {/* The queue scrolls in its own box, a screen high, so the page stays as tall as the cry view. */}
+            <List
+              aria-label="flagged cries"
+              dense
+              sx={{ maxHeight: 'max(320px, calc(100vh - 330px))', overflowY: 'auto' }}
+              data-testid="review-list"
+            >
               {(cries ?? []).map((c) => (
-                <ListItemButton key={c.id} selected={c.id === selected} onClick={() => setSelected(c.id)}>
+                <ListItemButton
+                  key={c.id}
+                  selected={c.id === selected}
+                  onClick={() => setSelected(c.id)}
+                  ref={c.id === selected ? keepInView : undefined}
+                >
                   <ListItemText
                     primary={`${c.infantBed ? `Bed ${c.infantBed} · ` : ''}${c.infantLabel}`}
                     secondary={[

@@ -17,5 +17,8 @@ for (let i = 0; i < Number(trials); i++) {
   } catch (err) {
     outcome = err instanceof StoreLockedError ? 'refused' : `error: ${(err as Error).message}`
   }
-  fs.writeFileSync(path.join(root, `result-${i}-${name}`), outcome)
+  // Written whole, then renamed: the parent never reads a result half-written.
+  const result = path.join(root, `result-${i}-${name}`)
+  fs.writeFileSync(`${result}.tmp`, outcome)
+  fs.renameSync(`${result}.tmp`, result)
 }

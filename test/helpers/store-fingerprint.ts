@@ -23,7 +23,13 @@ export function fingerprint(db: Db, dataDir: string): StoreFingerprint {
   for (const t of names) {
     if (t === 'audit_log' || t === 'jobs') continue
     const h = crypto.createHash('sha256')
-    for (const row of db.prepare(`SELECT * FROM "${t}"`).iterate() as Iterable<Record<string, unknown>>)
+    // sqlite_sequence (AUTOINCREMENT, migration 0006) moves with every audit entry: that row goes with the
+    // audit log, which is counted apart.
+    const sql =
+      t === 'sqlite_sequence'
+        ? "SELECT * FROM sqlite_sequence WHERE name NOT IN ('audit_log', 'jobs') ORDER BY name"
+        : `SELECT * FROM "${t}"`
+    for (const row of db.prepare(sql).iterate() as Iterable<Record<string, unknown>>)
       h.update(JSON.stringify(row, (_k, v) => (Buffer.isBuffer(v) ? v.toString('base64') : v)))
     tables[t] = h.digest('hex').slice(0, 16)
   }

@@ -42,7 +42,7 @@ describe('data-folder lock', () => {
     )
     // Both children are loaded (each has answered trial 0's barrier) before the races that count.
     const both = (i: number) => ['a', 'b'].every((n) => fs.existsSync(path.join(dir, `result-${i}-${n}`)))
-    const doubles: number[] = []
+    const doubles: string[] = []
     for (let i = 0; i < TRIALS; i++) {
       fs.writeFileSync(path.join(dir, `go-${i}`), '')
       while (!both(i)) await new Promise((r) => setTimeout(r, 2))
@@ -51,7 +51,7 @@ describe('data-folder lock', () => {
         outcomes.filter((o) => o.startsWith('error')),
         `trial ${i}`,
       ).toEqual([])
-      if (outcomes.filter((o) => o === 'got').length !== 1) doubles.push(i)
+      if (outcomes.filter((o) => o === 'got').length !== 1) doubles.push(`${i}: ${outcomes.join(', ')}`)
     }
     await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(0) : c.on('exit', r)))))
     expect(doubles, `trials in which both or neither got the lock`).toEqual([])

@@ -68,6 +68,7 @@ export interface TimelineCryRow {
   score: number | null
   modelId: number | null
   decision: 'pending' | 'baseline' | 'accepted' | 'rejected'
+  decisionReason: string | null
   flagged: number
   verdict: 'deviation' | 'normal' | 'not_cry' | null
   f0MeanHz: number | null
@@ -84,7 +85,7 @@ export function timelineCries(db: Db, infantId: number, from?: string, to?: stri
   const rows = db
     .prepare(
       `SELECT c.id, c.recording_id AS recordingId, c.start_s AS startS, c.at, c.score, c.model_id AS modelId, c.decision,
-         c.flagged, c.f0_mean_hz AS f0MeanHz, c.duration_s AS durationS, c.hnr_db AS hnrDb,
+         c.decision_reason AS decisionReason, c.flagged, c.f0_mean_hz AS f0MeanHz, c.duration_s AS durationS, c.hnr_db AS hnrDb,
          c.cry_confidence AS cryConfidence, c.gate_confidence AS gateConfidence, NULL AS verdict
        FROM cries c WHERE c.infant_id = @infant${range} ORDER BY c.at, c.id`,
     )
@@ -125,7 +126,7 @@ export function baselineProgress(db: Db, infantId: number): { cries: number; rec
  * a threshold change: a cry is flagged when its score reaches the percentile, whatever its P(cry) (a low P(cry)
  * is said beside the flag; a clinician's "not a cry" verdict is what takes a sound off the review queue).
  */
-export const FLAG_SQL = `(score IS NOT NULL AND score >= @p)`
+const FLAG_SQL = `(score IS NOT NULL AND score >= @p)`
 
 const MEASURE_COLUMNS = `duration_s AS durationS, rms_dbfs AS rmsDbfs, f0_mean_hz AS f0MeanHz, f0_min_hz AS f0MinHz,
   f0_max_hz AS f0MaxHz, voiced_fraction AS voicedFraction, hnr_db AS hnrDb, spectral_centroid_hz AS spectralCentroidHz,

@@ -5,7 +5,9 @@ import { dailyAggregates } from '../../engine/timeline/blocks'
 import { lttbIndices } from '../../engine/timeline/lttb'
 import { appendAudit } from '../../store/audit'
 import { getAlert, listAlerts, setAlertState } from '../../store/alerts'
-import { baselineProgress, reflag, FLAG_SQL, type TimelineCryRow } from '../../store/cry-analysis'
+import { gateCry } from '../../engine/gate/gate'
+import { isFlagged } from '../../engine/gate/step'
+import { baselineProgress, reflag, timelineCries, type TimelineCryRow } from '../../store/cry-analysis'
 import { getInfant, listInfants } from '../../store/infants'
 import { activeModel, listModels, type ModelRow } from '../../store/models'
 import { putSetting } from '../../store/settings'
@@ -19,6 +21,7 @@ import {
   infantOverrides,
   MODEL_KEYS,
   settingsView,
+  stepSettings,
   wardSettings,
   WARD_KEY,
 } from './analysis-settings'
@@ -83,45 +86,31 @@ export function analysisHandlers(ctx: ServiceContext, analysis: AnalysisService)
     },
 
     previewSettings: ({ infantId, changes }) => {
-      const flagCount = db.prepare(
-        `SELECT id, flagged, CASE WHEN ${FLAG_SQL} THEN 1 ELSE 0 END AS next FROM cries WHERE infant_id = @infant AND decision != 'pending'`,
-      )
-      const gateCount = db.prepare(
-        `SELECT COUNT(*) AS n FROM cries WHERE infant_id = @infant AND decision IN ('accepted', 'rejected') AND gate_confidence IS NOT NULL
-           AND decision != CASE WHEN (cry_confidence IS NULL OR cry_confidence >= @minCry) AND gate_confidence >= @thr
-             THEN 'accepted' ELSE 'rejected' END`,
-      )
+      // The step's own rules (isFlagged, gateCry) over the stored scores, under the proposed settings.
       const gainedCryIds: number[] = []
       const lostCryIds: number[] = []
       let gateChanged = 0
       const perInfant: { infantId: number; flagsGained: number; flagsLost: number }[] = []
       for (const a of affected(infantId, changes)) {
-        const rows = flagCount.all({
-          infant: a.infantId,
-          p: a.after.flagPercentile,
-        }) as {
-          id: number
-          flagged: number
-          next: number
-        }[]
+        const step = stepSettings(a.after)
         let g = 0
         let l = 0
-        for (const r of rows) {
-          if (r.next && !r.flagged) {
+        for (const r of timelineCries(db, a.infantId)) {
+          if (r.decision === 'pending') continue
+          const next = isFlagged(r.score, step)
+          if (next && !r.flagged) {
             g++
             if (gainedCryIds.length < MAX_IDS) gainedCryIds.push(r.id)
-          } else if (!r.next && r.flagged) {
+          } else if (!next && r.flagged) {
             l++
             if (lostCryIds.length < MAX_IDS) lostCryIds.push(r.id)
           }
+          // Gate decisions after the baseline period; a decision the step paused for an open alert stays paused.
+          if (r.score === null || (r.decision !== 'accepted' && r.decision !== 'rejected')) continue
+          if (r.decisionReason?.startsWith('baseline updates paused')) continue
+          const gate = gateCry({ cryConfidence: r.cryConfidence ?? 1, score: r.score }, step.gate, false)
+          if (gate.decision !== r.decision) gateChanged++
         }
-        gateChanged += (
-          gateCount.get({
-            infant: a.infantId,
-            minCry: a.after.minCryConfidence,
-            thr: a.after.gateThreshold,
-          }) as { n: number }
-        ).n
         if (g || l) perInfant.push({ infantId: a.infantId, flagsGained: g, flagsLost: l })
       }
       return {

@@ -341,3 +341,46 @@ test.describe('on the demo ward', () => {
     }
   })
 })
+
+test("the infant's age as a neonatal unit counts it, and the hospital number beside the name", async ({
+  app,
+}) => {
+  const { page } = app
+  await app.signIn('nurse')
+  // Born twelve days ago at 28+3 weeks: postmenstrual age 30+1 weeks today.
+  const born = new Date()
+  born.setDate(born.getDate() - 12)
+  const p2 = (n: number) => String(n).padStart(2, '0')
+  const birthDate = `${born.getFullYear()}-${p2(born.getMonth() + 1)}-${p2(born.getDate())}`
+  await page.getByRole('button', { name: 'Add infant' }).click()
+  const dialog = page.getByRole('dialog')
+  await dialog.getByRole('textbox', { name: 'Name or label' }).fill('Baby Ada')
+  await dialog.getByRole('textbox', { name: 'Bed' }).fill('4')
+  await dialog.getByRole('textbox', { name: 'Hospital number' }).fill('RX0042817')
+  await dialog.getByLabel('Date of birth').fill(birthDate)
+  await dialog.getByRole('textbox', { name: 'Gestation at birth' }).fill('28+9')
+  await expect(dialog.getByText('weeks+days, 20+0 to 45+0')).toBeVisible()
+  await expect(dialog.getByRole('button', { name: 'Save' })).toBeDisabled()
+  await dialog.getByRole('textbox', { name: 'Gestation at birth' }).fill('28+3')
+  await dialog.getByRole('textbox', { name: 'Birth weight (g)' }).fill('1120')
+  await app.screenshot('workstation-14-add-infant-age')
+  await dialog.getByRole('button', { name: 'Save' }).click()
+
+  const row = page.getByRole('table', { name: 'infants' }).getByRole('row', { name: /Baby Ada/ })
+  await expect(row.getByTestId('hospital-number')).toHaveText('RX0042817')
+  await expect(row.getByTestId('infant-age')).toHaveText('PMA 30+1 wk · day 12 · born 28+3 wk, 1,120 g')
+  await app.screenshot('workstation-15-ward-infant-age')
+
+  // The timeline says it too, and an edit is kept (and audited by the core).
+  await row.getByRole('button', { name: 'Timeline' }).click()
+  await expect(page.getByTestId('infant-age')).toHaveText(
+    'Hospital number RX0042817 · PMA 30+1 wk · day 12 · born 28+3 wk, 1,120 g',
+  )
+  await app.screenshot('workstation-16-timeline-infant-age')
+  await page.getByRole('button', { name: 'Recordings' }).click()
+  await page.getByRole('button', { name: 'Edit' }).click()
+  await expect(dialog.getByRole('textbox', { name: 'Gestation at birth' })).toHaveValue('28+3')
+  await dialog.getByRole('textbox', { name: 'Gestation at birth' }).fill('29+0')
+  await dialog.getByRole('button', { name: 'Save' }).click()
+  await expect(page.getByTestId('infant-age')).toContainText('PMA 30+5 wk · day 12 · born 29+0 wk, 1,120 g')
+})

@@ -186,6 +186,28 @@ describe('migrations', () => {
     ).toBe(Number(c.lastInsertRowid) + 1)
   })
 
+  it('0007 infant-birth: keeps infants (their birth fields empty); dates, gestations and weights are checked', () => {
+    const db = openDb(':memory:', { migrateTo: 6 })
+    seedCry(db)
+    migrate(db, 7)
+    expect(
+      db.prepare('SELECT label, birth_date, gestational_age_days, birth_weight_g FROM infants').get(),
+    ).toEqual({ label: 'A', birth_date: null, gestational_age_days: null, birth_weight_g: null })
+    expect(db.prepare('SELECT COUNT(*) AS n FROM cries').get()).toEqual({ n: 1 })
+    const set = db.prepare(
+      'UPDATE infants SET birth_date = ?, gestational_age_days = ?, birth_weight_g = ? WHERE id = 1',
+    )
+    set.run('2026-11-20', 199, 1120)
+    expect(db.prepare('SELECT birth_date, gestational_age_days FROM infants').get()).toEqual({
+      birth_date: '2026-11-20',
+      gestational_age_days: 199,
+    })
+    expect(() => set.run('20/11/2026', 199, 1120)).toThrow(/CHECK/)
+    expect(() => set.run('2026-11-20', 100, 1120)).toThrow(/CHECK/)
+    expect(() => set.run('2026-11-20', 199, 50)).toThrow(/CHECK/)
+    expect(() => set.run('2026-11-20', '28+3', 1120)).toThrow() // STRICT: no text in an INTEGER column
+  })
+
   it('runs every migration once, in order, and refuses a database from a newer ICLAS', () => {
     const db = openDb(':memory:')
     const latest = migrations[migrations.length - 1]!.version

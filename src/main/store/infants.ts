@@ -8,6 +8,9 @@ interface InfantRow {
   bed: string | null
   external_id: string | null
   notes: string | null
+  birth_date: string | null
+  gestational_age_days: number | null
+  birth_weight_g: number | null
   created_at: string
   recording_count: number
   cry_count: number
@@ -28,6 +31,9 @@ function toInfant(r: InfantRow): Infant {
     bed: r.bed,
     externalId: r.external_id,
     notes: r.notes,
+    birthDate: r.birth_date,
+    gestationalAgeDays: r.gestational_age_days,
+    birthWeightG: r.birth_weight_g,
     createdAt: r.created_at,
     recordingCount: r.recording_count,
     cryCount: r.cry_count,
@@ -40,6 +46,9 @@ export interface NewInfant {
   bed?: string | null
   externalId?: string | null
   notes?: string | null
+  birthDate?: string | null
+  gestationalAgeDays?: number | null
+  birthWeightG?: number | null
 }
 
 export function listInfants(db: Db): Infant[] {
@@ -64,19 +73,38 @@ export function findInfantByLabel(db: Db, label: string): Infant | undefined {
 
 export function insertInfant(db: Db, v: NewInfant, now = new Date().toISOString()): Infant {
   const info = db
-    .prepare('INSERT INTO infants (label, bed, external_id, notes, created_at) VALUES (?, ?, ?, ?, ?)')
-    .run(v.label, v.bed ?? null, v.externalId ?? null, v.notes ?? null, now)
+    .prepare(
+      `INSERT INTO infants (label, bed, external_id, notes, birth_date, gestational_age_days, birth_weight_g,
+        created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(
+      v.label,
+      v.bed ?? null,
+      v.externalId ?? null,
+      v.notes ?? null,
+      v.birthDate ?? null,
+      v.gestationalAgeDays ?? null,
+      v.birthWeightG ?? null,
+      now,
+    )
   return getInfant(db, Number(info.lastInsertRowid))!
 }
 
 export function updateInfant(db: Db, id: number, v: Partial<NewInfant>): Infant | undefined {
   const cur = getInfant(db, id)
   if (!cur) return undefined
-  db.prepare('UPDATE infants SET label = ?, bed = ?, external_id = ?, notes = ? WHERE id = ?').run(
+  const keep = <K extends keyof NewInfant & keyof Infant>(k: K) => (v[k] === undefined ? cur[k] : v[k])
+  db.prepare(
+    `UPDATE infants SET label = ?, bed = ?, external_id = ?, notes = ?, birth_date = ?, gestational_age_days = ?,
+      birth_weight_g = ? WHERE id = ?`,
+  ).run(
     v.label ?? cur.label,
-    v.bed === undefined ? cur.bed : v.bed,
-    v.externalId === undefined ? cur.externalId : v.externalId,
-    v.notes === undefined ? cur.notes : v.notes,
+    keep('bed'),
+    keep('externalId'),
+    keep('notes'),
+    keep('birthDate'),
+    keep('gestationalAgeDays'),
+    keep('birthWeightG'),
     id,
   )
   return getInfant(db, id)

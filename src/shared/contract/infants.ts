@@ -7,6 +7,11 @@ export const Infant = z.object({
   bed: z.string().nullable(),
   externalId: z.string().nullable(), // e.g. hospital number or DAC-… id
   notes: z.string().nullable(),
+  /** Date of birth, a calendar date (YYYY-MM-DD) as the ward writes it. */
+  birthDate: z.string().nullable(),
+  /** Gestational age at birth in days (28+3 weeks = 199); postmenstrual age is computed from it. */
+  gestationalAgeDays: z.number().int().nullable(),
+  birthWeightG: z.number().int().nullable(),
   createdAt: IsoTime,
   recordingCount: z.number().int().nonnegative(),
   cryCount: z.number().int().nonnegative(),
@@ -19,6 +24,15 @@ const InfantFields = {
   bed: z.string().trim().max(40).nullable().optional(),
   externalId: z.string().trim().max(120).nullable().optional(),
   notes: z.string().max(4000).nullable().optional(),
+  birthDate: z
+    .string()
+    .regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'a date as YYYY-MM-DD')
+    .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'a real calendar date')
+    .nullable()
+    .optional(),
+  // 20+0 to 45+0 weeks; a birth weight from 200 g to 7 kg.
+  gestationalAgeDays: z.number().int().min(140).max(315).nullable().optional(),
+  birthWeightG: z.number().int().min(200).max(7000).nullable().optional(),
 }
 
 export const infantMethods = {

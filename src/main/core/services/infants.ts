@@ -1,3 +1,4 @@
+import type { Infant } from '../../../shared/contract'
 import { IclasError } from '../../../shared/rpc'
 import { appendAudit } from '../../store/audit'
 import { getInfant, insertInfant, listInfants, updateInfant } from '../../store/infants'
@@ -51,9 +52,12 @@ export function infantService(
   }
 }
 
-const pick = (i: { label: string; bed: string | null; externalId: string | null; notes: string | null }) => ({
+const pick = (i: Infant) => ({
   label: i.label,
   bed: i.bed,
   externalId: i.externalId,
   notes: i.notes,
+  birthDate: i.birthDate,
+  gestationalAgeDays: i.gestationalAgeDays,
+  birthWeightG: i.birthWeightG,
 })

@@ -11,6 +11,7 @@ import {
 } from '@mui/material'
 import type { Infant } from '../../../shared/contract'
 import { api } from '../api/client'
+import { parseWeeksDays, weeksDays } from '../infant-age'
 
 /** Add or edit an infant. */
 export function InfantDialog(props: { open: boolean; infant?: Infant; onClose: (saved?: Infant) => void }) {
@@ -18,11 +19,28 @@ export function InfantDialog(props: { open: boolean; infant?: Infant; onClose: (
   const [bed, setBed] = useState(props.infant?.bed ?? '')
   const [externalId, setExternalId] = useState(props.infant?.externalId ?? '')
   const [notes, setNotes] = useState(props.infant?.notes ?? '')
+  const [birthDate, setBirthDate] = useState(props.infant?.birthDate ?? '')
+  const ga0 = props.infant?.gestationalAgeDays
+  const [gestation, setGestation] = useState(ga0 != null ? weeksDays(ga0) : '')
+  const [weight, setWeight] = useState(props.infant?.birthWeightG?.toString() ?? '')
   const [error, setError] = useState<string | null>(null)
+  const gestationDays = gestation.trim() ? parseWeeksDays(gestation) : null
+  const gestationBad =
+    gestation.trim() !== '' && (gestationDays === null || gestationDays < 140 || gestationDays > 315)
+  const weightG = weight.trim() ? Number(weight) : null
+  const weightBad = weightG !== null && !(Number.isInteger(weightG) && weightG >= 200 && weightG <= 7000)
   const save = async (e: React.FormEvent) => {
     e.preventDefault()
     setError(null)
-    const fields = { label, bed: bed || null, externalId: externalId || null, notes: notes || null }
+    const fields = {
+      label,
+      bed: bed || null,
+      externalId: externalId || null,
+      notes: notes || null,
+      birthDate: birthDate || null,
+      gestationalAgeDays: gestationDays,
+      birthWeightG: weightG,
+    }
     try {
       const saved = props.infant
         ? await api.updateInfant({ id: props.infant.id, ...fields })
@@ -47,10 +65,39 @@ export function InfantDialog(props: { open: boolean; infant?: Infant; onClose: (
             />
             <TextField label="Bed" value={bed} onChange={(e) => setBed(e.target.value)} />
             <TextField
-              label="Hospital / external id"
+              label="Hospital number"
               value={externalId}
               onChange={(e) => setExternalId(e.target.value)}
+              helperText="Shown beside the name; or another unique id"
             />
+            <Stack direction="row" spacing={2}>
+              <TextField
+                label="Date of birth"
+                type="date"
+                value={birthDate}
+                onChange={(e) => setBirthDate(e.target.value)}
+                slotProps={{ inputLabel: { shrink: true } }}
+                sx={{ flex: 1 }}
+              />
+              <TextField
+                label="Gestation at birth"
+                placeholder="28+3"
+                value={gestation}
+                onChange={(e) => setGestation(e.target.value)}
+                error={gestationBad}
+                helperText={gestationBad ? 'weeks+days, 20+0 to 45+0' : 'weeks+days'}
+                sx={{ flex: 1 }}
+              />
+              <TextField
+                label="Birth weight (g)"
+                value={weight}
+                onChange={(e) => setWeight(e.target.value.replace(/[^\d]/g, ''))}
+                error={weightBad}
+                helperText={weightBad ? '200 to 7000 g' : ' '}
+                slotProps={{ htmlInput: { inputMode: 'numeric' } }}
+                sx={{ flex: 1 }}
+              />
+            </Stack>
             <TextField
               label="Notes"
               value={notes}
@@ -63,7 +110,7 @@ export function InfantDialog(props: { open: boolean; infant?: Infant; onClose: (
         </DialogContent>
         <DialogActions>
           <Button onClick={() => props.onClose()}>Cancel</Button>
-          <Button type="submit" variant="contained" disabled={!label.trim()}>
+          <Button type="submit" variant="contained" disabled={!label.trim() || gestationBad || weightBad}>
             Save
           </Button>
         </DialogActions>

@@ -1,6 +1,7 @@
 import { useState } from 'react'
 import {
   Alert,
+  Box,
   Button,
   Paper,
   Stack,
@@ -14,6 +15,7 @@ import {
 import { EXPORTERS, type User } from '../../../shared/contract'
 import { api } from '../api/client'
 import { InfantDialog } from '../components/InfantDialog'
+import { InfantAge } from '../components/InfantName'
 import { LoadState } from '../components/States'
 import { downloadExport } from '../download'
 import { formatDuration, formatRate, formatTime } from '../format'
@@ -41,9 +43,12 @@ export function InfantScreen({ id, user, go }: { id: number; user: User; go: (p:
       {error && <Alert severity="error">{error}</Alert>}
       <LoadState loading={infant.loading} error={infant.error}>
         <Stack sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }} direction="row" spacing={2}>
-          <Typography variant="h5" component="h2" sx={{ flex: 1 }}>
-            {infant.data?.label} {infant.data?.bed ? `· bed ${infant.data.bed}` : ''}
-          </Typography>
+          <Box sx={{ flex: 1 }}>
+            <Typography variant="h5" component="h2">
+              {infant.data?.label} {infant.data?.bed ? `· bed ${infant.data.bed}` : ''}
+            </Typography>
+            <InfantAge infant={infant.data} />
+          </Box>
           <Button variant="contained" onClick={() => go(`timeline/${id}`)}>
             Timeline
           </Button>

@@ -10,6 +10,7 @@ import { api } from '../api/client'
 import { baselineChip } from '../baseline-progress'
 import { AlertsPanel } from '../components/AlertsPanel'
 import { DateRange } from '../components/Filters'
+import { InfantAge } from '../components/InfantName'
 import { InfantTimeline } from '../components/InfantTimeline'
 import { LoadState } from '../components/States'
 import type { TimelineChartHandle } from '../components/TimelineChart'
@@ -105,9 +106,12 @@ export function TimelineScreen({ id, user, go }: { id: number; user: User; go: (
           spacing={2}
           sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }}
         >
-          <Typography variant="h5" component="h2" sx={{ flex: 1 }}>
-            Timeline — {label}
-          </Typography>
+          <Box sx={{ flex: 1 }}>
+            <Typography variant="h5" component="h2">
+              Timeline — {label}
+            </Typography>
+            <InfantAge infant={infant.data} />
+          </Box>
           {timeline && <Chip label={phaseText(timeline)} data-testid="timeline-phase" />}
           <Button onClick={() => go(`infant/${id}`)}>Recordings</Button>
           <Button onClick={() => go(`review?infant=${id}`)}>Review flagged cries</Button>
@@ -173,6 +177,7 @@ export function TimelineScreen({ id, user, go }: { id: number; user: User; go: (
           <Typography variant="h5" component="h2">
             ICLAS timeline report — {label}
           </Typography>
+          <InfantAge infant={infant.data} />
           <Typography variant="body2">
             {range
               ? `${formatTime(new Date(range.start).toISOString())} – ${formatTime(new Date(range.end).toISOString())}`

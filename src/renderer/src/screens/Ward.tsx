@@ -20,6 +20,7 @@ import { DemoBanner } from '../components/DemoBanner'
 import { InfantDialog } from '../components/InfantDialog'
 import { Sparkline } from '../components/Sparkline'
 import { LoadState } from '../components/States'
+import { InfantName } from '../components/InfantName'
 import { When } from '../components/When'
 import { useLoad } from '../hooks'
 
@@ -105,7 +106,9 @@ export function WardScreen({ go }: { go: (p: string) => void }) {
                     aria-label={`${i.label}${i.bed ? `, bed ${i.bed}` : ''}`}
                   >
                     <TableCell sx={{ fontWeight: 600, fontSize: '1.1rem' }}>{i.bed ?? '—'}</TableCell>
-                    <TableCell sx={{ fontWeight: 600, fontSize: '1.1rem' }}>{i.label}</TableCell>
+                    <TableCell>
+                      <InfantName infant={i} />
+                    </TableCell>
                     <TableCell>
                       <When at={i.lastCryAt} stacked />
                     </TableCell>

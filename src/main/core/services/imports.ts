@@ -373,7 +373,13 @@ async function importNew(
       })
       return id
     })()
-    return { status: 'imported', recordingId, cries: result.cries.length, reason: null }
+    // A recording without cries is kept (the nurse may know better), with the reason none was found.
+    return {
+      status: 'imported',
+      recordingId,
+      cries: result.cries.length,
+      reason: result.noCry?.message ?? null,
+    }
   } finally {
     fs.rmSync(tmp, { force: true })
   }

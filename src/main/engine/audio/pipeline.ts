@@ -7,6 +7,7 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import { decode16k, probeAudio, type AudioProbe } from './decode'
 import { measureCry, type CryMeasures } from './measures'
+import { noCryReason, type NoCryReason } from './no-cry'
 import { PeakAccumulator, PEAKS_PER_SECOND } from './peaks'
 import { ClipDetector, clippedWithin, HighPass } from './preprocess'
 import { chooseRecordingTime } from './recording-time'
@@ -27,6 +28,8 @@ export interface ProcessedRecording {
   peaks: Int8Array
   clippedFraction: number
   cries: ProcessedCry[]
+  /** Why no cry was found (too short, clipped, too quiet, only non-cry sound); null when cries were. */
+  noCry: NoCryReason | null
 }
 
 export interface ProcessOptions {
@@ -77,13 +80,17 @@ export async function processRecording(opts: ProcessOptions): Promise<ProcessedR
     throw err
   }
   const frames = await writer.close()
+  const durationS = frames / PIPELINE_RATE
   return {
     probe,
     frames,
-    durationS: frames / PIPELINE_RATE,
+    durationS,
     peaks: peaks.finish(),
     clippedFraction: clipping.fraction,
     cries,
+    noCry: cries.length
+      ? null
+      : noCryReason({ durationS, clippedFraction: clipping.fraction, summary: segmenter.summary() }),
   }
 }
 

@@ -1,5 +1,6 @@
 // A running or finished import: overall progress with time remaining, each file's state (the one being
-// imported with its own bar), cancel, and the refused files with their reasons.
+// imported with its own bar), cancel, the refused files with their reasons, and why no cry was found in a file
+// that imported without one (too short, clipped, too quiet, only non-cry sound).
 import {
   Alert,
   Box,
@@ -35,6 +36,7 @@ export function ImportJobReport({ job, sizes, go }: { job: Job; sizes: number[];
   const counts = {
     imported: job.files.filter((f) => f.status === 'imported').length,
     duplicate: job.files.filter((f) => f.status === 'duplicate').length,
+    noCry: job.files.filter((f) => f.status === 'imported' && f.cries === 0).length,
   }
   return (
     <Paper sx={{ p: 2 }} data-testid="import-job" data-state={job.state}>
@@ -93,7 +95,17 @@ export function ImportJobReport({ job, sizes, go }: { job: Job; sizes: number[];
                     )}
                   </TableCell>
                   <TableCell>{f.cries !== null ? f.cries : ''}</TableCell>
-                  <TableCell sx={{ color: f.status === 'refused' ? 'error.main' : undefined }}>
+                  <TableCell
+                    sx={{
+                      color:
+                        f.status === 'refused'
+                          ? 'error.main'
+                          : f.status === 'imported' && f.cries === 0
+                            ? 'warning.main'
+                            : undefined,
+                    }}
+                    data-testid={f.status === 'imported' && f.cries === 0 ? 'no-cry-reason' : undefined}
+                  >
                     {f.reason ?? ''}
                   </TableCell>
                 </TableRow>
@@ -102,8 +114,13 @@ export function ImportJobReport({ job, sizes, go }: { job: Job; sizes: number[];
           </Table>
         </Box>
         {!running && (
-          <Alert severity={refused.length ? 'warning' : 'success'} data-testid="import-summary">
-            {counts.imported} imported, {counts.duplicate} already present
+          <Alert
+            severity={refused.length || counts.noCry ? 'warning' : 'success'}
+            data-testid="import-summary"
+          >
+            {counts.imported} imported
+            {counts.noCry ? ` (${counts.noCry} with no cry found: see the reason beside each)` : ''},{' '}
+            {counts.duplicate} already present
             {refused.length
               ? `, ${refused.length} refused: ${refused.map((f) => `${f.name} (${f.reason ?? 'no reason given'})`).join('; ')}`
               : '.'}

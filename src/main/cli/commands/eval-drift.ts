@@ -26,7 +26,7 @@ import {
   type PolicyFigures,
 } from '../../engine/eval/drift'
 import { loadCryClassifier, type CryClassifier } from '../../engine/gate/cry-classifier'
-import type { TrackerCry, TrackerSettings, UpdatePolicy } from '../../engine/gate/tracker'
+import type { TrackerCry, UpdatePolicy } from '../../engine/gate/tracker'
 import { simulateWard, type WardConfig } from '../../engine/sim'
 import { DEFAULT_ANALYSIS, modelParams, stepSettings } from '../../core/services/analysis-settings'
 import { UsageError } from '../command'
@@ -44,11 +44,6 @@ export const DRIFT_WARD: Partial<WardConfig> = {
   deviating: 3,
   cryRate: 1.5,
   labelPrefix: 'sim',
-}
-
-/** The workstation's defaults, through the one translation the analysis service uses. */
-export function trackerSettings(s = DEFAULT_ANALYSIS): TrackerSettings {
-  return stepSettings(s)
 }
 
 export class CryEmbedder {
@@ -374,7 +369,7 @@ with the workstation's default settings, under each policy.`,
       if (name !== backbone.name)
         others.set(name, await getBackbone(name, { modelsDir, provider: 'cpu', log }))
     const embedder = new CryEmbedder(backbone, usable, others)
-    const settings = trackerSettings()
+    const settings = stepSettings(DEFAULT_ANALYSIS)
     const fit = personalModelFitter(model, modelParams({ ...DEFAULT_ANALYSIS, modelKind: model }), featureSet)
     const reports: DriftReport[] = []
     try {

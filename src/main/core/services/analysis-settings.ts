@@ -3,7 +3,7 @@
 import type { AnalysisSettings, SettingsView } from '../../../shared/contract'
 import { DEFAULT_CONTROL } from '../../engine/timeline/control'
 import { DEFAULT_GATE } from '../../engine/gate/gate'
-import { DEFAULT_STEP as DEFAULT_TRACKER, type StepSettings } from '../../engine/gate/step'
+import { DEFAULT_STEP, type StepSettings } from '../../engine/gate/step'
 import { ANOMALY_DEFAULTS } from '../../engine/anomaly'
 import type { Db } from '../../store/db'
 import { getSetting } from '../../store/settings'
@@ -11,16 +11,16 @@ import { getSetting } from '../../store/settings'
 export const DEFAULT_ANALYSIS: AnalysisSettings = {
   gateThreshold: DEFAULT_GATE.threshold,
   minCryConfidence: DEFAULT_GATE.minCryConfidence,
-  flagPercentile: DEFAULT_TRACKER.flagPercentile,
+  flagPercentile: DEFAULT_STEP.flagPercentile,
   modelKind: 'gmm',
   featureSet: 'both',
   ocsvmNu: ANOMALY_DEFAULTS.ocsvm.nu,
   gmmKMin: ANOMALY_DEFAULTS.gmm.components[0],
   gmmKMax: ANOMALY_DEFAULTS.gmm.components[1],
-  replayCapacity: DEFAULT_TRACKER.replayCapacity,
-  refitAfter: DEFAULT_TRACKER.refitAfter,
-  baselineMinCries: DEFAULT_TRACKER.baselineMinCries,
-  baselineMinRecordings: DEFAULT_TRACKER.baselineMinRecordings,
+  replayCapacity: DEFAULT_STEP.replayCapacity,
+  refitAfter: DEFAULT_STEP.refitAfter,
+  baselineMinCries: DEFAULT_STEP.baselineMinCries,
+  baselineMinRecordings: DEFAULT_STEP.baselineMinRecordings,
   ewmaLambda: DEFAULT_CONTROL.ewmaLambda,
   ewmaL: DEFAULT_CONTROL.ewmaL,
   cusumK: DEFAULT_CONTROL.cusumK,

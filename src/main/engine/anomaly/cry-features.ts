@@ -164,24 +164,19 @@ const floorOf = (f: FeatureDef) => (f.unit === 'dB' || f.unit === 'dBFS' ? 1 : S
 
 export function fitStandardiser(x: Float64Array, n: number): FeatureStandardiser {
   const d = CRY_FEATURE_DIM
+  const means = meanFeatures(x, n)
   const mean: number[] = []
   const sd: number[] = []
   const count: number[] = []
   for (let j = 0; j < d; j++) {
+    const m = Number.isFinite(means[j]!) ? means[j]! : 0
     let k = 0
-    let s = 0
-    for (let i = 0; i < n; i++) {
-      const v = x[i * d + j]!
-      if (Number.isFinite(v)) {
-        k++
-        s += v
-      }
-    }
-    const m = k ? s / k : 0
     let ss = 0
     for (let i = 0; i < n; i++) {
       const v = x[i * d + j]!
-      if (Number.isFinite(v)) ss += (v - m) ** 2
+      if (!Number.isFinite(v)) continue
+      k++
+      ss += (v - m) ** 2
     }
     mean.push(m)
     sd.push(Math.max(floorOf(CRY_FEATURES[j]!), k > 1 ? Math.sqrt(ss / (k - 1)) : 0))

@@ -29,7 +29,6 @@ import {
 
 /** Which parts a personal model has. */
 export type FeatureSet = 'embedding' | 'measures' | 'both'
-export const FEATURE_SETS: readonly FeatureSet[] = ['embedding', 'measures', 'both']
 
 /** The model kinds a user chooses; 'gauss' is the mixture with one component and a shrunk full covariance. */
 export type PersonalKind = AnomalyKind | 'gauss'

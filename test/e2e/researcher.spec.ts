@@ -108,7 +108,7 @@ test('researcher opens a timeline, previews a threshold on it, applies it and fi
   const row = page.getByTestId('audit-row').first()
   await expect(row).toHaveAttribute('data-action', 'settings.change')
   await expect(row).toContainText('researcher')
-  await expect(row).toContainText('flagPercentile: 0.95 → 0.8')
+  await expect(row).toContainText('flagPercentile: 0.99 → 0.8')
   await app.screenshot('researcher-04-audit')
 
   // The infant's model versions: refit now, and watch the job finish with a new active version.

@@ -8,55 +8,20 @@
 // Each is the median of --rounds rounds (default 5). `--json FILE` writes the warm medians under those names
 // and everything else beside them. `--renderer DIR` measures another build of the renderer. A benchmark, not
 // a test.
-import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { chromium, type Browser, type BrowserContext } from '@playwright/test'
 import type { BenchSuite } from '../src/main/cli/commands/bench'
+import { CHROMIUM, ensureRenderer, median, ms, RENDERER, ROOT } from './browser'
 import { Core } from '../src/main/core/core'
 import { startServer } from '../src/main/server/server'
 import { seedSyntheticTimeline } from '../test/helpers/synthetic-timeline'
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-const RENDERER = path.join(ROOT, 'out', 'renderer')
-const CHROMIUM = process.env.ICLAS_CHROMIUM ?? '/usr/bin/chromium'
 const INFANTS = 6
 /** Openings of a warm profile per round; the last one counts. */
 const WARM_OPENINGS = 3
-
-const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!
-const ms = (v: number) => `${v.toFixed(0).padStart(6)} ms`
-
-/** The built UI must include the current sources: rebuild when a renderer or contract file is newer. */
-function ensureRenderer(): void {
-  const built = path.join(RENDERER, 'index.html')
-  const newest = (dir: string): number =>
-    fs
-      .readdirSync(dir, { withFileTypes: true })
-      .reduce(
-        (m, e) =>
-          Math.max(
-            m,
-            e.isDirectory() ? newest(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).mtimeMs,
-          ),
-        0,
-      )
-  const sources = Math.max(
-    newest(path.join(ROOT, 'src', 'renderer')),
-    newest(path.join(ROOT, 'src', 'shared')),
-    fs.statSync(path.join(ROOT, 'electron.vite.config.ts')).mtimeMs,
-  )
-  if (fs.existsSync(built) && fs.statSync(built).mtimeMs >= sources) return
-  console.log('  building the renderer (electron-vite build)…')
-  execFileSync(
-    process.execPath,
-    [path.join(ROOT, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'],
-    { cwd: ROOT, stdio: 'inherit' },
-  )
-}
 
 /**
  * A browser profile. Its pages note, on their own clock (from the start of navigation), when the sign-in

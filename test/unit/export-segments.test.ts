@@ -120,3 +120,38 @@ describe('audacityLabels', () => {
     ).toBe('1.000000\t2.000000\tcry #1 · score 0.50 · accepted\n')
   })
 })
+
+describe('boundaries to the millisecond', () => {
+  it('rounds every boundary once to the millisecond and writes three decimals; the end stays exact', () => {
+    const tg = textGrid(12.3456875, [
+      {
+        name: 'cry',
+        segments: [
+          { startS: 0.1 + 0.2, endS: 1.23449, label: 'cry' },
+          { startS: 1.2345, endS: 2.0006, label: 'cry' },
+        ],
+      },
+    ])
+    expect(tg).toContain('xmax = 12.345688')
+    expect(tg).toContain('            xmin = 0.300\n            xmax = 1.234\n')
+    expect(tg).toContain('            xmin = 1.235\n            xmax = 2.001\n')
+    expect(tg).toContain('            xmin = 2.001\n            xmax = 12.345688\n')
+    expect(
+      tiersOf(tg)
+        .get('cry')!
+        .map((i) => [i.xmin, i.xmax]),
+    ).toEqual([
+      [0, 0.3],
+      [0.3, 1.234],
+      [1.234, 1.235],
+      [1.235, 2.001],
+      [2.001, 12.345688],
+    ])
+  })
+
+  it('Audacity labels carry the same millisecond boundaries', () => {
+    expect(audacityLabels([{ startS: 1.2345, endS: 2.0004, label: 'cry' }], 5)).toBe(
+      '1.235000\t2.000000\tcry\n',
+    )
+  })
+})

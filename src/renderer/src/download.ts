@@ -3,7 +3,10 @@
 import type { ExportFile } from '../../shared/contract'
 
 export function downloadExport(file: ExportFile): void {
-  const blob = new Blob([file.content], { type: `${file.mimeType};charset=utf-8` })
+  const blob =
+    file.encoding === 'base64'
+      ? new Blob([Uint8Array.from(atob(file.content), (c) => c.charCodeAt(0))], { type: file.mimeType })
+      : new Blob([file.content], { type: `${file.mimeType};charset=utf-8` })
   const url = URL.createObjectURL(blob)
   const a = document.createElement('a')
   a.href = url

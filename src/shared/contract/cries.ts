@@ -157,8 +157,17 @@ export const SpectrogramTile = z.object({
 })
 export type SpectrogramTile = z.infer<typeof SpectrogramTile>
 
-export const ExportFile = z.object({ fileName: z.string(), mimeType: z.string(), content: z.string() })
+export const ExportFile = z.object({
+  fileName: z.string(),
+  mimeType: z.string(),
+  content: z.string(),
+  /** How `content` is written: text as is (the default), or base64 for binary files (WAV). */
+  encoding: z.enum(['text', 'base64']).optional(),
+})
 export type ExportFile = z.infer<typeof ExportFile>
+
+/** Longest selection exported as audio: ten minutes (19 MB of 16 kHz 16-bit samples). */
+export const AUDIO_EXPORT_MAX_S = 600
 
 /** Who may take cry data off the workstation (exports are audited). */
 export const EXPORTERS: readonly Role[] = ['clinician', 'researcher', 'admin']
@@ -243,6 +252,23 @@ export const cryMethods = {
     summary: "Export a recording's cries as a Praat TextGrid or Audacity labels",
     access: EXPORTERS,
     request: z.object({ recordingId: Id, format: z.enum(['textgrid', 'audacity']) }).strict(),
+    response: ExportFile,
+  }),
+  exportCryAudio: method({
+    summary: "Export a cry's audio as a WAV file (the 16 kHz working copy's samples)",
+    access: EXPORTERS,
+    request: z.object({ cryId: Id }).strict(),
+    response: ExportFile,
+  }),
+  exportSelectionAudio: method({
+    summary: "Export a selection of a recording as a WAV file (the 16 kHz working copy's samples)",
+    access: EXPORTERS,
+    request: z
+      .object({ recordingId: Id, startS: z.number().nonnegative(), endS: z.number().positive() })
+      .strict()
+      .refine((v) => v.endS > v.startS && v.endS - v.startS <= AUDIO_EXPORT_MAX_S, {
+        message: `endS must be after startS, at most ${AUDIO_EXPORT_MAX_S} s later`,
+      }),
     response: ExportFile,
   }),
 }

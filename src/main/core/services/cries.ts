@@ -1,10 +1,11 @@
 // The cries service: browsing cries, the review queue, clinicians' verdicts (audited, with a hook for the gate),
 // an infant's baseline ranges, spectrogram tiles (computed in a worker from the working copy) and exports.
 import path from 'node:path'
-import { MEASURES, SPECTROGRAM_MAX_HZ, type Review } from '../../../shared/contract'
+import { MEASURES, SPECTROGRAM_MAX_HZ, type Review, type User } from '../../../shared/contract'
 import { IclasError } from '../../../shared/rpc'
 import { PEAKS_PER_SECOND } from '../../engine/audio/peaks'
 import type { Loudness } from '../../engine/audio/spectrogram'
+import { wavClip } from '../../engine/export/audio-clip'
 import { criesAudacityLabels, criesCsv, criesTextGrid } from '../../engine/export/cries'
 import { appendAudit, type Actor } from '../../store/audit'
 import { getInfant } from '../../store/infants'
@@ -55,6 +56,8 @@ type CryHandlers = Pick<
   | 'getSpectrogramTile'
   | 'exportCriesCsv'
   | 'exportSegments'
+  | 'exportCryAudio'
+  | 'exportSelectionAudio'
 >
 
 export function cryService(ctx: ServiceContext, options: CryServiceOptions = {}): CryHandlers {
@@ -229,8 +232,55 @@ export function cryService(ctx: ServiceContext, options: CryServiceOptions = {})
       })
       return file
     },
+
+    exportCryAudio: async ({ cryId }, { user }) => {
+      const cry = mustCry(cryId)
+      return audioExport(cry.recordingId, cry.startS, cry.endS, `cry-${cryId}`, cryId, user)
+    },
+
+    exportSelectionAudio: async ({ recordingId, startS, endS }, { user }) => {
+      const rec = mustRecording(recordingId)
+      if (startS >= rec.durationS)
+        throw new IclasError(
+          'refused',
+          `The selection starts at ${startS} s, after the recording's end (${rec.durationS} s)`,
+        )
+      const to = Math.min(endS, rec.durationS)
+      return audioExport(recordingId, startS, to, `${ms(startS)}-${ms(to)}s`, null, user)
+    },
+  }
+
+  /** A WAV file of [startS, endS) of a recording's working copy, audited like every export. */
+  async function audioExport(
+    recordingId: number,
+    startS: number,
+    endS: number,
+    what: string,
+    cryId: number | null,
+    user: User,
+  ) {
+    const rec = mustRecording(recordingId)
+    const clip = await wavClip(path.join(ctx.dataDir, getRecordingAudioPath(db, recordingId)!), startS, endS)
+    const stem = slug(rec.fileName.replace(/\.[^.]+$/, '')) || `recording-${recordingId}`
+    const fileName = `${stem}-${what}.wav`
+    appendAudit(db, actor(user), 'export.audio', cryId ? 'cry' : 'recording', cryId ?? recordingId, null, {
+      recordingId,
+      startS: clip.startSample / clip.sampleRate,
+      endS: (clip.startSample + clip.frames) / clip.sampleRate,
+      sampleRate: clip.sampleRate,
+      fileName,
+    })
+    return {
+      fileName,
+      mimeType: 'audio/wav',
+      content: clip.bytes.toString('base64'),
+      encoding: 'base64' as const,
+    }
   }
 }
+
+/** Seconds to the millisecond, for file names: 12.3456 → "12.346". */
+const ms = (s: number) => (Math.round(s * 1000) / 1000).toFixed(3)
 
 /** The stored waveform peaks (Int8 min/max pairs) over [startS, endS) as a loudness envelope for a tile. */
 function peakEnvelope(blob: Buffer | null, startS: number, endS: number): Loudness | undefined {

@@ -1,4 +1,5 @@
-// Writes the 16 kHz mono 16-bit PCM working copy of a recording, streaming, header patched at the end.
+// Writes the 16 kHz mono 16-bit PCM working copy of a recording, streaming, header patched at the end; and the
+// 44-byte header of such a file, which the audio export puts before the samples it copies out of it.
 import fs from 'node:fs/promises'
 
 export class WavWriter {
@@ -27,21 +28,7 @@ export class WavWriter {
   }
 
   async close(): Promise<number> {
-    const dataBytes = this.frames * 2
-    const h = Buffer.alloc(44)
-    h.write('RIFF', 0, 'latin1')
-    h.writeUInt32LE(Math.min(0xffffffff, 36 + dataBytes), 4)
-    h.write('WAVE', 8, 'latin1')
-    h.write('fmt ', 12, 'latin1')
-    h.writeUInt32LE(16, 16)
-    h.writeUInt16LE(1, 20)
-    h.writeUInt16LE(1, 22)
-    h.writeUInt32LE(this.sampleRate, 24)
-    h.writeUInt32LE(this.sampleRate * 2, 28)
-    h.writeUInt16LE(2, 32)
-    h.writeUInt16LE(16, 34)
-    h.write('data', 36, 'latin1')
-    h.writeUInt32LE(Math.min(0xffffffff, dataBytes), 40)
+    const h = pcm16WavHeader(this.sampleRate, this.frames * 2)
     await this.fh.write(h, 0, 44, 0)
     await this.fh.sync()
     await this.fh.close()
@@ -51,4 +38,23 @@ export class WavWriter {
   async abort(): Promise<void> {
     await this.fh.close().catch(() => undefined)
   }
+}
+
+/** The canonical 44-byte header of a mono 16-bit PCM WAV file holding `dataBytes` bytes of samples. */
+export function pcm16WavHeader(sampleRate: number, dataBytes: number): Buffer {
+  const h = Buffer.alloc(44)
+  h.write('RIFF', 0, 'latin1')
+  h.writeUInt32LE(Math.min(0xffffffff, 36 + dataBytes), 4)
+  h.write('WAVE', 8, 'latin1')
+  h.write('fmt ', 12, 'latin1')
+  h.writeUInt32LE(16, 16)
+  h.writeUInt16LE(1, 20)
+  h.writeUInt16LE(1, 22)
+  h.writeUInt32LE(sampleRate, 24)
+  h.writeUInt32LE(sampleRate * 2, 28)
+  h.writeUInt16LE(2, 32)
+  h.writeUInt16LE(16, 34)
+  h.write('data', 36, 'latin1')
+  h.writeUInt32LE(Math.min(0xffffffff, dataBytes), 40)
+  return h
 }

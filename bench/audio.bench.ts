@@ -8,7 +8,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import type { BenchSuite } from '../src/main/cli/commands/bench'
+import type { BenchSuite } from './suite'
 import { ffmpegPath } from '../src/main/engine/audio/ffmpeg'
 import { soxrArgs } from '../src/main/engine/audio/resample'
 

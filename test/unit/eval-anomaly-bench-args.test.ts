@@ -1,7 +1,7 @@
 // `iclas bench --json FILE` used to take FILE for a suite name: both spellings reach the suites as --json=FILE.
 import { describe, expect, it } from 'vitest'
-import { UsageError } from '../../src/main/cli/command'
-import { parseBenchArgs } from '../../src/main/cli/commands/bench'
+import { BenchUsageError } from '../../bench/suite'
+import { parseBenchArgs } from '../../bench/registry'
 
 const SUITES = ['audio', 'anomaly', 'embed']
 
@@ -29,7 +29,7 @@ describe('iclas bench arguments', () => {
   })
 
   it('refuses unknown suites and a --json without a file', () => {
-    expect(() => parseBenchArgs(['anomly'], SUITES)).toThrow(UsageError)
+    expect(() => parseBenchArgs(['anomly'], SUITES)).toThrow(BenchUsageError)
     expect(() => parseBenchArgs(['anomaly', '--json'], SUITES)).toThrow(/--json needs a file name/)
     expect(() => parseBenchArgs(['--json', '--sizes=50'], SUITES)).toThrow(/--json needs a file name/)
   })

@@ -10,3 +10,11 @@ export interface CliCommand {
 
 /** Thrown for wrong arguments: printed with the command's usage, exit code 2. */
 export class UsageError extends Error {}
+
+/** An `iclas eval <protocol>`: registered in ./commands/eval.ts. */
+export interface EvalProtocol {
+  name: string
+  summary: string
+  usage: string
+  run(argv: string[]): Promise<number | void>
+}

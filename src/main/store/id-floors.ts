@@ -2,7 +2,10 @@
 // are AUTOINCREMENT (migration 0006), so SQLite never reuses an id within one history; and a restore, which
 // brings back an older sqlite_sequence, raises it again to the high-water mark of the database it replaced,
 // so the audit entries carried over (which name records made after the backup) never point at new records.
-import type { Db } from './db'
+import type Database from 'better-sqlite3'
+
+// Database.Database (db.ts's Db), named here so that db.ts → migrations → this file is no import cycle.
+type Db = Database.Database
 
 /** Tables whose ids the audit log (or a carried-over entry) can name. */
 export const NEVER_REUSED = [

@@ -12,7 +12,7 @@ import { driftProtocol } from '../cli/commands/eval-drift'
 import { gateProtocol } from '../cli/commands/eval-gate'
 import { segmentationProtocol } from '../cli/commands/eval-segmentation'
 import { verificationProtocol } from '../cli/commands/eval-verification'
-import type { EvalProtocol } from '../cli/commands/eval'
+import type { EvalProtocol } from '../cli/command'
 
 const PROTOCOLS: Record<EvalProtocolName, EvalProtocol> = {
   segmentation: segmentationProtocol,

@@ -32,9 +32,8 @@ import {
   type ThresholdMethod,
 } from '../../engine/eval/anomaly-protocol'
 import { readDataset } from '../../engine/eval/datasets'
-import { UsageError } from '../command'
+import { UsageError, type EvalProtocol } from '../command'
 import { sharedDatasetsDir } from '../data-dir'
-import type { EvalProtocol } from './eval'
 import { embedRecordings } from './eval-anomaly-embeddings'
 
 const MODELS: readonly AnomalyKind[] = ['ae', 'ocsvm', 'gmm']

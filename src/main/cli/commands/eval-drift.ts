@@ -28,10 +28,9 @@ import {
 import { loadCryClassifier, type CryClassifier } from '../../engine/gate/cry-classifier'
 import type { TrackerCry, UpdatePolicy } from '../../engine/gate/tracker'
 import { simulateWard, type WardConfig } from '../../engine/sim'
-import { DEFAULT_ANALYSIS, modelParams, stepSettings } from '../../core/services/analysis-settings'
-import { UsageError } from '../command'
+import { DEFAULT_ANALYSIS, modelParams, stepSettings } from '../../engine/settings'
+import { UsageError, type EvalProtocol } from '../command'
 import { sharedDatasetsDir } from '../data-dir'
-import type { EvalProtocol } from './eval'
 
 const MIN_CRY_SAMPLES = 400
 

@@ -17,7 +17,7 @@ import {
   type AcceptanceGroup,
   type PCryOf,
 } from '../../engine/eval/gate-acceptance'
-import { DEFAULT_ANALYSIS } from '../../core/services/analysis-settings'
+import { DEFAULT_ANALYSIS } from '../../engine/settings'
 import { concat } from '../../engine/audio/resample'
 import { CrySegmenter } from '../../engine/audio/segment'
 import type { Backbone } from '../../engine/embed/backbone'
@@ -39,9 +39,8 @@ import {
 } from '../../engine/gate/cry-classifier'
 import { fitLogistic, predictLogistic } from '../../engine/gate/logistic'
 import type { CliCommand } from '../command'
-import { UsageError } from '../command'
+import { UsageError, type EvalProtocol } from '../command'
 import { sharedDatasetsDir } from '../data-dir'
-import type { EvalProtocol } from './eval'
 
 const DEFAULT_CLASSIFIER = () => path.join(checkoutModelsDir(), 'gate', 'cry-classifier.json')
 const PROTOCOL_B_DATASETS = ['donateacry', 'esc-cries', 'negatives']

@@ -5,8 +5,7 @@ import { parseArgs } from 'node:util'
 import type { SegmentOptions } from '../../engine/audio/segment'
 import { evaluateSegmentationOnWard } from '../../engine/eval/segmentation-sim'
 import type { WardConfig } from '../../engine/sim'
-import { UsageError } from '../command'
-import type { EvalProtocol } from './eval'
+import { UsageError, type EvalProtocol } from '../command'
 
 /** Four infants over two days, one 2-hour recording a day each, two of them deviating: 16 h of ward audio. */
 export const SIM_SEGMENTATION_WARD: Partial<WardConfig> = {

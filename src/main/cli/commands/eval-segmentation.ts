@@ -12,9 +12,8 @@ import {
   type SegmentationMethod,
   type SegmentationScores,
 } from '../../engine/eval/segmentation'
-import { UsageError } from '../command'
+import { UsageError, type EvalProtocol } from '../command'
 import { sharedDatasetsDir } from '../data-dir'
-import type { EvalProtocol } from './eval'
 
 const USAGE = `usage: iclas eval segmentation [--data DIR]… [--json FILE] [--method cry|energy] [--options JSON]
                                [--no-negatives] [--gain-db=DB]

@@ -20,9 +20,8 @@ import {
 } from '../../engine/embed/registry'
 import { verificationFigures, type VerificationFigures } from '../../engine/embed/verification'
 import { loadClip16k, readCryIntervals, readDataset, type DatasetClip } from '../../engine/eval/datasets'
-import { UsageError } from '../command'
+import { UsageError, type EvalProtocol } from '../command'
 import { sharedDatasetsDir } from '../data-dir'
-import type { EvalProtocol } from './eval'
 
 const USAGE = `usage: iclas eval verification [--data DIR]… [--json FILE] [--backbone NAME[,NAME…]]
                                [--infants ID,ID… | --split-seed N] [--segments S] [--provider P] [--models DIR]

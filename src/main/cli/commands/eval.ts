@@ -1,5 +1,5 @@
 // `iclas eval <protocol>`: the evaluation protocols of docs/evaluation.md. Each protocol registers here.
-import type { CliCommand } from '../command'
+import type { CliCommand, EvalProtocol } from '../command'
 import { UsageError } from '../command'
 import { driftProtocol } from './eval-drift'
 import { anomalyProtocol } from './eval-anomaly'
@@ -7,13 +7,6 @@ import { gateProtocol } from './eval-gate'
 import { segmentationProtocol } from './eval-segmentation'
 import { segmentationSimProtocol } from './eval-segmentation-sim'
 import { verificationProtocol } from './eval-verification'
-
-export interface EvalProtocol {
-  name: string
-  summary: string
-  usage: string
-  run(argv: string[]): Promise<number | void>
-}
 
 const protocols: EvalProtocol[] = [
   segmentationProtocol,

@@ -24,6 +24,8 @@ export class CoreProcess {
       damaged(report: DamageReport): Promise<'restore' | 'set-aside' | null>
       /** The core cannot start (e.g. the data folder is in use by another ICLAS). */
       fatal(message: string): void
+      /** Every core event, after it went to the windows (desktop notifications of drift alerts). */
+      event?(event: string, payload: unknown): void
     },
   ) {}
 
@@ -56,6 +58,7 @@ export class CoreProcess {
         this.ask.fatal(m.message)
       } else if (m.type === 'event') {
         for (const wc of webContents.getAllWebContents()) wc.send('iclas:event', m.event, m.payload)
+        this.ask.event?.(m.event, m.payload)
       }
     })
     child.on('exit', (code) => {

@@ -6,6 +6,7 @@ import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { methodNames } from '../../shared/contract'
 import { CSP } from '../server/csp'
+import { DesktopAlertNotifications } from './alert-notifications'
 import { CoreProcess } from './core-process'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -24,6 +25,7 @@ app.enableSandbox()
 if (!app.requestSingleInstanceLock()) app.quit()
 
 const dataDir = process.env.ICLAS_DATA_DIR ?? path.join(app.getPath('userData'), 'data')
+const alertNotifications = new DesktopAlertNotifications()
 const core = new CoreProcess(
   path.join(here, 'core-host.js'),
   { ICLAS_DATA_DIR: dataDir, ICLAS_SQLITE_BINDING: process.env.ICLAS_SQLITE_BINDING ?? '' },
@@ -54,6 +56,7 @@ const core = new CoreProcess(
       if (message) dialog.showErrorBox('ICLAS cannot start', message)
       app.quit()
     },
+    event: (event, payload) => alertNotifications.onCoreEvent(event, payload),
   },
 )
 
@@ -150,6 +153,8 @@ app.on('web-contents-created', (_e, contents) => {
 })
 
 app.whenReady().then(() => {
+  // Windows shows an app's notifications only under an application user model id.
+  if (process.platform === 'win32') app.setAppUserModelId('ICLAS')
   const ses = session.defaultSession
   ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
   ses.setPermissionCheckHandler(() => false)
@@ -179,7 +184,10 @@ app.whenReady().then(() => {
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit()
 })
-app.on('before-quit', () => core.stop())
+app.on('before-quit', () => {
+  alertNotifications.dispose()
+  core.stop()
+})
 
 /** iclas-media://recordings/<id>.wav → the recording's working copy, with Range support for seeking. */
 async function serveMedia(req: Request): Promise<Response> {

@@ -1,5 +1,6 @@
 // Events pushed from the core to every connected client.
 import { z } from 'zod'
+import { Alert } from './analysis'
 import { Job } from './imports'
 
 export const eventSchemas = {
@@ -9,8 +10,12 @@ export const eventSchemas = {
   changed: z.object({
     entity: z.enum(['infants', 'recordings', 'cries', 'models', 'alerts', 'settings', 'reviews', 'users']),
   }),
-  /** A drift alert was raised or changed state. */
-  alert: z.object({ alertId: z.number(), infantId: z.number(), state: z.string(), message: z.string() }),
+  /** A drift alert was raised or changed state: the whole alert, with what changed, so that a notification
+   * needs no second call. */
+  alert: Alert,
+  /** (Desktop app, from Electron main) the user clicked a drift alert's desktop notification: show the infant's
+   * timeline (null: the alerts concern several infants, show the ward). */
+  alertNotificationClicked: z.object({ infantId: z.number().nullable() }),
 }
 export type EventName = keyof typeof eventSchemas
 export type EventPayload<E extends EventName> = z.infer<(typeof eventSchemas)[E]>

@@ -263,9 +263,10 @@ export function analysisHandlers(ctx: ServiceContext, analysis: AnalysisService)
           { state, note: note ?? null },
         )
       })()
-      ctx.emit('alert', { alertId, infantId: before.infantId, state, message: before.message })
+      const after = getAlert(db, alertId)!
+      ctx.emit('alert', after)
       ctx.emit('changed', { entity: 'alerts' })
-      return getAlert(db, alertId)!
+      return after
     },
   }
 }

@@ -29,7 +29,7 @@ import {
 import { getEmbeddings, putEmbeddings } from '../../store/embeddings'
 import { activeModel, getModel, insertActiveModel, type ModelRow } from '../../store/models'
 import { getRecording } from '../../store/recordings'
-import { alertExists, insertAlert, listAlerts } from '../../store/alerts'
+import { alertExists, getAlert, insertAlert, listAlerts } from '../../store/alerts'
 import { removeFromReplay, replayBuffer, setReplayBuffer, joinedSince } from '../../store/replay'
 import type { ServiceContext } from '../context'
 import { effectiveSettings, modelParams, stepSettings } from './analysis-settings'
@@ -250,8 +250,7 @@ export class AnalysisService {
       )
     })()
     result.cries = pending.length
-    for (const a of raised)
-      this.ctx.emit('alert', { alertId: a.id, infantId, state: 'new', message: a.message })
+    for (const a of raised) this.emitAlert(a.id)
     if (raised.length) this.ctx.emit('changed', { entity: 'alerts' })
     // The step asks for a refit (the baseline period is complete, or enough trusted cries joined): fitted here,
     // before the infant's next recording, as the evaluation does.
@@ -577,11 +576,17 @@ export class AnalysisService {
         )()
         open.add(statistic)
         raised++
-        this.ctx.emit('alert', { alertId: id, infantId, state: 'new', message })
+        this.emitAlert(id)
       }
     }
     if (raised) this.ctx.emit('changed', { entity: 'alerts' })
     return raised
+  }
+
+  /** Tells every client about a raised alert, whole (with what changed), so that notifications need no call. */
+  private emitAlert(alertId: number): void {
+    const alert = getAlert(this.ctx.db, alertId)
+    if (alert) this.ctx.emit('alert', alert)
   }
 
   /** After a backup restore: cached model state belongs to the old database. */

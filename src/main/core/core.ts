@@ -40,6 +40,7 @@ import { cryService } from './services/cries'
 import { DemoService, demoHandlers } from './services/demo'
 import type { DemoWardShape } from './services/demo-sources'
 import { evaluationService, type EvaluationService } from './services/evaluation'
+import { handoverService } from './services/handover'
 import { importService, runImport, type ImportJobItem } from './services/imports'
 import { infantService } from './services/infants'
 import { recordingService } from './services/recordings'
@@ -138,6 +139,7 @@ export class Core {
       ...cryService(this.ctx, { onVerdict: this.analysis.onVerdict }),
       ...analysisHandlers(this.ctx, this.analysis),
       ...reportService(this.ctx),
+      ...handoverService(this.ctx),
       ...this.evaluation.handlers,
       ...adminService(this.ctx, { backups: this.backups, afterRestore: () => this.afterRestore() }),
       ...demoHandlers(this.demo, () => options.demoShape ?? {}),

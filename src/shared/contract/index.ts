@@ -7,6 +7,7 @@ import { cryMethods } from './cries'
 import type { MethodSpec } from './define'
 import { demoMethods } from './demo'
 import { evaluationMethods } from './evaluation'
+import { handoverMethods } from './handover'
 import { importMethods } from './imports'
 import { infantMethods } from './infants'
 import { recordingMethods } from './recordings'
@@ -22,6 +23,7 @@ export const contract = {
   ...cryMethods,
   ...analysisMethods,
   ...reportMethods,
+  ...handoverMethods,
   ...evaluationMethods,
   ...demoMethods,
 } satisfies Record<string, MethodSpec>
@@ -43,6 +45,7 @@ export * from './define'
 export * from './demo'
 export * from './evaluation'
 export * from './events'
+export * from './handover'
 export * from './imports'
 export * from './infants'
 export * from './recordings'

@@ -15,11 +15,20 @@ import {
   Tooltip,
   Typography,
 } from '@mui/material'
-import { AUDIT_READERS, EXPORTERS, RESEARCH, type Role, type User } from '../../../shared/contract'
+import {
+  AUDIT_READERS,
+  EXPORTERS,
+  HANDOVER_READERS,
+  RESEARCH,
+  type Role,
+  type User,
+} from '../../../shared/contract'
+import { wardBadge } from '../alert-badge'
 import { api } from '../api/client'
 import { getTimeFormat, setTimeFormat, TIME_FORMATS, type TimeFormat } from '../format'
 import { useLoad, useRoute } from '../hooks'
 import type { ColorMode } from '../theme'
+import { AlertNotifier, NotificationSettingItem } from './AlertNotifier'
 import { JobsIndicator } from './JobsIndicator'
 
 // Each screen is its own chunk, fetched when first opened: the first paint needs only the shell and the
@@ -31,6 +40,7 @@ const load = {
   cry: () => import('../screens/Cry').then((m) => ({ default: m.CryScreen })),
   evaluation: () => import('../screens/Evaluation').then((m) => ({ default: m.EvaluationScreen })),
   exports: () => import('../screens/Exports').then((m) => ({ default: m.ExportsScreen })),
+  handover: () => import('../screens/Handover').then((m) => ({ default: m.HandoverScreen })),
   import: () => import('../screens/Import').then((m) => ({ default: m.ImportScreen })),
   infant: () => import('../screens/Infant').then((m) => ({ default: m.InfantScreen })),
   recording: () => import('../screens/Recording').then((m) => ({ default: m.RecordingScreen })),
@@ -44,6 +54,7 @@ const AuditScreen = lazy(load.audit)
 const CryScreen = lazy(load.cry)
 const EvaluationScreen = lazy(load.evaluation)
 const ExportsScreen = lazy(load.exports)
+const HandoverScreen = lazy(load.handover)
 const ImportScreen = lazy(load.import)
 const InfantScreen = lazy(load.infant)
 const RecordingScreen = lazy(load.recording)
@@ -74,6 +85,16 @@ export function Shell(props: {
 }) {
   const [route, go] = useRoute()
   const info = useLoad(() => api.systemInfo({}), [])
+  // The Ward tab's badge: open drift alerts, kept current by the core's alert changes.
+  const openAlerts = useLoad(
+    () =>
+      Promise.all([api.listAlerts({ state: 'new' }), api.listAlerts({ state: 'acknowledged' })]).then(
+        ([fresh, acknowledged]) => wardBadge([...fresh, ...acknowledged]),
+      ),
+    [],
+    ['alerts'],
+  )
+  const badge = openAlerts.data ?? null
   // The workstation's display preferences, under the user's name. Changing the time format re-renders the
   // screen with it.
   const [menu, setMenu] = useState<HTMLElement | null>(null)
@@ -90,7 +111,7 @@ export function Shell(props: {
     ? top
     : top === 'cry'
       ? 'review'
-      : top === 'timeline' || top === 'infant' || top === 'recording'
+      : top === 'timeline' || top === 'infant' || top === 'recording' || top === 'handover'
         ? 'ward'
         : false
   const id = Number(route[1])
@@ -102,11 +123,12 @@ export function Shell(props: {
   else if (top === 'evaluation') screen = <EvaluationScreen />
   else if (top === 'audit') screen = <AuditScreen />
   else if (top === 'admin' && user.role === 'admin') screen = <AdminScreen />
+  else if (top === 'handover' && HANDOVER_READERS.includes(user.role)) screen = <HandoverScreen go={go} />
   else if (top === 'cry' && id) screen = <CryScreen id={id} user={user} go={go} />
   else if (top === 'infant' && id) screen = <InfantScreen id={id} user={user} go={go} />
   else if (top === 'timeline' && id) screen = <TimelineScreen id={id} user={user} go={go} />
   else if (top === 'recording' && id) screen = <RecordingScreen id={id} user={user} go={go} />
-  else screen = <WardScreen go={go} />
+  else screen = <WardScreen user={user} go={go} />
   return (
     <Box sx={{ display: 'flex', flexDirection: 'column', minHeight: '100vh' }}>
       <AppBar position="static" color="default" elevation={1}>
@@ -125,7 +147,12 @@ export function Shell(props: {
           >
             {tabs.map((t) => (
               // A click on the highlighted tab (Ward while on a timeline) goes back to its screen too.
-              <Tab key={t.path} value={t.path} label={t.label} onClick={() => go(t.path)} />
+              <Tab
+                key={t.path}
+                value={t.path}
+                label={t.path === 'ward' && badge ? <WardLabel badge={badge} /> : t.label}
+                onClick={() => go(t.path)}
+              />
             ))}
           </Tabs>
           <Box sx={{ flex: 1 }} />
@@ -169,6 +196,8 @@ export function Shell(props: {
                 {f.label}
               </MenuItem>
             ))}
+            <ListSubheader>Drift alert notifications</ListSubheader>
+            <NotificationSettingItem onDone={() => setMenu(null)} />
           </Menu>
           <Button onClick={props.onSignOut} sx={{ whiteSpace: 'nowrap', flexShrink: 0 }}>
             Sign out
@@ -178,6 +207,38 @@ export function Shell(props: {
       <Box component="main" sx={{ p: 3, flex: 1 }}>
         <Suspense fallback={<LinearProgress aria-label="opening the screen" />}>{screen}</Suspense>
       </Box>
+      <AlertNotifier go={go} />
     </Box>
+  )
+}
+
+/** "Ward" with the count of open drift alerts beside it (inside the tab: a tab clips what sticks out). */
+function WardLabel({ badge }: { badge: NonNullable<ReturnType<typeof wardBadge>> }) {
+  return (
+    <Tooltip title={badge.text}>
+      <Box component="span" sx={{ display: 'inline-flex', alignItems: 'center', gap: 0.75 }}>
+        Ward
+        <Box
+          component="span"
+          data-testid="ward-alert-badge"
+          data-color={badge.color}
+          aria-label={badge.text}
+          sx={{
+            minWidth: 20,
+            height: 20,
+            px: 0.5,
+            borderRadius: 10,
+            fontSize: '0.75rem',
+            fontWeight: 700,
+            lineHeight: '20px',
+            textAlign: 'center',
+            bgcolor: `${badge.color}.main`,
+            color: `${badge.color}.contrastText`,
+          }}
+        >
+          {badge.open}
+        </Box>
+      </Box>
+    </Tooltip>
   )
 }

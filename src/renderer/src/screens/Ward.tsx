@@ -14,7 +14,13 @@ import {
   Tooltip,
   Typography,
 } from '@mui/material'
-import type { Alert, Infant, WardCrySummary } from '../../../shared/contract'
+import {
+  HANDOVER_READERS,
+  type Alert,
+  type Infant,
+  type User,
+  type WardCrySummary,
+} from '../../../shared/contract'
 import { api } from '../api/client'
 import { DemoBanner } from '../components/DemoBanner'
 import { InfantDialog } from '../components/InfantDialog'
@@ -34,7 +40,7 @@ export function openAlertStates(alerts: Alert[]): Map<number, 'new' | 'acknowled
   return out
 }
 
-export function WardScreen({ go }: { go: (p: string) => void }) {
+export function WardScreen({ user, go }: { user: User; go: (p: string) => void }) {
   const infants = useLoad(() => api.listInfants({}), [], ['infants', 'recordings', 'cries'])
   const summary = useLoad(() => api.wardSummary({ recentScores: 30 }), [], ['infants', 'cries', 'reviews'])
   const alerts = useLoad(() => api.listAlerts({}).then(openAlertStates), [], ['alerts'])
@@ -58,6 +64,11 @@ export function WardScreen({ go }: { go: (p: string) => void }) {
             data-testid="awaiting-review-total"
           >
             {awaiting} {awaiting === 1 ? 'cry awaits' : 'cries await'} review
+          </Button>
+        )}
+        {HANDOVER_READERS.includes(user.role) && (
+          <Button variant="outlined" onClick={() => go('handover')}>
+            Shift handover
           </Button>
         )}
         <Button variant="outlined" onClick={() => go('import')}>

@@ -24,6 +24,7 @@ import type { EvalDataset, EvalOptions, EvalProtocolName, EvaluationRun } from '
 import { api } from '../api/client'
 import { EvalProtocolOptions } from '../components/EvalProtocolOptions'
 import { EvaluationReport } from '../components/EvaluationReport'
+import { RunParameters } from '../components/RunParameters'
 import { LoadState } from '../components/States'
 import { formatTime } from '../format'
 import { useJob, useLoad } from '../hooks'
@@ -264,10 +265,7 @@ export function EvaluationScreen() {
               <Typography variant="h6" component="h3">
                 Protocol {PROTOCOLS.find((p) => p.name === onScreen.protocol)?.letter}: {onScreen.protocol}
               </Typography>
-              <Typography variant="body2" color="text.secondary" sx={{ mb: 1 }}>
-                {onScreen.datasetIds.join(', ')} · {JSON.stringify(onScreen.options)} · {onScreen.by},{' '}
-                {formatTime(onScreen.startedAt)}
-              </Typography>
+              <RunParameters run={onScreen} datasets={choices.data?.datasets} />
               {onScreen.state === 'done' ? (
                 <EvaluationReport run={onScreen} />
               ) : onScreen.state === 'failed' ? (

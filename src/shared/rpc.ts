@@ -6,6 +6,7 @@ export type ErrorCode =
   | 'unknown_method'
   | 'unauthenticated' // no signed-in user
   | 'forbidden' // role may not call this method
+  | 'pin_required' // PINs are mandatory here and this account has none yet (first-start setup)
   | 'not_found'
   | 'conflict'
   | 'refused' // a domain rule refused the action (e.g. unreadable file)

@@ -23,6 +23,7 @@ const KNOWN_CODES = new Set([
   'unknown_method',
   'unauthenticated',
   'forbidden',
+  'pin_required',
   'not_found',
   'conflict',
   'refused',

@@ -184,7 +184,7 @@ describe('roles over the contract table', () => {
 })
 
 describe('users, PINs and sign-in', () => {
-  it('admins create users and set or clear PINs; failures are audited; PINs never leave the core', async () => {
+  it('admins create users and set PINs; failures are audited; PINs never leave the core', async () => {
     const admin = s.session('admin')
     const created = await s.call(admin, 'createUser', {
       username: 'n.jones',
@@ -195,7 +195,12 @@ describe('users, PINs and sign-in', () => {
     expect(created).toMatchObject({ ok: true, result: { username: 'n.jones', role: 'nurse', hasPin: true } })
     const id = (created as { result: { id: number } }).result.id
     expect(
-      await s.call(admin, 'createUser', { username: 'n.jones', displayName: 'X', role: 'nurse' }),
+      await s.call(admin, 'createUser', {
+        username: 'n.jones',
+        displayName: 'X',
+        role: 'nurse',
+        pin: '1234',
+      }),
     ).toMatchObject({
       ok: false,
       error: { code: 'conflict' },
@@ -214,11 +219,18 @@ describe('users, PINs and sign-in', () => {
     ])
     expect(await s.call(fresh, 'signIn', { username: 'n.jones', pin: '482913' })).toMatchObject({ ok: true })
 
+    // PINs are mandatory on a ward that is not the demo: changed, never cleared (pin-policy.test.ts).
     expect(await s.call(admin, 'setUserPin', { userId: id, pin: null })).toMatchObject({
-      ok: true,
-      result: { hasPin: false },
+      ok: false,
+      error: { code: 'refused' },
     })
-    expect(await s.call(s.session(null), 'signIn', { username: 'n.jones' })).toMatchObject({ ok: true })
+    expect(await s.call(admin, 'setUserPin', { userId: id, pin: '557799' })).toMatchObject({
+      ok: true,
+      result: { hasPin: true },
+    })
+    expect(await s.call(s.session(null), 'signIn', { username: 'n.jones', pin: '557799' })).toMatchObject({
+      ok: true,
+    })
     expect(await s.call(admin, 'setUserPin', { userId: id, pin: '12' })).toMatchObject({
       ok: false,
       error: { code: 'invalid_request' },

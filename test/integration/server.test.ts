@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { Core } from '../../src/main/core/core'
 import { startServer, type RunningServer } from '../../src/main/server/server'
+import { setUserPin } from '../../src/main/store/users'
 
 let core: Core
 let server: RunningServer
@@ -18,6 +19,9 @@ beforeAll(async () => {
   fs.mkdirSync(renderer)
   fs.writeFileSync(path.join(renderer, 'index.html'), '<!doctype html><title>ICLAS</title>')
   core = new Core({ dataDir: path.join(dir, 'data'), mode: 'test', log: () => undefined })
+  // A ward that is not the demo: PINs are mandatory (the admin's is left unset, for the first-start case).
+  const nurse = core.db.prepare("SELECT id FROM users WHERE username = 'nurse'").get() as { id: number }
+  setUserPin(core.db, nurse.id, '2468')
   server = await startServer({ core, rendererDir: renderer, maxUploadBytes: 1024 })
 })
 
@@ -108,7 +112,7 @@ describe('browser-mode server', () => {
     const before = infantCount()
     expect((await c.call('dropAllTables')).error).toMatchObject({ code: 'unknown_method' })
     expect((await c.call('createInfant', { label: 'X' })).error).toMatchObject({ code: 'unauthenticated' })
-    expect((await c.call('signIn', { username: 'nurse' })).ok).toBe(true)
+    expect((await c.call('signIn', { username: 'nurse', pin: '2468' })).ok).toBe(true)
     const wrongTypes = await c.call('createInfant', { label: 42, bed: ['a'] })
     expect(wrongTypes.error?.code).toBe('invalid_request')
     expect(wrongTypes.error?.message).toMatch(/label/)
@@ -125,9 +129,43 @@ describe('browser-mode server', () => {
     c.ws.close()
   })
 
+  it('gives an admin without a PIN (the first start) no events, no audio and no uploads until the PINs are set', async () => {
+    const launch = await fetch(server.launchUrl, { redirect: 'manual' })
+    const cookie = launch.headers.get('set-cookie')!.split(';')[0]!
+    const c = await connect()
+    const events: string[] = []
+    c.ws.on('message', (d) => {
+      const msg = JSON.parse(String(d))
+      if (msg.event && msg.event !== 'hello') events.push(msg.event)
+    })
+    expect((await c.call('signIn', { username: 'admin' })).ok).toBe(true)
+    expect((await c.call('listInfants')).error).toMatchObject({ code: 'pin_required' })
+    const media = (sid: string) =>
+      fetch(`${server.url}/media/recordings/1.wav?session=${sid}`, { headers: { Cookie: cookie } })
+    expect((await media(c.sessionId)).status).toBe(403)
+    const upload = await fetch(`${server.url}/api/upload`, {
+      method: 'POST',
+      headers: { Cookie: cookie, Origin: server.url, 'X-Iclas-Session': c.sessionId, 'X-File-Name': 'a.wav' },
+      body: Buffer.alloc(16),
+    })
+    expect(upload.status).toBe(403)
+    // A nurse with its PIN changes the ward: the nurse's socket hears it, the admin's does not.
+    const nurse = await connect()
+    const heard = new Promise<void>((r) =>
+      nurse.ws.on('message', (d) => JSON.parse(String(d)).event === 'changed' && r()),
+    )
+    expect((await nurse.call('signIn', { username: 'nurse', pin: '2468' })).ok).toBe(true)
+    expect((await nurse.call('createInfant', { label: 'Bed 9' })).ok).toBe(true)
+    await heard
+    expect(events).toEqual([])
+    expect((await media(nurse.sessionId)).status).toBe(404) // allowed; there is no such recording
+    c.ws.close()
+    nurse.ws.close()
+  })
+
   it('limits upload size and message size', async () => {
     const c = await connect()
-    expect((await c.call('signIn', { username: 'nurse' })).ok).toBe(true) // uploads need a signed-in session
+    expect((await c.call('signIn', { username: 'nurse', pin: '2468' })).ok).toBe(true) // uploads need a signed-in session
     const launch = await fetch(server.launchUrl, { redirect: 'manual' })
     const cookie = launch.headers.get('set-cookie')!.split(';')[0]!
     const big = await fetch(`${server.url}/api/upload`, {

@@ -6,10 +6,13 @@ import type { Db } from '../store/db'
 import type { WorkerPool } from '../workers/pool'
 import type { FileGrants } from './grants'
 import type { JobRunner } from './jobs'
+import type { PinPolicy } from './pin-policy'
 
 export interface Session {
   id: string
   user: User | null
+  /** Signed in by its host without the contract (CLI, tests): whoever runs it holds the data folder anyway. */
+  vouched?: boolean
 }
 
 export interface CallContext {
@@ -27,6 +30,8 @@ export interface ServiceContext {
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void
   mode: 'desktop' | 'browser' | 'cli' | 'test'
   version: string
+  /** Whether PINs are mandatory (outside demo mode) and which accounts must still set one. */
+  pins: PinPolicy
   /** Stages 1–4 for an imported recording (the analysis service); absent in cores built without it. */
   analyseRecording?: (
     recordingId: number,

@@ -28,6 +28,7 @@ import { BackupScheduler, DEFAULT_BACKUP_EVERY_MS } from './backups'
 import type { Handlers, ServiceContext, Session } from './context'
 import { FileGrants, INCOMING_DIR } from './grants'
 import { mayReadJob } from './job-access'
+import { PinPolicy } from './pin-policy'
 import { JobRunner } from './jobs'
 import { errorForLog, redactPaths } from './log-redact'
 import { describeValue, plainJsonCopy } from './plain-json'
@@ -121,6 +122,7 @@ export class Core {
       emit,
       mode: options.mode,
       version: VERSION,
+      pins: new PinPolicy(this.db, () => this.demo.hasPatients()),
     }
     this.analysis = new AnalysisService(this.ctx, {
       modelsDir: options.modelsDir ?? checkoutModelsDir(),
@@ -251,12 +253,23 @@ export class Core {
   }
 
   /**
-   * What a session may see of an event, or null: events go to signed-in sessions only, and only what the
-   * methods would show that role (an evaluation job only to those who may read evaluations, an alert only to
-   * those who may list alerts).
+   * The user of a session who may see the ward's data, or null: signed out, unknown, or an account that must
+   * set its PIN first (a first-start session sees nothing but the setup).
+   */
+  sessionReader(sessionId: string): Session['user'] {
+    const s = this.sessions.get(sessionId)
+    if (!s?.user) return null
+    return !s.vouched && this.ctx.pins.setupPending(s.user.id) ? null : s.user
+  }
+
+  /**
+   * What a session may see of an event, or null: events go to signed-in sessions only (their PIN rule met),
+   * and only what the methods would show that role (an evaluation job only to those who may read
+   * evaluations, an alert only to those who may list alerts). Browser mode and the desktop app both send
+   * through this.
    */
   eventFor(sessionId: string, event: string, payload: unknown): unknown {
-    const user = this.sessionUser(sessionId)
+    const user = this.sessionReader(sessionId)
     if (!user) return null
     if (event === 'job') return mayReadJob((payload as Job).kind, user.role) ? payload : null
     if (event === 'alert') {
@@ -274,6 +287,7 @@ export class Core {
       .get(username) as Session['user'] | undefined
     if (!s || !u) throw new IclasError('unauthenticated', `Unknown user ${username}`)
     s.user = u
+    s.vouched = true
   }
 
   async dispatch(sessionId: string, method: string, params: unknown): Promise<WireResult> {
@@ -290,6 +304,14 @@ export class Core {
         if (!session.user) throw new IclasError('unauthenticated', 'Sign in first')
         if (spec.access !== 'any' && !spec.access.includes(session.user.role)) {
           throw new IclasError('forbidden', `A ${session.user.role} may not ${spec.summary.toLowerCase()}`)
+        }
+        // PINs are mandatory outside demo mode: an account without one sees nothing but the setup.
+        if (!(spec as { beforePins?: boolean }).beforePins && !session.vouched) {
+          if (this.ctx.pins.setupPending(session.user.id))
+            throw new IclasError(
+              'pin_required',
+              'PINs are mandatory on this workstation and this account has none yet: set the PINs first',
+            )
         }
       }
       // Params are copied into plain JSON before the validator or anything else reads them.
@@ -346,10 +368,22 @@ export class Core {
     return this.ctx.grants.grant(files, sessionId)
   }
 
-  /** For hosts serving media: the working-copy WAV of a recording. */
+  /** The working-copy WAV of a recording (no access check: CLI and tests; hosts use mediaFor). */
   recordingAudioFile(recordingId: number): string | undefined {
     const rel = getRecordingAudioPath(this.db, recordingId)
     return rel ? path.join(this.options.dataDir, rel) : undefined
+  }
+
+  /**
+   * For hosts serving media (browser mode's /media, the desktop's iclas-media:): a recording's audio for this
+   * session, by the rule its methods follow (signed in, PIN rule met, a role that may read recordings).
+   * 'forbidden' when the session may not hear recordings; undefined when there is no such audio.
+   */
+  mediaFor(sessionId: string, recordingId: number): string | 'forbidden' | undefined {
+    const user = this.sessionReader(sessionId)
+    const access = contract.getRecording.access
+    if (!user || !(access === 'any' || access === 'public' || access.includes(user.role))) return 'forbidden'
+    return this.recordingAudioFile(recordingId)
   }
 
   async close(): Promise<void> {

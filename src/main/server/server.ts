@@ -110,12 +110,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       }
       const media = /^\/media\/recordings\/(\d+)\.wav$/.exec(url.pathname)
       if (req.method === 'GET' && media) {
-        // Recording audio only to a signed-in session of this server (the page adds ?session=…): the
-        // launch token alone lets a browser in, not hear the ward.
+        // Recording audio only to a signed-in session of this server (the page adds ?session=…) whose role
+        // may read recordings (Core.mediaFor, the desktop app's rule too): the launch token alone lets a
+        // browser in, not hear the ward.
         const sid = url.searchParams.get('session') ?? ''
-        if (!liveSessions().has(sid) || !core.sessionUser(sid))
-          return deny(res, 403, 'Sign in to listen to recordings')
-        return serveFile(req, res, core.recordingAudioFile(Number(media[1])), 'audio/wav')
+        const file = liveSessions().has(sid) ? core.mediaFor(sid, Number(media[1])) : 'forbidden'
+        if (file === 'forbidden') return deny(res, 403, 'Sign in to listen to recordings')
+        return serveFile(req, res, file, 'audio/wav')
       }
       if (req.method === 'GET' || req.method === 'HEAD') return serveStatic(req, res, url.pathname)
       return deny(res, 405, 'Method not allowed')
@@ -131,8 +132,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     // imported, when that session ends (unless a running import still needs it) and at the next start.
     const sessionId = String(req.headers['x-iclas-session'] ?? '')
     if (!liveSessions().has(sessionId)) return deny(res, 403, 'Unknown session: reload the page')
-    const user = core.sessionUser(sessionId)
-    if (!user) return deny(res, 403, 'Sign in before uploading recordings')
+    const user = core.sessionReader(sessionId)
+    if (!user) return deny(res, 403, 'Sign in (with your PIN set) before uploading recordings')
     if (!(contract.startImport.access as readonly string[]).includes(user.role))
       return deny(res, 403, `A ${user.role} may not import recordings`)
     const declared = Number(req.headers['content-length'] ?? NaN)

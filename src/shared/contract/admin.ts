@@ -95,11 +95,12 @@ export const adminMethods = {
   listAccounts: method({
     summary: 'List user accounts',
     access: ADMIN,
+    beforePins: true,
     request: Empty,
     response: z.array(Account),
   }),
   createUser: method({
-    summary: 'Create a user account',
+    summary: 'Create a user account (a PIN is required outside demo mode)',
     access: ADMIN,
     request: z
       .object({
@@ -114,10 +115,24 @@ export const adminMethods = {
     response: Account,
   }),
   setUserPin: method({
-    summary: "Set or clear a user's PIN",
+    summary: "Set a user's PIN, or clear it (demo mode only)",
     access: ADMIN,
     request: z.object({ userId: Id, pin: Pin.nullable() }).strict(),
     response: Account,
+  }),
+  setUpPins: method({
+    summary: 'Set the PINs of every account without one, your own included (the first start)',
+    access: ADMIN,
+    beforePins: true,
+    request: z
+      .object({
+        pins: z
+          .array(z.object({ userId: Id, pin: Pin }).strict())
+          .min(1)
+          .max(200),
+      })
+      .strict(),
+    response: z.array(Account),
   }),
   listAudit: method({
     summary: 'Read the audit log, newest first',

@@ -15,6 +15,11 @@ export interface MethodSpec<Req extends z.ZodType = z.ZodType, Res extends z.Zod
   access: Access
   /** Short description, shown in errors and docs. */
   summary: string
+  /**
+   * Callable by a signed-in account that must set PINs first (an admin without a PIN on a ward that is not
+   * the demo): the first-start setup. Every other non-public method answers 'pin_required' to such a session.
+   */
+  beforePins?: boolean
 }
 
 export function method<Req extends z.ZodType, Res extends z.ZodType>(spec: MethodSpec<Req, Res>) {

@@ -15,6 +15,10 @@ export const SystemInfo = z.object({
   dataDir: z.string(),
   computeProvider: z.string(),
   backbone: z.string().nullable(),
+  /** Demo mode: accounts may sign in without PINs (a workstation holding only the demo ward). */
+  demoMode: z.boolean(),
+  /** This session's account has no PIN and PINs are mandatory: only the first-start setup is open to it. */
+  pinSetupRequired: z.boolean(),
   demo: z
     .object({ state: z.enum(['absent', 'building', 'ready', 'failed']), message: z.string().optional() })
     .optional(),
@@ -29,7 +33,7 @@ export const sessionMethods = {
     response: z.array(User),
   }),
   signIn: method({
-    summary: 'Sign in as a user (PIN checked when the user has one)',
+    summary: 'Sign in as a user (PIN checked when the user has one; mandatory outside demo mode)',
     access: 'public',
     request: z.object({ username: z.string().min(1).max(64), pin: z.string().max(64).optional() }).strict(),
     response: User,

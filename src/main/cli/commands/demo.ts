@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util'
 import type { Alert, Infant, Job, User } from '../../../shared/contract'
 import { unwrap } from '../../../shared/rpc'
 import { Core } from '../../core/core'
+import { setDemoMode } from '../../core/pin-policy'
 import { demoShapeFromEnv } from '../../core/services/demo'
 import {
   DEMO_SOURCE_DIR,
@@ -26,7 +27,8 @@ const USAGE = `usage: iclas demo [--data-dir DIR] [--infants 6] [--days 7] [--de
 Builds the demo ward into the data folder: simulated infants (labelled "Demo N (simulated)", ids DEMO-…),
 some of them developing a deviation, recorded by the ward simulator into DIR/demo-source/ and imported through
 the real import job (cries, embeddings, personal models, drift alerts). Does nothing when the demo ward exists;
-carries on after an interruption. Refused on a workstation that holds other infants (patients).
+carries on after an interruption. Refused on a workstation that holds other infants (patients). The workstation is then in demo mode: its
+accounts may sign in without PINs while it holds only the demo ward (--remove ends demo mode).
 
   --real             a ward of real Donate-a-Cry cries instead: infants with at least --min-recordings cry or
                      unreviewed recordings, their files as they are, with their real times
@@ -116,6 +118,9 @@ export const demoCommand: CliCommand = {
       }
       const t0 = performance.now()
       const { jobId, state } = core.demo.build(params!, who)
+      // A demo workstation (src/main/core/pin-policy.ts): its accounts may sign in without PINs while it holds
+      // only the demo ward.
+      setDemoMode(core.db, true, who, 'iclas demo built the demo ward')
       if (!jobId) {
         console.log(`the demo ward is already ${state} in ${dataDir}: nothing to do`)
         printTruth(core, values.json)

@@ -45,6 +45,7 @@ export function adminService(
   | 'listAccounts'
   | 'createUser'
   | 'setUserPin'
+  | 'setUpPins'
   | 'listAudit'
   | 'exportAudit'
 > {
@@ -130,6 +131,11 @@ export function adminService(
     },
     listAccounts: () => listAccounts(db),
     createUser: async ({ username, displayName, role, pin }, { user }) => {
+      if (!pin && ctx.pins.required())
+        throw new IclasError(
+          'refused',
+          'PINs are mandatory on this workstation: give the new account its PIN',
+        )
       // The PIN is hashed off the core's thread, before the transaction.
       const pinHash = pin ? await hashPinAsync(pin) : null
       const account = db.transaction(() => {
@@ -147,6 +153,11 @@ export function adminService(
       return account
     },
     setUserPin: async ({ userId, pin }, { user }) => {
+      if (pin === null && ctx.pins.required())
+        throw new IclasError(
+          'refused',
+          'PINs are mandatory on this workstation (it is not in demo mode): a PIN can be changed, not cleared',
+        )
       const pinHash = pin === null ? null : await hashPinAsync(pin)
       const account = db.transaction(() => {
         const before = getAccount(db, userId)
@@ -165,6 +176,55 @@ export function adminService(
       })()
       ctx.emit('changed', { entity: 'users' })
       return account
+    },
+    // The first start: every account without a PIN gets one at once, the caller's own included, so no account
+    // is left that could be signed in to without a PIN. Accounts that have a PIN keep it (setUserPin changes it).
+    setUpPins: async ({ pins }, { user }) => {
+      const ids = pins.map((p) => p.userId)
+      if (new Set(ids).size !== ids.length)
+        throw new IclasError('invalid_request', 'Each account may be named once')
+      const check = () => {
+        const without = ctx.pins.accountsWithoutPin()
+        const known = new Set(listAccounts(db).map((a) => a.id))
+        const unknown = ids.filter((id) => !known.has(id))
+        if (unknown.length) throw new IclasError('not_found', `No user with id ${unknown.join(', ')}`)
+        const already = listAccounts(db).filter((a) => a.hasPin && ids.includes(a.id))
+        if (already.length)
+          throw new IclasError(
+            'conflict',
+            `${already.map((a) => a.username).join(', ')} already ha${already.length > 1 ? 've' : 's'} a PIN (change it under Users and PINs)`,
+          )
+        const missing = without.filter((a) => !ids.includes(a.id))
+        if (missing.length)
+          throw new IclasError(
+            'invalid_request',
+            `Set a PIN for every account without one: ${missing.map((a) => a.username).join(', ')} ${missing.length > 1 ? 'have' : 'has'} none`,
+            { missing: missing.map((a) => a.id) },
+          )
+      }
+      check()
+      // Hashed off the core's thread, one after another, then stored together (checked again: the accounts may
+      // have changed meanwhile).
+      const hashes = new Map<number, string>()
+      for (const p of pins) hashes.set(p.userId, await hashPinAsync(p.pin))
+      const accounts = db.transaction(() => {
+        check()
+        for (const [userId, hash] of hashes) {
+          setUserPinHash(db, userId, hash)
+          appendAudit(
+            db,
+            actor(user),
+            'user.set_pin',
+            'user',
+            userId,
+            { hasPin: false },
+            { hasPin: true, firstStart: true },
+          )
+        }
+        return listAccounts(db)
+      })()
+      ctx.emit('changed', { entity: 'users' })
+      return accounts
     },
     listAudit: ({ filter, beforeId, limit }) => {
       const entries = queryAudit(db, filter, { beforeId, limit: limit + 1 })

@@ -16,6 +16,7 @@ import { demoOutcomes, type DemoInfantOutcome } from '../../engine/sim/demo-repo
 import { removeInfantsWithData } from '../../store/infant-removal'
 import { unfinishedJobs } from '../../store/jobs'
 import { getSetting, putSetting } from '../../store/settings'
+import { setDemoMode } from '../pin-policy'
 import type { Handlers, ServiceContext } from '../context'
 import type { JobHandle } from '../jobs'
 import { actor, SYSTEM } from './actor'
@@ -118,7 +119,7 @@ export class DemoService {
   }
 
   /** Whether any infant or recording is not the demo's: then no demo is built (never mixed with patients). */
-  private hasPatients(): boolean {
+  hasPatients(): boolean {
     const demo = this.demoInfantIds()
     const infants = this.ctx.db.prepare('SELECT id FROM infants').all() as { id: number }[]
     return infants.some((r) => !demo.has(r.id))
@@ -205,6 +206,9 @@ export class DemoService {
     db.transaction(() => {
       putSetting(db, FIRST_START_KEY, { decision, at: new Date().toISOString() }, SYSTEM.username)
       appendAudit(db, SYSTEM, 'demo.first_start', 'demo', null, null, { decision })
+      // The newcomer's workstation opens straight to sign-in: its accounts need no PINs while it holds only
+      // the demo ward (src/main/core/pin-policy.ts).
+      if (!hasData) setDemoMode(db, true, SYSTEM, 'the first start of a new data folder built the demo ward')
     })()
     if (hasData) return null
     this.opts.log?.('new data folder: building the demo ward in the background')
@@ -352,6 +356,8 @@ export class DemoService {
           who,
           'demo.remove',
         )
+      // Without the demo ward the workstation is a real ward: PINs become mandatory.
+      setDemoMode(db, false, who, 'the demo ward was removed')
       return r
     })()
     // Demo audio is simulated or public: removed, not quarantined like patients' audio.

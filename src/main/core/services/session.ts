@@ -28,7 +28,10 @@ export function sessionService(
       limiter.failed(account, session.id)
       // scrypt runs on libuv's thread pool, never on the core's thread.
       const ok = u && (u.pinHash === null || (pin !== undefined && (await verifyPinAsync(pin, u.pinHash))))
-      if (!u || !ok) {
+      // Outside demo mode an account without a PIN cannot be used: an admin may sign in only to set the PINs
+      // (the first start), anyone else waits for an admin to set theirs.
+      const blocked = u && ok && u.pinHash === null && u.role !== 'admin' && ctx.pins.required()
+      if (!u || !ok || blocked) {
         // Written as the account it aimed at (by id) when that exists; never with the text a caller typed (an
         // attacker could otherwise write anything, without limit, into the append-only log).
         appendAudit(
@@ -40,11 +43,18 @@ export function sessionService(
           null,
           null,
         )
+        if (blocked)
+          throw new IclasError(
+            'pin_required',
+            `${u.displayName} has no PIN yet, and PINs are mandatory on this workstation: an administrator sets it (Admin → Users and PINs) before this account can sign in`,
+          )
         throw new IclasError('unauthenticated', 'Unknown user or wrong PIN')
       }
       limiter.succeeded(account, session.id)
       const user = { id: u.id, username: u.username, displayName: u.displayName, role: u.role }
       session.user = user
+      session.vouched = false
+      const setup = ctx.pins.setupPending(u.id)
       appendAudit(
         ctx.db,
         { userId: u.id, username: u.username, role: u.role },
@@ -52,7 +62,7 @@ export function sessionService(
         'user',
         u.id,
         null,
-        null,
+        setup ? { pinSetup: true } : null,
       )
       return user
     },
@@ -61,13 +71,18 @@ export function sessionService(
       return { ok: true }
     },
     whoAmI: (_p, { session }) => session.user,
-    // A public method: the data folder's location only for a signed-in admin (paths never cross the
-    // contract otherwise).
-    systemInfo: (_p, { session }) => ({
-      version: ctx.version,
-      mode: ctx.mode,
-      dataDir: session.user?.role === 'admin' ? ctx.dataDir : '',
-      ...info(),
-    }),
+    // A public method: the data folder's location only for a signed-in admin past the PIN setup (paths never
+    // cross the contract otherwise).
+    systemInfo: (_p, { session }) => {
+      const setup = !!session.user && !session.vouched && ctx.pins.setupPending(session.user.id)
+      return {
+        version: ctx.version,
+        mode: ctx.mode,
+        dataDir: session.user?.role === 'admin' && !setup ? ctx.dataDir : '',
+        demoMode: ctx.pins.demoMode(),
+        pinSetupRequired: setup,
+        ...info(),
+      }
+    },
   }
 }

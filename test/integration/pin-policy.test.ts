@@ -1,0 +1,257 @@
+// Mandatory PINs (issue 17, item 3): a ward that is not the demo starts with four accounts without PINs, and
+// before this change any of them signed in without one. Now a session of an account without a PIN can do
+// nothing but the first-start setup (the admin sets its own PIN and every other account's), the core answers
+// 'pin_required' to anything else, events and audio do not reach it, and the other accounts cannot sign in
+// until they have a PIN. The demo ward's demo mode keeps accounts without PINs while it holds only the demo.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { Core } from '../../src/main/core/core'
+import { demoModeSetting, setDemoMode } from '../../src/main/core/pin-policy'
+import { SYSTEM } from '../../src/main/core/services/actor'
+import { simulatedDemoParams } from '../../src/main/core/services/demo-sources'
+import { putSetting } from '../../src/main/store/settings'
+import { insertInfant } from '../../src/main/store/infants'
+import type { Account, SystemInfo } from '../../src/shared/contract'
+import { unwrap, type WireResult } from '../../src/shared/rpc'
+import { writeToneWav } from '../helpers/wav'
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'iclas-pins-'))
+let n = 0
+const cores: Core[] = []
+function newCore(): Core {
+  const core = new Core({
+    dataDir: path.join(tmp, `data-${++n}`),
+    mode: 'test',
+    workers: 1,
+    log: () => undefined,
+    demoShape: { infants: 1, days: 1, hoursPerDay: 0.02, sessionsPerDay: 1 },
+  })
+  cores.push(core)
+  return core
+}
+afterEach(async () => {
+  for (const c of cores.splice(0)) await c.close()
+})
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }))
+
+function client(core: Core) {
+  const sid = core.openSession()
+  return { sid, call: (method: string, params: unknown = {}) => core.dispatch(sid, method, params) }
+}
+const code = (r: WireResult) => (r.ok ? 'ok' : r.error.code)
+const accounts = (core: Core) =>
+  core.db.prepare('SELECT id, username FROM users').all() as { id: number; username: string }[]
+const idOf = (core: Core, username: string) => accounts(core).find((a) => a.username === username)!.id
+
+/** A recording imported by a vouched session (the CLI's way), for the media checks. */
+async function importOne(core: Core): Promise<number> {
+  const sid = core.openSession()
+  core.signInDirect(sid, 'nurse')
+  const wav = writeToneWav(path.join(tmp, `tone-${n}.wav`), { seconds: 2, rate: 16000, freq: 400 })
+  const [g] = core.grantFiles(sid, [{ path: wav }])
+  unwrap(await core.dispatch(sid, 'startImport', { items: [{ grantId: g!.id, newInfantLabel: 'Bed 1' }] }))
+  await core.ctx.jobs.idle()
+  return (core.db.prepare('SELECT id FROM recordings').get() as { id: number }).id
+}
+
+describe('a ward that is not the demo', () => {
+  it('refuses accounts without PINs everything but the first-start setup, which the admin completes', async () => {
+    const core = newCore()
+    const recordingId = await importOne(core)
+
+    // A nurse without a PIN cannot sign in at all: an admin sets its PIN first.
+    const nurse = client(core)
+    const refused = await nurse.call('signIn', { username: 'nurse' })
+    expect(refused).toMatchObject({ ok: false, error: { code: 'pin_required' } })
+    expect(!refused.ok && refused.error.message).toMatch(/administrator sets it/)
+    expect(unwrap(await nurse.call('whoAmI'))).toBeNull()
+
+    // The admin without a PIN signs in to a session that can only set the PINs.
+    const admin = client(core)
+    expect(code(await admin.call('signIn', { username: 'admin' }))).toBe('ok')
+    const info = unwrap(await admin.call('systemInfo')) as SystemInfo
+    expect(info).toMatchObject({ demoMode: false, pinSetupRequired: true, dataDir: '' })
+    for (const [method, params] of [
+      ['listInfants', {}],
+      ['getRecording', { recordingId }],
+      ['listAudit', {}],
+      ['createBackup', {}],
+      ['setUserPin', { userId: idOf(core, 'nurse'), pin: '1111' }],
+      ['createUser', { username: 'x.y', displayName: 'X', role: 'admin', pin: '1234' }],
+    ] as const) {
+      const r = await admin.call(method, params)
+      expect(code(r), method).toBe('pin_required')
+    }
+    // Nothing of the ward reaches it: no events, no audio.
+    expect(core.eventFor(admin.sid, 'changed', { entity: 'infants' })).toBeNull()
+    expect(core.mediaFor(admin.sid, recordingId)).toBe('forbidden')
+    expect(core.sessionReader(admin.sid)).toBeNull()
+
+    // The setup lists the accounts, and must give every account without a PIN its PIN, its own included.
+    const list = unwrap(await admin.call('listAccounts')) as Account[]
+    expect(list.map((a) => [a.username, a.hasPin])).toEqual(
+      expect.arrayContaining([
+        ['admin', false],
+        ['nurse', false],
+        ['clinician', false],
+        ['researcher', false],
+      ]),
+    )
+    const partial = await admin.call('setUpPins', {
+      pins: [
+        { userId: idOf(core, 'admin'), pin: '4444' },
+        { userId: idOf(core, 'nurse'), pin: '1111' },
+      ],
+    })
+    expect(partial).toMatchObject({ ok: false, error: { code: 'invalid_request' } })
+    expect(!partial.ok && partial.error.message).toMatch(/clinician/)
+    expect(list.every((a) => !a.hasPin)).toBe(true)
+    expect(code(await admin.call('setUpPins', { pins: [{ userId: 999, pin: '1234' }] }))).toBe('not_found')
+    expect(
+      (core.db.prepare('SELECT COUNT(*) AS n FROM users WHERE pin_hash IS NOT NULL').get() as { n: number })
+        .n,
+    ).toBe(0)
+
+    const pins = { admin: '4444', nurse: '1111', clinician: '2222', researcher: '3333' }
+    const done = unwrap(
+      await admin.call('setUpPins', {
+        pins: Object.entries(pins).map(([u, pin]) => ({ userId: idOf(core, u), pin })),
+      }),
+    ) as Account[]
+    expect(done.every((a) => a.hasPin)).toBe(true)
+    expect(JSON.stringify(done)).not.toMatch(/4444|1111|2222|3333/)
+    const audit = core.db
+      .prepare("SELECT entity_id, after_json FROM audit_log WHERE action = 'user.set_pin'")
+      .all() as { entity_id: string; after_json: string }[]
+    expect(audit).toHaveLength(4)
+    expect(audit.every((e) => JSON.parse(e.after_json).firstStart === true)).toBe(true)
+
+    // The same session now works, and sees the ward.
+    expect(unwrap(await admin.call('systemInfo'))).toMatchObject({ pinSetupRequired: false })
+    expect(code(await admin.call('listInfants'))).toBe('ok')
+    expect(core.mediaFor(admin.sid, recordingId)).toMatch(/\.wav$/)
+    expect(core.eventFor(admin.sid, 'changed', { entity: 'infants' })).not.toBeNull()
+    // Done once: an account that has a PIN is changed under Users and PINs, not by the setup.
+    expect(
+      code(await admin.call('setUpPins', { pins: [{ userId: idOf(core, 'nurse'), pin: '9999' }] })),
+    ).toBe('conflict')
+
+    // The nurse signs in with its PIN only; PINs cannot be cleared, new accounts need one.
+    expect(code(await nurse.call('signIn', { username: 'nurse' }))).toBe('unauthenticated')
+    expect(code(await nurse.call('signIn', { username: 'nurse', pin: '1111' }))).toBe('ok')
+    expect(code(await nurse.call('listInfants'))).toBe('ok')
+    expect(code(await admin.call('setUserPin', { userId: idOf(core, 'nurse'), pin: null }))).toBe('refused')
+    expect(
+      code(
+        await admin.call('createUser', { username: 'n.jones', displayName: 'Nurse Jones', role: 'nurse' }),
+      ),
+    ).toBe('refused')
+    expect(
+      code(
+        await admin.call('createUser', {
+          username: 'n.jones',
+          displayName: 'Nurse Jones',
+          role: 'nurse',
+          pin: '482913',
+        }),
+      ),
+    ).toBe('ok')
+  })
+
+  it('keeps hosts that vouch for their user (the command line, tests) working without PINs', async () => {
+    const core = newCore()
+    const sid = core.openSession()
+    core.signInDirect(sid, 'clinician')
+    expect(code(await core.dispatch(sid, 'listInfants', {}))).toBe('ok')
+    expect(core.eventFor(sid, 'changed', { entity: 'infants' })).not.toBeNull()
+    // The same account signed in through the contract is held to the rule.
+    const c = client(core)
+    expect(code(await c.call('signIn', { username: 'clinician' }))).toBe('pin_required')
+  })
+})
+
+describe('demo mode', () => {
+  /** A workstation whose only infant is the demo ward's, in demo mode. */
+  function demoWard(core: Core): number {
+    const { id } = insertInfant(core.db, { label: 'Demo 1 (simulated)', externalId: 'DEMO-1' })
+    putSetting(
+      core.db,
+      'demo.simulated',
+      {
+        state: 'ready',
+        jobId: 'job-demo',
+        params: simulatedDemoParams({}),
+        infantIds: [id],
+        by: 'system',
+        at: new Date().toISOString(),
+      },
+      'system',
+    )
+    setDemoMode(core.db, true, SYSTEM, 'test')
+    return id
+  }
+
+  it('lets accounts without PINs in while the workstation holds only the demo ward', async () => {
+    const core = newCore()
+    demoWard(core)
+    const nurse = client(core)
+    expect(code(await nurse.call('signIn', { username: 'nurse' }))).toBe('ok')
+    expect(unwrap(await nurse.call('systemInfo'))).toMatchObject({ demoMode: true, pinSetupRequired: false })
+    expect(code(await nurse.call('listInfants'))).toBe('ok')
+    expect(core.eventFor(nurse.sid, 'changed', { entity: 'infants' })).not.toBeNull()
+    // In demo mode a PIN may be cleared again, and an account made without one.
+    const admin = client(core)
+    expect(code(await admin.call('signIn', { username: 'admin' }))).toBe('ok')
+    const researcher = idOf(core, 'researcher')
+    expect(code(await admin.call('setUserPin', { userId: researcher, pin: '3333' }))).toBe('ok')
+    expect(code(await admin.call('setUserPin', { userId: researcher, pin: null }))).toBe('ok')
+    expect(
+      code(await admin.call('createUser', { username: 'demo.nurse', displayName: 'Demo', role: 'nurse' })),
+    ).toBe('ok')
+
+    // The first patient ends it: the same session is held to the PIN rule at its next call.
+    const vouched = core.openSession()
+    core.signInDirect(vouched, 'nurse')
+    unwrap(await core.dispatch(vouched, 'createInfant', { label: 'Bed 4' }))
+    expect(code(await nurse.call('listInfants'))).toBe('pin_required')
+    expect(unwrap(await nurse.call('systemInfo'))).toMatchObject({ demoMode: false })
+  })
+
+  it('ends when the demo ward is removed, audited', async () => {
+    const core = newCore()
+    demoWard(core)
+    const admin = client(core)
+    expect(code(await admin.call('signIn', { username: 'admin' }))).toBe('ok')
+    expect(code(await admin.call('listInfants'))).toBe('ok')
+    unwrap(await admin.call('removeDemoWard'))
+    expect(demoModeSetting(core.db)).toBe(false)
+    expect(unwrap(await admin.call('systemInfo'))).toMatchObject({ demoMode: false, pinSetupRequired: true })
+    expect(code(await admin.call('listInfants'))).toBe('pin_required')
+    const entries = core.db
+      .prepare("SELECT after_json FROM audit_log WHERE action = 'accounts.demo_mode' ORDER BY id")
+      .all() as { after_json: string }[]
+    expect(entries.map((e) => JSON.parse(e.after_json).on)).toEqual([true, false])
+  })
+
+  it('is switched on by the first start of a new data folder (the demo ward), never on one with data', async () => {
+    const fresh = newCore()
+    expect(demoModeSetting(fresh.db)).toBe(false)
+    const jobId = fresh.demo.startOnFirstRun({ shape: { infants: 1, days: 1, hoursPerDay: 0.02 } })
+    expect(jobId).not.toBeNull()
+    expect(demoModeSetting(fresh.db)).toBe(true)
+    fresh.ctx.jobs.cancel(jobId!)
+
+    const skipped = newCore()
+    expect(skipped.demo.startOnFirstRun({ skip: true })).toBeNull()
+    expect(demoModeSetting(skipped.db)).toBe(false)
+
+    const used = newCore()
+    const sid = used.openSession()
+    used.signInDirect(sid, 'nurse')
+    unwrap(await used.dispatch(sid, 'createInfant', { label: 'Bed 1' }))
+    expect(used.demo.startOnFirstRun({})).toBeNull()
+    expect(demoModeSetting(used.db)).toBe(false)
+  })
+})

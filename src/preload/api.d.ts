@@ -10,6 +10,8 @@ export type PreloadBridge = { [M in MethodName]: (params: unknown) => Promise<Wi
   chooseFiles(kind: 'files' | 'folder'): Promise<FileGrant[]>
   /** URL scheme the desktop app serves recording audio on. */
   readonly mediaScheme: 'iclas-media'
+  /** This window's media key, carried by its media URLs (main serves audio to signed-in windows only). */
+  readonly mediaKey: string
 }
 
 declare global {

@@ -13,6 +13,8 @@ const api: Record<string, unknown> = {
   chooseFiles: (kind: 'files' | 'folder') =>
     ipcRenderer.invoke('iclas:choose-files', kind === 'folder' ? 'folder' : 'files'),
   mediaScheme: 'iclas-media',
+  // This window's media key, asked once: media URLs carry it so main serves audio only to a signed-in window.
+  mediaKey: String(ipcRenderer.sendSync('iclas:media-key') ?? ''),
 }
 for (const name of methodNames) {
   api[name] = (params: unknown) => ipcRenderer.invoke('iclas:call', name, params)

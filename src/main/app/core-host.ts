@@ -9,6 +9,7 @@ import { describeDamage, restoreOffline, setAsideOffline } from '../core/offline
 import { StoreDamagedError } from '../store/db'
 import { StoreLockedError } from '../store/lock'
 import type { HostToCore, CoreToHost } from './host-protocol'
+import { eventsForWindows } from './session-routing'
 
 process.env.ICLAS_MAIN_DIR ??= path.dirname(fileURLToPath(import.meta.url))
 
@@ -71,10 +72,17 @@ port.on('message', async ({ data }: { data: HostToCore }) => {
       return post({ type: 'reply', id: data.id, response: { ok: true, result: grants } })
     }
     case 'media': {
+      // Only a window whose session is signed in (PIN rule met) with a role that may hear recordings; a window
+      // that never called the core has no session and hears nothing.
+      const sid = sessions.get(data.webContentsId)
+      const file = sid ? core.mediaFor(sid, data.recordingId) : 'forbidden'
       return post({
         type: 'reply',
         id: data.id,
-        response: { ok: true, result: core.recordingAudioFile(data.recordingId) ?? null },
+        response:
+          file === 'forbidden'
+            ? { ok: false, error: { code: 'forbidden', message: 'Sign in to listen to recordings' } }
+            : { ok: true, result: file ?? null },
       })
     }
     case 'closeSession': {
@@ -95,7 +103,10 @@ const ready = openCore().then((core) => {
   core.recover()
   // The first start of a new data folder builds the demo ward in the background (npm start -- --no-demo skips it).
   core.demo.startOnFirstRun({ skip: process.env.ICLAS_NO_DEMO === '1', shape: demoShapeFromEnv() })
-  core.events.on('event', (event: string, payload: unknown) => post({ type: 'event', event, payload }))
+  // Events only to the windows whose session may see them, filtered by role: browser mode's rule.
+  core.events.on('event', (event: string, payload: unknown) =>
+    post({ type: 'event', event, payload, windows: eventsForWindows(core, sessions, event, payload) }),
+  )
   post({ type: 'ready' })
   return core
 })

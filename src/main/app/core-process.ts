@@ -57,8 +57,13 @@ export class CoreProcess {
         this.stopping = true
         this.ask.fatal(m.message)
       } else if (m.type === 'event') {
-        for (const wc of webContents.getAllWebContents()) wc.send('iclas:event', m.event, m.payload)
-        this.ask.event?.(m.event, m.payload)
+        // Each window gets what its own session may see (addressed by the core), never a broadcast.
+        for (const w of m.windows) {
+          const wc = webContents.fromId(w.webContentsId)
+          if (wc && !wc.isDestroyed()) wc.send('iclas:event', m.event, w.payload)
+        }
+        // Desktop notifications only of what a signed-in window may see: no infant's name while signed out.
+        if (m.windows.length) this.ask.event?.(m.event, m.payload)
       }
     })
     child.on('exit', (code) => {
@@ -108,9 +113,11 @@ export class CoreProcess {
     return r.ok ? (r.result as FileGrant[]) : []
   }
 
-  async mediaFile(recordingId: number): Promise<string | null> {
-    const r = await this.send({ type: 'media', id: this.nextId++, recordingId })
-    return r.ok ? (r.result as string | null) : null
+  /** The audio of a recording for this window's session: 'forbidden' when it may not hear it. */
+  async mediaFile(webContentsId: number, recordingId: number): Promise<string | null | 'forbidden'> {
+    const r = await this.send({ type: 'media', id: this.nextId++, webContentsId, recordingId })
+    if (!r.ok) return r.error.code === 'forbidden' ? 'forbidden' : null
+    return r.result as string | null
   }
 
   closeSession(webContentsId: number): void {

@@ -8,11 +8,14 @@ import { methodNames } from '../../shared/contract'
 import { CSP } from '../server/csp'
 import { DesktopAlertNotifications } from './alert-notifications'
 import { CoreProcess } from './core-process'
+import { MediaKeys, parseMediaUrl } from './session-routing'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const RENDERER_INDEX = path.join(here, '../renderer/index.html')
 const PRELOAD = path.join(here, '../preload/index.cjs')
 const METHODS = new Set<string>(methodNames)
+/** Each window's media key: its media URLs carry it, so the media handler knows which window asks. */
+const mediaKeys = new MediaKeys()
 
 protocol.registerSchemesAsPrivileged([
   {
@@ -79,6 +82,11 @@ ipcMain.handle('iclas:call', async (e, method: unknown, params: unknown) => {
   return core.call(e.sender.id, method, params)
 })
 
+// The preload asks once, synchronously, for its window's media key (src/main/app/session-routing.ts).
+ipcMain.on('iclas:media-key', (e) => {
+  e.returnValue = trustedSender(e.sender, e.senderFrame?.url) ? mediaKeys.keyFor(e.sender.id) : ''
+})
+
 ipcMain.handle('iclas:choose-files', async (e, kind: unknown) => {
   if (!trustedSender(e.sender, e.senderFrame?.url)) return []
   const win = BrowserWindow.fromWebContents(e.sender)
@@ -136,7 +144,10 @@ function createWindow(): void {
   })
   const wcId = win.webContents.id
   win.once('ready-to-show', () => win.show())
-  win.on('closed', () => core.closeSession(wcId))
+  win.on('closed', () => {
+    core.closeSession(wcId)
+    mediaKeys.forget(wcId)
+  })
   if (process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL)
   else void win.loadFile(RENDERER_INDEX)
 }
@@ -189,11 +200,17 @@ app.on('before-quit', () => {
   core.stop()
 })
 
-/** iclas-media://recordings/<id>.wav → the recording's working copy, with Range support for seeking. */
+/**
+ * iclas-media://recordings/<id>.wav?k=<window key> → the recording's working copy, with Range support for
+ * seeking; only to a window whose session is signed in with a role that may hear recordings (the core decides,
+ * by the rule browser mode's /media follows).
+ */
 async function serveMedia(req: Request): Promise<Response> {
-  const m = /^iclas-media:\/\/recordings\/(\d+)\.wav$/.exec(req.url)
+  const m = parseMediaUrl(req.url)
   if (!m) return new Response('Not found', { status: 404 })
-  const file = await core.mediaFile(Number(m[1]))
+  const webContentsId = mediaKeys.windowOf(m.key)
+  const file = webContentsId === undefined ? 'forbidden' : await core.mediaFile(webContentsId, m.recordingId)
+  if (file === 'forbidden') return new Response('Sign in to listen to recordings', { status: 403 })
   if (!file || !fs.existsSync(file)) return new Response('Not found', { status: 404 })
   const size = fs.statSync(file).size
   const range = /^bytes=(\d*)-(\d*)$/.exec(req.headers.get('range') ?? '')

@@ -26,7 +26,7 @@ export function desktopTransport(bridge: PreloadBridge): Transport {
       // Dropped files in the sandboxed renderer carry no path; the desktop app imports through its dialog.
       throw new Error('Drop is not available in the desktop app yet: use “Choose files” or “Choose folder”.')
     },
-    mediaUrl: (id) => `${bridge.mediaScheme}://recordings/${id}.wav`,
+    mediaUrl: (id) => `${bridge.mediaScheme}://recordings/${id}.wav?k=${encodeURIComponent(bridge.mediaKey)}`,
     ready: Promise.resolve(),
     onConnection: () => () => undefined,
   }

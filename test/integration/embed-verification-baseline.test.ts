@@ -10,7 +10,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { runVerification } from '../../src/main/cli/commands/eval-verification'
+import { runVerification } from '../../src/main/evaluation/protocols/verification'
 import { sharedDatasetsDir } from '../../src/main/cli/data-dir'
 import { scaled } from '../helpers/time-scale'
 

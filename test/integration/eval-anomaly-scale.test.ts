@@ -6,7 +6,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { runAnomalyEval } from '../../src/main/cli/commands/eval-anomaly'
+import { runAnomalyEval } from '../../src/main/evaluation/protocols/anomaly'
 import { sharedDatasetsDir } from '../../src/main/cli/data-dir'
 import type { AnomalyPool } from '../../src/main/engine/eval/anomaly-protocol'
 import { scaled } from '../helpers/time-scale'

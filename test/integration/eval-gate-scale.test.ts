@@ -4,7 +4,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { loadRaw16k } from '../../src/main/cli/commands/eval-gate'
+import { loadRaw16k } from '../../src/main/evaluation/gate-clips'
 import { sharedDatasetsDir } from '../../src/main/cli/data-dir'
 import { readDataset } from '../../src/main/engine/eval/datasets'
 import { periodicFrameShare } from '../../src/main/engine/eval/gate-baseline'

@@ -9,7 +9,8 @@ import { datasetsCommand } from '../../src/main/cli/commands/datasets'
 import { gateProtocol } from '../../src/main/cli/commands/eval-gate'
 import { segmentationProtocol } from '../../src/main/cli/commands/eval-segmentation'
 import { Core } from '../../src/main/core/core'
-import { evalArgv } from '../../src/main/core/services/evaluation'
+import { evalRequest } from '../../src/main/core/services/evaluation'
+import { evaluate } from '../../src/main/workers/evaluate'
 import type { KnownDataset } from '../../src/main/core/services/evaluation-datasets'
 import type { EvalDataset, EvaluationRun, EvalOptions } from '../../src/shared/contract'
 import { unwrap } from '../../src/shared/rpc'
@@ -85,7 +86,7 @@ describe('evaluation datasets', () => {
     else expect(c.defaults.gate.every((id) => id.startsWith('shared:'))).toBe(true)
   })
 
-  it('turns options into the command’s arguments and refuses datasets a protocol cannot use', () => {
+  it('turns options into the protocol’s options, as the command would, and refuses datasets a protocol cannot use', () => {
     const ds = (id: string, schema: KnownDataset['schema'], d: string | null): KnownDataset => ({
       id,
       name: id,
@@ -101,43 +102,45 @@ describe('evaluation datasets', () => {
     const neg = ds('shared:negatives', 'clips', '/d/negatives')
     const sim = ds('builtin:simulated-ward', 'simulated', null)
     const o = (x: Record<string, unknown>) => x as EvalOptions
-    expect(evalArgv(o({ protocol: 'gate', method: 'autocorr' }), [dac, neg])).toEqual([
-      '--data',
-      '/d/donateacry',
-      '--data',
-      '/d/negatives',
-      '--method',
-      'autocorr',
-    ])
-    expect(evalArgv(o({ protocol: 'segmentation', method: 'cry', negatives: false }), [dac])).toContain(
-      '--no-negatives',
-    )
+    expect(evalRequest(o({ protocol: 'gate', method: 'autocorr' }), [dac, neg])).toEqual({
+      protocol: 'gate',
+      options: { data: ['/d/donateacry', '/d/negatives'], method: 'autocorr' },
+    })
+    expect(evalRequest(o({ protocol: 'segmentation', method: 'cry', negatives: false }), [dac])).toEqual({
+      protocol: 'segmentation',
+      options: { data: ['/d/donateacry'], method: 'cry', negatives: false, gainDb: 0 },
+    })
     expect(
-      evalArgv(
+      evalRequest(
         o({ protocol: 'anomaly', models: ['ae', 'gmm'], backbones: ['acoustic'], percentile: 95, seed: 2 }),
         [dac],
       ),
-    ).toEqual([
-      '--model',
-      'ae,gmm',
-      '--backbone',
-      'acoustic',
-      '--data',
-      '/d/donateacry',
-      '--percentile',
-      '95',
-      '--seed',
-      '2',
-    ])
-    expect(evalArgv(o({ protocol: 'drift', model: 'gmm', backbone: 'default', seed: 1 }), [sim])).toEqual(
-      expect.arrayContaining(['--scenario', 'sim']),
-    )
+    ).toEqual({
+      protocol: 'anomaly',
+      options: {
+        data: ['/d/donateacry'],
+        models: ['ae', 'gmm'],
+        backbones: ['acoustic'],
+        percentile: 95,
+        threshold: 'calibrated',
+        cryScore: 'percentile',
+        seed: 2,
+        pool: 'same-platform',
+        provider: 'cpu',
+      },
+    })
     expect(
-      evalArgv(o({ protocol: 'drift', model: 'gmm', backbone: 'default', seed: 1 }), [sim, dac]),
-    ).toEqual(expect.arrayContaining(['--scenario', 'both', '--data', '/d/donateacry']))
-    expect(() => evalArgv(o({ protocol: 'gate', method: 'autocorr' }), [sim])).toThrow(/protocol E only/)
+      evalRequest(o({ protocol: 'drift', model: 'gmm', backbone: 'default', seed: 1 }), [sim]),
+    ).toMatchObject({
+      protocol: 'drift',
+      options: { scenarios: ['sim'], data: undefined },
+    })
+    expect(
+      evalRequest(o({ protocol: 'drift', model: 'gmm', backbone: 'default', seed: 1 }), [sim, dac]),
+    ).toMatchObject({ protocol: 'drift', options: { scenarios: ['sim', 'real'], data: '/d/donateacry' } })
+    expect(() => evalRequest(o({ protocol: 'gate', method: 'autocorr' }), [sim])).toThrow(/protocol E only/)
     expect(() =>
-      evalArgv(o({ protocol: 'anomaly', models: ['gmm'], backbones: [], percentile: 95, seed: 1 }), [neg]),
+      evalRequest(o({ protocol: 'anomaly', models: ['gmm'], backbones: [], percentile: 95, seed: 1 }), [neg]),
     ).toThrow(/Donate-a-Cry-like/)
   })
 
@@ -208,5 +211,44 @@ describe('runEvaluation', () => {
     )) as typeof report
     // Speed differs between runs; every figure does not.
     expect({ ...report, segment_x_realtime: 0 }).toEqual({ ...cli, segment_x_realtime: 0 })
+  })
+
+  it('forwards the protocol’s progress as it works (not parsed from printed lines) and stops when cancelled', async () => {
+    const request = evalRequest({ protocol: 'segmentation', method: 'energy', negatives: false }, [
+      {
+        id: 'registered:tiny-set',
+        name: 'Tiny set',
+        origin: 'registered',
+        schema: 'clips',
+        clips: 10,
+        withSegments: 6,
+        labels: [],
+        problem: null,
+        dir: tiny,
+      },
+    ])
+    const seen: { fraction: number; message?: string }[] = []
+    const result = await evaluate(request, {
+      signal: new AbortController().signal,
+      progress: (fraction, message) => seen.push({ fraction, message }),
+    })
+    // One step per clip scored, in order, each a share of the whole run.
+    const clips = seen.filter((p) => /clips$/.test(p.message ?? ''))
+    expect(clips.map((p) => p.message)).toEqual([1, 2, 3, 4, 5, 6].map((k) => `${k}/6 clips`))
+    expect(clips.map((p) => p.fraction)).toEqual([1, 2, 3, 4, 5].map((k) => k / 6).concat(0.99))
+    expect(result.text).toContain('Protocol A')
+    const cli = (await cliJson(
+      (a) => segmentationProtocol.run(a),
+      ['--data', tiny, '--method', 'energy', '--no-negatives'],
+    )) as { segment_x_realtime: number }
+    expect({ ...(result.report as typeof cli), segment_x_realtime: 0 }).toEqual({
+      ...cli,
+      segment_x_realtime: 0,
+    })
+
+    const ac = new AbortController()
+    await expect(evaluate(request, { signal: ac.signal, progress: () => ac.abort() })).rejects.toMatchObject({
+      name: 'AbortError',
+    })
   })
 })

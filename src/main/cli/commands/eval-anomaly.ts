@@ -1,42 +1,14 @@
-// `iclas eval anomaly` — protocol D of docs/evaluation.md: per infant (≥ 6 cry/unreviewed recordings), fit a
-// calibrated personal model on the first half of its recordings, score its later recordings (normal) and as
-// many recordings of other infants on the same platform (anomalous), and print the method's table (Infant,
-// N_recs, AUC, AP, F1, Recall, FPR, mean ± sd). Several models and backbones side by side in one run: each
-// recording's cries are embedded once per backbone (eval-anomaly-embeddings.ts) and reused by every model.
+// `iclas eval anomaly`: parses the flags of protocol D (src/main/evaluation/protocols/anomaly.ts), runs it and
+// prints its tables (and its JSON with --json).
 import fs from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { fitCalibratedModel, type AnomalyKind, type AnomalyParams } from '../../engine/anomaly'
+import type { AnomalyKind } from '../../engine/anomaly'
 import { ProviderSetting } from '../../engine/embed/providers'
-import {
-  checkoutModelsDir,
-  defaultBackboneName,
-  getBackbone,
-  listBackbones,
-} from '../../engine/embed/registry'
-import {
-  aggregateMetrics,
-  baselineThreshold,
-  formatInfantTable,
-  formatSummaryTable,
-  infantMetrics,
-  inUnit,
-  planProtocolD,
-  PROTOCOL_D_CURATIONS,
-  recordingMeans,
-  type AnomalyPool,
-  type CryScoreUnit,
-  type InfantMetrics,
-  type InfantPlan,
-  type InfantRow,
-  type ThresholdMethod,
-} from '../../engine/eval/anomaly-protocol'
-import { readDataset } from '../../engine/eval/datasets'
+import { ANOMALY_MODELS, anomaly, type AnomalyRunOptions } from '../../evaluation/protocols/anomaly'
 import { UsageError, type EvalProtocol } from '../command'
 import { sharedDatasetsDir } from '../data-dir'
-import { embedRecordings } from './eval-anomaly-embeddings'
-
-const MODELS: readonly AnomalyKind[] = ['ae', 'ocsvm', 'gmm']
+import { runForCli } from '../eval-context'
 
 const USAGE = `usage: iclas eval anomaly --model ae|ocsvm|gmm|all [--backbone NAME[,NAME…]] [--data DIR]… [--json FILE]
          [--percentile P] [--threshold calibrated|type7] [--cry-score percentile|surprise]
@@ -70,252 +42,15 @@ const USAGE = `usage: iclas eval anomaly --model ae|ocsvm|gmm|all [--backbone NA
                     embedding code), so a second run skips decoding and inference
   --json FILE       also write the figures as JSON (first model × backbone at the top level, all under "results")`
 
-export interface AnomalyEvalOptions {
-  dataDirs: string[]
-  models: AnomalyKind[]
-  /** Empty: the default backbone and acoustic. */
-  backbones: string[]
-  percentile?: number
-  threshold?: ThresholdMethod
-  cryScore?: CryScoreUnit
-  seed?: number
-  /** Default 'same-platform' (the protocol). */
-  pool?: AnomalyPool
-  nu?: number
-  provider?: ProviderSetting
-  modelsDir?: string
-  cacheDir?: string
-  /** Cry embeddings kept across calls, e.g. by a test repeating the protocol with several draw seeds. */
-  embeddingMemo?: Map<string, Float32Array[]>
-  log?: (msg: string) => void
-}
-
-export interface AnomalyResult {
-  model: AnomalyKind
-  backbone: string
-  scope: 'cry' | 'recording'
-  percentile: number
-  threshold: ThresholdMethod
-  cry_score: CryScoreUnit
-  mean: InfantMetrics
-  sd: InfantMetrics
-  infants: InfantRow[]
-  /** Anomalous recordings drawn from infants the backbone was trained or validated on. */
-  anomalies_from_training_infants: number
-  fit_seconds: number
-}
-
-export interface AnomalyReport {
-  results: AnomalyResult[]
-  plans: InfantPlan[]
-  anomalies: number
-  seed: number
-  pool: AnomalyPool
-}
-
-export async function runAnomalyEval(opts: AnomalyEvalOptions): Promise<AnomalyReport> {
-  const log = opts.log ?? (() => undefined)
-  const how = {
-    percentile: opts.percentile ?? 95,
-    threshold: opts.threshold ?? 'calibrated',
-    cryScore: opts.cryScore ?? 'percentile',
-    seed: opts.seed ?? 1,
-    nu: opts.nu,
-  } as const
-  const pool = opts.pool ?? 'same-platform'
-  const mdir = opts.modelsDir ?? checkoutModelsDir()
-  const usable = opts.dataDirs
-    .flatMap((d) => readDataset(d).clips)
-    .filter(
-      (c) =>
-        c.infantId && c.platform && c.recordedAt && c.curation && PROTOCOL_D_CURATIONS.includes(c.curation),
-    )
-  if (!usable.length)
-    throw new Error(
-      `no cry/unreviewed recordings with infant_id, platform and recorded_at in ${opts.dataDirs.join(', ')}`,
-    )
-  const clipOf = new Map(usable.map((c) => [c.relPath, c]))
-  const plans = planProtocolD(
-    usable.map((c) => ({
-      id: c.relPath,
-      infant: c.infantId!,
-      platform: c.platform!,
-      recordedAt: c.recordedAt!,
-    })),
-    { seed: how.seed, pool },
-  )
-  if (!plans.length) throw new Error('no infant has 6 or more cry/unreviewed recordings')
-  const evaluated = new Set(plans.map((p) => p.infant))
-  const anomalies = plans.reduce((a, p) => a + p.anomalous.length, 0)
-  log(
-    `protocol D: ${plans.length} infants, ${plans.reduce((a, p) => a + p.recordings.length, 0)} of their ` +
-      `recordings, ${anomalies} anomalous recordings of other infants (${pool}, seed ${how.seed})`,
-  )
-  const needed = [...new Set(plans.flatMap((p) => [...p.recordings, ...p.anomalous].map((r) => r.id)))]
-    .sort()
-    .map((id) => clipOf.get(id)!)
-
-  const defaultName = await defaultBackboneName(mdir)
-  const names = opts.backbones.length ? opts.backbones : [...new Set([defaultName, 'acoustic'])]
-  // Refuse before any embedding: the cards say which infants each backbone saw.
-  const entries = await listBackbones(mdir)
-  for (const name of names) {
-    const entry = entries.find((e) => e.name === (name === 'default' ? defaultName : name))
-    if (entry)
-      refuseSeenInfants(
-        entry.name,
-        new Set([...entry.trainedOn.train, ...entry.trainedOn.validation]),
-        evaluated,
-      )
-  }
-  const total = names.length * opts.models.length * plans.length
-  let done = 0
-  const results: AnomalyResult[] = []
-  for (const name of names) {
-    const backbone = await getBackbone(name, { modelsDir: mdir, provider: opts.provider ?? 'cpu', log })
-    const seen = new Set([...backbone.trainedOn.train, ...backbone.trainedOn.validation])
-    let embeddings: Map<string, Float32Array[]>
-    try {
-      refuseSeenInfants(backbone.name, seen, evaluated)
-      embeddings = await embedRecordings(
-        backbone,
-        needed,
-        { cacheDir: opts.cacheDir, memo: opts.embeddingMemo },
-        log,
-      )
-    } finally {
-      await backbone.dispose()
-    }
-    const fromTraining = plans.reduce((a, p) => a + p.anomalous.filter((r) => seen.has(r.infant)).length, 0)
-    for (const model of opts.models) {
-      const t0 = performance.now()
-      const rows: InfantRow[] = []
-      for (const plan of plans) {
-        rows.push(await evaluateInfant(plan, embeddings, backbone.dim, { ...how, model }))
-        log(`  [${++done}/${total}] ${backbone.name} × ${model}: ${plan.infant}`)
-      }
-      results.push({
-        model,
-        backbone: backbone.name,
-        scope: backbone.scope,
-        percentile: how.percentile,
-        threshold: how.threshold,
-        cry_score: how.cryScore,
-        ...aggregateMetrics(rows),
-        infants: rows,
-        anomalies_from_training_infants: fromTraining,
-        fit_seconds: (performance.now() - t0) / 1000,
-      })
-    }
-  }
-  return { results, plans, anomalies, seed: how.seed, pool }
-}
-
-function refuseSeenInfants(
-  backbone: string,
-  seen: ReadonlySet<string>,
-  evaluated: ReadonlySet<string>,
-): void {
-  const overlap = [...evaluated].filter((i) => seen.has(i))
-  if (overlap.length)
-    throw new UsageError(
-      `refused: backbone ${backbone} was trained or validated on ${overlap.length} of the evaluated infants ` +
-        `(${overlap.slice(0, 5).join(', ')}${overlap.length > 5 ? ', …' : ''}); protocol D must score infants ` +
-        'the backbone never saw',
-    )
-}
-
-/** How each infant is scored: one model kind with its settings, one threshold rule. */
-interface InfantScoring {
-  model: AnomalyKind
-  percentile: number
-  threshold: ThresholdMethod
-  cryScore: CryScoreUnit
-  seed: number
-  nu?: number
-}
-
-/** The engine's defaults, with the autoencoder's input and output sized to the backbone. */
-function modelParams(how: InfantScoring, d: number): AnomalyParams<AnomalyKind> {
-  if (how.model === 'ae') return { layers: [d, 128, 64, 32, 64, 128, d] }
-  if (how.model === 'ocsvm' && how.nu !== undefined) return { nu: how.nu }
-  return {}
-}
-
-function stack(vectors: Float32Array[], d: number): Float32Array {
-  const x = new Float32Array(vectors.length * d)
-  vectors.forEach((v, i) => x.set(v, i * d))
-  return x
-}
-
-async function evaluateInfant(
-  plan: InfantPlan,
-  embeddings: Map<string, Float32Array[]>,
-  d: number,
-  how: InfantScoring,
-): Promise<InfantRow> {
-  const baseline: Float32Array[] = []
-  const groups: string[] = []
-  for (const r of plan.baseline)
-    for (const e of embeddings.get(r.id)!) {
-      baseline.push(e)
-      groups.push(r.id)
-    }
-  const fitted = await fitCalibratedModel(
-    how.model,
-    stack(baseline, d),
-    baseline.length,
-    d,
-    modelParams(how, d),
-    {
-      seed: how.seed,
-      groups,
-    },
-  )
-  // The baseline's leave-one-recording-out raw scores, calibrated like any other cry, averaged per recording.
-  const cal = fitted.calibration
-  const loro = recordingMeans(inUnit(cal.percentile(cal.json.scores), how.cryScore), cal.json.recordings)
-  const threshold = baselineThreshold([...loro.values()], how.percentile, how.threshold, how.cryScore)
-  const recordingScore = (id: string): number => {
-    const e = embeddings.get(id)!
-    const s = inUnit(fitted.score(stack(e, d), e.length), how.cryScore)
-    return s.reduce((a, v) => a + v, 0) / s.length
-  }
-  const normal = plan.normal.map((r) => recordingScore(r.id))
-  const anomalous = plan.anomalous.map((r) => recordingScore(r.id))
-  return {
-    infant: plan.infant,
-    n_recs: plan.recordings.length,
-    baseline_recs: plan.baseline.length,
-    normal_recs: plan.normal.length,
-    anomalous_recs: plan.anomalous.length,
-    baseline_cries: baseline.length,
-    threshold,
-    ...infantMetrics(normal, anomalous, threshold),
-  }
-}
-
-export function formatResult(r: AnomalyResult, anomalies: number): string {
-  const head =
-    `${r.model} on ${r.backbone}${r.scope === 'recording' ? ' (whole recordings)' : ''}: threshold at the ` +
-    `${r.percentile}th percentile (${r.threshold}) of the baseline's LORO recording scores; cry scores as ` +
-    `${r.cry_score}`
-  const note = r.anomalies_from_training_infants
-    ? `\nnote: ${r.anomalies_from_training_infants} of ${anomalies} anomalous recordings are of infants ` +
-      `${r.backbone} was trained or validated on (the evaluated infants are not)`
-    : ''
-  return `${head}${note}\n${formatInfantTable(r.infants, r.mean, r.sd)}`
-}
-
 function parseModels(arg: string | undefined): AnomalyKind[] {
   if (!arg) throw new UsageError('--model is required (ae, ocsvm, gmm or all)')
   const list = arg
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean)
-  if (list.includes('all')) return [...MODELS]
+  if (list.includes('all')) return [...ANOMALY_MODELS]
   for (const m of list)
-    if (!MODELS.includes(m as AnomalyKind))
+    if (!ANOMALY_MODELS.includes(m as AnomalyKind))
       throw new UsageError(`--model: unknown model "${m}" (ae, ocsvm, gmm or all)`)
   return [...new Set(list)] as AnomalyKind[]
 }
@@ -327,7 +62,7 @@ function oneOf<T extends string>(flag: string, value: string | undefined, allowe
 
 export const anomalyProtocol: EvalProtocol = {
   name: 'anomaly',
-  summary: 'Protocol D: per-infant anomaly table (AUC, AP, F1, recall, FPR) of the personal models',
+  summary: anomaly.summary,
   usage: USAGE,
   async run(argv) {
     const { values } = parseArgs({
@@ -363,66 +98,27 @@ export const anomalyProtocol: EvalProtocol = {
         throw new UsageError(`${d} is not a dataset folder (no manifest.csv)`)
     const draws = Number(values.draws)
     if (!(Number.isInteger(draws) && draws >= 1)) throw new UsageError('--draws must be a positive integer')
-    const memo = new Map<string, Float32Array[]>()
-    const runWith = (seed: number) =>
-      runAnomalyEval({
-        dataDirs,
-        models,
-        backbones: (values.backbone ?? '')
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean),
-        percentile,
-        threshold: oneOf('--threshold', values.threshold, ['calibrated', 'type7'] as const),
-        cryScore: oneOf('--cry-score', values['cry-score'], ['percentile', 'surprise'] as const),
-        seed,
-        pool: oneOf('--anomalies', values.anomalies, ['same-platform', 'any-platform'] as const),
-        nu,
-        provider,
-        modelsDir: values.models ? path.resolve(values.models) : undefined,
-        cacheDir: values.cache ? path.join(process.cwd(), '.cache', 'eval-anomaly') : undefined,
-        embeddingMemo: memo,
-        log: (m) => console.error(m),
-      })
-    const report = await runWith(seed)
-    console.log(
-      `Protocol D — per-infant anomaly table: ${report.plans.length} infants; anomalous recordings: ` +
-        `${report.anomalies} of other infants (${report.pool}, seed ${report.seed})\n`,
-    )
-    for (const r of report.results) console.log(formatResult(r, report.anomalies) + '\n')
-    if (report.results.length > 1)
-      console.log(`Summary (mean ± sd over infants)\n${formatSummaryTable(report.results)}`)
-    // One draw of anomalies moves a mean over 14 infants by a few hundredths: --draws shows how much.
-    const overDraws = [report.results.map((r) => r.mean)]
-    for (let k = 1; k < draws; k++) overDraws.push((await runWith(seed + k)).results.map((r) => r.mean))
-    const drawSummary = report.results.map((r, i) => ({
-      model: r.model,
-      backbone: r.backbone,
-      ...aggregateMetrics(overDraws.map((d) => d[i]!)),
-    }))
-    if (draws > 1)
-      console.log(
-        `\nOver ${draws} draws of the anomalies (seeds ${seed}–${seed + draws - 1}): mean ± sd across draws ` +
-          `of the mean over infants\n${formatSummaryTable(drawSummary)}`,
-      )
+    const options: AnomalyRunOptions = {
+      data: dataDirs,
+      models,
+      backbones: (values.backbone ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+      percentile,
+      threshold: oneOf('--threshold', values.threshold, ['calibrated', 'type7'] as const),
+      cryScore: oneOf('--cry-score', values['cry-score'], ['percentile', 'surprise'] as const),
+      seed,
+      draws,
+      pool: oneOf('--anomalies', values.anomalies, ['same-platform', 'any-platform'] as const),
+      nu,
+      provider,
+      modelsDir: values.models ? path.resolve(values.models) : undefined,
+      cacheDir: values.cache ? path.join(process.cwd(), '.cache', 'eval-anomaly') : undefined,
+    }
+    const doc = await runForCli(anomaly, options)
+    console.log(anomaly.format(doc, options))
     if (values.json) {
-      const [first] = report.results
-      const doc = {
-        protocol: 'D',
-        ...first,
-        seed: report.seed,
-        anomalies: report.pool,
-        data: dataDirs.map((d) => path.resolve(d)),
-        plan: report.plans.map((p) => ({
-          infant: p.infant,
-          platform: p.platform,
-          baseline: p.baseline.map((r) => r.id),
-          normal: p.normal.map((r) => r.id),
-          anomalous: p.anomalous.map((r) => r.id),
-        })),
-        results: report.results,
-        ...(draws > 1 ? { draws: { seeds: draws, first_seed: seed, results: drawSummary } } : {}),
-      }
       fs.writeFileSync(values.json, JSON.stringify(doc, null, 2) + '\n')
       console.log(`\nwrote ${values.json}`)
     }

@@ -1,4 +1,5 @@
-// `iclas eval <protocol>`: the evaluation protocols of docs/evaluation.md. Each protocol registers here.
+// `iclas eval <protocol>`: the evaluation protocols of docs/evaluation.md (src/main/evaluation). Each protocol's
+// command (flags in, tables and --json out) registers here.
 import type { CliCommand, EvalProtocol } from '../command'
 import { UsageError } from '../command'
 import { driftProtocol } from './eval-drift'

@@ -1,8 +1,9 @@
 // Evaluations from the UI: a protocol of docs/evaluation.md on chosen datasets, as a job (kind 'eval') whose
-// worker runs the same code `iclas eval <protocol> --data … --json …` runs (src/main/workers/evaluate.ts). The
-// service turns dataset ids into folders and checked options into the command's arguments, so nothing the
-// renderer sends becomes a path or a flag of its choosing. Evaluations run one at a time in a worker of their
+// worker runs the protocol `iclas eval <protocol>` runs (src/main/evaluation, through src/main/workers/evaluate.ts).
+// The service turns dataset ids into folders and checked options into the protocol's typed options, so nothing
+// the renderer sends becomes a path or an option of its choosing. Evaluations run one at a time in a worker of their
 // own: a long protocol never holds up imports or spectrogram tiles.
+import path from 'node:path'
 import {
   SIMULATED_WARD,
   type EvalOptions,
@@ -10,6 +11,8 @@ import {
   type EvaluationRun,
 } from '../../../shared/contract'
 import { IclasError } from '../../../shared/rpc'
+import { DEFAULT_ANALYSIS } from '../../engine/settings'
+import type { ProtocolRequest } from '../../evaluation'
 import { listBackbones, checkoutModelsDir } from '../../engine/embed/registry'
 import { appendAudit } from '../../store/audit'
 import { recentJobsOfKind } from '../../store/jobs'
@@ -41,64 +44,75 @@ function defaults(datasets: KnownDataset[]): Record<EvalProtocolName, string[]> 
   }
 }
 
-/** The command's arguments for checked options and dataset folders. */
-export function evalArgv(options: EvalOptions, chosen: KnownDataset[]): string[] {
-  const folders = chosen.filter((d) => d.dir !== null)
-  const data = folders.flatMap((d) => ['--data', d.dir!])
-  const refuse = (message: string) => {
+/**
+ * The protocol's options for checked options and dataset folders: what `iclas eval <protocol>` would run with
+ * the same choices (its defaults for what the screen does not set).
+ */
+export function evalRequest(options: EvalOptions, chosen: KnownDataset[]): ProtocolRequest {
+  const data = chosen.filter((d) => d.dir !== null).map((d) => path.resolve(d.dir!))
+  const refuse = (message: string): never => {
     throw new IclasError('invalid_request', message)
   }
   if (options.protocol !== 'drift' && chosen.some((d) => d.schema === 'simulated'))
     refuse('The simulated ward is a dataset of protocol E only')
+  const donateACryOnly = () => {
+    if (chosen.some((d) => d.dir !== null && d.schema !== 'donateacry'))
+      refuse(
+        `Protocol ${LETTER[options.protocol]} needs Donate-a-Cry-like datasets (infant_id, platform, curation)`,
+      )
+  }
   switch (options.protocol) {
     case 'segmentation':
-      return [...data, '--method', options.method, ...(options.negatives ? [] : ['--no-negatives'])]
+      return {
+        protocol: 'segmentation',
+        options: { data, method: options.method, negatives: options.negatives, gainDb: 0 },
+      }
     case 'gate':
-      return [...data, '--method', options.method]
+      return { protocol: 'gate', options: { data, method: options.method } }
     case 'verification':
-    case 'anomaly': {
-      if (folders.some((d) => d.schema !== 'donateacry'))
-        refuse(
-          `Protocol ${LETTER[options.protocol]} needs Donate-a-Cry-like datasets (infant_id, platform, curation)`,
-        )
-      const backbones = options.backbones.length ? ['--backbone', options.backbones.join(',')] : []
-      if (options.protocol === 'verification')
-        return [
-          ...data,
-          ...backbones,
-          '--segments',
-          options.segments,
-          ...(options.splitSeed !== undefined ? ['--split-seed', String(options.splitSeed)] : []),
-        ]
-      return [
-        '--model',
-        options.models.join(','),
-        ...backbones,
-        ...data,
-        '--percentile',
-        String(options.percentile),
-        '--seed',
-        String(options.seed),
-      ]
-    }
+      donateACryOnly()
+      return {
+        protocol: 'verification',
+        options: {
+          data,
+          backbones: options.backbones,
+          segments: options.segments,
+          splitSeed: options.splitSeed,
+          provider: 'cpu',
+        },
+      }
+    case 'anomaly':
+      donateACryOnly()
+      return {
+        protocol: 'anomaly',
+        options: {
+          data,
+          models: [...new Set(options.models)],
+          backbones: options.backbones,
+          percentile: options.percentile,
+          threshold: 'calibrated',
+          cryScore: 'percentile',
+          seed: options.seed,
+          pool: 'same-platform',
+          provider: 'cpu',
+        },
+      }
     case 'drift': {
       const sim = chosen.some((d) => d.id === SIMULATED_WARD)
-      if (folders.length > 1)
-        refuse('Protocol E takes one Donate-a-Cry-like dataset for its real-cry scenario')
-      if (folders.some((d) => d.schema !== 'donateacry'))
+      if (data.length > 1) refuse('Protocol E takes one Donate-a-Cry-like dataset for its real-cry scenario')
+      if (chosen.some((d) => d.dir !== null && d.schema !== 'donateacry'))
         refuse('Protocol E’s real-cry scenario needs a Donate-a-Cry-like dataset')
-      const scenario = sim && folders.length ? 'both' : sim ? 'sim' : 'real'
-      return [
-        '--scenario',
-        scenario,
-        ...data,
-        '--model',
-        options.model,
-        '--backbone',
-        options.backbone,
-        '--seed',
-        String(options.seed),
-      ]
+      return {
+        protocol: 'drift',
+        options: {
+          scenarios: sim && data.length ? ['sim', 'real'] : sim ? ['sim'] : ['real'],
+          data: data[0],
+          backbone: options.backbone,
+          model: options.model,
+          features: DEFAULT_ANALYSIS.featureSet,
+          seed: options.seed,
+        },
+      }
     }
   }
 }
@@ -160,7 +174,7 @@ export function evaluationService(ctx: ServiceContext, opts: { modelsDir?: strin
           if (d.problem) throw new IclasError('refused', `Dataset ${d.name}: ${d.problem}`)
           return d
         })
-        const argv = evalArgv(options, chosen)
+        const request = evalRequest(options, chosen)
         const protocol = options.protocol
         const title = `Protocol ${LETTER[protocol]} (${protocol}) on ${chosen.map((d) => d.name).join(', ')}`
         const params = { protocol, datasetIds: chosen.map((d) => d.id), options }
@@ -169,11 +183,10 @@ export function evaluationService(ctx: ServiceContext, opts: { modelsDir?: strin
         const evalPool = pool
         const jobId = ctx.jobs.start('eval', title, params, user.username, async (h) => {
           h.progress(0, 'waiting for the evaluation worker')
-          return evalPool.run(
-            'evaluate',
-            { protocol, argv },
-            { signal: h.signal, onProgress: (f, m) => h.progress(f, m ?? null) },
-          )
+          return evalPool.run('evaluate', request, {
+            signal: h.signal,
+            onProgress: (f, m) => h.progress(f, m ?? null),
+          })
         })
         return { jobId }
       },

@@ -1,4 +1,4 @@
-// Cry embeddings for protocol D (`iclas eval anomaly`): each recording decoded as the import pipeline does,
+// Cry embeddings for protocol D (protocols/anomaly.ts): each recording decoded as the import pipeline does,
 // its cries found by the project's segmenter, cut into the pieces training used and embedded once per backbone.
 // Kept in memory across calls when asked (a test repeating the draws) and, with --cache, on disk under
 // .cache/eval-anomaly/, keyed by the audio file, the backbone (its ONNX file's hash) and the embedding code.
@@ -6,12 +6,12 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { extractCry } from '../../engine/audio/preprocess'
-import { segmentCries } from '../../engine/audio/segment'
-import type { Backbone } from '../../engine/embed/backbone'
-import { OnnxBackbone } from '../../engine/embed/onnx'
-import { embeddingPieces } from '../../engine/embed/pieces'
-import { loadClip16k, type DatasetClip } from '../../engine/eval/datasets'
+import { extractCry } from '../engine/audio/preprocess'
+import { segmentCries } from '../engine/audio/segment'
+import type { Backbone } from '../engine/embed/backbone'
+import { OnnxBackbone } from '../engine/embed/onnx'
+import { embeddingPieces } from '../engine/embed/pieces'
+import { loadClip16k, type DatasetClip } from '../engine/eval/datasets'
 
 export interface EmbeddingCaches {
   /** Folder of the on-disk cache (none: no disk cache). */
@@ -30,6 +30,8 @@ export async function embedRecordings(
   clips: DatasetClip[],
   caches: EmbeddingCaches,
   log: (msg: string) => void,
+  /** Recordings done of all, after each one. */
+  progress: (done: number, total: number) => void = () => undefined,
 ): Promise<Map<string, Float32Array[]>> {
   const out = new Map<string, Float32Array[]>()
   const fingerprint = backboneFingerprint(backbone)
@@ -39,7 +41,8 @@ export async function embedRecordings(
   if (dir) fs.mkdirSync(dir, { recursive: true })
   let fromDisk = 0
   let computed = 0
-  for (const clip of clips) {
+  for (const [i, clip] of clips.entries()) {
+    progress(i, clips.length)
     const memoKey = `${fingerprint}\0${clip.file}`
     const remembered = caches.memo?.get(memoKey)
     if (remembered) {
@@ -68,6 +71,7 @@ export async function embedRecordings(
     out.set(clip.relPath, e)
     caches.memo?.set(memoKey, e)
   }
+  progress(clips.length, clips.length)
   if (computed || fromDisk)
     log(`  ${backbone.name}: ${computed} recordings embedded, ${fromDisk} from ${dir ?? 'the cache'}`)
   return out
@@ -92,7 +96,7 @@ function backboneFingerprint(b: Backbone): string {
 
 /** Hash of the code that turns audio into embeddings, so the disk cache never outlives a change to it. */
 function embeddingCodeFingerprint(): string {
-  const engine = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../engine')
+  const engine = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../engine')
   const h = crypto.createHash('sha256')
   for (const dir of ['audio', 'embed']) {
     const folder = path.join(engine, dir)

@@ -1,0 +1,291 @@
+// Protocol C of docs/evaluation.md (infant verification, CryCeleb-style, on Donate-a-Cry). Clip embedding = mean
+// of its cries' embeddings, L2-normalised; trials = pairs of cry/unreviewed recordings of the evaluated infants on
+// the same platform; cosine score; EER, minDCF (p_target 0.05), trial counts, and the EER over all pairs. Several
+// backbones side by side in one run, on the same infants and cries.
+import path from 'node:path'
+import { extractCry } from '../../engine/audio/preprocess'
+import { segmentCries } from '../../engine/audio/segment'
+import { segmentByEnergy } from '../../engine/audio/segment-energy'
+import { meanEmbedding, type Backbone } from '../../engine/embed/backbone'
+import { embeddingPieces, type TimeSpan } from '../../engine/embed/pieces'
+import type { ProviderSetting } from '../../engine/embed/providers'
+import {
+  checkoutModelsDir,
+  defaultBackboneName,
+  getBackbone,
+  listBackbones,
+} from '../../engine/embed/registry'
+import { verificationFigures, type VerificationFigures } from '../../engine/embed/verification'
+import { loadClip16k, readCryIntervals, readDataset, type DatasetClip } from '../../engine/eval/datasets'
+import { EvalOptionsError, quietContext, type EvalContext, type Protocol } from '../context'
+
+export const VERIFICATION_CURATIONS = ['cry', 'unreviewed']
+
+export type CrySource = 'project' | 'textgrid'
+
+export interface VerificationOptions {
+  dataDirs: string[]
+  /** Where cries come from (default 'project': the app's segmenter). */
+  segments?: CrySource
+  backbones: string[]
+  infants?: string[]
+  splitSeed?: number
+  provider?: ProviderSetting
+  modelsDir?: string
+  log?: (msg: string) => void
+}
+
+export interface BackboneResult extends VerificationFigures {
+  backbone: string
+  kind: string
+  provider: string
+  scope: 'cry' | 'recording'
+  infants: number
+  recordings: number
+  cries: number
+}
+
+export interface VerificationReport {
+  results: BackboneResult[]
+  infantIds: string[]
+  selection: string
+  segments: Record<string, number>
+  recordings: number
+}
+
+export async function runVerification(
+  opts: VerificationOptions,
+  ctx: EvalContext = quietContext(),
+): Promise<VerificationReport> {
+  const log = opts.log ?? ctx.log
+  const mdir = opts.modelsDir ?? checkoutModelsDir()
+  const names = opts.backbones.length ? [...opts.backbones] : [await defaultBackboneName(mdir)]
+  if (names.includes('all'))
+    names.splice(
+      names.indexOf('all'),
+      1,
+      ...(await listBackbones(mdir)).filter((e) => !e.problem).map((e) => e.name),
+    )
+  const backbones: Backbone[] = []
+  try {
+    for (const n of names)
+      backbones.push(await getBackbone(n, { modelsDir: mdir, provider: opts.provider ?? 'cpu', log }))
+    const clips = opts.dataDirs.flatMap((d) => readDataset(d).clips)
+    const usable = clips.filter(
+      (c) => c.infantId && c.platform && c.curation && VERIFICATION_CURATIONS.includes(c.curation),
+    )
+    if (!usable.length)
+      throw new Error(
+        `no cry/unreviewed recordings with infant_id and platform in ${opts.dataDirs.join(', ')}`,
+      )
+    const { infants, selection } = chooseInfants(usable, backbones, opts)
+    const chosen = usable.filter((c) => infants.has(c.infantId!))
+    log(`protocol C: ${chosen.length} recordings of ${infants.size} infants (${selection})`)
+
+    const needsCries = backbones.some((b) => b.scope === 'cry')
+    const embeddings = backbones.map(() => [] as Float32Array[])
+    const cries = backbones.map(() => 0)
+    const segments: Record<string, number> = {}
+    for (const [i, clip] of chosen.entries()) {
+      const wave = await loadClip16k(clip.file)
+      // Whole-recording baselines need no segmentation.
+      const { spans, source } = needsCries
+        ? crySpans(clip, wave, opts.segments ?? 'project')
+        : { spans: [], source: 'none (whole recordings)' }
+      segments[source] = (segments[source] ?? 0) + 1
+      const pieces = needsCries
+        ? embeddingPieces(spans, wave.length / 16000).map((s) => extractCry(wave, s.startS, s.endS))
+        : []
+      for (const [k, b] of backbones.entries()) {
+        const input = b.scope === 'recording' ? [wave] : pieces.filter((p) => p.length >= 400)
+        if (!input.length) throw new Error(`${clip.relPath}: no cry long enough to embed`)
+        embeddings[k]!.push(meanEmbedding(await b.embedCries(input)))
+        cries[k] = cries[k]! + input.length
+      }
+      ctx.progress((i + 1) / chosen.length, `${i + 1}/${chosen.length} recordings`)
+      if ((i + 1) % 50 === 0 || i + 1 === chosen.length) log(`  ${i + 1}/${chosen.length} recordings`)
+    }
+    const recs = chosen.map((c) => ({ infant: c.infantId!, platform: c.platform! }))
+    const results = backbones.map((b, k): BackboneResult => ({
+      backbone: b.name,
+      kind: b.kind,
+      provider: b.provider.active,
+      scope: b.scope,
+      ...verificationFigures(embeddings[k]!, recs),
+      infants: infants.size,
+      recordings: chosen.length,
+      cries: cries[k]!,
+    }))
+    return { results, infantIds: [...infants].sort(), selection, segments, recordings: chosen.length }
+  } finally {
+    for (const b of backbones) await b.dispose()
+  }
+}
+
+/**
+ * The infants to evaluate: the ones asked for (refusing any a chosen backbone was trained or validated on), or
+ * every infant no chosen backbone has seen (optionally a seeded random half of them).
+ */
+function chooseInfants(
+  clips: DatasetClip[],
+  backbones: Backbone[],
+  opts: VerificationOptions,
+): { infants: Set<string>; selection: string } {
+  const all = new Set(clips.map((c) => c.infantId!))
+  const seen = new Map<string, string>()
+  for (const b of backbones)
+    for (const id of [...b.trainedOn.train, ...b.trainedOn.validation])
+      if (!seen.has(id)) seen.set(id, b.name)
+  if (opts.infants) {
+    const missing = opts.infants.filter((i) => !all.has(i))
+    if (missing.length)
+      throw new EvalOptionsError(
+        `no cry/unreviewed recordings for infant(s) ${missing.slice(0, 5).join(', ')}`,
+      )
+    const overlap = opts.infants.filter((i) => seen.has(i))
+    if (overlap.length)
+      throw new EvalOptionsError(
+        `refused: ${overlap.length} of the requested infants were used to train or validate a backbone ` +
+          `(${overlap
+            .slice(0, 5)
+            .map((i) => `${i} by ${seen.get(i)}`)
+            .join(', ')}${overlap.length > 5 ? ', …' : ''}); evaluate infants it never saw`,
+      )
+    return {
+      infants: new Set(opts.infants),
+      selection: `${opts.infants.length} infants given with --infants`,
+    }
+  }
+  const unseen = [...all].filter((i) => !seen.has(i)).sort()
+  if (!unseen.length)
+    throw new EvalOptionsError('every infant in the data was used to train or validate a chosen backbone')
+  const rule = seen.size
+    ? `every infant the backbones' cards do not list as training or validation (${all.size - unseen.length} excluded)`
+    : 'every infant in the data (no chosen backbone was trained on any)'
+  if (opts.splitSeed === undefined) return { infants: new Set(unseen), selection: rule }
+  const rng = mulberry32(opts.splitSeed)
+  for (let i = unseen.length - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1))
+    ;[unseen[i], unseen[j]] = [unseen[j]!, unseen[i]!]
+  }
+  const half = unseen.slice(0, Math.max(2, Math.ceil(unseen.length / 2)))
+  return { infants: new Set(half), selection: `half of ${rule}, split seed ${opts.splitSeed}` }
+}
+
+/** Cry segments of a clip: the app's segmenter, or hand-marked TextGrid cries with an energy fallback. */
+function crySpans(
+  clip: DatasetClip,
+  wave: Float32Array,
+  from: CrySource,
+): { spans: TimeSpan[]; source: string } {
+  if (from === 'project') return { spans: segmentCries(wave), source: 'project segmenter' }
+  if (clip.segmentsFile)
+    return {
+      spans: readCryIntervals(clip.segmentsFile).map(([startS, endS]) => ({ startS, endS })),
+      source: 'TextGrid',
+    }
+  return { spans: segmentByEnergy(wave, 16000), source: 'energy threshold (no TextGrid)' }
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+function formatResults(r: VerificationReport): string {
+  const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)} %` : 'n/a')
+  const rows = r.results.map((x) => [
+    x.backbone,
+    x.kind === 'onnx' ? x.provider : x.scope === 'recording' ? 'whole rec.' : 'model-free',
+    pct(x.eer),
+    pct(x.eer_all_pairs),
+    Number.isFinite(x.min_dcf) ? x.min_dcf.toFixed(3) : 'n/a',
+    String(x.target_trials),
+    String(x.nontarget_trials),
+    String(x.cries),
+  ])
+  const head = ['backbone', 'runs on', 'EER', 'EER all pairs', 'minDCF', 'target', 'non-target', 'embedded']
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)))
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i < 2 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join('  ')
+  const seg = Object.entries(r.segments)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')
+  return [
+    `Protocol C — infant verification: ${r.infantIds.length} infants, ${r.recordings} recordings (${r.selection})`,
+    `cries: ${seg}; same-platform trials (EER all pairs: any platform); minDCF at p_target 0.05`,
+    '',
+    line(head),
+    line(w.map((n) => '-'.repeat(n))),
+    ...rows.map(line),
+  ].join('\n')
+}
+
+export interface VerificationRunOptions {
+  /** Donate-a-Cry-like dataset folders. */
+  data: string[]
+  /** Backbones by name; empty: the default one. */
+  backbones: string[]
+  infants?: string[]
+  splitSeed?: number
+  segments: CrySource
+  provider: ProviderSetting
+  modelsDir?: string
+}
+
+/** What `iclas eval verification --json` writes: the first backbone at the top level, all under "backbones". */
+export type VerificationJson = Partial<BackboneResult> & {
+  protocol: 'C'
+  infants: number
+  infant_ids: string[]
+  selection: string
+  segments: Record<string, number>
+  data: string[]
+  backbones: BackboneResult[]
+}
+
+export const verification: Protocol<VerificationRunOptions, VerificationJson> = {
+  name: 'verification',
+  letter: 'C',
+  summary: 'C: infant verification (EER, minDCF) of cry embeddings on held-out infants',
+  async run(o, ctx) {
+    const report = await runVerification(
+      {
+        dataDirs: o.data,
+        backbones: o.backbones,
+        infants: o.infants,
+        splitSeed: o.splitSeed,
+        segments: o.segments,
+        provider: o.provider,
+        modelsDir: o.modelsDir,
+      },
+      ctx,
+    )
+    const [first] = report.results
+    return {
+      protocol: 'C',
+      ...first,
+      infants: report.infantIds.length,
+      infant_ids: report.infantIds,
+      selection: report.selection,
+      segments: report.segments,
+      data: o.data.map((d) => path.resolve(d)),
+      backbones: report.results,
+    }
+  },
+  format(doc) {
+    return formatResults({
+      results: doc.backbones,
+      infantIds: doc.infant_ids,
+      selection: doc.selection,
+      segments: doc.segments,
+      recordings: doc.recordings ?? 0,
+    })
+  },
+}

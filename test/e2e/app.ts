@@ -31,6 +31,7 @@ export interface App {
   /** Choose a folder in the import screen through the real folder picker. */
   chooseFolder(button: RegExp, dir: string): Promise<void>
   screenshot(name: string): Promise<void>
+  /** Signs in through the sign-in screen, with the account's PIN when the spec's `pins` give it one. */
   signIn(username: string): Promise<void>
   /** A simulated ward (`iclas simulate`): <dir>/<infant>/<infant>_<time>.wav plus ground-truth.json. */
   simulateWard(options: {
@@ -85,15 +86,37 @@ async function startBrowserMode(dataDir: string): Promise<{ url: string; server:
   return { url: fs.readFileSync(urlFile, 'utf8'), server }
 }
 
+/**
+ * The PINs every spec's accounts have before the workstation starts (`iclas accounts set-pin`): a ward that is
+ * not the demo requires them. A spec about the first start sets `pins: null` and meets accounts without PINs.
+ */
+export const E2E_PINS: Readonly<Record<string, string>> = {
+  nurse: '1111',
+  clinician: '2222',
+  researcher: '3333',
+  admin: '4444',
+}
+
 export const test = base.extend<{
   app: App
+  pins: Readonly<Record<string, string>> | null
   /** Runs on the fresh data folder before the workstation starts (e.g. `iclas datasets add`). An object, since
    * Playwright would take a bare function for a fixture. */
   beforeStart: { run(dataDir: string): void } | undefined
 }>({
   beforeStart: [undefined, { option: true }],
-  app: async ({ beforeStart }, use, testInfo) => {
+  pins: [E2E_PINS, { option: true }],
+  app: async ({ beforeStart, pins }, use, testInfo) => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'iclas-e2e-'))
+    if (pins)
+      execFileSync(
+        process.execPath,
+        [
+          path.join(ROOT, 'bin/iclas.mjs'),
+          ...['accounts', 'set-pin', ...Object.keys(pins), '--data-dir', dataDir],
+        ],
+        { cwd: ROOT, input: Object.values(pins).join('\n') + '\n', stdio: ['pipe', 'pipe', 'pipe'] },
+      )
     beforeStart?.run(dataDir)
     fs.mkdirSync(SCREENSHOTS, { recursive: true })
     let page: Page
@@ -186,6 +209,8 @@ export const test = base.extend<{
       async signIn(username) {
         await page.getByLabel('User').click()
         await page.getByRole('option', { name: new RegExp(`\\(${username}\\)`) }).click()
+        const pin = pins?.[username]
+        if (pin) await page.getByLabel(/^PIN/).fill(pin)
         await page.getByRole('button', { name: 'Sign in' }).click()
         await page.getByTestId('signed-in-user').waitFor()
       },

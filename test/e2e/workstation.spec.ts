@@ -2,7 +2,7 @@
 // the access token gets, first paint, times as a hospital reads them, the cry view and the timeline of a new
 // infant, layout (overlaps, page heights) and the infant's age.
 import path from 'node:path'
-import { expect, test, SCREENSHOTS, type App } from './app'
+import { E2E_PINS, expect, test, SCREENSHOTS, type App } from './app'
 
 /** A small simulated ward through the real import (stage 0 finds the cries, the gate scores them). */
 async function importWard(app: App, deviating = 0): Promise<void> {
@@ -50,6 +50,7 @@ test('browser mode: a stable address, and a visit without the token says how to 
   for (const name of ['Ward nurse (nurse)', 'Clinician (clinician)', 'Researcher (researcher)'])
     await expect(page.getByRole('option', { name })).toBeVisible()
   await page.getByRole('option', { name: 'Administrator (admin)' }).click()
+  await page.getByLabel(/^PIN/).fill(E2E_PINS.admin!) // a ward that is not the demo: PINs are mandatory
   await page.getByRole('button', { name: 'Sign in' }).click()
   await expect(page.getByTestId('signed-in-user')).toContainText('Administrator')
 })

@@ -2,6 +2,7 @@
 // `iclas bench` is the benchmarks' own entry (bench/main.ts, chosen by bin/iclas.mjs): src/ never imports bench/.
 import type { CliCommand } from './command'
 import { UsageError } from './command'
+import { accountsCommand } from './commands/accounts'
 import { backupCommand } from './commands/backup'
 import { datasetsCommand } from './commands/datasets'
 import { demoCommand } from './commands/demo'
@@ -16,6 +17,7 @@ const commands: CliCommand[] = [
   importCommand,
   demoCommand,
   backupCommand,
+  accountsCommand,
   evalCommand,
   datasetsCommand,
   trainCommand,

@@ -2,6 +2,8 @@ import { lazy, Suspense, useEffect, useMemo, useState } from 'react'
 import { CssBaseline, ThemeProvider } from '@mui/material'
 import type { User } from '../../shared/contract'
 import { api, transport } from './api/client'
+import { DemoModeBanner } from './components/DemoModeBanner'
+import { FirstStart } from './screens/FirstStart'
 import { SignIn } from './screens/SignIn'
 import { makeTheme, type ColorMode } from './theme'
 
@@ -18,6 +20,13 @@ export function App() {
   const [mode, setMode] = useState<ColorMode>(() => (localStorage.getItem(MODE_KEY) as ColorMode) ?? 'light')
   const theme = useMemo(() => makeTheme(mode), [mode])
   const [user, setUser] = useState<User | null | undefined>(undefined)
+  // An admin signed in without a PIN on a ward that is not the demo sets the PINs before anything else.
+  const [pinSetup, setPinSetup] = useState(false)
+  const enter = async (u: User) => {
+    const info = await api.systemInfo({})
+    setPinSetup(info.pinSetupRequired)
+    setUser(u)
+  }
 
   useEffect(() => {
     localStorage.setItem(MODE_KEY, mode)
@@ -28,11 +37,11 @@ export function App() {
     const restore = async () => {
       await transport.ready
       const current = await api.whoAmI({})
-      if (current) return setUser(current)
+      if (current) return enter(current)
       const last = sessionStorage.getItem(USER_KEY)
       if (last) {
         try {
-          return setUser(await api.signIn({ username: last }))
+          return await enter(await api.signIn({ username: last }))
         } catch {
           /* PIN needed: show the sign-in screen */
         }
@@ -47,19 +56,23 @@ export function App() {
 
   const signedIn = (u: User) => {
     sessionStorage.setItem(USER_KEY, u.username)
-    setUser(u)
+    void enter(u)
   }
   const signOut = async () => {
     await api.signOut({})
     sessionStorage.removeItem(USER_KEY)
+    setPinSetup(false)
     setUser(null)
   }
 
   return (
     <ThemeProvider theme={theme}>
       <CssBaseline />
+      {user !== undefined && <DemoModeBanner key={user?.id ?? 0} />}
       {user === undefined ? null : user === null ? (
         <SignIn onSignedIn={signedIn} />
+      ) : pinSetup ? (
+        <FirstStart user={user} onDone={() => setPinSetup(false)} onSignOut={signOut} />
       ) : (
         <Suspense fallback={null}>
           <Shell

@@ -43,6 +43,9 @@ export function AdminScreen() {
 
 function Users() {
   const accounts = useLoad(() => api.listAccounts({}), [], ['users'])
+  // PINs are mandatory outside demo mode: none may be cleared, and a new account gets one.
+  const info = useLoad(() => api.systemInfo({}), [], ['users', 'infants'])
+  const pinRequired = info.data?.demoMode !== true
   const [creating, setCreating] = useState(false)
   const [form, setForm] = useState({ username: '', displayName: '', role: 'nurse' as Role, pin: '' })
   const [pinFor, setPinFor] = useState<Account | null>(null)
@@ -109,7 +112,7 @@ function Users() {
                     >
                       {a.hasPin ? 'Change PIN' : 'Set PIN'}
                     </Button>
-                    {a.hasPin && (
+                    {a.hasPin && !pinRequired && (
                       <Button
                         size="small"
                         color="warning"
@@ -160,9 +163,12 @@ function Users() {
               ))}
             </TextField>
             <TextField
-              label="PIN (optional)"
+              label={pinRequired ? 'PIN' : 'PIN (optional)'}
               type="password"
-              helperText="4 to 12 digits"
+              required={pinRequired}
+              helperText={
+                pinRequired ? '4 to 12 digits; PINs are mandatory on this workstation' : '4 to 12 digits'
+              }
               value={form.pin}
               onChange={(e) => setForm({ ...form, pin: e.target.value })}
               error={!!form.pin && !PIN.test(form.pin)}
@@ -174,7 +180,12 @@ function Users() {
           <Button onClick={() => setCreating(false)}>Cancel</Button>
           <Button
             variant="contained"
-            disabled={!form.username || !form.displayName.trim() || (!!form.pin && !PIN.test(form.pin))}
+            disabled={
+              !form.username ||
+              !form.displayName.trim() ||
+              (!!form.pin && !PIN.test(form.pin)) ||
+              (pinRequired && !form.pin)
+            }
             onClick={async () => {
               const ok = await act(
                 () =>

@@ -6,6 +6,7 @@ import { useLoad } from '../hooks'
 
 export function SignIn({ onSignedIn }: { onSignedIn: (u: User) => void }) {
   const users = useLoad(() => api.listUsers({}), [])
+  const info = useLoad(() => api.systemInfo({}), [])
   const [username, setUsername] = useState('')
   const [pin, setPin] = useState('')
   const [error, setError] = useState<string | null>(null)
@@ -40,7 +41,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: (u: User) => void }) {
               ))}
             </TextField>
             <TextField
-              label="PIN (if set)"
+              label={info.data?.demoMode ? 'PIN (if set)' : 'PIN'}
               type="password"
               value={pin}
               onChange={(e) => setPin(e.target.value)}

@@ -18,9 +18,13 @@ test.afterAll(() => {
   else process.env.ICLAS_E2E_ENV = previous
 })
 
+// The newcomer's path: accounts without PINs, in demo mode (src/main/core/pin-policy.ts).
+test.use({ pins: null })
+
 test('a fresh workstation builds its demo ward with visible progress, then opens on it', async ({ app }) => {
   test.setTimeout(300_000)
   const { page } = app
+  await expect(page.getByTestId('demo-mode-banner')).toContainText('Demo mode: accounts without PINs')
   await app.signIn('nurse')
   const banner = page.getByTestId('demo-banner')
   await expect(banner).toHaveAttribute('data-state', 'building')

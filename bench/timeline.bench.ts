@@ -14,6 +14,7 @@ import { CHROMIUM, ensureRenderer, median, ms, RENDERER } from './browser'
 import { Core } from '../src/main/core/core'
 import { startServer } from '../src/main/server/server'
 import { unwrap } from '../src/shared/rpc'
+import { asDemoWard } from '../test/helpers/demo-mode'
 import { seedSyntheticTimeline } from '../test/helpers/synthetic-timeline'
 
 interface ViewFigures {
@@ -145,6 +146,8 @@ export const timelineBench: BenchSuite = {
     try {
       const t0 = performance.now()
       const { infantId } = seedSyntheticTimeline(core, { cries, days: 60, changeDay: 40, verdicts: 40 })
+      // Each measured view is a reload, signed back in as the tab's last user: without a PIN, so in demo mode.
+      asDemoWard(core, [infantId])
       console.log(`  seeded ${cries} cries over 60 days in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
       const sid = core.openSession()
       core.signInDirect(sid, 'clinician')

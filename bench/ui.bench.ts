@@ -17,6 +17,7 @@ import type { BenchSuite } from './suite'
 import { CHROMIUM, ensureRenderer, median, ms, RENDERER, ROOT } from './browser'
 import { Core } from '../src/main/core/core'
 import { startServer } from '../src/main/server/server'
+import { asDemoWard } from '../test/helpers/demo-mode'
 import { seedSyntheticTimeline } from '../test/helpers/synthetic-timeline'
 
 const INFANTS = 6
@@ -101,8 +102,13 @@ export const uiBench: BenchSuite = {
     const server = await startServer({ core, rendererDir })
     try {
       const start = new Date(Date.now() - 7 * 86_400_000)
+      const ids: number[] = []
       for (let i = 1; i <= INFANTS; i++)
-        seedSyntheticTimeline(core, { cries: 450, days: 7, seed: i, label: `Ward ${i}`, start })
+        ids.push(
+          seedSyntheticTimeline(core, { cries: 450, days: 7, seed: i, label: `Ward ${i}`, start }).infantId,
+        )
+      // A reload signs the tab's last user back in only without a PIN: in demo mode (a real ward asks for it).
+      asDemoWard(core, ids)
       const origin = server.url
       const launch = server.launchUrl
       const figures = { signInCold: [] as number[], signInWarm: [] as number[] }

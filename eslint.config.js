@@ -107,6 +107,25 @@ export default tseslint.config(
     },
   },
   {
+    // Every SQL statement lives in the store's repositories (docs/architecture.md, issue 14).
+    files: ['src/main/**/*.ts'],
+    ignores: ['src/main/store/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...[
+          'CallExpression[callee.property.name=/^(prepare|pragma|function)$/][callee.object.name="db"]',
+          'CallExpression[callee.property.name=/^(prepare|pragma|function)$/][callee.object.property.name="db"]',
+          'CallExpression[callee.property.name="exec"][callee.object.name="db"]',
+          'CallExpression[callee.property.name="exec"][callee.object.property.name="db"]',
+        ].map((selector) => ({
+          selector,
+          message: 'SQL lives in src/main/store: call (or add) a repository function there.',
+        })),
+      ],
+    },
+  },
+  {
     files: ['src/main/**/*.ts'],
     ignores: ['src/main/app/**', 'src/main/engine/**'],
     rules: {

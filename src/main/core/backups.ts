@@ -2,6 +2,7 @@
 // start when the newest backup is older than that). One at a time; a failed scheduled backup is logged and
 // retried at the next tick, it never stops the workstation.
 import type { Db } from '../store/db'
+import { countRecordings } from '../store/recordings'
 import { errorForLog } from './log-redact'
 import {
   backupFile,
@@ -59,7 +60,7 @@ export class BackupScheduler {
 
   private recordingCount(): number {
     try {
-      return (this.db.prepare('SELECT COUNT(*) AS n FROM recordings').get() as { n: number }).n
+      return countRecordings(this.db)
     } catch {
       return 0
     }

@@ -21,7 +21,7 @@ import { openDb, type Db } from '../store/db'
 import { lockDataDir, type DataDirLock } from '../store/lock'
 import { allAudioPaths, getRecordingAudioPath } from '../store/recordings'
 import { unfinishedJobs } from '../store/jobs'
-import { ensureDefaultUsers } from '../store/users'
+import { ensureDefaultUsers, findUser } from '../store/users'
 import { WorkerPool } from '../workers/pool'
 import { recoverAudio, type AudioRecoveryReport } from './audio-recovery'
 import { BackupScheduler, DEFAULT_BACKUP_EVERY_MS } from './backups'
@@ -282,9 +282,13 @@ export class Core {
   /** Signs a session in without the contract (CLI, tests): the caller vouches for the user. */
   signInDirect(sessionId: string, username: string): void {
     const s = this.sessions.get(sessionId)
-    const u = this.db
-      .prepare('SELECT id, username, display_name AS displayName, role FROM users WHERE username = ?')
-      .get(username) as Session['user'] | undefined
+    const found = findUser(this.db, username)
+    const u: Session['user'] | undefined = found && {
+      id: found.id,
+      username: found.username,
+      displayName: found.displayName,
+      role: found.role,
+    }
     if (!s || !u) throw new IclasError('unauthenticated', `Unknown user ${username}`)
     s.user = u
     s.vouched = true

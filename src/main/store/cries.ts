@@ -85,3 +85,12 @@ export function countCries(db: Db, recordingId: number): number {
     db.prepare('SELECT COUNT(*) AS n FROM cries WHERE recording_id = ?').get(recordingId) as { n: number }
   ).n
 }
+
+/** How many cries these infants have. */
+export function countInfantsCries(db: Db, infantIds: readonly number[]): number {
+  return (
+    db
+      .prepare('SELECT COUNT(*) AS n FROM cries WHERE infant_id IN (SELECT value FROM json_each(?))')
+      .get(JSON.stringify(infantIds)) as { n: number }
+  ).n
+}

@@ -1,6 +1,7 @@
 // The stage 1–4 columns of the cries table (P(cry), score, model version, gate decision, flag, baseline
 // membership). The cries themselves are written by the import (cries.ts); this module owns what analysis adds.
 import type { CryMeasureValues } from '../engine/anomaly/cry-features'
+import { isFlagged } from '../engine/gate/step'
 import type { Db } from './db'
 
 export interface PendingCry {
@@ -122,11 +123,19 @@ export function baselineProgress(db: Db, infantId: number): { cries: number; rec
 }
 
 /**
- * The flag rule of the analysis step (`isFlagged` in engine/gate/step.ts) over stored scores, for re-flagging after
- * a threshold change: a cry is flagged when its score reaches the percentile, whatever its P(cry) (a low P(cry)
- * is said beside the flag; a clinician's "not a cry" verdict is what takes a sound off the review queue).
+ * The flag rule of the analysis step, `isFlagged` of engine/gate/step.ts itself, as an SQL function over stored
+ * scores (`iclas_flagged(score, percentile)` → 1 or 0), for re-flagging after a threshold change: a cry is flagged
+ * when its score reaches the percentile, whatever its P(cry) (a low P(cry) is said beside the flag; a clinician's
+ * "not a cry" verdict is what takes a sound off the review queue). Registered once per connection.
  */
-const FLAG_SQL = `(score IS NOT NULL AND score >= @p)`
+const withFlagRule = new WeakSet<Db>()
+function flagRule(db: Db): void {
+  if (withFlagRule.has(db)) return
+  db.function('iclas_flagged', { deterministic: true }, (score: unknown, percentile: unknown) =>
+    isFlagged(typeof score === 'number' ? score : null, { flagPercentile: percentile as number }) ? 1 : 0,
+  )
+  withFlagRule.add(db)
+}
 
 const MEASURE_COLUMNS = `duration_s AS durationS, rms_dbfs AS rmsDbfs, f0_mean_hz AS f0MeanHz, f0_min_hz AS f0MinHz,
   f0_max_hz AS f0MaxHz, voiced_fraction AS voicedFraction, hnr_db AS hnrDb, spectral_centroid_hz AS spectralCentroidHz,
@@ -162,10 +171,11 @@ export function cryMeasures(db: Db, ids: readonly number[]): Map<number, CryMeas
 
 /** Re-derives flags from stored scores after a threshold change (incremental rescoring). Returns changed rows. */
 export function reflag(db: Db, infantId: number | null, flagPercentile: number): number {
+  flagRule(db)
   return db
     .prepare(
-      `UPDATE cries SET flagged = CASE WHEN ${FLAG_SQL} THEN 1 ELSE 0 END
-       WHERE (@infant IS NULL OR infant_id = @infant) AND flagged != CASE WHEN ${FLAG_SQL} THEN 1 ELSE 0 END`,
+      `UPDATE cries SET flagged = iclas_flagged(score, @p)
+       WHERE (@infant IS NULL OR infant_id = @infant) AND flagged != iclas_flagged(score, @p)`,
     )
     .run({ p: flagPercentile, infant: infantId }).changes
 }
@@ -177,4 +187,50 @@ export function scoredCryFlags(db: Db, infantId: number): { t: number; flagged: 
       .prepare('SELECT at, flagged FROM cries WHERE infant_id = ? AND score IS NOT NULL ORDER BY at')
       .all(infantId) as { at: string; flagged: number }[]
   ).map((r) => ({ t: Date.parse(r.at), flagged: r.flagged === 1 }))
+}
+
+/**
+ * Everything an infant's timeline row shows, summed (the timeline cache's fingerprint): changes when a cry is
+ * added, scored, gated, moved or judged.
+ */
+export function timelineFingerprint(db: Db, infantId: number): string {
+  const cries = db
+    .prepare(
+      `SELECT COUNT(*) AS n, MAX(id) AS last, TOTAL(score) AS score, TOTAL(flagged) AS flagged,
+         TOTAL(CASE decision WHEN 'baseline' THEN 1 WHEN 'accepted' THEN 2 WHEN 'rejected' THEN 3 ELSE 0 END) AS decisions,
+         TOTAL(cry_confidence) AS p, TOTAL(gate_confidence) AS gate, TOTAL(model_id) AS models,
+         TOTAL(julianday(at)) AS at, TOTAL(start_s) AS startS
+       FROM cries WHERE infant_id = ?`,
+    )
+    .get(infantId)
+  const verdicts = db
+    .prepare(
+      'SELECT COUNT(*) AS n, MAX(v.id) AS last FROM reviews v JOIN cries c ON c.id = v.cry_id WHERE c.infant_id = ?',
+    )
+    .get(infantId)
+  return JSON.stringify([cries, verdicts])
+}
+
+/** The recording of each cry, in the order asked (every cry must exist). */
+export function recordingsOfCries(db: Db, ids: readonly number[]): number[] {
+  const q = db.prepare('SELECT recording_id AS r FROM cries WHERE id = ?')
+  return ids.map((id) => (q.get(id) as { r: number }).r)
+}
+
+/** Scores (and the model that gave them) for the cries of ids that have none yet: a new baseline's own cries. */
+export function setUnscoredScores(
+  db: Db,
+  modelId: number,
+  ids: readonly number[],
+  scores: ArrayLike<number>,
+): void {
+  const upd = db.prepare('UPDATE cries SET score = ?, model_id = ? WHERE id = ? AND score IS NULL')
+  ids.forEach((id, i) => upd.run(scores[i]!, modelId, id))
+}
+
+/** The ids of an infant's cries. */
+export function infantCryIds(db: Db, infantId: number): number[] {
+  return (db.prepare('SELECT id FROM cries WHERE infant_id = ?').all(infantId) as { id: number }[]).map(
+    (r) => r.id,
+  )
 }

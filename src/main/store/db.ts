@@ -71,6 +71,16 @@ export function checkIntegrity(db: Db, file = 'database'): void {
   if (problems.length) throw new StoreDamagedError(file, problems)
 }
 
+/**
+ * Whether anything was written since: SQLite's count of rows this connection changed, and data_version, which
+ * moves when another connection (a backup restore) commits. Equal counters: nothing was written at all.
+ */
+export function writeCounters(db: Db): { changes: number; version: number } {
+  const changes = (db.prepare('SELECT total_changes() AS n').get() as { n: number }).n
+  const version = db.pragma('data_version', { simple: true }) as number
+  return { changes, version }
+}
+
 export function schemaVersion(db: Db): number {
   db.exec(
     'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT',

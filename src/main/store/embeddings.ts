@@ -38,3 +38,8 @@ export function getEmbeddings(
   }
   return out
 }
+
+/** Whether the cry has an embedding (of any backbone). */
+export function hasEmbeddings(db: Db, cryId: number): boolean {
+  return !!db.prepare('SELECT 1 FROM cry_embeddings WHERE cry_id = ?').get(cryId)
+}

@@ -109,3 +109,13 @@ export function updateInfant(db: Db, id: number, v: Partial<NewInfant>): Infant 
   )
   return getInfant(db, id)
 }
+
+/** The ids of every infant. */
+export function listInfantIds(db: Db): number[] {
+  return (db.prepare('SELECT id FROM infants').all() as { id: number }[]).map((r) => r.id)
+}
+
+/** Whether the ward holds any infant. */
+export function hasInfants(db: Db): boolean {
+  return (db.prepare('SELECT EXISTS (SELECT 1 FROM infants) AS x').get() as { x: number }).x === 1
+}

@@ -134,3 +134,8 @@ export function allAudioPaths(db: Db): Set<string> {
     ),
   )
 }
+
+/** How many recordings the ward holds. */
+export function countRecordings(db: Db): number {
+  return (db.prepare('SELECT COUNT(*) AS n FROM recordings').get() as { n: number }).n
+}

@@ -20,15 +20,18 @@ import { timelineBlocks } from '../../engine/timeline/blocks'
 import { appendAudit, type Actor } from '../../store/audit'
 import {
   cryMeasures,
+  infantCryIds,
   pendingCries,
+  recordingsOfCries,
   recordingsWithPendingCries,
   setCryAnalysis,
   setInBaseline,
+  setUnscoredScores,
   timelineCries,
 } from '../../store/cry-analysis'
-import { getEmbeddings, putEmbeddings } from '../../store/embeddings'
+import { getEmbeddings, hasEmbeddings, putEmbeddings } from '../../store/embeddings'
 import { activeModel, getModel, insertActiveModel, type ModelRow } from '../../store/models'
-import { getRecording } from '../../store/recordings'
+import { getRecording, getRecordingAudioPath } from '../../store/recordings'
 import { alertExists, getAlert, insertAlert, listAlerts } from '../../store/alerts'
 import { removeFromReplay, replayBuffer, setReplayBuffer, joinedSince } from '../../store/replay'
 import type { ServiceContext } from '../context'
@@ -125,14 +128,7 @@ export class AnalysisService {
     const pending = pendingCries(db, recordingId)
     if (!pending.length) return result
     const s = effectiveSettings(db, infantId)
-    const wavPath = path.join(
-      this.ctx.dataDir,
-      (
-        db.prepare('SELECT audio_path FROM recordings WHERE id = ?').get(recordingId) as {
-          audio_path: string
-        }
-      ).audio_path,
-    )
+    const wavPath = path.join(this.ctx.dataDir, getRecordingAudioPath(db, recordingId)!)
     const emb = await pool.run(
       'embedRecordingCries',
       {
@@ -333,8 +329,7 @@ export class AnalysisService {
     const d = embs.get(present[0]!)!.length
     const x = new Float32Array(present.length * d)
     present.forEach((id, i) => x.set(embs.get(id)!, i * d))
-    const recOf = db.prepare('SELECT recording_id AS r FROM cries WHERE id = ?')
-    const groups = present.map((id) => (recOf.get(id) as { r: number }).r)
+    const groups = recordingsOfCries(db, present)
     const measures = cryMeasures(db, present)
     const features = cryFeatureMatrix(present.map((id) => measures.get(id)!))
     const engine = engineModel(s.modelKind, modelParams(s))
@@ -376,8 +371,7 @@ export class AnalysisService {
       })
       // The baseline's own cries get their out-of-sample (leave-one-recording-out) percentiles as scores.
       if (!parent) {
-        const upd = db.prepare('UPDATE cries SET score = ?, model_id = ? WHERE id = ? AND score IS NULL')
-        present.forEach((id, i) => upd.run(fit.baselinePercentiles[i]!, created.id, id))
+        setUnscoredScores(db, created.id, present, fit.baselinePercentiles)
       }
       appendAudit(
         db,
@@ -454,11 +448,7 @@ export class AnalysisService {
           reason: reason ? `restore of v${old.version}: ${reason}` : `restore of v${old.version}`,
           createdBy: by.username,
         })
-        const existing = new Set(
-          (db.prepare('SELECT id FROM cries WHERE infant_id = ?').all(old.infantId) as { id: number }[]).map(
-            (r) => r.id,
-          ),
-        )
+        const existing = new Set(infantCryIds(db, old.infantId))
         setReplayBuffer(
           db,
           old.infantId,
@@ -494,7 +484,7 @@ export class AnalysisService {
     const s = effectiveSettings(db, infantId)
     if (e.review.verdict === 'normal') {
       setInBaseline(db, cryId, true)
-      const hasEmbedding = !!db.prepare('SELECT 1 FROM cry_embeddings WHERE cry_id = ?').get(cryId)
+      const hasEmbedding = hasEmbeddings(db, cryId)
       if (hasEmbedding) {
         const buf = replayBuffer(db, infantId)
         const t = Date.parse(e.cry.at)

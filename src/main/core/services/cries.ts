@@ -21,7 +21,7 @@ import {
   queryCries,
   wardCrySummary,
   type CryWithExtras,
-} from './cries-read'
+} from '../../store/cries-read'
 
 /** What the gate learns when a clinician records a verdict. */
 export interface VerdictEvent {

@@ -8,7 +8,14 @@ import path from 'node:path'
 import type { DemoSource, DemoState, DemoStatus } from '../../../shared/contract'
 import { IclasError } from '../../../shared/rpc'
 import { appendAudit, type Actor } from '../../store/audit'
-import { findInfantByExternalId, insertInfant, listInfants } from '../../store/infants'
+import { countInfantsCries } from '../../store/cries'
+import {
+  findInfantByExternalId,
+  hasInfants,
+  insertInfant,
+  listInfantIds,
+  listInfants,
+} from '../../store/infants'
 import { listAlerts } from '../../store/alerts'
 import { scoredCryFlags } from '../../store/cry-analysis'
 import { GROUND_TRUTH_FILE } from '../../engine/sim'
@@ -90,9 +97,7 @@ export class DemoService {
   demoInfantIds(): Set<number> {
     const ids = new Set<number>()
     for (const s of SOURCES) for (const id of this.record(s)?.infantIds ?? []) ids.add(id)
-    const existing = new Set(
-      (this.ctx.db.prepare('SELECT id FROM infants').all() as { id: number }[]).map((r) => r.id),
-    )
+    const existing = new Set(listInfantIds(this.ctx.db))
     return new Set([...ids].filter((id) => existing.has(id)))
   }
 
@@ -121,8 +126,7 @@ export class DemoService {
   /** Whether any infant or recording is not the demo's: then no demo is built (never mixed with patients). */
   hasPatients(): boolean {
     const demo = this.demoInfantIds()
-    const infants = this.ctx.db.prepare('SELECT id FROM infants').all() as { id: number }[]
-    return infants.some((r) => !demo.has(r.id))
+    return listInfantIds(this.ctx.db).some((id) => !demo.has(id))
   }
 
   private liveJob(source: DemoSource): string | null {
@@ -199,7 +203,7 @@ export class DemoService {
       return null
     }
     const hasData =
-      (db.prepare('SELECT EXISTS (SELECT 1 FROM infants) AS x').get() as { x: number }).x === 1 ||
+      hasInfants(db) ||
       SOURCES.some((s) => this.record(s)) ||
       HISTORY.some((d) => fs.existsSync(path.join(this.ctx.dataDir, d)))
     const decision = hasData ? 'existing data: no demo' : 'new data folder: demo ward'
@@ -276,11 +280,7 @@ export class DemoService {
       }))
       const counts = await runImport(this.ctx, items, who, scaled(h, importStart, 1))
       if (h.signal.aborted) throw new DOMException('cancelled', 'AbortError')
-      const cries = (
-        this.ctx.db
-          .prepare('SELECT COUNT(*) AS n FROM cries WHERE infant_id IN (SELECT value FROM json_each(?))')
-          .get(JSON.stringify(infantIds)) as { n: number }
-      ).n
+      const cries = countInfantsCries(this.ctx.db, infantIds)
       const result: DemoResult = { infants: infantIds.length, ...counts, cries }
       this.save(
         source,

@@ -9,7 +9,7 @@ import {
 import type { Db } from '../../store/db'
 import { getModel } from '../../store/models'
 import { effectiveSettings } from './analysis-settings'
-import type { CryWithExtras } from './cries-read'
+import type { CryWithExtras } from '../../store/cries-read'
 
 export function cryExplainer(db: Db): (cry: CryWithExtras, f0Contour?: number[] | null) => CryWithExtras {
   // Model versions never change once written: their baseline measures are read once per version.

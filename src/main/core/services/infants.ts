@@ -1,7 +1,13 @@
 import type { Infant } from '../../../shared/contract'
 import { IclasError } from '../../../shared/rpc'
 import { appendAudit } from '../../store/audit'
-import { getInfant, insertInfant, listInfants, updateInfant } from '../../store/infants'
+import {
+  findInfantByExternalId,
+  getInfant,
+  insertInfant,
+  listInfants,
+  updateInfant,
+} from '../../store/infants'
 import type { Handlers, ServiceContext } from '../context'
 import { actor } from './actor'
 
@@ -19,10 +25,7 @@ export function infantService(
     createInfant: (p, { user }) => {
       if (p.externalId === '') p.externalId = null // an empty id is no id (and must not collide with another)
       const infant = db.transaction(() => {
-        if (
-          p.externalId &&
-          (db.prepare('SELECT 1 FROM infants WHERE external_id = ?').get(p.externalId) as unknown)
-        ) {
+        if (p.externalId && findInfantByExternalId(db, p.externalId)) {
           throw new IclasError('conflict', `An infant with id "${p.externalId}" already exists`)
         }
         const created = insertInfant(db, p)
@@ -37,10 +40,8 @@ export function infantService(
       const updated = db.transaction(() => {
         const before = getInfant(db, id)
         if (!before) throw new IclasError('not_found', `No infant with id ${id}`)
-        if (
-          fields.externalId &&
-          db.prepare('SELECT 1 FROM infants WHERE external_id = ? AND id != ?').get(fields.externalId, id)
-        )
+        const holder = fields.externalId ? findInfantByExternalId(db, fields.externalId) : undefined
+        if (holder && holder.id !== id)
           throw new IclasError('conflict', `Another infant already has the id "${fields.externalId}"`)
         const after = updateInfant(db, id, fields)!
         appendAudit(db, actor(user), 'infant.update', 'infant', id, pick(before), pick(after))

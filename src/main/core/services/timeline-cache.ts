@@ -7,8 +7,8 @@
 // they were; and the infant's effective settings.
 import type { AnalysisSettings } from '../../../shared/contract'
 import type { TimelineBlock } from '../../engine/timeline/blocks'
-import { timelineCries, type TimelineCryRow } from '../../store/cry-analysis'
-import type { Db } from '../../store/db'
+import { timelineCries, timelineFingerprint, type TimelineCryRow } from '../../store/cry-analysis'
+import { writeCounters, type Db } from '../../store/db'
 
 export interface TimelineRows {
   rows: TimelineCryRow[]
@@ -42,28 +42,8 @@ export class TimelineCache {
     ) => TimelineBlock[],
   ) {}
 
-  /** Everything a timeline row shows, summed: changes when a cry is added, scored, gated, moved or judged. */
-  private fingerprint(infantId: number): string {
-    const cries = this.db
-      .prepare(
-        `SELECT COUNT(*) AS n, MAX(id) AS last, TOTAL(score) AS score, TOTAL(flagged) AS flagged,
-           TOTAL(CASE decision WHEN 'baseline' THEN 1 WHEN 'accepted' THEN 2 WHEN 'rejected' THEN 3 ELSE 0 END) AS decisions,
-           TOTAL(cry_confidence) AS p, TOTAL(gate_confidence) AS gate, TOTAL(model_id) AS models,
-           TOTAL(julianday(at)) AS at, TOTAL(start_s) AS startS
-         FROM cries WHERE infant_id = ?`,
-      )
-      .get(infantId)
-    const verdicts = this.db
-      .prepare(
-        'SELECT COUNT(*) AS n, MAX(v.id) AS last FROM reviews v JOIN cries c ON c.id = v.cry_id WHERE c.infant_id = ?',
-      )
-      .get(infantId)
-    return JSON.stringify([cries, verdicts])
-  }
-
   get(infantId: number, s: AnalysisSettings): TimelineRows {
-    const changes = (this.db.prepare('SELECT total_changes() AS n').get() as { n: number }).n
-    const version = this.db.pragma('data_version', { simple: true }) as number
+    const { changes, version } = writeCounters(this.db)
     const settings = JSON.stringify(s)
     const hit = this.entries.get(infantId)
     this.entries.delete(infantId) // most recently used last
@@ -72,13 +52,13 @@ export class TimelineCache {
         this.entries.set(infantId, hit)
         return hit.value
       }
-      const fingerprint = this.fingerprint(infantId)
+      const fingerprint = timelineFingerprint(this.db, infantId)
       if (fingerprint === hit.fingerprint) {
         this.entries.set(infantId, { ...hit, changes, version })
         return hit.value
       }
     }
-    const fingerprint = this.fingerprint(infantId)
+    const fingerprint = timelineFingerprint(this.db, infantId)
     const rows = timelineCries(this.db, infantId)
     const value = {
       rows,

@@ -1,8 +1,7 @@
 // Read queries on the cries table for the cries service: pages, the review queue, one cry, baseline values.
-// The table's repository (src/main/store/cries.ts) belongs to stage 0 and writes cries at import; these reads
-// live beside the service that needs them and can move into that repository once it has settled.
-import type { Cry, Decision, MeasureName, Verdict } from '../../../shared/contract'
-import type { Db } from '../../store/db'
+// The table's writes are cries.ts (stage 0, at import) and cry-analysis.ts (what analysis adds).
+import type { Cry, Decision, MeasureName, Verdict } from '../../shared/contract'
+import type { Db } from './db'
 
 interface CryRow {
   id: number

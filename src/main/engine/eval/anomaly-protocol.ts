@@ -1,6 +1,6 @@
 // Protocol D of docs/evaluation.md (the per-infant anomaly table), the pure parts: which infants and
 // recordings take part, the threshold on the baseline's leave-one-recording-out recording scores, the metrics
-// per infant and their mean ± sd. The command (cli/commands/eval-anomaly.ts) decodes, embeds and fits.
+// per infant and their mean ± sd. The protocol (src/main/evaluation/protocols/anomaly.ts) decodes, embeds and fits.
 import { ScoreCalibration } from '../anomaly/calibration'
 import { createRng } from '../anomaly/rng'
 import { averagePrecision, rocAuc, rocCurve, type RocPoint } from './roc'

@@ -6,6 +6,7 @@ import { Box, Button, Chip, GlobalStyles, MenuItem, Paper, Stack, TextField, Typ
 import { useState } from 'react'
 import { api } from '../api/client'
 import { LoadState } from '../components/States'
+import { fromLocalInput } from '../format'
 import { handoverView, type HandoverInfantView } from '../handover-view'
 import { useLoad } from '../hooks'
 
@@ -29,9 +30,12 @@ const ALERT_COLOR = { new: 'error', acknowledged: 'warning', resolved: 'default'
 
 export function HandoverScreen({ go }: { go: (p: string) => void }) {
   const [hours, setHours] = useState(12)
+  // The shift ends now unless an earlier end is chosen (a shift handed over late, or read again next day).
+  const [ending, setEnding] = useState('')
+  const to = fromLocalInput(ending)
   const handover = useLoad(
-    () => api.shiftHandover({ hours }).then(handoverView),
-    [hours],
+    () => api.shiftHandover({ hours, ...(to ? { to } : {}) }).then(handoverView),
+    [hours, to],
     ['infants', 'cries', 'alerts', 'reviews'],
   )
   const view = handover.data
@@ -64,6 +68,15 @@ export function HandoverScreen({ go }: { go: (p: string) => void }) {
             </MenuItem>
           ))}
         </TextField>
+        <TextField
+          className="iclas-no-print"
+          type="datetime-local"
+          size="small"
+          label="Shift ending"
+          value={ending}
+          onChange={(e) => setEnding(e.target.value)}
+          slotProps={{ inputLabel: { shrink: true } }}
+        />
         <Button className="iclas-no-print" onClick={() => go('ward')}>
           Ward
         </Button>

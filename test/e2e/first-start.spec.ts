@@ -59,6 +59,11 @@ test.describe('a new ward that is not the demo', () => {
     await page.getByLabel(/^PIN/).fill('1357')
     await page.getByRole('button', { name: 'Sign in' }).click()
     await expect(page.getByTestId('signed-in-user')).toContainText('Ward nurse')
+
+    // A reload signs the tab back in (its one-time ticket), without the PIN again.
+    await page.reload()
+    await expect(page.getByTestId('signed-in-user')).toContainText('Ward nurse')
+    await expect(page.getByRole('combobox', { name: 'User' })).toHaveCount(0)
   })
 })
 

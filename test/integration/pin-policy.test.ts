@@ -172,6 +172,64 @@ describe('a ward that is not the demo', () => {
   })
 })
 
+describe('a reloaded tab', () => {
+  it('signs back in once with its ticket, without the PIN; sign-out or a new PIN end tickets', async () => {
+    const core = newCore()
+    const admin = core.openSession()
+    core.signInDirect(admin, 'admin')
+    const nurseId = idOf(core, 'nurse')
+    unwrap(await core.dispatch(admin, 'setUserPin', { userId: nurseId, pin: '1357' }))
+
+    const tab = client(core)
+    unwrap(await tab.call('signIn', { username: 'nurse', pin: '1357' }))
+    const { ticket } = unwrap(await tab.call('sessionTicket')) as { ticket: string }
+    expect(ticket).toMatch(/^[\w-]{43}$/)
+    core.closeSession(tab.sid) // the reload: the socket closes, a new one opens signed out
+
+    const reloaded = client(core)
+    const resumed = unwrap(await reloaded.call('resumeSession', { ticket })) as {
+      user: { username: string }
+      ticket: string
+    }
+    expect(resumed.user.username).toBe('nurse')
+    expect(code(await reloaded.call('listInfants'))).toBe('ok')
+    // Used up: the same ticket signs nobody in again; the next one does, once.
+    expect(code(await client(core).call('resumeSession', { ticket }))).toBe('unauthenticated')
+    expect(code(await client(core).call('resumeSession', { ticket: resumed.ticket }))).toBe('ok')
+
+    // Sign-out ends the session's ticket.
+    const out = client(core)
+    unwrap(await out.call('signIn', { username: 'nurse', pin: '1357' }))
+    const t2 = (unwrap(await out.call('sessionTicket')) as { ticket: string }).ticket
+    unwrap(await out.call('signOut'))
+    expect(code(await client(core).call('resumeSession', { ticket: t2 }))).toBe('unauthenticated')
+
+    // A new PIN ends every ticket of that user.
+    const other = client(core)
+    unwrap(await other.call('signIn', { username: 'nurse', pin: '1357' }))
+    const t3 = (unwrap(await other.call('sessionTicket')) as { ticket: string }).ticket
+    unwrap(await core.dispatch(admin, 'setUserPin', { userId: nurseId, pin: '8642' }))
+    expect(code(await client(core).call('resumeSession', { ticket: t3 }))).toBe('unauthenticated')
+
+    // A session that must set PINs first gets no ticket.
+    const setup = client(core)
+    unwrap(await setup.call('signIn', { username: 'admin' }))
+    expect(code(await setup.call('sessionTicket'))).toBe('pin_required')
+  })
+
+  it('tickets expire after a shift (12 h)', async () => {
+    const { SessionTickets, TICKET_TTL_MS } = await import('../../src/main/core/session-tickets')
+    let now = 0
+    const tickets = new SessionTickets(() => now)
+    const a = tickets.issue(1)
+    const b = tickets.issue(1)
+    now = TICKET_TTL_MS - 1
+    expect(tickets.redeem(a)).toBe(1)
+    now = TICKET_TTL_MS
+    expect(tickets.redeem(b)).toBeNull()
+  })
+})
+
 describe('demo mode', () => {
   /** A workstation whose only infant is the demo ward's, in demo mode. */
   function demoWard(core: Core): number {

@@ -7,12 +7,15 @@ import type { WorkerPool } from '../workers/pool'
 import type { FileGrants } from './grants'
 import type { JobRunner } from './jobs'
 import type { PinPolicy } from './pin-policy'
+import type { SessionTickets } from './session-tickets'
 
 export interface Session {
   id: string
   user: User | null
   /** Signed in by its host without the contract (CLI, tests): whoever runs it holds the data folder anyway. */
   vouched?: boolean
+  /** The last ticket this session took (sessionTicket): it ends when the session signs out. */
+  ticket?: string
 }
 
 export interface CallContext {
@@ -32,6 +35,8 @@ export interface ServiceContext {
   version: string
   /** Whether PINs are mandatory (outside demo mode) and which accounts must still set one. */
   pins: PinPolicy
+  /** Tickets that sign a reloaded browser tab back in (src/main/core/session-tickets.ts). */
+  tickets: SessionTickets
   /** Stages 1–4 for an imported recording (the analysis service); absent in cores built without it. */
   analyseRecording?: (
     recordingId: number,

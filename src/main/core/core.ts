@@ -29,6 +29,7 @@ import type { Handlers, ServiceContext, Session } from './context'
 import { FileGrants, INCOMING_DIR } from './grants'
 import { mayReadJob } from './job-access'
 import { PinPolicy } from './pin-policy'
+import { SessionTickets } from './session-tickets'
 import { JobRunner } from './jobs'
 import { errorForLog, redactPaths } from './log-redact'
 import { describeValue, plainJsonCopy } from './plain-json'
@@ -123,6 +124,7 @@ export class Core {
       mode: options.mode,
       version: VERSION,
       pins: new PinPolicy(this.db, () => this.demo.hasPatients()),
+      tickets: new SessionTickets(options.now),
     }
     this.analysis = new AnalysisService(this.ctx, {
       modelsDir: options.modelsDir ?? checkoutModelsDir(),
@@ -158,6 +160,7 @@ export class Core {
   /** After an admin restored a backup: everyone signs in again; audio is reconciled with the restored rows. */
   private afterRestore(): AudioRecoveryReport {
     for (const s of this.sessions.values()) s.user = null
+    this.ctx.tickets.clear()
     this.analysis.resetCaches()
     return this.recoverAudioFolder()
   }

@@ -60,6 +60,11 @@ export function findUser(db: Db, username: string): (User & { pinHash: string | 
   return r && { ...toUser(r), pinHash: r.pin_hash }
 }
 
+export function findUserById(db: Db, id: number): (User & { pinHash: string | null }) | undefined {
+  const r = db.prepare('SELECT * FROM users WHERE id = ?').get(id) as UserRow | undefined
+  return r && { ...toUser(r), pinHash: r.pin_hash }
+}
+
 export function insertUser(
   db: Db,
   v: { username: string; displayName: string; role: Role; pin?: string | null; pinHash?: string | null },

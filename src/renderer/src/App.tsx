@@ -15,6 +15,14 @@ if (sessionStorage.getItem('iclas.lastUser')) void loadShell()
 
 const MODE_KEY = 'iclas.colorMode'
 const USER_KEY = 'iclas.lastUser'
+/** This tab's ticket back in after a reload (src/main/core/session-tickets.ts): used once, then replaced. */
+const TICKET_KEY = 'iclas.ticket'
+
+const keepTicket = () =>
+  api.sessionTicket({}).then(
+    (t) => sessionStorage.setItem(TICKET_KEY, t.ticket),
+    () => undefined,
+  )
 
 export function App() {
   const [mode, setMode] = useState<ColorMode>(() => (localStorage.getItem(MODE_KEY) as ColorMode) ?? 'light')
@@ -22,22 +30,35 @@ export function App() {
   const [user, setUser] = useState<User | null | undefined>(undefined)
   // An admin signed in without a PIN on a ward that is not the demo sets the PINs before anything else.
   const [pinSetup, setPinSetup] = useState(false)
-  const enter = async (u: User) => {
+  const enter = async (u: User, ticket?: string) => {
     const info = await api.systemInfo({})
     setPinSetup(info.pinSetupRequired)
     setUser(u)
+    if (ticket) sessionStorage.setItem(TICKET_KEY, ticket)
+    else if (!info.pinSetupRequired) await keepTicket()
   }
 
   useEffect(() => {
     localStorage.setItem(MODE_KEY, mode)
   }, [mode])
 
-  // Browser mode: each connection is a new session; sign back in as the last user when no PIN is needed.
+  // Browser mode: each connection is a new session; sign back in with this tab's ticket, else as the last user
+  // when no PIN is needed (demo mode).
   useEffect(() => {
     const restore = async () => {
       await transport.ready
       const current = await api.whoAmI({})
       if (current) return enter(current)
+      const ticket = sessionStorage.getItem(TICKET_KEY)
+      if (ticket) {
+        sessionStorage.removeItem(TICKET_KEY)
+        try {
+          const resumed = await api.resumeSession({ ticket })
+          return await enter(resumed.user, resumed.ticket)
+        } catch {
+          /* used, expired or the workstation restarted: on to the sign-in */
+        }
+      }
       const last = sessionStorage.getItem(USER_KEY)
       if (last) {
         try {
@@ -61,6 +82,7 @@ export function App() {
   const signOut = async () => {
     await api.signOut({})
     sessionStorage.removeItem(USER_KEY)
+    sessionStorage.removeItem(TICKET_KEY)
     setPinSetup(false)
     setUser(null)
   }
@@ -72,7 +94,14 @@ export function App() {
       {user === undefined ? null : user === null ? (
         <SignIn onSignedIn={signedIn} />
       ) : pinSetup ? (
-        <FirstStart user={user} onDone={() => setPinSetup(false)} onSignOut={signOut} />
+        <FirstStart
+          user={user}
+          onDone={() => {
+            setPinSetup(false)
+            void keepTicket()
+          }}
+          onSignOut={signOut}
+        />
       ) : (
         <Suspense fallback={null}>
           <Shell

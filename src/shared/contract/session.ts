@@ -44,6 +44,18 @@ export const sessionMethods = {
     request: Empty,
     response: z.object({ ok: z.boolean() }),
   }),
+  sessionTicket: method({
+    summary: 'A ticket that signs this tab back in after a reload (once, within 12 h, until sign-out)',
+    access: 'any',
+    request: Empty,
+    response: z.object({ ticket: z.string() }),
+  }),
+  resumeSession: method({
+    summary: "Sign back in with a ticket of this tab's earlier session (it is used up; the next comes back)",
+    access: 'public',
+    request: z.object({ ticket: z.string().min(1).max(128) }).strict(),
+    response: z.object({ user: User, ticket: z.string() }),
+  }),
   whoAmI: method({
     summary: 'The signed-in user, if any',
     access: 'public',

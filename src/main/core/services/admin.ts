@@ -163,6 +163,8 @@ export function adminService(
         const before = getAccount(db, userId)
         if (!before) throw new IclasError('not_found', `No user with id ${userId}`)
         setUserPinHash(db, userId, pinHash)
+        // A changed PIN ends the tickets that would sign this user's tabs back in after a reload.
+        ctx.tickets.revokeUser(userId)
         appendAudit(
           db,
           actor(user),

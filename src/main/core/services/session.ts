@@ -1,7 +1,7 @@
 import type { SystemInfo } from '../../../shared/contract'
 import { IclasError } from '../../../shared/rpc'
 import { appendAudit } from '../../store/audit'
-import { findUser, listUsers, verifyPinAsync } from '../../store/users'
+import { findUser, findUserById, listUsers, verifyPinAsync } from '../../store/users'
 import { SignInLimiter } from '../sign-in-limit'
 import type { Handlers, ServiceContext } from '../context'
 
@@ -9,7 +9,10 @@ export function sessionService(
   ctx: ServiceContext,
   info: () => Pick<SystemInfo, 'computeProvider' | 'backbone' | 'demo'>,
   now: () => number = Date.now,
-): Pick<Handlers, 'listUsers' | 'signIn' | 'signOut' | 'whoAmI' | 'systemInfo'> {
+): Pick<
+  Handlers,
+  'listUsers' | 'signIn' | 'signOut' | 'whoAmI' | 'systemInfo' | 'sessionTicket' | 'resumeSession'
+> {
   const limiter = new SignInLimiter(now)
   return {
     listUsers: () => listUsers(ctx.db),
@@ -54,6 +57,8 @@ export function sessionService(
       const user = { id: u.id, username: u.username, displayName: u.displayName, role: u.role }
       session.user = user
       session.vouched = false
+      ctx.tickets.revoke(session.ticket)
+      session.ticket = undefined
       const setup = ctx.pins.setupPending(u.id)
       appendAudit(
         ctx.db,
@@ -68,7 +73,36 @@ export function sessionService(
     },
     signOut: (_p, { session }) => {
       session.user = null
+      ctx.tickets.revoke(session.ticket)
+      session.ticket = undefined
       return { ok: true }
+    },
+    sessionTicket: (_p, { session, user }) => {
+      session.ticket = ctx.tickets.issue(user.id, session.ticket)
+      return { ticket: session.ticket }
+    },
+    // A reloaded tab signs back in as the user of its earlier session, without the PIN again; the ticket is
+    // used up and the next one comes back. Held to the same rule as a sign-in without a PIN.
+    resumeSession: ({ ticket }, { session }) => {
+      const userId = ctx.tickets.redeem(ticket)
+      const u = userId === null ? undefined : findUserById(ctx.db, userId)
+      if (!u) throw new IclasError('unauthenticated', 'This tab was signed out: sign in again')
+      if (u.pinHash === null && u.role !== 'admin' && ctx.pins.required())
+        throw new IclasError('pin_required', `${u.displayName} has no PIN yet: an administrator sets it`)
+      const user = { id: u.id, username: u.username, displayName: u.displayName, role: u.role }
+      session.user = user
+      session.vouched = false
+      session.ticket = ctx.tickets.issue(u.id)
+      appendAudit(
+        ctx.db,
+        { userId: u.id, username: u.username, role: u.role },
+        'session.sign_in',
+        'user',
+        u.id,
+        null,
+        { resumed: true },
+      )
+      return { user, ticket: session.ticket }
     },
     whoAmI: (_p, { session }) => session.user,
     // A public method: the data folder's location only for a signed-in admin past the PIN setup (paths never

@@ -10,7 +10,7 @@
 import type { Db } from '../store/db'
 import { appendAudit, type Actor } from '../store/audit'
 import { getSetting, putSetting } from '../store/settings'
-import { listAccounts, type AccountRow } from '../store/users'
+import { listAccounts, pinlessReader, type AccountRow } from '../store/users'
 
 export const DEMO_MODE_KEY = 'accounts.demo-mode'
 
@@ -36,15 +36,14 @@ export function setDemoMode(db: Db, on: boolean, who: Actor, reason: string): vo
 }
 
 export class PinPolicy {
-  private readonly pinless: (id: number) => { pinless: number } | undefined
+  private readonly pinless: (id: number) => boolean | undefined
 
   constructor(
     private readonly db: Db,
     /** Whether the store holds an infant that is not the demo ward's. */
     private readonly hasPatients: () => boolean,
   ) {
-    const q = db.prepare('SELECT pin_hash IS NULL AS pinless FROM users WHERE id = ?')
-    this.pinless = (id) => q.get(id) as { pinless: number } | undefined
+    this.pinless = pinlessReader(db)
   }
 
   /** Accounts without PINs may be used: demo mode is on and the workstation holds no patients. */
@@ -62,9 +61,9 @@ export class PinPolicy {
    * PINs are mandatory. Cheap for accounts with a PIN (one indexed read); called on every call of a session.
    */
   setupPending(userId: number): boolean {
-    const row = this.pinless(userId)
-    if (row && !row.pinless) return false
-    return !row || this.required()
+    const pinless = this.pinless(userId)
+    if (pinless === false) return false
+    return pinless === undefined || this.required()
   }
 
   accountsWithoutPin(): AccountRow[] {

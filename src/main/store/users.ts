@@ -119,3 +119,15 @@ export function setUserPin(db: Db, id: number, pin: string | null): void {
 export function setUserPinHash(db: Db, id: number, pinHash: string | null): void {
   db.prepare('UPDATE users SET pin_hash = ? WHERE id = ?').run(pinHash, id)
 }
+
+/**
+ * Reads whether an account has no PIN (undefined: no such account), its statement prepared once: the PIN policy
+ * asks on every call of a session.
+ */
+export function pinlessReader(db: Db): (id: number) => boolean | undefined {
+  const q = db.prepare('SELECT pin_hash IS NULL AS pinless FROM users WHERE id = ?')
+  return (id) => {
+    const row = q.get(id) as { pinless: number } | undefined
+    return row && row.pinless === 1
+  }
+}

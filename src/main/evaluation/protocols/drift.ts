@@ -388,7 +388,7 @@ export const drift: Protocol<DriftOptions, DriftJson> = {
         } else {
           const dir = o.data === undefined ? undefined : path.resolve(o.data)
           if (dir === undefined || !fs.existsSync(path.join(dir, 'manifest.csv'))) {
-            log(`real scenario skipped: no donateacry dataset at ${dir}`)
+            log(`real scenario skipped: no donateacry dataset ${dir ? `at ${dir}` : 'given'}`)
             continue
           }
           infants = await cached(

@@ -293,6 +293,23 @@ describe('demo mode', () => {
     expect(entries.map((e) => JSON.parse(e.after_json).on)).toEqual([true, false])
   })
 
+  it('carries over to a demo ward built before PINs were mandatory, once', async () => {
+    const core = newCore()
+    const id = demoWard(core)
+    core.db.prepare('DELETE FROM settings WHERE key = ?').run('accounts.demo-mode') // as before this change
+    await core.close()
+    cores.splice(cores.indexOf(core), 1)
+    const again = new Core({ dataDir: core.options.dataDir, mode: 'test', workers: 1, log: () => undefined })
+    cores.push(again)
+    expect(demoModeSetting(again.db)).toBe(true)
+    expect(again.ctx.pins.demoMode()).toBe(true)
+    expect(id).toBeGreaterThan(0)
+    // Once: a later removal is not undone at the next start.
+    again.demo.remove(SYSTEM)
+    again.demo.adoptDemoMode()
+    expect(demoModeSetting(again.db)).toBe(false)
+  })
+
   it('is switched on by the first start of a new data folder (the demo ward), never on one with data', async () => {
     const fresh = newCore()
     expect(demoModeSetting(fresh.db)).toBe(false)

@@ -133,6 +133,7 @@ export class Core {
     })
     this.ctx.analyseRecording = (id, signal) => this.analysis.analyseRecording(id, signal)
     this.demo = new DemoService(this.ctx, { log: this.log })
+    this.demo.adoptDemoMode()
     this.evaluation = evaluationService(this.ctx, { modelsDir: options.modelsDir })
     this.handlers = {
       ...sessionService(this.ctx, () => this.systemInfoExtras(), options.now),

@@ -23,7 +23,7 @@ import { demoOutcomes, type DemoInfantOutcome } from '../../engine/sim/demo-repo
 import { removeInfantsWithData } from '../../store/infant-removal'
 import { unfinishedJobs } from '../../store/jobs'
 import { getSetting, putSetting } from '../../store/settings'
-import { setDemoMode } from '../pin-policy'
+import { DEMO_MODE_KEY, setDemoMode } from '../pin-policy'
 import type { Handlers, ServiceContext } from '../context'
 import type { JobHandle } from '../jobs'
 import { actor, SYSTEM } from './actor'
@@ -192,6 +192,17 @@ export class DemoService {
       (h) => this.run(params, who, h),
       existingId,
     )
+  }
+
+  /**
+   * A data folder whose demo ward was built before PINs were mandatory (no demo-mode setting yet) keeps the
+   * newcomer's path: demo mode is switched on once, audited, while that demo ward is there. Called at start.
+   */
+  adoptDemoMode(): void {
+    const { db } = this.ctx
+    if (getSetting(db, DEMO_MODE_KEY) !== undefined) return
+    if (!SOURCES.some((s) => (this.record(s)?.state ?? 'removed') !== 'removed')) return
+    setDemoMode(db, true, SYSTEM, 'a demo ward built before PINs were mandatory')
   }
 
   /** The first start of a new data folder builds the default demo ward; later starts never do. */

@@ -3,11 +3,11 @@
 import { EvalOptionsError, type EvalContext, type Protocol } from '../evaluation/context'
 import { UsageError } from './command'
 
-export function cliEvalContext(): EvalContext {
+export function cliEvalContext(signal: AbortSignal = new AbortController().signal): EvalContext {
   const tty = !!process.stderr.isTTY
   let inPlace = false
   return {
-    signal: new AbortController().signal,
+    signal,
     progress(_fraction, message) {
       if (!tty || !message) return
       process.stderr.write(`\r  ${message}`)
@@ -22,9 +22,13 @@ export function cliEvalContext(): EvalContext {
 }
 
 /** Runs a protocol for `iclas eval`: options it refuses are wrong arguments (printed with the usage, exit code 2). */
-export async function runForCli<O, R>(protocol: Protocol<O, R>, options: O): Promise<R> {
+export async function runForCli<O, R>(
+  protocol: Protocol<O, R>,
+  options: O,
+  signal?: AbortSignal,
+): Promise<R> {
   try {
-    return await protocol.run(options, cliEvalContext())
+    return await protocol.run(options, cliEvalContext(signal))
   } catch (err) {
     if (err instanceof EvalOptionsError) throw new UsageError(err.message)
     throw err

@@ -215,7 +215,8 @@ export function Shell(props: {
 /** "Ward" with the count of open drift alerts beside it (inside the tab: a tab clips what sticks out). */
 function WardLabel({ badge }: { badge: NonNullable<ReturnType<typeof wardBadge>> }) {
   return (
-    <Tooltip title={badge.text}>
+    // describeChild: the tooltip describes the tab, whose name stays "Ward …" (a label would replace it).
+    <Tooltip title={badge.text} describeChild>
       <Box component="span" sx={{ display: 'inline-flex', alignItems: 'center', gap: 0.75 }}>
         Ward
         <Box

@@ -4,7 +4,7 @@
 // src/main/app/alert-notifications.ts). Both come from the core's `alert` events; alerts raised together
 // make one notice.
 import { useCallback, useEffect, useState } from 'react'
-import { Alert as MuiAlert, AlertTitle, Button, MenuItem, Snackbar, Stack } from '@mui/material'
+import { Alert as MuiAlert, AlertTitle, Box, Button, MenuItem, Snackbar, Stack } from '@mui/material'
 import type { Alert } from '../../../shared/contract'
 import { AlertBatcher, alertNotice, type AlertNotice } from '../../../shared/alert-notice'
 import { notificationSetting, type NotificationSupport } from '../alert-badge'
@@ -101,7 +101,11 @@ export function AlertNotifier({ go }: { go: (path: string) => void }) {
           }
         >
           <AlertTitle>{notice.title}</AlertTitle>
-          <span style={{ whiteSpace: 'pre-line' }}>{notice.body}</span>
+          {notice.body.split('\n').map((line, i) => (
+            <Box component="p" key={i} sx={{ m: 0, mb: 0.75 }}>
+              {line}
+            </Box>
+          ))}
           {support === 'default' && (
             <Button
               color="inherit"

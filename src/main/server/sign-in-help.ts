@@ -23,7 +23,7 @@ ${why}
 its line <code>Open ${address}</code>.</li>
 <li>Open that whole address, token included, in this browser on this computer. The browser keeps the token
 until the workstation restarts.</li>
-<li>Choose your name on the sign-in screen, and type your PIN if your administrator set one.</li>
+<li>Choose your name on the sign-in screen and type your PIN (not needed on the demo ward, in demo mode).</li>
 </ol>
 <p>No such window? Start the workstation again with <code>npm start -- --browser</code> (or ask whoever runs
 it) and open the address it prints.</p>
@@ -34,7 +34,8 @@ it) and open the address it prints.</p>
 <tr><td>Researcher</td><td>researcher: thresholds, models, evaluations</td></tr>
 <tr><td>Administrator</td><td>admin: users, PINs, backups</td></tr>
 </tbody></table>
-<p class="muted">They have no PIN until an administrator sets one (Admin screen). Browser mode answers only on
-this computer (127.0.0.1).</p>
+<p class="muted">They start without PINs. PINs are mandatory except on the demo ward: on a new ward the
+administrator signs in first and sets every account's PIN, which each person then types. Browser mode
+answers only on this computer (127.0.0.1).</p>
 </main></body></html>`
 }

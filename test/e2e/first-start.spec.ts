@@ -83,11 +83,31 @@ test.describe("the demo ward's first start", () => {
   })
   test.use({ pins: null })
 
-  test('opens straight to sign-in in demo mode, said by a banner, accounts without PINs', async ({ app }) => {
+  test('opens straight to sign-in in demo mode, said by a banner, until the first patient', async ({
+    app,
+  }) => {
     const { page } = app
     await expect(page.getByTestId('demo-mode-banner')).toContainText('Demo mode: accounts without PINs')
     await app.screenshot('first-start-03-demo-mode-sign-in')
     await app.signIn('nurse')
     await expect(page.getByTestId('demo-mode-banner')).toBeVisible()
+
+    // The first patient ends demo mode: the nurse's next call is refused and the app goes back to sign-in,
+    // where an account without a PIN is turned away and the admin meets the first-start screen.
+    await page.getByRole('tab', { name: 'Ward' }).click()
+    await page.getByRole('button', { name: 'Add infant' }).click()
+    await page.getByRole('textbox', { name: 'Name or label' }).fill('Baby Ada')
+    await page.getByRole('button', { name: 'Save' }).click()
+    await page.getByRole('tab', { name: 'Import' }).click()
+    await expect(page.getByRole('combobox', { name: 'User' })).toBeVisible()
+    await expect(page.getByTestId('demo-mode-banner')).toHaveCount(0)
+    await page.getByLabel('User').click()
+    await page.getByRole('option', { name: 'Ward nurse (nurse)' }).click()
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await expect(page.getByRole('alert')).toContainText('has no PIN yet')
+    await page.getByLabel('User').click()
+    await page.getByRole('option', { name: 'Administrator (admin)' }).click()
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await expect(page.getByTestId('first-start')).toBeVisible()
   })
 })

@@ -1,7 +1,7 @@
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react'
 import { CssBaseline, ThemeProvider } from '@mui/material'
 import type { User } from '../../shared/contract'
-import { api, transport } from './api/client'
+import { api, onPinRequired, transport } from './api/client'
 import { DemoModeBanner } from './components/DemoModeBanner'
 import { FirstStart } from './screens/FirstStart'
 import { SignIn } from './screens/SignIn'
@@ -74,6 +74,23 @@ export function App() {
       if (connected) void restore()
     })
   }, [])
+
+  // PINs became mandatory under this session (demo mode ended): an admin sets them, anyone else signs in again.
+  useEffect(
+    () =>
+      onPinRequired(() => {
+        void api.systemInfo({}).then(async (info) => {
+          if (!info.pinSetupRequired) return
+          const me = await api.whoAmI({})
+          if (me?.role === 'admin') return setPinSetup(true)
+          await api.signOut({})
+          sessionStorage.removeItem(USER_KEY)
+          sessionStorage.removeItem(TICKET_KEY)
+          setUser(null)
+        })
+      }),
+    [],
+  )
 
   const signedIn = (u: User) => {
     sessionStorage.setItem(USER_KEY, u.username)

@@ -8,10 +8,26 @@ import type { Transport } from './transport'
 
 export const transport: Transport = window.iclas ? desktopTransport(window.iclas) : browserTransport()
 
+const pinRequired = new Set<() => void>()
+
+/**
+ * Called when the core answers a call 'pin_required' (PINs became mandatory under this session, e.g. demo mode
+ * ended): the app goes to the first-start setup or back to sign-in. Sign-in's own refusals are not reported.
+ */
+export function onPinRequired(listener: () => void): () => void {
+  pinRequired.add(listener)
+  return () => pinRequired.delete(listener)
+}
+
 export const api = Object.fromEntries(
   methodNames.map((name) => [
     name,
-    async (params: unknown) => unwrap(await transport.call(name, params ?? {})),
+    async (params: unknown) => {
+      const result = await transport.call(name, params ?? {})
+      if (!result.ok && result.error.code === 'pin_required' && name !== 'signIn' && name !== 'resumeSession')
+        for (const listener of pinRequired) listener()
+      return unwrap(result)
+    },
   ]),
 ) as IclasApi
 

@@ -6,7 +6,9 @@ import { updateReplayBuffer } from '../../src/main/engine/gate/replay'
 describe('gate', () => {
   it('accepts normal cries, rejects unusual ones and non-cries, keeps the baseline period', () => {
     expect(gateCry({ cryConfidence: 0.95, score: 0.4 }, DEFAULT_GATE, false).decision).toBe('accepted')
-    expect(gateCry({ cryConfidence: 0.95, score: 0.97 }, DEFAULT_GATE, false).decision).toBe('rejected')
+    expect(gateCry({ cryConfidence: 0.95, score: 0.97 }, DEFAULT_GATE, false).decision).toBe('accepted')
+    expect(gateCry({ cryConfidence: 0.95, score: 0.985 }, DEFAULT_GATE, false).decision).toBe('rejected')
+    expect(gateCry({ cryConfidence: 0.6, score: 0.97 }, DEFAULT_GATE, false).decision).toBe('rejected')
     expect(gateCry({ cryConfidence: 0.2, score: 0.1 }, DEFAULT_GATE, false).reason).toMatch(
       /may not be a cry/,
     )

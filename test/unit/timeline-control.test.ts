@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { blockStatistic, estimateBaselineNoise, runControl } from '../../src/main/engine/timeline/control'
+import {
+  blockScale,
+  blockStatistic,
+  estimateBaselineNoise,
+  runControl,
+} from '../../src/main/engine/timeline/control'
 import { normalCdf, normalQuantile, percentileToZ } from '../../src/main/engine/timeline/normal'
 import { timelineBlocks } from '../../src/main/engine/timeline/blocks'
 
@@ -49,7 +54,7 @@ describe('baseline noise', () => {
 })
 
 describe('control charts', () => {
-  it('rarely alarm in control (CUSUM h=4: run length ≈ 340 blocks) and alarm fast after a 1.5 sd shift', () => {
+  it('rarely alarm in control (CUSUM h=4: run length ≈ 340 blocks) and alarm after a 1.5 sd shift', () => {
     const r = rng(7)
     const inControl = Array.from({ length: 20000 }, () => gauss(r))
     const points = runControl(inControl)
@@ -57,10 +62,42 @@ describe('control charts', () => {
     const ewmaAlarms = points.filter((p) => p.crossed.includes('ewma')).length
     expect(20000 / Math.max(1, cusumAlarms)).toBeGreaterThan(200)
     expect(20000 / Math.max(1, ewmaAlarms)).toBeGreaterThan(200)
-    const shifted = Array.from({ length: 30 }, () => 1.5 + gauss(r))
-    const first = runControl(shifted).findIndex((p) => p.crossed.length > 0)
+    // A shift present from the very first block: its first blocks pass for in-control spread and widen the
+    // limits a little (over 200 such charts: median 6 blocks to the alarm, 9 in ten within 10).
+    const firsts = Array.from({ length: 200 }, () =>
+      runControl(Array.from({ length: 60 }, () => 1.5 + gauss(r))).findIndex((p) => p.crossed.length > 0),
+    ).sort((a, b) => a - b)
+    expect(firsts[0]).toBeGreaterThanOrEqual(0)
+    expect(firsts[100]).toBeLessThanOrEqual(8)
+    expect(firsts[180]).toBeLessThanOrEqual(14)
+  })
+
+  it('learn the in-control spread when later blocks vary more than the baseline said, and still catch a shift', () => {
+    // Blocks whose statistic has sd 1.7 (recordings differ more than the baseline's few did): charted as N(0, 1)
+    // they alarm every few dozen blocks; with the in-control spread estimated as the charts go, rarely.
+    const r = rng(11)
+    const over = Array.from({ length: 5000 }, () => 1.7 * gauss(r))
+    const alarms = (pts: { crossed: string[] }[]) => pts.filter((p) => p.crossed.length > 0).length
+    const learned = runControl(over)
+    const exact = over.map((v) => v / 1.7)
+    expect(learned[learned.length - 1]!.scale).toBeGreaterThan(1.45)
+    expect(learned[learned.length - 1]!.scale).toBeLessThan(1.95)
+    // As many alarms as a chart that knew the true spread, within a factor of two.
+    expect(alarms(learned)).toBeLessThan(2 * Math.max(5, alarms(runControl(exact))))
+    // A shift of two (true) standard deviations after 60 in-control blocks is caught within a dozen blocks.
+    const head = Array.from({ length: 60 }, () => 1.7 * gauss(r))
+    const tail = Array.from({ length: 30 }, () => 1.7 * (2 + gauss(r)))
+    const pts = runControl([...head, ...tail])
+    const first = pts.slice(60).findIndex((p) => p.crossed.length > 0)
     expect(first).toBeGreaterThanOrEqual(0)
-    expect(first).toBeLessThan(10)
+    expect(first).toBeLessThan(12)
+  })
+
+  it('never narrows the limits, and blocks below the baseline do not widen them', () => {
+    expect(blockScale({ inControl: 0, sumSq: 0 })).toBe(1)
+    expect(blockScale({ inControl: 100, sumSq: 1 })).toBe(1)
+    const low = runControl(Array.from({ length: 50 }, () => -6))
+    expect(low[low.length - 1]!.scale).toBe(1)
   })
 
   it('standardises a block so its statistic is ≈ N(0, 1) under the baseline', () => {

@@ -272,7 +272,7 @@ export function stepInfant(
     blocks.push({
       t: last.t,
       n: list.length,
-      value,
+      value: r.point.value,
       ewma: r.point.ewma,
       ewmaLimit: r.point.ewmaLimit,
       cusum: r.point.cusum,
@@ -330,7 +330,14 @@ export function stepInfant(
 
 /** The control-chart state after a series of blocks (the workstation rebuilds it from its stored blocks). */
 export function controlStateAfter(
-  points: readonly { ewma: number; ewmaLimit: number; cusum: number; cusumLimit: number }[],
+  points: readonly {
+    ewma: number
+    ewmaLimit: number
+    cusum: number
+    cusumLimit: number
+    inControl: number
+    sumSq: number
+  }[],
 ): ControlState {
   const last = points[points.length - 1]
   if (!last) return INITIAL_CONTROL
@@ -339,5 +346,7 @@ export function controlStateAfter(
     ewma: last.ewma,
     cusum: last.cusum > last.cusumLimit ? 0 : last.cusum,
     ewmaAbove: last.ewma > last.ewmaLimit,
+    inControl: last.inControl,
+    sumSq: last.sumSq,
   }
 }

@@ -88,8 +88,14 @@ export interface ControlSettings {
 export const DEFAULT_CONTROL: ControlSettings = { ewmaLambda: 0.2, ewmaL: 3, cusumK: 0.5, cusumH: 4 }
 
 export interface ControlPoint {
-  /** The block statistic. */
+  /** The block statistic, on the scale of the infant's in-control dispersion (`raw / scale`). */
   value: number
+  /** The block statistic against the baseline's noise alone, and the scale it was divided by. */
+  raw: number
+  scale: number
+  /** The dispersion estimate after this point (see `blockScale`). */
+  inControl: number
+  sumSq: number
   ewma: number
   ewmaLimit: number
   cusum: number
@@ -103,16 +109,53 @@ export interface ControlState {
   ewma: number
   cusum: number
   ewmaAbove: boolean
+  /** In-control blocks so far and the sum of their squared block statistics (the dispersion estimate). */
+  inControl: number
+  sumSq: number
 }
 
-export const INITIAL_CONTROL: ControlState = { t: 0, ewma: 0, cusum: 0, ewmaAbove: false }
+export const INITIAL_CONTROL: ControlState = {
+  t: 0,
+  ewma: 0,
+  cusum: 0,
+  ewmaAbove: false,
+  inControl: 0,
+  sumSq: 0,
+}
+
+/**
+ * The block statistic's scale, estimated from the infant's in-control blocks and shrunk towards the baseline's
+ * own figure (1) with the weight of `DISPERSION_PRIOR_BLOCKS` blocks; never below 1.
+ *
+ * Why: the baseline's leave-one-recording-out scores come from a handful of recordings made within a day or two,
+ * so the between-recording variance they give is poorly determined and usually near zero, while recordings
+ * made over the following days differ more (time of day, ward activity, the infant's state). Charted as if
+ * exact, every block of forty cries then looks like a shift: on protocol E's simulated ward the in-control block
+ * statistics had a standard deviation of 1.4–1.7 instead of 1, and healthy infants were alerted every few days.
+ * The standard remedy of statistical process control is to estimate the monitored statistic's in-control
+ * spread from in-control data (Phase I) and keep updating it while the process stays in control; blocks
+ * during an excursion (EWMA above its limit or CUSUM past h) never enter the estimate, and the estimate can only
+ * widen the limits, so a real change still moves the charts. Only the upper half counts (twice the mean of
+ * max(0, v)², the upper semivariance, = 1 for N(0, 1)): the charts are one-sided, and blocks far below the
+ * baseline (common right after it, whose leave-one-recording-out models were fitted on less) say nothing about
+ * how far an ordinary block rises. The prior weight of six blocks is two days of a ward recording three times a
+ * day: until then the baseline's own figure dominates.
+ */
+export const DISPERSION_PRIOR_BLOCKS = 6
+
+export function blockScale(state: Pick<ControlState, 'inControl' | 'sumSq'>): number {
+  const w = DISPERSION_PRIOR_BLOCKS
+  return Math.sqrt(Math.max(1, (2 * state.sumSq + w) / (state.inControl + w)))
+}
 
 /** One step of both charts. Only upward shifts matter: a cry less anomalous than usual is not a concern. */
 export function stepControl(
   state: ControlState,
-  value: number,
+  raw: number,
   s: ControlSettings = DEFAULT_CONTROL,
 ): { state: ControlState; point: ControlPoint } {
+  const scale = blockScale(state)
+  const value = raw / scale
   const t = state.t + 1
   const lambda = s.ewmaLambda
   const ewma = lambda * value + (1 - lambda) * state.ewma
@@ -123,11 +166,25 @@ export function stepControl(
   const ewmaAbove = ewma > ewmaLimit
   if (ewmaAbove && !state.ewmaAbove) crossed.push('ewma')
   if (cusum > s.cusumH) crossed.push('cusum')
+  const inControl = !ewmaAbove && !state.ewmaAbove && cusum <= s.cusumH
+  const n = state.inControl + (inControl ? 1 : 0)
+  const sumSq = state.sumSq + (inControl && raw > 0 ? raw * raw : 0)
   return {
     // The CUSUM restarts from zero after a signal, as the procedure prescribes; the point keeps the value
     // that crossed, for display and for the alert.
-    state: { t, ewma, cusum: cusum > s.cusumH ? 0 : cusum, ewmaAbove },
-    point: { value, ewma, ewmaLimit, cusum, cusumLimit: s.cusumH, crossed },
+    state: { t, ewma, cusum: cusum > s.cusumH ? 0 : cusum, ewmaAbove, inControl: n, sumSq },
+    point: {
+      value,
+      raw,
+      scale,
+      inControl: n,
+      sumSq,
+      ewma,
+      ewmaLimit,
+      cusum,
+      cusumLimit: s.cusumH,
+      crossed,
+    },
   }
 }
 

@@ -70,6 +70,8 @@ export function AlertNotifier({ go }: { go: (path: string) => void }) {
     <Snackbar
       open={notice !== null}
       anchorOrigin={{ vertical: 'bottom', horizontal: 'right' }}
+      // Under dialogs (a snackbar is above them by default): the notice stays, but never blocks a form.
+      sx={{ zIndex: (t) => t.zIndex.modal - 1 }}
       // Not on a click elsewhere or a timer: a drift alert stays until someone acts on it.
       onClose={(_e, reason) => reason !== 'clickaway' && reason !== 'timeout' && setShown([])}
     >

@@ -262,6 +262,8 @@ export function mStep(
   resp: Float64Array,
   s: EmSettings,
   initial: boolean,
+  /** One full component: receives its empirical (unshrunk, unregularised) covariance. */
+  empirical?: Float64Array,
 ): MixtureParams {
   const { k, covarianceType, regCovar } = s
   const { x, n, d } = ws
@@ -293,6 +295,7 @@ export function mStep(
       }
       const cov = ws.weightedScatter(means.subarray(c * d, c * d + d), ws.w)
       for (let i = 0; i < d * d; i++) cov[i] /= nk[c]
+      if (empirical && k === 1) empirical.set(cov)
       if (s.shrinkage === 'oas')
         oasShrinkInPlace(cov, d, sr2 > 0 ? ((nk[c] - EPS10) * (nk[c] - EPS10)) / sr2 : 1)
       for (let j = 0; j < d; j++) cov[j * d + j] += regCovar
@@ -357,10 +360,17 @@ export function* emSteps(
   initialResp: Float64Array,
 ): FitSteps<EmResult> {
   const ws = new MixtureWorkspace(x, n, d, s.covarianceType, true)
-  let params = mStep(ws, initialResp, s, true)
+  const full1 = s.k === 1 && s.covarianceType === 'full' && n > d
+  const empirical = full1 ? new Float64Array(d * d) : undefined
+  let params = mStep(ws, initialResp, s, true, empirical)
   let lowerBound = -Infinity
   let converged = false
   let iter = 0
+  if (full1) {
+    // One full component: the mean log-likelihood of its own rows needs no pass over them (n·d²): their mean
+    // Mahalanobis distance is trace(P S) for the empirical covariance S and P = UUᵀ, U = Lᵀ⁻¹ (d³/2).
+    return { params, iterations: 1, converged: true, lowerBound: meanLogLikelihoodOfFit(params, empirical!) }
+  }
   const wlp = new Float64Array(n * s.k)
   const norm = new Float64Array(n)
   if (s.k === 1) {
@@ -393,6 +403,27 @@ export function* emSteps(
     }
   }
   return { params, iterations: Math.min(iter, s.maxIter), converged, lowerBound }
+}
+
+/** Mean log N(xᵢ | μ, Σ) over the rows a one-component full fit was made on, from their covariance S. */
+function meanLogLikelihoodOfFit(p: MixtureParams, s: Float64Array): number {
+  const { d, precChol: ut } = p
+  let logDet = 0
+  for (let j = 0; j < d; j++) logDet += Math.log(ut[j * d + j])
+  // trace(Uᵀ-rows · S · rows) = Σ_j u_j S u_jᵀ, u_j the j-th row of the lower-triangular factor.
+  let trace = 0
+  for (let j = 0; j < d; j++) {
+    const uo = j * d
+    for (let a = 0; a <= j; a++) {
+      const ua = ut[uo + a]
+      if (ua === 0) continue
+      const so = a * d
+      let t = 0
+      for (let b = 0; b <= j; b++) t += s[so + b] * ut[uo + b]
+      trace += ua * t
+    }
+  }
+  return -0.5 * d * LOG_2PI + logDet + Math.log(p.weights[0]) - 0.5 * trace
 }
 
 /** scikit-learn's _n_parameters, for BIC. */

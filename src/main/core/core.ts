@@ -39,6 +39,7 @@ import { AnalysisService } from './services/analysis'
 import { analysisHandlers } from './services/analysis-handlers'
 import { checkoutModelsDir } from '../engine/embed/registry'
 import { cryService } from './services/cries'
+import { cryCorrectionService } from './services/cry-corrections'
 import { DemoService, demoHandlers } from './services/demo'
 import type { DemoWardShape } from './services/demo-sources'
 import { evaluationService, type EvaluationService } from './services/evaluation'
@@ -143,6 +144,8 @@ export class Core {
       // A clinician's verdict overrides the gate (stage 3).
       ...cryService(this.ctx, { onVerdict: this.analysis.onVerdict }),
       ...analysisHandlers(this.ctx, this.analysis),
+      // Stage 0 corrected by hand: the cry goes through stages 1–4 again (cry-corrections.ts).
+      ...cryCorrectionService(this.ctx, this.analysis),
       ...reportService(this.ctx),
       ...handoverService(this.ctx),
       ...this.evaluation.handlers,

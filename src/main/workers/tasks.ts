@@ -3,6 +3,7 @@ import { inspectRecording, processRecording } from '../engine/audio/pipeline'
 import { BackboneCache, type EmbedRequest } from '../engine/embed/cache'
 import { listBackbones } from '../engine/embed/registry'
 import { spectrogramTileFromWav } from '../engine/audio/spectrogram'
+import { analyseSelectionFromWav, measureSpanFromWav } from '../engine/audio/selection'
 import {
   fitPersonal,
   scorePersonal,
@@ -28,6 +29,10 @@ export const tasks = {
   /** Probes and decodes a file as an import would, keeping nothing (format/duration/time checks). */
   inspectRecording: (args: { path: string }, ctx: TaskContext) => inspectRecording(args.path, ctx.signal),
   spectrogramTile: (args: Parameters<typeof spectrogramTileFromWav>[0]) => spectrogramTileFromWav(args),
+  /** f0, intensity and measures of a stretch of a working copy (the listening tools). */
+  analyseSelection: (args: Parameters<typeof analyseSelectionFromWav>[0]) => analyseSelectionFromWav(args),
+  /** Measures and clipping of a cry whose boundaries a user set (stage 0 corrected). */
+  measureSpan: (args: Parameters<typeof measureSpanFromWav>[0]) => measureSpanFromWav(args),
   embedCries: (args: EmbedRequest, ctx: TaskContext) => backbones.embed(args, ctx.signal),
   listBackbones: (args: { modelsDir: string }) => listBackbones(args.modelsDir),
   /** Reads a recording's cries from its working copy and embeds them (stage 1). */

@@ -5,7 +5,7 @@
 export const AUDIT_FAMILIES: { prefix: string; label: string }[] = [
   { prefix: 'settings.', label: 'Settings' },
   { prefix: 'model.', label: 'Models' },
-  { prefix: 'cry.', label: 'Verdicts' },
+  { prefix: 'cry.', label: 'Verdicts and stage 0 corrections' },
   { prefix: 'alert.', label: 'Alerts' },
   { prefix: 'export.', label: 'Exports' },
   { prefix: 'infant.', label: 'Infants' },

@@ -39,24 +39,44 @@ export function tileRange(
   return { startS, endS: Math.max(startS + 1e-3, Math.min(durationS, startS + span)) }
 }
 
-// A perceptually ordered dark-to-bright map (black → indigo → magenta → orange → pale yellow, like "magma"):
-// quiet is dark in both themes and harmonics stand out at a bedside distance.
-const STOPS: [number, number, number, number][] = [
-  [0, 0, 0, 4],
-  [0.25, 59, 15, 112],
-  [0.5, 140, 41, 129],
-  [0.75, 241, 96, 93],
-  [1, 252, 253, 191],
-]
+// Colour maps as audio tools offer them, each a few stops of its published table, interpolated to 256 levels
+// (no maintained npm package ships just the tables). "magma" (black → indigo → magenta → orange → pale yellow):
+// quiet is dark in both themes and harmonics stand out at a bedside distance; "viridis" (blue → green →
+// yellow) for colour-blind readers; "grey" as Praat prints (white is quiet, black is loud).
+type Stop = [number, number, number, number]
+const MAPS = {
+  magma: [
+    [0, 0, 0, 4],
+    [0.25, 59, 15, 112],
+    [0.5, 140, 41, 129],
+    [0.75, 241, 96, 93],
+    [1, 252, 253, 191],
+  ],
+  viridis: [
+    [0, 68, 1, 84],
+    [0.25, 59, 82, 139],
+    [0.5, 33, 145, 140],
+    [0.75, 94, 201, 98],
+    [1, 253, 231, 37],
+  ],
+  grey: [
+    [0, 255, 255, 255],
+    [1, 0, 0, 0],
+  ],
+} satisfies Record<string, Stop[]>
 
-export function colourMap(): Uint8ClampedArray {
+export type ColourMapName = keyof typeof MAPS
+export const COLOUR_MAPS = Object.keys(MAPS) as ColourMapName[]
+
+export function colourMap(name: ColourMapName = 'magma'): Uint8ClampedArray {
+  const stops: Stop[] = MAPS[name]
   const lut = new Uint8ClampedArray(256 * 3)
   for (let v = 0; v < 256; v++) {
     const x = v / 255
     let s = 0
-    while (s < STOPS.length - 2 && x > STOPS[s + 1]![0]) s++
-    const [x0, r0, g0, b0] = STOPS[s]!
-    const [x1, r1, g1, b1] = STOPS[s + 1]!
+    while (s < stops.length - 2 && x > stops[s + 1]![0]) s++
+    const [x0, r0, g0, b0] = stops[s]!
+    const [x1, r1, g1, b1] = stops[s + 1]!
     const t = (x - x0) / (x1 - x0)
     lut[3 * v] = r0 + (r1 - r0) * t
     lut[3 * v + 1] = g0 + (g1 - g0) * t

@@ -142,6 +142,12 @@ export const WardCrySummary = z.object({
 export type WardCrySummary = z.infer<typeof WardCrySummary>
 
 export const SPECTROGRAM_MAX_HZ = 8000
+/** Analysis windows (samples at 16 kHz: 16, 32, 64, 128 ms) the spectrogram offers; 512 is the default. */
+export const SPECTROGRAM_WINDOWS = [256, 512, 1024, 2048] as const
+export const SpectrogramWindow = z.union(SPECTROGRAM_WINDOWS.map((n) => z.literal(n)))
+/** Loudest level a tile shows (dB re full scale); the dynamic range reaches down from it. */
+export const SPECTROGRAM_DB_TOP = -20
+export const SPECTROGRAM_DEFAULT_RANGE_DB = 80
 export const SpectrogramTile = z.object({
   recordingId: Id,
   startS: z.number(),
@@ -157,6 +163,29 @@ export const SpectrogramTile = z.object({
 })
 export type SpectrogramTile = z.infer<typeof SpectrogramTile>
 
+/** Longest stretch `getSelectionMeasures` analyses (pitch and intensity every 10 ms). */
+export const SELECTION_ANALYSIS_MAX_S = 60
+
+/** What the listening tools read of a stretch of a recording: f0 and intensity every 10 ms, and its measures. */
+export const SelectionMeasures = z.object({
+  recordingId: Id,
+  startS: z.number(),
+  endS: z.number(),
+  /** Frame i of both tracks is centred at startS + (i + 0.5) × hopS. */
+  hopS: z.number().positive(),
+  /** f0 (Hz) by the tracker stage 0 measures cries with; 0 where unvoiced. */
+  f0Hz: z.array(z.number()),
+  /** Intensity as Praat computes it (dB re full-scale power). */
+  intensityDb: z.array(z.number()),
+  durationS: z.number(),
+  f0MeanHz: num,
+  f0MinHz: num,
+  f0MaxHz: num,
+  voicedFraction: num,
+  rmsDbfs: num,
+})
+export type SelectionMeasures = z.infer<typeof SelectionMeasures>
+
 export const ExportFile = z.object({
   fileName: z.string(),
   mimeType: z.string(),
@@ -168,6 +197,30 @@ export type ExportFile = z.infer<typeof ExportFile>
 
 /** Longest selection exported as audio: ten minutes (19 MB of 16 kHz 16-bit samples). */
 export const AUDIO_EXPORT_MAX_S = 600
+
+/** Who may correct stage 0: move a cry's boundaries, mark a cry it missed (audited). */
+export const CORRECTORS: readonly Role[] = ['clinician', 'researcher', 'admin']
+
+/** A corrected or marked cry after stages 1–4 saw it again. */
+export const CryCorrection = z.object({
+  cryId: Id,
+  recordingId: Id,
+  startS: z.number(),
+  endS: z.number(),
+  decision: Decision,
+  score: num,
+  flagged: z.boolean(),
+  inBaseline: z.boolean(),
+})
+export type CryCorrection = z.infer<typeof CryCorrection>
+
+const Span = {
+  /** Seconds in the recording, kept to the millisecond. */
+  startS: z.number().nonnegative(),
+  endS: z.number().positive(),
+  /** Why (kept in the audit log). */
+  reason: z.string().trim().max(500).optional(),
+}
 
 /** Who may take cry data off the workstation (exports are audited). */
 export const EXPORTERS: readonly Role[] = ['clinician', 'researcher', 'admin']
@@ -235,12 +288,47 @@ export const cryMethods = {
         endS: z.number().positive(),
         width: z.number().int().min(1).max(1024),
         height: z.number().int().min(8).max(256),
+        /** Analysis window, samples (default 512: 32 ms). */
+        windowSize: SpectrogramWindow.optional(),
+        /** dB between the loudest level shown (−20 dB) and black (default 80). */
+        dynamicRangeDb: z.number().min(20).max(140).optional(),
+        /** Top of the frequency axis, Hz (default and most: 8 kHz, the working copy's Nyquist). */
+        maxHz: z.number().min(500).max(SPECTROGRAM_MAX_HZ).optional(),
       })
       .strict()
       .refine((v) => v.endS > v.startS && v.endS - v.startS <= 86_400, {
         message: 'endS must be after startS, at most a day later',
       }),
     response: SpectrogramTile,
+  }),
+  correctCryBoundaries: method({
+    summary: "Move a cry's boundaries (stage 0 corrected); the cry is measured, embedded and scored again",
+    access: CORRECTORS,
+    request: z
+      .object({ cryId: Id, ...Span })
+      .strict()
+      .refine((v) => v.endS > v.startS, { message: 'endS must be after startS' }),
+    response: CryCorrection,
+  }),
+  markCry: method({
+    summary: 'Mark a cry stage 0 missed; it is measured, embedded and scored like the others',
+    access: CORRECTORS,
+    request: z
+      .object({ recordingId: Id, ...Span })
+      .strict()
+      .refine((v) => v.endS > v.startS, { message: 'endS must be after startS' }),
+    response: CryCorrection,
+  }),
+  getSelectionMeasures: method({
+    summary: 'f0, intensity and measures of a stretch of a recording (at most a minute)',
+    access: STAFF,
+    request: z
+      .object({ recordingId: Id, startS: z.number().nonnegative(), endS: z.number().positive() })
+      .strict()
+      .refine((v) => v.endS > v.startS && v.endS - v.startS <= SELECTION_ANALYSIS_MAX_S, {
+        message: `endS must be after startS, at most ${SELECTION_ANALYSIS_MAX_S} s later`,
+      }),
+    response: SelectionMeasures,
   }),
   exportCriesCsv: method({
     summary: 'Export cries and scores as CSV',

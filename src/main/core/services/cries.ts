@@ -1,7 +1,15 @@
 // The cries service: browsing cries, the review queue, clinicians' verdicts (audited, with a hook for the gate),
 // an infant's baseline ranges, spectrogram tiles (computed in a worker from the working copy) and exports.
 import path from 'node:path'
-import { MEASURES, SPECTROGRAM_MAX_HZ, type Review, type User } from '../../../shared/contract'
+import {
+  MEASURES,
+  SPECTROGRAM_DB_TOP,
+  SPECTROGRAM_DEFAULT_RANGE_DB,
+  SPECTROGRAM_MAX_HZ,
+  SPECTROGRAM_WINDOWS,
+  type Review,
+  type User,
+} from '../../../shared/contract'
 import { IclasError } from '../../../shared/rpc'
 import { PEAKS_PER_SECOND } from '../../engine/audio/peaks'
 import type { Loudness } from '../../engine/audio/spectrogram'
@@ -25,7 +33,8 @@ import {
 
 /** What the gate learns when a clinician records a verdict. */
 export interface VerdictEvent {
-  cry: CryWithExtras
+  /** The cry judged (what the gate's hook reads of it). */
+  cry: Pick<CryWithExtras, 'id' | 'infantId' | 'at'>
   review: Review
   /** The verdict this one supersedes, if any. */
   previous: Review | null
@@ -54,6 +63,7 @@ type CryHandlers = Pick<
   | 'baselineRanges'
   | 'wardSummary'
   | 'getSpectrogramTile'
+  | 'getSelectionMeasures'
   | 'exportCriesCsv'
   | 'exportSegments'
   | 'exportCryAudio'
@@ -169,17 +179,23 @@ export function cryService(ctx: ServiceContext, options: CryServiceOptions = {})
 
     wardSummary: ({ recentScores }) => wardCrySummary(db, recentScores),
 
-    getSpectrogramTile: async ({ recordingId, startS, endS, width, height }) => {
-      mustRecording(recordingId)
+    getSpectrogramTile: async (req) => {
+      const { recordingId, startS, endS, width, height } = req
+      const rec = mustRecording(recordingId)
       const rel = getRecordingAudioPath(db, recordingId)!
+      // The top frequency reaches the original recording's Nyquist, and at most the working copy's (8 kHz).
+      const maxHz = Math.min(req.maxHz ?? SPECTROGRAM_MAX_HZ, SPECTROGRAM_MAX_HZ, rec.nativeSampleRate / 2)
       const tile = await ctx.pool.run('spectrogramTile', {
         wavPath: path.join(ctx.dataDir, rel),
         startS,
         endS,
         width,
         height,
-        maxHz: SPECTROGRAM_MAX_HZ,
+        maxHz,
         loudness: peakEnvelope(getRecordingPeaks(db, recordingId) ?? null, startS, endS),
+        fftSize: req.windowSize ?? SPECTROGRAM_WINDOWS[1],
+        dbMax: SPECTROGRAM_DB_TOP,
+        dbMin: SPECTROGRAM_DB_TOP - (req.dynamicRangeDb ?? SPECTROGRAM_DEFAULT_RANGE_DB),
       })
       const px = tile.pixels
       return {
@@ -192,6 +208,34 @@ export function cryService(ctx: ServiceContext, options: CryServiceOptions = {})
         dbMin: tile.dbMin,
         dbMax: tile.dbMax,
         pixels: Buffer.from(px.buffer, px.byteOffset, px.byteLength).toString('base64'),
+      }
+    },
+
+    getSelectionMeasures: async ({ recordingId, startS, endS }) => {
+      const rec = mustRecording(recordingId)
+      const to = Math.min(endS, rec.durationS)
+      if (!(to > startS))
+        throw new IclasError('refused', `The recording ends at ${rec.durationS} s, before ${startS} s`)
+      const a = await ctx.pool.run('analyseSelection', {
+        wavPath: path.join(ctx.dataDir, getRecordingAudioPath(db, recordingId)!),
+        startS,
+        endS: to,
+      })
+      const m = a.measures
+      const finite = (v: number | null) => (v !== null && Number.isFinite(v) ? v : null)
+      return {
+        recordingId,
+        startS,
+        endS: to,
+        hopS: a.hopS,
+        f0Hz: Array.from(a.f0Hz),
+        intensityDb: Array.from(a.intensityDb, (v) => (Number.isFinite(v) ? v : -150)),
+        durationS: m.durationS,
+        f0MeanHz: finite(m.f0MeanHz),
+        f0MinHz: finite(m.f0MinHz),
+        f0MaxHz: finite(m.f0MaxHz),
+        voicedFraction: finite(m.voicedFraction),
+        rmsDbfs: finite(m.rmsDbfs),
       }
     },
 

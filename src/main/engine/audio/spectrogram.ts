@@ -30,6 +30,11 @@ export interface TileRequest {
   height: number
   maxHz: number
   loudness?: Loudness
+  /** Analysis window, samples (a power of two; default SPECTROGRAM_FFT_SIZE). */
+  fftSize?: number
+  /** The dB scale bytes 0 and 255 stand for (default SPECTROGRAM_DB_MIN, SPECTROGRAM_DB_MAX). */
+  dbMin?: number
+  dbMax?: number
 }
 
 /** A loudness envelope (e.g. the waveform peaks stored at import): values[i] is the level at (offset + i) / perSecond s. */
@@ -92,7 +97,10 @@ export function columnFrames(
 }
 
 export async function spectrogramTile(source: SampleSource, req: TileRequest): Promise<Tile> {
-  const N = SPECTROGRAM_FFT_SIZE
+  const N = req.fftSize ?? SPECTROGRAM_FFT_SIZE
+  if (!(N >= 16 && (N & (N - 1)) === 0)) throw new Error(`window of ${N} samples: not a power of two`)
+  const dbMin = req.dbMin ?? SPECTROGRAM_DB_MIN
+  const dbMax = req.dbMax ?? SPECTROGRAM_DB_MAX
   const half = N / 2
   const sr = source.sampleRate
   const maxHz = Math.min(req.maxHz, sr / 2)
@@ -130,7 +138,7 @@ export async function spectrogramTile(source: SampleSource, req: TileRequest): P
 
   const power = new Float64Array(half + 1)
   const pixels = new Uint8Array(width * height)
-  const scale = 255 / (SPECTROGRAM_DB_MAX - SPECTROGRAM_DB_MIN)
+  const scale = 255 / (dbMax - dbMin)
   for (let c = 0; c < width; c++) {
     power.fill(0)
     for (const centre of columns[c]!) {
@@ -147,10 +155,10 @@ export async function spectrogramTile(source: SampleSource, req: TileRequest): P
       let p = 0
       for (let k = lo; k <= hi; k++) if (power[k]! > p) p = power[k]!
       const db = 10 * Math.log10(p + 1e-20)
-      pixels[r * width + c] = Math.max(0, Math.min(255, Math.round((db - SPECTROGRAM_DB_MIN) * scale)))
+      pixels[r * width + c] = Math.max(0, Math.min(255, Math.round((db - dbMin) * scale)))
     }
   }
-  return { width, height, maxHz, dbMin: SPECTROGRAM_DB_MIN, dbMax: SPECTROGRAM_DB_MAX, pixels }
+  return { width, height, maxHz, dbMin, dbMax, pixels }
 }
 
 /** FFT bins [lo, hi] each row covers; row 0 is the top (maxHz). */

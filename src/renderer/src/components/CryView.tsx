@@ -6,17 +6,23 @@ import { useCallback, useMemo, useRef, useState } from 'react'
 import { Box, Button, Chip, Paper, Stack, Tooltip, Typography, useTheme } from '@mui/material'
 import type { CryDetail, Verdict } from '../../../shared/contract'
 import { api, transport } from '../api/client'
+import { downloadExport } from '../download'
 import { formatDuration, formatMeasure, formatTime } from '../format'
 import { useLoad, useShortcuts } from '../hooks'
 import { Chart, type ChartOption } from './Chart'
 import { MeasuresTable } from './MeasuresTable'
 import { LoadState } from './States'
 import { VERDICTS, VerdictPanel } from './VerdictPanel'
+import { StageZeroCorrection } from './StageZeroCorrection'
 import { PlayButton, SpeedSelect, Waveform, ZoomButtons, type WaveformHandle } from './Waveform'
 
 export function CryView(props: {
   cryId: number
   canJudge: boolean
+  /** May take audio off the workstation (exporters): the cry and selections as WAV files. */
+  canExport?: boolean
+  /** May correct stage 0 (clinicians, researchers, admins): the cry's boundaries, a cry it missed. */
+  canCorrect?: boolean
   /** "3 of 12" in the list the reviewer walks through. */
   position?: string
   onPrev?: () => void
@@ -137,6 +143,23 @@ export function CryView(props: {
               recordingId={c.recordingId}
               url={transport.mediaUrl(c.recordingId)}
               durationS={c.recording.durationS}
+              nativeSampleRate={c.recording.nativeSampleRate}
+              canExport={props.canExport}
+              selectionActions={
+                props.canCorrect
+                  ? (sel) => (
+                      <StageZeroCorrection
+                        selection={sel}
+                        recordingId={c.recordingId}
+                        cryId={c.id}
+                        onDone={(done, what) => {
+                          wave.current?.clearSelection()
+                          if (what === 'marked') props.go(`cry/${done.cryId}`)
+                        }}
+                      />
+                    )
+                  : undefined
+              }
               cries={cryMarks}
               selectedCryId={c.id}
               focus={focus}
@@ -165,6 +188,14 @@ export function CryView(props: {
                 Zoom to cry (Z)
               </Button>
               <ZoomButtons wave={wave} />
+              {props.canExport && <CryWavButton cryId={c.id} />}
+              {props.canCorrect && (
+                <Tooltip title="Select the cry as it stands: drag the selection's edges, then set them as its boundaries">
+                  <Button onClick={() => wave.current?.setSelection(c.startS, c.endS)}>
+                    Correct boundaries
+                  </Button>
+                </Tooltip>
+              )}
               <Typography data-testid="playback-time" sx={{ fontVariantNumeric: 'tabular-nums' }}>
                 {time.toFixed(1)} s
               </Typography>
@@ -197,6 +228,33 @@ export function CryView(props: {
         </Stack>
       )}
     </LoadState>
+  )
+}
+
+/** The cry's own samples as a WAV file (audited by the core). */
+function CryWavButton({ cryId }: { cryId: number }) {
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  return (
+    <Tooltip title={error ?? 'The 16 kHz samples stage 0 measured, from the cry’s start to its end'}>
+      <Button
+        onClick={async () => {
+          setBusy(true)
+          setError(null)
+          try {
+            downloadExport(await api.exportCryAudio({ cryId }))
+          } catch (e) {
+            setError((e as Error).message)
+          } finally {
+            setBusy(false)
+          }
+        }}
+        disabled={busy}
+        color={error ? 'error' : 'primary'}
+      >
+        Export cry as WAV
+      </Button>
+    </Tooltip>
   )
 }
 

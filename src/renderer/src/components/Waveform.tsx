@@ -1,13 +1,40 @@
 // A recording's waveform (wavesurfer.js, MediaElement backend streaming from the core) with its cries marked
-// as regions and, beneath it in the same scrolling strip, the spectrogram tiles the core computes. Drawn from
-// peaks precomputed at import — a coarse set for the whole recording, finer peaks fetched for the range in
-// view when zoomed in — so the page never decodes an hour-long file.
-import { forwardRef, useEffect, useImperativeHandle, useRef, useState, type RefObject } from 'react'
+// as regions, a time ruler (timeline plugin) and, beneath it in the same scrolling strip, the spectrogram tiles
+// the core computes, with f0 and intensity over them. Drawn from peaks precomputed at import — a coarse set for
+// the whole recording, finer peaks fetched for the range in view when zoomed in — so the page never decodes an
+// hour-long file. The pointer reads time, frequency and level; a drag selects (regions plugin), and the
+// selection is measured, played, looped and exported.
+import {
+  forwardRef,
+  useEffect,
+  useImperativeHandle,
+  useRef,
+  useState,
+  type ReactNode,
+  type RefObject,
+} from 'react'
 import { Box, Button, MenuItem, Stack, TextField, Typography, alpha, useTheme } from '@mui/material'
 import WaveSurfer from 'wavesurfer.js'
+import HoverPlugin from 'wavesurfer.js/plugins/hover'
 import RegionsPlugin from 'wavesurfer.js/plugins/regions'
+import TimelinePlugin from 'wavesurfer.js/plugins/timeline'
+import type { SelectionMeasures } from '../../../shared/contract'
 import { api } from '../api/client'
+import { useShortcuts } from '../hooks'
+import {
+  effectiveMaxHz,
+  formatReading,
+  frequencyTicks,
+  parseSettings,
+  peakDbfs,
+  rulerLabel,
+  rulerSpacing,
+  type CursorReading,
+  type Selection,
+  type SpectrogramSettings,
+} from '../listening'
 import { PeakDetail, STORED_PER_SECOND } from '../peak-detail'
+import { SelectionBar, SpectrogramControls } from './ListeningTools'
 import { SpectrogramLayer, type SpectrogramState } from './spectrogram-layer'
 
 export interface CryMark {
@@ -29,11 +56,20 @@ export interface WaveformHandle {
   /** Zoom in (factor > 1) or out around the middle of the view. */
   zoomBy(factor: number): void
   showAll(): void
+  /** Select [startS, endS) (as a drag would). */
+  setSelection(startS: number, endS: number): void
+  clearSelection(): void
 }
 
 const OVERVIEW_PEAKS = 4000
 const MAX_PX_PER_SEC = 2000
+const WAVE_HEIGHT = 120
+const RULER_HEIGHT = 20
 const SPECTROGRAM_HEIGHT = 160
+/** f0 and intensity are drawn when the view spans at most this much (they are computed for what is in view). */
+const OVERLAY_MAX_VIEW_S = 30
+const SELECTION_ID = 'selection'
+const SETTINGS_KEY = 'iclas.spectrogram'
 
 export const Waveform = forwardRef<
   WaveformHandle,
@@ -46,6 +82,12 @@ export const Waveform = forwardRef<
     /** Range to zoom to once drawn (e.g. the cry under review, with some context). */
     focus?: { startS: number; endS: number } | null
     spectrogram?: boolean
+    /** The original recording's sample rate: the spectrogram reaches up to its Nyquist (8 kHz at most). */
+    nativeSampleRate?: number
+    /** May the user export the selection as WAV (exporters only). */
+    canExport?: boolean
+    /** What the screen offers for a selection besides play, loop and export (e.g. correcting a cry to it). */
+    selectionActions?: (s: Selection) => ReactNode
     onTime?: (t: number) => void
     onPlaying?: (p: boolean) => void
     onCryClick?: (id: number) => void
@@ -54,12 +96,33 @@ export const Waveform = forwardRef<
   const box = useRef<HTMLDivElement>(null)
   const ws = useRef<WaveSurfer | null>(null)
   const regions = useRef<ReturnType<typeof RegionsPlugin.create> | null>(null)
+  const layerRef = useRef<SpectrogramLayer | null>(null)
+  const detailRef = useRef<PeakDetail | null>(null)
   const theme = useTheme()
   const [drawn, setDrawn] = useState(false)
   const [ready, setReady] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const [spectrogram, setSpectrogram] = useState<SpectrogramState>({ drawn: 0, pending: 0, error: null })
   const { recordingId, url, durationS, spectrogram: withSpectrogram = true } = props
+  const nativeSampleRate = props.nativeSampleRate ?? 16000
+  const [settings, setSettings] = useState<SpectrogramSettings>(() =>
+    parseSettings(window.localStorage.getItem(SETTINGS_KEY)),
+  )
+  const maxHz = effectiveMaxHz(settings, nativeSampleRate)
+  const tileSettings = { windowSize: settings.windowSize, dynamicRangeDb: settings.dynamicRangeDb, maxHz }
+  const latestSettings = useRef({ tileSettings, settings })
+  const [reading, setReading] = useState<CursorReading | null>(null)
+  const [selection, setSelectionState] = useState<Selection | null>(null)
+  const [measured, setMeasured] = useState<{ key: string; m: SelectionMeasures | null }>({ key: '', m: null })
+  const [looping, setLooping] = useState(false)
+  const loopRef = useRef({ looping, selection })
+  const overlayRefresh = useRef<() => void>(() => undefined)
+  useEffect(() => {
+    latestSettings.current = { tileSettings, settings }
+    loopRef.current = { looping, selection }
+  })
+  const [loops, setLoops] = useState(0)
+  const [overlayRange, setOverlayRange] = useState<string>('')
   // Latest callbacks and focus without re-creating wavesurfer when they change.
   const latest = useRef(props)
   useEffect(() => {
@@ -78,6 +141,42 @@ export const Waveform = forwardRef<
     setReady(false)
     setError(null)
     const detail = new PeakDetail(durationS)
+    detailRef.current = detail
+    let overlayTimer: ReturnType<typeof setTimeout> | undefined
+    let overlayFetched: { startS: number; endS: number } | null = null
+    // f0 and intensity of what is in view (with a margin), fetched again when the view leaves what was fetched.
+    const refreshOverlay = () => {
+      clearTimeout(overlayTimer)
+      overlayTimer = setTimeout(async () => {
+        if (!w || disposed || !layer) return
+        const pxPerSec = w.getWrapper().getBoundingClientRect().width / durationS
+        const viewStart = w.getScroll() / pxPerSec
+        const viewEnd = Math.min(durationS, (w.getScroll() + w.getWidth()) / pxPerSec)
+        if (!latestSettings.current.settings.overlay || viewEnd - viewStart > OVERLAY_MAX_VIEW_S) {
+          overlayFetched = null
+          layer.setOverlay(null)
+          setOverlayRange('')
+          return
+        }
+        if (overlayFetched && overlayFetched.startS <= viewStart && overlayFetched.endS >= viewEnd) return
+        const margin = Math.min(5, (viewEnd - viewStart) / 2)
+        const startS = Math.max(0, viewStart - margin)
+        const endS = Math.min(durationS, viewEnd + margin)
+        try {
+          const track = await api.getSelectionMeasures({ recordingId, startS, endS })
+          if (disposed || !layer) return
+          overlayFetched = { startS: track.startS, endS: track.endS }
+          layer.setOverlay(track)
+          setOverlayRange(`${track.startS.toFixed(2)}-${track.endS.toFixed(2)}`)
+        } catch {
+          /* the spectrogram stays without it */
+        }
+      }, 300)
+    }
+    overlayRefresh.current = () => {
+      overlayFetched = null
+      refreshOverlay()
+    }
 
     const refine = () => {
       clearTimeout(refineTimer)
@@ -114,7 +213,7 @@ export const Waveform = forwardRef<
           url,
           peaks: [detail.values],
           duration: durationS,
-          height: 120,
+          height: WAVE_HEIGHT,
           waveColor: theme.palette.primary.main,
           progressColor: theme.palette.secondary.main,
           cursorColor: theme.palette.text.primary,
@@ -123,10 +222,49 @@ export const Waveform = forwardRef<
           backend: 'MediaElement',
           autoScroll: true,
           autoCenter: true,
-          plugins: [regionsPlugin],
+          plugins: [
+            regionsPlugin,
+            HoverPlugin.create({
+              lineColor: theme.palette.text.primary,
+              labelBackground: theme.palette.background.paper,
+              labelColor: theme.palette.text.primary,
+              formatTimeCallback: (t) => `${t.toFixed(3)} s`,
+            }),
+          ],
         })
         ws.current = w
         regions.current = regionsPlugin
+        // The ruler between the waveform and the spectrogram (timeline plugin), its spacing following the zoom:
+        // the plugin's intervals are fixed when it is made, so a zoom that needs others makes a new one.
+        const rulerHost = document.createElement('div')
+        rulerHost.dataset.testid = 'ruler'
+        w.getWrapper().appendChild(rulerHost)
+        let ruler: ReturnType<typeof TimelinePlugin.create> | null = null
+        let rulerKey = ''
+        const placeRuler = () => {
+          if (!w || disposed) return
+          const pxPerSec = w.getWrapper().getBoundingClientRect().width / durationS
+          const r = rulerSpacing(pxPerSec)
+          const key = `${r.tickS}/${r.labelEvery}`
+          if (key === rulerKey) return
+          rulerKey = key
+          ruler?.destroy()
+          ruler = w.registerPlugin(
+            TimelinePlugin.create({
+              container: rulerHost,
+              height: RULER_HEIGHT,
+              timeInterval: r.tickS,
+              primaryLabelSpacing: r.labelEvery,
+              primaryLabelInterval: 1e6,
+              secondaryLabelInterval: 1e6,
+              style: { color: theme.palette.text.secondary },
+              formatTimeCallback: (t) => rulerLabel(t, r.decimals),
+            }),
+          )
+        }
+        w.on('decode', placeRuler)
+        w.on('zoom', placeRuler)
+        w.on('resize', placeRuler)
         w.on('decode', () => {
           setDrawn(true)
           drawRegions()
@@ -140,17 +278,40 @@ export const Waveform = forwardRef<
         w.on('pause', () => latest.current.onPlaying?.(false))
         w.on('zoom', refine)
         w.on('scroll', refine)
+        w.on('zoom', refreshOverlay)
+        w.on('scroll', refreshOverlay)
+        w.on('decode', refreshOverlay)
+        // Loop: a selection played to its end starts again while the loop is on.
+        w.on('pause', () => {
+          const { looping, selection } = loopRef.current
+          if (looping && selection && w && Math.abs(w.getCurrentTime() - selection.endS) < 0.08) {
+            setLoops((n) => n + 1)
+            void w.play(selection.startS, selection.endS)
+          }
+        })
         regionsPlugin.on('region-clicked', (region, e) => {
           e.stopPropagation()
-          latest.current.onCryClick?.(Number(region.id))
+          if (region.id !== SELECTION_ID) latest.current.onCryClick?.(Number(region.id))
+        })
+        regionsPlugin.enableDragSelection({ id: SELECTION_ID, color: alpha(theme.palette.info.main, 0.25) })
+        regionsPlugin.on('region-created', (region) => {
+          if (region.id !== SELECTION_ID) return
+          for (const r of regionsPlugin.getRegions()) if (r.id === SELECTION_ID && r !== region) r.remove()
+          setSelectionState({ startS: region.start, endS: region.end })
+        })
+        regionsPlugin.on('region-updated', (region) => {
+          if (region.id === SELECTION_ID) setSelectionState({ startS: region.start, endS: region.end })
         })
         if (withSpectrogram) {
           layer = new SpectrogramLayer(w, {
             durationS,
             height: SPECTROGRAM_HEIGHT,
+            settings: latestSettings.current.tileSettings,
+            colourMap: latestSettings.current.settings.colourMap,
             fetchTile: (t) => api.getSpectrogramTile({ recordingId, ...t }),
             onState: (s) => !disposed && setSpectrogram(s),
           })
+          layerRef.current = layer
         }
       } catch (e) {
         if (!disposed) setError((e as Error).message)
@@ -159,10 +320,14 @@ export const Waveform = forwardRef<
     return () => {
       disposed = true
       clearTimeout(refineTimer)
+      clearTimeout(overlayTimer)
       layer?.destroy()
       w?.destroy()
       ws.current = null
       regions.current = null
+      layerRef.current = null
+      overlayRefresh.current = () => undefined
+      setSelectionState(null)
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps -- colours follow the theme mode only
   }, [recordingId, url, durationS, withSpectrogram, mode])
@@ -170,7 +335,7 @@ export const Waveform = forwardRef<
   function drawRegions() {
     const plugin = regions.current
     if (!plugin) return
-    plugin.clearRegions()
+    for (const r of plugin.getRegions()) if (r.id !== SELECTION_ID) r.remove()
     const { cries = [], selectedCryId } = latest.current
     for (const c of cries) {
       const colour =
@@ -179,7 +344,7 @@ export const Waveform = forwardRef<
           : c.flagged
             ? theme.palette.error.main
             : theme.palette.primary.main
-      plugin.addRegion({
+      const region = plugin.addRegion({
         id: String(c.id),
         start: c.startS,
         end: c.endS,
@@ -187,10 +352,95 @@ export const Waveform = forwardRef<
         drag: false,
         resize: false,
       })
+      // The cry under review lets a drag through: selecting inside it is how its parts are measured.
+      if (c.id === selectedCryId && region.element) region.element.style.pointerEvents = 'none'
     }
   }
 
-  const criesKey = (props.cries ?? []).map((c) => `${c.id}:${c.flagged ? 1 : 0}`).join(',')
+  function selectRange(startS: number, endS: number) {
+    const plugin = regions.current
+    if (!plugin) return
+    const a = Math.max(0, Math.min(startS, endS))
+    const b = Math.min(durationS, Math.max(startS, endS))
+    const existing = plugin.getRegions().find((r) => r.id === SELECTION_ID)
+    if (existing) {
+      existing.setOptions({ start: a, end: b })
+      setSelectionState({ startS: a, endS: b })
+    } else
+      plugin.addRegion({ id: SELECTION_ID, start: a, end: b, color: alpha(theme.palette.info.main, 0.25) })
+  }
+
+  function clearSelection() {
+    for (const r of regions.current?.getRegions() ?? []) if (r.id === SELECTION_ID) r.remove()
+    setSelectionState(null)
+    setLooping(false)
+  }
+
+  const playSelection = () => {
+    const s = loopRef.current.selection
+    if (s) void ws.current?.play(s.startS, s.endS)
+  }
+
+  // Spectrogram settings: kept for the next screen, applied to the layer (tiles again, or a repaint).
+  const settingsKey = `${tileSettings.windowSize}/${tileSettings.dynamicRangeDb}/${tileSettings.maxHz}`
+  useEffect(() => {
+    window.localStorage.setItem(SETTINGS_KEY, JSON.stringify(settings))
+    layerRef.current?.setSettings(latestSettings.current.tileSettings)
+    layerRef.current?.setColourMap(settings.colourMap)
+    overlayRefresh.current()
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the key stands for the tile settings
+  }, [settingsKey, settings.colourMap, settings.overlay, drawn])
+
+  // The selection's f0 and level, measured by the core (at most a minute).
+  const selectionKey = selection ? `${selection.startS.toFixed(3)}-${selection.endS.toFixed(3)}` : ''
+  const measurable =
+    !!selection && selection.endS - selection.startS <= 60 && selection.endS - selection.startS >= 0.02
+  useEffect(() => {
+    if (!measurable || !selection) return
+    let stale = false
+    const t = setTimeout(() => {
+      api
+        .getSelectionMeasures({ recordingId, startS: selection.startS, endS: selection.endS })
+        .then((m) => !stale && setMeasured({ key: selectionKey, m }))
+        .catch(() => !stale && setMeasured({ key: selectionKey, m: null }))
+    }, 250)
+    return () => {
+      stale = true
+      clearTimeout(t)
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the key stands for the selection
+  }, [selectionKey, recordingId])
+  const selectionMeasures = !measurable ? null : measured.key === selectionKey ? measured.m : 'loading'
+
+  // The readout under the pointer: time everywhere; over the spectrogram, frequency and that pixel's level;
+  // over the waveform, its peak level at that time.
+  const onPointerMove = (e: React.PointerEvent) => {
+    const w = ws.current
+    if (!w) return
+    const rect = w.getWrapper().getBoundingClientRect()
+    if (!(rect.width > 0)) return
+    const timeS = Math.max(0, Math.min(durationS, ((e.clientX - rect.left) / rect.width) * durationS))
+    const layer = layerRef.current
+    const spec = layer?.element.getBoundingClientRect()
+    if (layer && spec && e.clientY >= spec.top && e.clientY < spec.bottom) {
+      const hz = Math.max(0, layer.maxHz * (1 - (e.clientY - spec.top) / spec.height))
+      setReading({ timeS, hz, db: layer.levelAt(timeS, hz) })
+      return
+    }
+    const detail = detailRef.current
+    const v = detail ? (detail.values[Math.floor(timeS * detail.perSecond)] ?? 0) : 0
+    setReading({ timeS, peakDbfs: peakDbfs(v) })
+  }
+
+  useShortcuts({
+    s: selection ? playSelection : undefined,
+    l: selection ? () => setLooping((l) => !l) : undefined,
+    Escape: selection ? clearSelection : undefined,
+  })
+
+  const criesKey = (props.cries ?? [])
+    .map((c) => `${c.id}:${c.flagged ? 1 : 0}:${c.startS}:${c.endS}`)
+    .join(',')
   useEffect(() => {
     if (drawn) drawRegions()
     // eslint-disable-next-line react-hooks/exhaustive-deps -- redraw when the marks change
@@ -228,25 +478,39 @@ export const Waveform = forwardRef<
       w.setScrollTime(Math.max(0, centre - w.getWidth() / next / 2))
     },
     showAll: () => ws.current?.zoom(0),
+    setSelection: selectRange,
+    clearSelection,
   }))
 
+  const ticks = frequencyTicks(maxHz)
   return (
     <Stack spacing={0.5}>
+      {withSpectrogram && (
+        <Box sx={{ pl: '52px', pb: 1 }}>
+          <SpectrogramControls
+            settings={settings}
+            onChange={setSettings}
+            nativeSampleRate={nativeSampleRate}
+            maxHz={maxHz}
+          />
+        </Box>
+      )}
       <Stack direction="row" spacing={1}>
         {withSpectrogram && (
           <Box
             aria-hidden
+            data-testid="frequency-axis"
             sx={{
               width: 44,
-              pt: '124px',
-              height: 124 + SPECTROGRAM_HEIGHT,
+              pt: `${WAVE_HEIGHT + RULER_HEIGHT + 4}px`,
+              height: WAVE_HEIGHT + RULER_HEIGHT + 4 + SPECTROGRAM_HEIGHT,
               display: 'flex',
               flexDirection: 'column',
               justifyContent: 'space-between',
               textAlign: 'right',
             }}
           >
-            {['8 kHz', '6', '4', '2', '0'].map((l) => (
+            {ticks.map((l) => (
               <Typography key={l} variant="caption" color="text.secondary" sx={{ lineHeight: 1 }}>
                 {l}
               </Typography>
@@ -258,30 +522,71 @@ export const Waveform = forwardRef<
           data-testid="waveform"
           data-ready={ready ? 'true' : 'false'}
           data-drawn={drawn ? 'true' : 'false'}
+          data-loops={loops}
+          onPointerMove={onPointerMove}
+          onPointerLeave={() => setReading(null)}
           // inline-size containment: a zoomed-in waveform (wider than any screen) never widens the page
           sx={{
             flex: 1,
             minWidth: 0,
             contain: 'inline-size',
-            minHeight: 120 + (withSpectrogram ? SPECTROGRAM_HEIGHT + 4 : 0),
+            minHeight: WAVE_HEIGHT + RULER_HEIGHT + (withSpectrogram ? SPECTROGRAM_HEIGHT + 4 : 0),
           }}
         />
       </Stack>
-      {withSpectrogram && (
+      {/* One line each, whatever they say: a readout that changes length must not move what is below it. */}
+      <Stack spacing={0.25} sx={{ pl: withSpectrogram ? '52px' : 0, minWidth: 0 }}>
         <Typography
-          variant="caption"
-          color={spectrogram.error ? 'error' : 'text.secondary'}
-          data-testid="spectrogram"
-          data-tiles={spectrogram.drawn}
-          data-pending={spectrogram.pending}
-          sx={{ pl: '52px' }}
+          variant="body2"
+          data-testid="cursor-readout"
+          noWrap
+          sx={{ fontVariantNumeric: 'tabular-nums', height: '1.5em' }}
         >
-          {spectrogram.error
-            ? `Spectrogram unavailable: ${spectrogram.error}`
-            : spectrogram.pending
-              ? 'Spectrogram 0–8 kHz: computing…'
-              : 'Spectrogram 0–8 kHz'}
+          {reading
+            ? formatReading(reading)
+            : 'Point at the waveform or the spectrogram to read time, frequency and level; drag to select.'}
         </Typography>
+        {withSpectrogram && (
+          <Typography
+            variant="caption"
+            color={spectrogram.error ? 'error' : 'text.secondary'}
+            data-testid="spectrogram"
+            data-tiles={spectrogram.drawn}
+            data-pending={spectrogram.pending}
+            data-max-hz={maxHz}
+            data-overlay={overlayRange}
+            noWrap
+            sx={{ display: 'block' }}
+          >
+            {spectrogram.error
+              ? `Spectrogram unavailable: ${spectrogram.error}`
+              : `Spectrogram 0–${ticks[0]}${spectrogram.pending ? ': computing…' : ''}${
+                  settings.overlay
+                    ? overlayRange
+                      ? ' · f0 (blue, on the frequency axis) and intensity (yellow, 0 to −' +
+                        settings.dynamicRangeDb +
+                        ' dB)'
+                      : ` · zoom to ${OVERLAY_MAX_VIEW_S} s or less for f0 and intensity`
+                    : ''
+                }`}
+          </Typography>
+        )}
+      </Stack>
+      {selection && (
+        <SelectionBar
+          recordingId={recordingId}
+          selection={selection}
+          measures={selectionMeasures}
+          looping={looping}
+          canExport={props.canExport ?? false}
+          onPlay={playSelection}
+          onLoop={(on) => {
+            setLooping(on)
+            if (on) playSelection()
+          }}
+          onClear={clearSelection}
+          actions={props.selectionActions?.(selection)}
+        />
       )}
       {error && (
         <Typography color="error" role="alert">

@@ -1,5 +1,5 @@
 // One cry on its own (from a recording, an export or a link): previous/next walk the recording's cries.
-import type { User } from '../../../shared/contract'
+import { CORRECTORS, EXPORTERS, type User } from '../../../shared/contract'
 import { api } from '../api/client'
 import { CryView } from '../components/CryView'
 import { useLoad } from '../hooks'
@@ -19,6 +19,8 @@ export function CryScreen({ id, user, go }: { id: number; user: User; go: (p: st
     <CryView
       cryId={id}
       canJudge={user.role === 'clinician' || user.role === 'admin'}
+      canExport={EXPORTERS.includes(user.role)}
+      canCorrect={CORRECTORS.includes(user.role)}
       go={go}
       position={i >= 0 ? `cry ${i + 1} of ${list.length} in this recording` : undefined}
       onPrev={i > 0 ? () => go(`cry/${list[i - 1]!.id}`) : undefined}

@@ -15,8 +15,9 @@ import {
   TableRow,
   Typography,
 } from '@mui/material'
-import { EXPORTERS, type ExportFile, type User } from '../../../shared/contract'
+import { CORRECTORS, EXPORTERS, type ExportFile, type User } from '../../../shared/contract'
 import { api, transport } from '../api/client'
+import { StageZeroCorrection } from '../components/StageZeroCorrection'
 import { LoadState } from '../components/States'
 import { verdictLabel } from '../components/VerdictPanel'
 import { PlayButton, SpeedSelect, Waveform, ZoomButtons, type WaveformHandle } from '../components/Waveform'
@@ -96,6 +97,19 @@ export function RecordingScreen({ id, user, go }: { id: number; user: User; go: 
             recordingId={id}
             url={transport.mediaUrl(id)}
             durationS={rec.data.durationS}
+            nativeSampleRate={rec.data.nativeSampleRate}
+            canExport={EXPORTERS.includes(user.role)}
+            selectionActions={
+              CORRECTORS.includes(user.role)
+                ? (sel) => (
+                    <StageZeroCorrection
+                      selection={sel}
+                      recordingId={id}
+                      onDone={(done) => go(`cry/${done.cryId}`)}
+                    />
+                  )
+                : undefined
+            }
             cries={marks}
             onTime={onTime}
             onPlaying={onPlaying}

@@ -12,7 +12,7 @@ import {
   Stack,
   Typography,
 } from '@mui/material'
-import type { User } from '../../../shared/contract'
+import { CORRECTORS, EXPORTERS, type User } from '../../../shared/contract'
 import { api } from '../api/client'
 import { CryView } from '../components/CryView'
 import { DateRange, InfantSelect } from '../components/Filters'
@@ -131,6 +131,8 @@ export function ReviewScreen({ user, go }: { user: User; go: (p: string) => void
           <CryView
             cryId={selected}
             canJudge={canJudge}
+            canExport={EXPORTERS.includes(user.role)}
+            canCorrect={CORRECTORS.includes(user.role)}
             go={go}
             position={
               cries && index >= 0 ? `${index + 1} of ${queue.data?.total ?? cries.length}` : undefined

@@ -1,10 +1,10 @@
-// A new drift alert reaches whoever is at the workstation at once: a notice in the app (it stays until
+// A new drift alert reaches whoever is at the workstation at once: a notice beneath the app bar (it stays until
 // dismissed or opened) that says what changed and links to the timeline, and in browser mode the browser's
 // Notification where the user allowed it (the desktop app's notification is Electron's, shown by main:
 // src/main/app/alert-notifications.ts). Both come from the core's `alert` events; alerts raised together
 // make one notice.
 import { useCallback, useEffect, useState } from 'react'
-import { Alert as MuiAlert, AlertTitle, Box, Button, MenuItem, Snackbar, Stack } from '@mui/material'
+import { Alert as MuiAlert, AlertTitle, Box, Button, MenuItem, Stack } from '@mui/material'
 import type { Alert } from '../../../shared/contract'
 import { AlertBatcher, alertNotice, type AlertNotice } from '../../../shared/alert-notice'
 import { notificationSetting, type NotificationSupport } from '../alert-badge'
@@ -66,63 +66,53 @@ export function AlertNotifier({ go }: { go: (path: string) => void }) {
     setAsked((n) => n + 1)
   }, [])
 
+  // In the page's flow beneath the app bar, not floating over it: it never hides a control or the data.
+  if (!notice) return null
   return (
-    <Snackbar
-      open={notice !== null}
-      anchorOrigin={{ vertical: 'bottom', horizontal: 'right' }}
-      // Under dialogs (a snackbar is above them by default): the notice stays, but never blocks a form.
-      sx={{ zIndex: (t) => t.zIndex.modal - 1 }}
-      // Not on a click elsewhere or a timer: a drift alert stays until someone acts on it.
-      onClose={(_e, reason) => reason !== 'clickaway' && reason !== 'timeout' && setShown([])}
+    <MuiAlert
+      severity="error"
+      variant="filled"
+      className="iclas-no-print"
+      data-testid="alert-notice"
+      data-alert-ids={notice.alertIds.join(',')}
+      sx={{ mx: 3, mt: 2, alignItems: 'flex-start' }}
+      action={
+        <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
+          <Button
+            color="inherit"
+            size="small"
+            variant="outlined"
+            sx={{ whiteSpace: 'nowrap' }}
+            onClick={() => {
+              go(notice.path)
+              setShown([])
+            }}
+          >
+            {notice.infantId === null ? 'Open the ward' : 'Open the timeline'}
+          </Button>
+          <Button color="inherit" size="small" onClick={() => setShown([])}>
+            Dismiss
+          </Button>
+        </Stack>
+      }
     >
-      {notice ? (
-        <MuiAlert
-          severity="error"
-          variant="filled"
-          data-testid="alert-notice"
-          data-alert-ids={notice.alertIds.join(',')}
-          sx={{ maxWidth: 560, alignItems: 'flex-start' }}
-          action={
-            <Stack spacing={0.5} sx={{ alignItems: 'flex-end' }}>
-              <Button
-                color="inherit"
-                size="small"
-                variant="outlined"
-                sx={{ whiteSpace: 'nowrap' }}
-                onClick={() => {
-                  go(notice.path)
-                  setShown([])
-                }}
-              >
-                {notice.infantId === null ? 'Open the ward' : 'Open the timeline'}
-              </Button>
-              <Button color="inherit" size="small" onClick={() => setShown([])}>
-                Dismiss
-              </Button>
-            </Stack>
-          }
+      <AlertTitle>{notice.title}</AlertTitle>
+      {notice.body.split('\n').map((line, i) => (
+        <Box component="p" key={i} sx={{ m: 0, mb: 0.5 }}>
+          {line}
+        </Box>
+      ))}
+      {support === 'default' && (
+        <Button
+          color="inherit"
+          size="small"
+          sx={{ display: 'block', mt: 0.5, p: 0, textTransform: 'none', textDecoration: 'underline' }}
+          onClick={() => void ask()}
         >
-          <AlertTitle>{notice.title}</AlertTitle>
-          {notice.body.split('\n').map((line, i) => (
-            <Box component="p" key={i} sx={{ m: 0, mb: 0.75 }}>
-              {line}
-            </Box>
-          ))}
-          {support === 'default' && (
-            <Button
-              color="inherit"
-              size="small"
-              sx={{ display: 'block', mt: 1, p: 0, textTransform: 'none', textDecoration: 'underline' }}
-              onClick={() => void ask()}
-            >
-              Show drift alerts on this computer’s desktop too
-            </Button>
-          )}
-        </MuiAlert>
-      ) : (
-        <span />
+          Show drift alerts on this computer’s desktop too
+        </Button>
       )}
-    </Snackbar>
+    </MuiAlert>
   )
 }
 

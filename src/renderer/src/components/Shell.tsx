@@ -204,10 +204,10 @@ export function Shell(props: {
           </Button>
         </Toolbar>
       </AppBar>
+      <AlertNotifier go={go} />
       <Box component="main" sx={{ p: 3, flex: 1 }}>
         <Suspense fallback={<LinearProgress aria-label="opening the screen" />}>{screen}</Suspense>
       </Box>
-      <AlertNotifier go={go} />
     </Box>
   )
 }

@@ -13,7 +13,7 @@ import { useLoad } from '../hooks'
 /** Print: the handover alone, on A4, an infant never split across pages where it fits on one. */
 const PRINT_STYLES = {
   '@media print': {
-    '.iclas-no-print, header.MuiAppBar-root, .MuiSnackbar-root': { display: 'none !important' },
+    '.iclas-no-print, header.MuiAppBar-root': { display: 'none !important' },
     'main.MuiBox-root': { padding: '0 !important' },
     body: { background: '#fff' },
     '.iclas-handover-infant': {

@@ -216,7 +216,8 @@ export function Shell(props: {
 function WardLabel({ badge }: { badge: NonNullable<ReturnType<typeof wardBadge>> }) {
   return (
     // describeChild: the tooltip describes the tab, whose name stays "Ward …" (a label would replace it).
-    <Tooltip title={badge.text} describeChild>
+    // disableInteractive: the tooltip never takes a click meant for what lies beneath the app bar.
+    <Tooltip title={badge.text} describeChild disableInteractive>
       <Box component="span" sx={{ display: 'inline-flex', alignItems: 'center', gap: 0.75 }}>
         Ward
         <Box

@@ -190,7 +190,10 @@ export function CryView(props: {
               <ZoomButtons wave={wave} />
               {props.canExport && <CryWavButton cryId={c.id} />}
               {props.canCorrect && (
-                <Tooltip title="Select the cry as it stands: drag the selection's edges, then set them as its boundaries">
+                <Tooltip
+                  describeChild
+                  title="Select the cry as it stands: drag the selection's edges, then set them as its boundaries"
+                >
                   <Button onClick={() => wave.current?.setSelection(c.startS, c.endS)}>
                     Correct boundaries
                   </Button>
@@ -236,7 +239,10 @@ function CryWavButton({ cryId }: { cryId: number }) {
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
   return (
-    <Tooltip title={error ?? 'The 16 kHz samples stage 0 measured, from the cry’s start to its end'}>
+    <Tooltip
+      describeChild
+      title={error ?? 'The 16 kHz samples stage 0 measured, from the cry’s start to its end'}
+    >
       <Button
         onClick={async () => {
           setBusy(true)

@@ -41,7 +41,7 @@ export function StageZeroCorrection({
   return (
     <>
       {cryId !== undefined && (
-        <Tooltip title={error ?? hint}>
+        <Tooltip describeChild title={error ?? hint}>
           <Button
             variant="outlined"
             color={error ? 'error' : 'primary'}
@@ -52,7 +52,7 @@ export function StageZeroCorrection({
           </Button>
         </Tooltip>
       )}
-      <Tooltip title={error ?? hint}>
+      <Tooltip describeChild title={error ?? hint}>
         <Button
           variant="outlined"
           color={error ? 'error' : 'primary'}

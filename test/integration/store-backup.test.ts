@@ -7,7 +7,6 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { backupCommand } from '../../src/main/cli/commands/backup'
-import { QUARANTINE_DIR } from '../../src/main/core/audio-recovery'
 import { Core } from '../../src/main/core/core'
 import {
   latestGoodBackup,
@@ -17,7 +16,8 @@ import {
   verifyBackupFile,
 } from '../../src/main/store/backup'
 import { openDb, StoreDamagedError } from '../../src/main/store/db'
-import { LOCK_FILE, StoreLockedError } from '../../src/main/store/lock'
+import { LOCK_FILE, QUARANTINE_DIR } from '../../src/main/store/layout'
+import { StoreLockedError } from '../../src/main/store/lock'
 import { migrations } from '../../src/main/store/migrations'
 import { unwrap } from '../../src/shared/rpc'
 import { writeToneWav } from '../helpers/wav'

@@ -9,7 +9,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
-import { LOCK_FILE, lockDataDir, StoreLockedError } from '../../src/main/store/lock'
+import { LOCK_FILE } from '../../src/main/store/layout'
+import { lockDataDir, StoreLockedError } from '../../src/main/store/lock'
 
 const root = path.resolve(__dirname, '../..')
 const CHILD = path.join(root, 'test/helpers/lock-child.ts')

@@ -7,9 +7,7 @@
 // and one whose recording was imported again meanwhile is removed as an exact duplicate.
 import fs from 'node:fs'
 import path from 'node:path'
-import { AUDIO_DIR } from './services/imports'
-
-export const QUARANTINE_DIR = 'audio-quarantine'
+import { audioDir, audioPathOf, dataFile, isPartialAudio, quarantineDir } from '../store/layout'
 
 export interface AudioRecoveryReport {
   /** Partial working copies of an interrupted import, deleted. */
@@ -34,15 +32,15 @@ export function recoverAudio(dataDir: string, referenced: Set<string>): AudioRec
     missing: 0,
   }
   const wanted = new Set([...referenced].map(normalise))
-  const root = path.join(dataDir, AUDIO_DIR)
-  const quarantine = path.join(dataDir, QUARANTINE_DIR)
+  const root = audioDir(dataDir)
+  const quarantine = quarantineDir(dataDir)
 
   for (const rel of listAudio(root)) {
     const abs = path.join(root, rel)
-    if (path.basename(rel).startsWith('.tmp-')) {
+    if (isPartialAudio(rel)) {
       fs.rmSync(abs, { force: true })
       report.partialRemoved++
-    } else if (!wanted.has(`${AUDIO_DIR}/${rel}`)) {
+    } else if (!wanted.has(audioPathOf(rel))) {
       const to = path.join(quarantine, rel)
       fs.mkdirSync(path.dirname(to), { recursive: true })
       fs.renameSync(abs, to)
@@ -50,7 +48,7 @@ export function recoverAudio(dataDir: string, referenced: Set<string>): AudioRec
     }
   }
   for (const rel of listAudio(quarantine)) {
-    if (!wanted.has(`${AUDIO_DIR}/${rel}`)) continue
+    if (!wanted.has(audioPathOf(rel))) continue
     const from = path.join(quarantine, rel)
     const to = path.join(root, rel)
     if (fs.existsSync(to)) {
@@ -62,7 +60,7 @@ export function recoverAudio(dataDir: string, referenced: Set<string>): AudioRec
       report.restored++
     }
   }
-  for (const rel of wanted) if (!fs.existsSync(path.join(dataDir, rel))) report.missing++
+  for (const rel of wanted) if (!fs.existsSync(dataFile(dataDir, rel))) report.missing++
   return report
 }
 

@@ -18,6 +18,7 @@ import {
 import { IclasError, type WireResult } from '../../shared/rpc'
 import { snapshotSync } from '../store/backup'
 import { openDb, type Db } from '../store/db'
+import { dataFile, dbFile, incomingDir } from '../store/layout'
 import { lockDataDir, type DataDirLock } from '../store/lock'
 import { allAudioPaths, getRecordingAudioPath } from '../store/recordings'
 import { unfinishedJobs } from '../store/jobs'
@@ -26,7 +27,7 @@ import { WorkerPool } from '../workers/pool'
 import { recoverAudio, type AudioRecoveryReport } from './audio-recovery'
 import { BackupScheduler, DEFAULT_BACKUP_EVERY_MS } from './backups'
 import type { Handlers, ServiceContext, Session } from './context'
-import { FileGrants, INCOMING_DIR } from './grants'
+import { FileGrants } from './grants'
 import { mayReadJob } from './job-access'
 import { PinPolicy } from './pin-policy'
 import { SessionTickets } from './session-tickets'
@@ -93,7 +94,7 @@ export class Core {
     // One writer per data folder (src/main/store/lock.ts); a second core is refused with a clear message.
     this.lock = lockDataDir(options.dataDir, options.mode)
     try {
-      this.db = openDb(path.join(options.dataDir, 'iclas.db'), {
+      this.db = openDb(dbFile(options.dataDir), {
         nativeBinding: options.nativeBinding,
         beforeMigrate: (db, from, to) => {
           const b = snapshotSync(db, options.dataDir, 'pre-migration')
@@ -235,7 +236,7 @@ export class Core {
 
   /** Uploads left by sessions of an earlier run that no unfinished import will read: deleted at start. */
   private cleanIncoming(): void {
-    const dir = path.join(this.options.dataDir, INCOMING_DIR)
+    const dir = incomingDir(this.options.dataDir)
     if (!fs.existsSync(dir)) return
     const needed = new Set(
       unfinishedJobs(this.db)
@@ -382,7 +383,7 @@ export class Core {
   /** The working-copy WAV of a recording (no access check: CLI and tests; hosts use mediaFor). */
   recordingAudioFile(recordingId: number): string | undefined {
     const rel = getRecordingAudioPath(this.db, recordingId)
-    return rel ? path.join(this.options.dataDir, rel) : undefined
+    return rel ? dataFile(this.options.dataDir, rel) : undefined
   }
 
   /**

@@ -13,9 +13,6 @@ interface Entry extends FileGrant {
   ownedCopy: boolean
 }
 
-/** Where browser-mode uploads wait to be imported, in the data folder. */
-export const INCOMING_DIR = 'incoming'
-
 export class FileGrants {
   private readonly byId = new Map<string, Entry>()
 

@@ -3,11 +3,9 @@
 // recovery page and the desktop app's start-up dialog. Holds the data-folder lock while it works; the file
 // it replaces is always kept; the outcome is written to the audit log of the database that results.
 import fs from 'node:fs'
-import path from 'node:path'
 import { appendAudit, type Actor } from '../store/audit'
 import {
   carryOverAudit,
-  DB_FILE,
   latestGoodBackup,
   readAuditRows,
   restoreBackupOffline,
@@ -16,6 +14,7 @@ import {
   type BackupCheck,
 } from '../store/backup'
 import { openDb } from '../store/db'
+import { backupsDir, dbFile } from '../store/layout'
 import { lockDataDir } from '../store/lock'
 import { allAudioPaths } from '../store/recordings'
 import { recoverAudio } from './audio-recovery'
@@ -45,16 +44,16 @@ export interface OfflineRestoreReport {
 /** Restores a backup (default: the newest good one) with the store closed. */
 export function restoreOffline(dataDir: string, who: Actor, id?: string): OfflineRestoreReport {
   const chosen = id ?? latestGoodBackup(dataDir)?.id
-  if (!chosen) throw new Error(`There is no good backup in ${path.join(dataDir, 'backups')}`)
+  if (!chosen) throw new Error(`There is no good backup in ${backupsDir(dataDir)}`)
   const lock = lockDataDir(dataDir, 'restore')
   try {
     // The audit entries written since the backup survive when the current file can still be read.
-    const since = readAuditRows(path.join(dataDir, DB_FILE))
+    const since = readAuditRows(dbFile(dataDir))
     // The undo the README promises: a readable current database becomes a listed pre-restore backup (as an
     // online restore makes), beside the copy in replaced/.
     const undo = preRestoreBackup(dataDir)
     const { check, keptAs } = restoreBackupOffline(dataDir, chosen)
-    const db = openDb(path.join(dataDir, DB_FILE), {
+    const db = openDb(dbFile(dataDir), {
       beforeMigrate: (d) => void snapshotSync(d, dataDir, 'pre-migration'),
     })
     try {
@@ -95,7 +94,7 @@ export function restoreOffline(dataDir: string, who: Actor, id?: string): Offlin
 
 /** A verified pre-restore backup of the current database, or null when there is none or it is damaged. */
 function preRestoreBackup(dataDir: string): string | null {
-  const file = path.join(dataDir, DB_FILE)
+  const file = dbFile(dataDir)
   if (!fs.existsSync(file)) return null
   let db: ReturnType<typeof openDb> | null = null
   try {
@@ -110,7 +109,7 @@ function preRestoreBackup(dataDir: string): string | null {
 
 /** Whether the data folder's database is damaged (or unreadable): what set-aside is for. */
 export function databaseDamaged(dataDir: string): boolean {
-  const file = path.join(dataDir, DB_FILE)
+  const file = dbFile(dataDir)
   if (!fs.existsSync(file)) return false
   try {
     openDb(file, { readonly: true }).close() // runs the integrity check
@@ -139,10 +138,10 @@ export class HealthyDatabaseError extends Error {
 export function setAsideOffline(dataDir: string, who: Actor, opts: { force?: boolean } = {}): string | null {
   const lock = lockDataDir(dataDir, 'set-aside')
   try {
-    if (!opts.force && fs.existsSync(path.join(dataDir, DB_FILE)) && !databaseDamaged(dataDir))
+    if (!opts.force && fs.existsSync(dbFile(dataDir)) && !databaseDamaged(dataDir))
       throw new HealthyDatabaseError(dataDir)
     const keptAs = setDamagedAside(dataDir)
-    const db = openDb(path.join(dataDir, DB_FILE))
+    const db = openDb(dbFile(dataDir))
     try {
       appendAudit(db, who, 'store.set_aside', 'database', null, null, { keptAs })
     } finally {

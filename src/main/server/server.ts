@@ -11,8 +11,8 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws'
 import type { WireEvent, WireResponse } from '../../shared/rpc'
 import { contract } from '../../shared/contract'
 import type { Core } from '../core/core'
-import { INCOMING_DIR } from '../core/grants'
 import { redactForLog } from '../core/log-redact'
+import { incomingDir } from '../store/layout'
 import { CSP } from './csp'
 import { listenFirstFree } from './listen'
 import { signInHelpPage } from './sign-in-help'
@@ -64,7 +64,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const maxUpload = opts.maxUploadBytes ?? 32 * 1024 ** 3
   const log = opts.log ?? (() => undefined)
   const core = opts.core
-  const incoming = path.join(core.options.dataDir, INCOMING_DIR)
+  const incoming = incomingDir(core.options.dataDir)
   const maxIncoming = opts.maxIncomingBytes ?? 64 * 1024 ** 3
   const reserveFree = opts.reserveFreeBytes ?? 1024 ** 3
   /** Bytes of uploads in progress (not all on disk yet). */

@@ -14,9 +14,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { migrate, openDb, type Db } from './db'
 import { idFloors, raiseIdFloors } from './id-floors'
-
-export const BACKUP_DIR = 'backups'
-export const DB_FILE = 'iclas.db'
+import { asideDir, backupsDir, dbFile, type AsideKind } from './layout'
 
 export const BACKUP_REASONS = ['manual', 'scheduled', 'pre-migration', 'pre-restore'] as const
 export type BackupReason = (typeof BACKUP_REASONS)[number]
@@ -44,10 +42,6 @@ export interface BackupCheck {
   problems: string[]
   schemaVersion: number
   counts: { infants: number; recordings: number; cries: number; auditEntries: number }
-}
-
-export function backupsDir(dataDir: string): string {
-  return path.join(dataDir, BACKUP_DIR)
 }
 
 export function backupFile(dataDir: string, id: string): string {
@@ -288,7 +282,7 @@ export function restoreBackupOffline(
   if (!fs.existsSync(file)) throw new Error(`No backup ${id}`)
   const check = verifyBackupFile(file)
   if (!check.ok) throw new BackupDamagedError(id, check.problems)
-  const live = path.join(dataDir, DB_FILE)
+  const live = dbFile(dataDir)
   const incoming = `${live}.restoring`
   fs.copyFileSync(file, incoming)
   // Ids the replaced database handed out are never handed out again (id-floors.ts): the copy is migrated
@@ -319,10 +313,10 @@ export function setDamagedAside(dataDir: string): string | null {
   return keepAside(dataDir, 'damaged', 'move')
 }
 
-function keepAside(dataDir: string, folder: string, how: 'copy' | 'move'): string | null {
-  const live = path.join(dataDir, DB_FILE)
+function keepAside(dataDir: string, kind: AsideKind, how: 'copy' | 'move'): string | null {
+  const live = dbFile(dataDir)
   if (!fs.existsSync(live)) return null
-  const dir = path.join(dataDir, folder)
+  const dir = asideDir(dataDir, kind)
   fs.mkdirSync(dir, { recursive: true })
   const base = path.join(dir, `iclas-${isoToStamp(new Date())}.db`)
   // -wal and -shm first: moving the main file first could leave its WAL beside a fresh database.

@@ -8,8 +8,7 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-
-export const LOCK_FILE = 'iclas.lock'
+import { lockFile } from './layout'
 
 interface LockInfo {
   pid: number
@@ -27,7 +26,7 @@ export class StoreLockedError extends Error {
       `The ICLAS data folder ${dataDir} is in use by another ICLAS (${holder.mode}, process ${holder.pid}` +
         `${holder.host !== os.hostname() ? ` on ${holder.host}` : ''}, since ${holder.since}). ` +
         'Close it first (or do this from its window), then try again. ' +
-        `If no ICLAS is running, delete ${path.join(dataDir, LOCK_FILE)}.`,
+        `If no ICLAS is running, delete ${lockFile(dataDir)}.`,
     )
     this.name = 'StoreLockedError'
   }
@@ -48,7 +47,7 @@ export interface DataDirLock {
  */
 export function lockDataDir(dataDir: string, mode: string): DataDirLock {
   fs.mkdirSync(dataDir, { recursive: true })
-  const file = path.join(dataDir, LOCK_FILE)
+  const file = lockFile(dataDir)
   const mine: LockInfo = { pid: process.pid, host: os.hostname(), mode, since: new Date().toISOString() }
   const tmp = `${file}.${process.pid}.${crypto.randomBytes(6).toString('hex')}`
   const text = JSON.stringify(mine)

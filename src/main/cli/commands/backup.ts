@@ -3,12 +3,12 @@
 // (a read-only connection and SQLite's backup API); `restore` and `set-aside` need it closed (the data-folder
 // lock says so) and keep the file they replace.
 import os from 'node:os'
-import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { HealthyDatabaseError, restoreOffline, setAsideOffline } from '../../core/offline-repair'
 import type { Actor } from '../../store/audit'
-import { backupFile, createBackup, DB_FILE, listBackups, verifyBackupFile } from '../../store/backup'
+import { backupFile, createBackup, listBackups, verifyBackupFile } from '../../store/backup'
 import { openDb } from '../../store/db'
+import { backupsDir, dataFile, dbFile } from '../../store/layout'
 import type { CliCommand } from '../command'
 import { UsageError } from '../command'
 import { resolveDataDir } from '../data-dir'
@@ -47,12 +47,10 @@ export const backupCommand: CliCommand = {
     const cli: Actor = { userId: null, username: `cli:${os.userInfo().username}`, role: 'system' }
     switch (action) {
       case 'create': {
-        const db = openDb(path.join(dataDir, DB_FILE), { readonly: true })
+        const db = openDb(dbFile(dataDir), { readonly: true })
         try {
           const b = await createBackup(db, dataDir, 'manual')
-          console.log(
-            `backup ${b.id} (${(b.sizeBytes / 1e6).toFixed(1)} MB) in ${path.join(dataDir, 'backups')}`,
-          )
+          console.log(`backup ${b.id} (${(b.sizeBytes / 1e6).toFixed(1)} MB) in ${backupsDir(dataDir)}`)
         } finally {
           db.close()
         }
@@ -60,7 +58,7 @@ export const backupCommand: CliCommand = {
       }
       case 'list': {
         const all = listBackups(dataDir)
-        if (!all.length) console.log(`no backups in ${path.join(dataDir, 'backups')}`)
+        if (!all.length) console.log(`no backups in ${backupsDir(dataDir)}`)
         for (const b of all) {
           const check = values.verify ? verifyBackupFile(backupFile(dataDir, b.id)) : null
           const verdict = check
@@ -112,7 +110,7 @@ export const backupCommand: CliCommand = {
         }
         console.log(
           keptAs
-            ? `moved the database to ${path.join(dataDir, keptAs)}; the workstation now starts with an empty one (audio is kept)`
+            ? `moved the database to ${dataFile(dataDir, keptAs)}; the workstation now starts with an empty one (audio is kept)`
             : `no database in ${dataDir}; started an empty one`,
         )
         return 0

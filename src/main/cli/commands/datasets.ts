@@ -16,7 +16,7 @@ import {
 } from '../../core/services/evaluation-datasets'
 import { readDataset } from '../../engine/eval/datasets'
 import { appendAudit, type Actor } from '../../store/audit'
-import { DB_FILE } from '../../store/backup'
+import { dbFile } from '../../store/layout'
 import { openDb } from '../../store/db'
 import { lockDataDir } from '../../store/lock'
 import { putSetting } from '../../store/settings'
@@ -48,7 +48,7 @@ export const datasetsCommand: CliCommand = {
     if (!action || !['list', 'add', 'remove'].includes(action))
       throw new UsageError('name an action: list, add or remove')
     const lock = lockDataDir(dataDir, 'cli')
-    const db = openDb(path.join(dataDir, DB_FILE))
+    const db = openDb(dbFile(dataDir))
     const cli: Actor = { userId: null, username: `cli:${os.userInfo().username}`, role: 'admin' }
     try {
       if (action === 'list') {

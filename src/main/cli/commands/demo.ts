@@ -8,13 +8,9 @@ import { unwrap } from '../../../shared/rpc'
 import { Core } from '../../core/core'
 import { setDemoMode } from '../../core/pin-policy'
 import { demoShapeFromEnv } from '../../core/services/demo'
-import {
-  DEMO_SOURCE_DIR,
-  readGroundTruth,
-  simulatedDemoParams,
-  type DemoParams,
-} from '../../core/services/demo-sources'
+import { readGroundTruth, simulatedDemoParams, type DemoParams } from '../../core/services/demo-sources'
 import { GROUND_TRUTH_FILE } from '../../engine/sim'
+import { demoSourceDir } from '../../store/layout'
 import type { CliCommand } from '../command'
 import { UsageError } from '../command'
 import { resolveDataDir, sharedDatasetsDir } from '../data-dir'
@@ -176,7 +172,7 @@ function followJob(core: Core, jobId: string): Promise<Job> {
 
 /** Each demo infant with its recordings, cries and first alert, beside the simulator's truth where there is one. */
 async function printWard(dataDir: string, infants: Infant[], alerts: Alert[]): Promise<void> {
-  const truth = readGroundTruth(path.join(dataDir, DEMO_SOURCE_DIR, GROUND_TRUTH_FILE))
+  const truth = readGroundTruth(path.join(demoSourceDir(dataDir), GROUND_TRUTH_FILE))
   const changeOf = new Map(truth?.infants.map((i) => [i.label, i.deviationStart]) ?? [])
   console.log('')
   console.log('infant                       recordings   cries  first alert       truth')

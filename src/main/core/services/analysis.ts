@@ -30,6 +30,7 @@ import {
   timelineCries,
 } from '../../store/cry-analysis'
 import { getEmbeddings, hasEmbeddings, putEmbeddings } from '../../store/embeddings'
+import { dataFile } from '../../store/layout'
 import { activeModel, getModel, insertActiveModel, type ModelRow } from '../../store/models'
 import { getRecording, getRecordingAudioPath } from '../../store/recordings'
 import { alertExists, getAlert, insertAlert, listAlerts } from '../../store/alerts'
@@ -128,7 +129,7 @@ export class AnalysisService {
     const pending = pendingCries(db, recordingId)
     if (!pending.length) return result
     const s = effectiveSettings(db, infantId)
-    const wavPath = path.join(this.ctx.dataDir, getRecordingAudioPath(db, recordingId)!)
+    const wavPath = dataFile(this.ctx.dataDir, getRecordingAudioPath(db, recordingId)!)
     const emb = await pool.run(
       'embedRecordingCries',
       {

@@ -1,6 +1,5 @@
 // The cries service: browsing cries, the review queue, clinicians' verdicts (audited, with a hook for the gate),
 // an infant's baseline ranges, spectrogram tiles (computed in a worker from the working copy) and exports.
-import path from 'node:path'
 import {
   MEASURES,
   SPECTROGRAM_DB_TOP,
@@ -17,6 +16,7 @@ import { wavClip } from '../../engine/export/audio-clip'
 import { criesAudacityLabels, criesCsv, criesTextGrid } from '../../engine/export/cries'
 import { appendAudit, type Actor } from '../../store/audit'
 import { getInfant } from '../../store/infants'
+import { dataFile } from '../../store/layout'
 import { getRecording, getRecordingAudioPath, getRecordingPeaks } from '../../store/recordings'
 import { insertReview, latestReview, listReviews } from '../../store/reviews'
 import type { Handlers, ServiceContext } from '../context'
@@ -186,7 +186,7 @@ export function cryService(ctx: ServiceContext, options: CryServiceOptions = {})
       // The top frequency reaches the original recording's Nyquist, and at most the working copy's (8 kHz).
       const maxHz = Math.min(req.maxHz ?? SPECTROGRAM_MAX_HZ, SPECTROGRAM_MAX_HZ, rec.nativeSampleRate / 2)
       const tile = await ctx.pool.run('spectrogramTile', {
-        wavPath: path.join(ctx.dataDir, rel),
+        wavPath: dataFile(ctx.dataDir, rel),
         startS,
         endS,
         width,
@@ -217,7 +217,7 @@ export function cryService(ctx: ServiceContext, options: CryServiceOptions = {})
       if (!(to > startS))
         throw new IclasError('refused', `The recording ends at ${rec.durationS} s, before ${startS} s`)
       const a = await ctx.pool.run('analyseSelection', {
-        wavPath: path.join(ctx.dataDir, getRecordingAudioPath(db, recordingId)!),
+        wavPath: dataFile(ctx.dataDir, getRecordingAudioPath(db, recordingId)!),
         startS,
         endS: to,
       })
@@ -304,7 +304,7 @@ export function cryService(ctx: ServiceContext, options: CryServiceOptions = {})
     user: User,
   ) {
     const rec = mustRecording(recordingId)
-    const clip = await wavClip(path.join(ctx.dataDir, getRecordingAudioPath(db, recordingId)!), startS, endS)
+    const clip = await wavClip(dataFile(ctx.dataDir, getRecordingAudioPath(db, recordingId)!), startS, endS)
     const stem = slug(rec.fileName.replace(/\.[^.]+$/, '')) || `recording-${recordingId}`
     const fileName = `${stem}-${what}.wav`
     appendAudit(db, actor(user), 'export.audio', cryId ? 'cry' : 'recording', cryId ?? recordingId, null, {

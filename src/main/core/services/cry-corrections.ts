@@ -13,7 +13,6 @@
 // on the cry still counts and is applied again (a cry judged a deviation or not a cry never joins the
 // baseline). The control charts are rebuilt from the stored scores and a crossing they show raises an alert,
 // as after a settings change.
-import path from 'node:path'
 import { type CryCorrection, type User } from '../../../shared/contract'
 import { IclasError } from '../../../shared/rpc'
 import { SEGMENT_DEFAULTS } from '../../engine/audio/segment'
@@ -21,6 +20,7 @@ import { toMs } from '../../engine/export/segments'
 import { appendAudit } from '../../store/audit'
 import { insertCries } from '../../store/cries'
 import { correctedCry, overlappingCries, resetCryAnalysis, setCrySpan } from '../../store/cry-corrections'
+import { dataFile } from '../../store/layout'
 import { activeModel } from '../../store/models'
 import { getRecording, getRecordingAudioPath } from '../../store/recordings'
 import { removeFromReplay } from '../../store/replay'
@@ -69,7 +69,7 @@ export function cryCorrectionService(
   }
 
   async function measure(recordingId: number, startS: number, endS: number) {
-    const wavPath = path.join(ctx.dataDir, getRecordingAudioPath(db, recordingId)!)
+    const wavPath = dataFile(ctx.dataDir, getRecordingAudioPath(db, recordingId)!)
     const m = await ctx.pool.run('measureSpan', { wavPath, startS, endS })
     return { startS, endS, clipped: m.clipped, measures: m.measures }
   }

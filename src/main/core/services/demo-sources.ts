@@ -17,7 +17,6 @@ import {
 import type { DemoWardOptions } from '../../../shared/contract'
 import type { ServiceContext } from '../context'
 
-export const DEMO_SOURCE_DIR = 'demo-source'
 /** Every demo infant's external id starts with this, so no one takes one for a patient's hospital number. */
 export const DEMO_ID_PREFIX = 'DEMO-'
 

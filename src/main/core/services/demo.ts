@@ -22,13 +22,13 @@ import { GROUND_TRUTH_FILE } from '../../engine/sim'
 import { demoOutcomes, type DemoInfantOutcome } from '../../engine/sim/demo-report'
 import { removeInfantsWithData } from '../../store/infant-removal'
 import { unfinishedJobs } from '../../store/jobs'
+import { ASIDE_DIRS, dataFile, demoSourceDir } from '../../store/layout'
 import { getSetting, putSetting } from '../../store/settings'
 import { DEMO_MODE_KEY, setDemoMode } from '../pin-policy'
 import type { Handlers, ServiceContext } from '../context'
 import type { JobHandle } from '../jobs'
 import { actor, SYSTEM } from './actor'
 import {
-  DEMO_SOURCE_DIR,
   demoInfants,
   readGroundTruth,
   demoRecordingFiles,
@@ -47,7 +47,7 @@ const FIRST_START_KEY = 'demo.first-start'
 /** Share of the job's progress bar for the simulation (measured: it costs about a third of the import). */
 const SIMULATION_SHARE = 0.25
 /** Data-folder entries that mean it has a history (a damaged or replaced database), so it is not new. */
-const HISTORY = ['damaged', 'replaced']
+const HISTORY = [ASIDE_DIRS.damaged, ASIDE_DIRS.replaced]
 
 interface DemoRecord {
   state: 'building' | 'ready' | 'failed' | 'cancelled' | 'removed'
@@ -106,7 +106,7 @@ export class DemoService {
    * alerts, flags per day before and after), or null without a simulated ward's ground truth.
    */
   truthReport(): DemoInfantOutcome[] | null {
-    const truth = readGroundTruth(path.join(this.ctx.dataDir, DEMO_SOURCE_DIR, GROUND_TRUTH_FILE))
+    const truth = readGroundTruth(path.join(demoSourceDir(this.ctx.dataDir), GROUND_TRUTH_FILE))
     if (!truth) return null
     const onsetOf = new Map(truth.infants.map((i) => [i.label, i.deviationStart]))
     const rows = listInfants(this.ctx.db)
@@ -216,7 +216,7 @@ export class DemoService {
     const hasData =
       hasInfants(db) ||
       SOURCES.some((s) => this.record(s)) ||
-      HISTORY.some((d) => fs.existsSync(path.join(this.ctx.dataDir, d)))
+      HISTORY.some((d) => fs.existsSync(dataFile(this.ctx.dataDir, d)))
     const decision = hasData ? 'existing data: no demo' : 'new data folder: demo ward'
     db.transaction(() => {
       putSetting(db, FIRST_START_KEY, { decision, at: new Date().toISOString() }, SYSTEM.username)
@@ -272,7 +272,7 @@ export class DemoService {
     )
     try {
       const infantIds = this.createInfants(params, who)
-      const sourceDir = path.join(this.ctx.dataDir, DEMO_SOURCE_DIR)
+      const sourceDir = demoSourceDir(this.ctx.dataDir)
       let importStart = 0
       if (params.source === 'simulated') {
         importStart = SIMULATION_SHARE
@@ -372,8 +372,8 @@ export class DemoService {
       return r
     })()
     // Demo audio is simulated or public: removed, not quarantined like patients' audio.
-    for (const rel of removed.audioPaths) fs.rmSync(path.join(this.ctx.dataDir, rel), { force: true })
-    fs.rmSync(path.join(this.ctx.dataDir, DEMO_SOURCE_DIR), { recursive: true, force: true })
+    for (const rel of removed.audioPaths) fs.rmSync(dataFile(this.ctx.dataDir, rel), { force: true })
+    fs.rmSync(demoSourceDir(this.ctx.dataDir), { recursive: true, force: true })
     for (const entity of ['infants', 'recordings', 'cries', 'alerts', 'models'] as const)
       this.ctx.emit('changed', { entity })
     return { infants: removed.infants, recordings: removed.recordings }

@@ -1,8 +1,6 @@
 // Stage 0 as a job: preview chosen files, then import them one transaction per recording. Idempotent by
 // content hash; bad files are refused with a plain reason and never stop the batch; cancellable; resumable.
-import crypto from 'node:crypto'
 import fs from 'node:fs'
-import path from 'node:path'
 import type { FileOutcome, ImportPreviewItem, InfantRule, TimeSource } from '../../../shared/contract'
 import { IclasError } from '../../../shared/rpc'
 import { probeAudio } from '../../engine/audio/decode'
@@ -12,6 +10,7 @@ import { AudioRefusal } from '../../engine/audio/refusal'
 import { appendAudit, type Actor } from '../../store/audit'
 import { insertCries } from '../../store/cries'
 import { findInfantByExternalId, findInfantByLabel, getInfant, insertInfant } from '../../store/infants'
+import { audioRelPath, audioShardDir, dataFile, partialAudioFile } from '../../store/layout'
 import { findRecordingByHash, insertRecording } from '../../store/recordings'
 import { TaskError } from '../../workers/pool'
 import type { Handlers, ServiceContext } from '../context'
@@ -32,7 +31,6 @@ export interface ImportJobItem {
 }
 
 const HASH_IN_PREVIEW_MAX_BYTES = 256 * 1024 * 1024
-export const AUDIO_DIR = 'audio'
 
 export function importService(
   ctx: ServiceContext,
@@ -321,10 +319,9 @@ async function importNew(
   hash: string,
 ): Promise<Partial<FileOutcome>> {
   const { db } = ctx
-  const audioDir = path.join(ctx.dataDir, AUDIO_DIR, hash.slice(0, 2))
-  fs.mkdirSync(audioDir, { recursive: true })
-  const tmp = path.join(ctx.dataDir, AUDIO_DIR, `.tmp-${crypto.randomBytes(6).toString('hex')}.wav`)
-  const finalRel = path.join(AUDIO_DIR, hash.slice(0, 2), `${hash}.wav`)
+  fs.mkdirSync(audioShardDir(ctx.dataDir, hash), { recursive: true })
+  const tmp = partialAudioFile(ctx.dataDir)
+  const finalRel = audioRelPath(hash)
   try {
     const result = await ctx.pool.run(
       'processRecording',
@@ -344,7 +341,7 @@ async function importNew(
     if (signal.aborted) throw new DOMException('cancelled', 'AbortError')
     // The working copy is moved into place before the transaction; a crash in between leaves an
     // unreferenced file that start-up recovery deletes, never a recording without its audio.
-    fs.renameSync(tmp, path.join(ctx.dataDir, finalRel))
+    fs.renameSync(tmp, dataFile(ctx.dataDir, finalRel))
     const recordingId = db.transaction(() => {
       const infantId = it.infantId ?? resolveNewInfant(ctx, it.newInfantLabel!, who)
       const id = insertRecording(db, {

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import { meanEmbedding } from '../../src/main/engine/embed/backbone'
 import {
+  eerBootstrapInterval,
   equalErrorRate,
   minDcf,
   verificationFigures,
@@ -64,5 +65,54 @@ describe('verification metrics', () => {
     expect(f.eer).toBe(0)
     expect(f.target_trials).toBe(2)
     expect(f.nontarget_trials).toBe(4)
+  })
+
+  it('bootstraps the EER over infants: an interval around it, narrower with more infants', () => {
+    let seed = 5
+    const random = () => {
+      seed = (seed * 16807) % 2147483647
+      return seed / 2147483647
+    }
+    const gauss = () => Math.sqrt(-2 * Math.log(random())) * Math.cos(2 * Math.PI * random())
+    const ward = (infants: number) => {
+      // Four recordings per infant: a direction of its own plus noise (cosine scores between them).
+      const embeddings: Float32Array[] = []
+      const recs: { infant: string; platform: string }[] = []
+      for (let i = 0; i < infants; i++) {
+        const centre = Array.from({ length: 8 }, gauss)
+        for (let r = 0; r < 4; r++) {
+          embeddings.push(Float32Array.from(centre, (c) => c + 1.5 * gauss()))
+          recs.push({ infant: `i${i}`, platform: 'p' })
+        }
+      }
+      return { embeddings, recs }
+    }
+    const small = ward(10)
+    const large = ward(80)
+    const f1 = verificationFigures(small.embeddings, small.recs)
+    const f2 = verificationFigures(large.embeddings, large.recs)
+    for (const f of [f1, f2]) {
+      expect(f.eer_ci95[0]).toBeLessThanOrEqual(f.eer)
+      expect(f.eer_ci95[1]).toBeGreaterThanOrEqual(f.eer)
+      expect(f.eer_ci95[1]).toBeGreaterThan(f.eer_ci95[0])
+    }
+    expect(f2.eer_ci95[1] - f2.eer_ci95[0]).toBeLessThan(f1.eer_ci95[1] - f1.eer_ci95[0])
+    // Deterministic, and undefined with one infant.
+    const t = verificationTrials(small.recs, true)
+    const s = Array.from(t.a, (_, k) => k % 7)
+    expect(eerBootstrapInterval(s, t, small.recs)).toEqual(eerBootstrapInterval(s, t, small.recs))
+    const one = verificationTrials(
+      [
+        { infant: 'a', platform: 'p' },
+        { infant: 'a', platform: 'p' },
+      ],
+      true,
+    )
+    expect(
+      eerBootstrapInterval([0.5], one, [
+        { infant: 'a', platform: 'p' },
+        { infant: 'a', platform: 'p' },
+      ]),
+    ).toEqual([NaN, NaN])
   })
 })

@@ -102,6 +102,8 @@ export function minDcf(
 
 export interface VerificationFigures {
   eer: number
+  /** 95 % interval of the same-platform EER by bootstrap over infants (percentile method), [lo, hi]. */
+  eer_ci95: [number, number]
   eer_all_pairs: number
   min_dcf: number
   target_trials: number
@@ -124,6 +126,7 @@ export function verificationFigures(
   const count = (t: Uint8Array) => t.reduce((n, v) => n + v, 0)
   return {
     eer: equalErrorRate(sSame, same.target),
+    eer_ci95: eerBootstrapInterval(sSame, same, recs),
     eer_all_pairs: equalErrorRate(sAll, all.target),
     min_dcf: minDcf(sSame, same.target),
     target_trials: count(same.target),
@@ -138,4 +141,70 @@ function hasBothClasses(target: ArrayLike<number>): boolean {
   let t = 0
   for (let i = 0; i < target.length; i++) t += target[i]! ? 1 : 0
   return t > 0 && t < target.length
+}
+
+/**
+ * The EER's 95 % interval by resampling infants with replacement (B = 1000, fixed seed), since infants, not
+ * trials, are the independent units: every trial of an infant drawn twice counts twice, a pair between two drawn
+ * infants counts the product of their draws, and pairs between an infant's two copies (a recording with itself)
+ * never occur. Each replicate's EER is the weighted ROC's crossing, as `equalErrorRate` computes it unweighted.
+ */
+export function eerBootstrapInterval(
+  scores: ArrayLike<number>,
+  trials: Trials,
+  recs: readonly TrialRecording[],
+  replicates = 1000,
+  seed = 20261202,
+): [number, number] {
+  const infants = [...new Set(recs.map((r) => r.infant))]
+  if (infants.length < 2 || !hasBothClasses(trials.target)) return [Number.NaN, Number.NaN]
+  const index = new Map(infants.map((id, i) => [id, i]))
+  const ia = Int32Array.from(trials.a, (r) => index.get(recs[r]!.infant)!)
+  const ib = Int32Array.from(trials.b, (r) => index.get(recs[r]!.infant)!)
+  const order = Array.from({ length: scores.length }, (_, i) => i).sort((i, j) => scores[j]! - scores[i]!)
+  let state = seed >>> 0
+  const random = () => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+  const draws = new Float64Array(infants.length)
+  const eers: number[] = []
+  for (let b = 0; b < replicates; b++) {
+    draws.fill(0)
+    for (let k = 0; k < infants.length; k++) draws[Math.floor(random() * infants.length)]! += 1
+    let nT = 0
+    let nN = 0
+    const w = new Float64Array(order.length)
+    for (let k = 0; k < order.length; k++) {
+      const t = order[k]!
+      const weight = trials.target[t] ? draws[ia[t]!]! : draws[ia[t]!]! * draws[ib[t]!]!
+      w[k] = weight
+      if (trials.target[t]) nT += weight
+      else nN += weight
+    }
+    if (nT === 0 || nN === 0) continue
+    let tp = 0
+    let fp = 0
+    let prev = { fpr: 0, fnr: 1 }
+    for (let k = 0; k < order.length; k++) {
+      if (trials.target[order[k]!]) tp += w[k]!
+      else fp += w[k]!
+      if (k + 1 < order.length && scores[order[k + 1]!] === scores[order[k]!]) continue
+      const q = { fpr: fp / nN, fnr: 1 - tp / nT }
+      const d0 = prev.fnr - prev.fpr
+      const d1 = q.fnr - q.fpr
+      if (d0 >= 0 && d1 <= 0) {
+        eers.push(d0 === d1 ? (prev.fpr + prev.fnr) / 2 : prev.fpr + (d0 / (d0 - d1)) * (q.fpr - prev.fpr))
+        break
+      }
+      prev = q
+    }
+  }
+  if (!eers.length) return [Number.NaN, Number.NaN]
+  eers.sort((a, b) => a - b)
+  const at = (q: number) => eers[Math.min(eers.length - 1, Math.max(0, Math.round(q * (eers.length - 1))))]!
+  return [at(0.025), at(0.975)]
 }

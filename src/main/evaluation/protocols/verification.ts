@@ -204,13 +204,26 @@ function formatResults(r: VerificationReport): string {
     x.backbone,
     x.kind === 'onnx' ? x.provider : x.scope === 'recording' ? 'whole rec.' : 'model-free',
     pct(x.eer),
+    x.eer_ci95 && Number.isFinite(x.eer_ci95[0])
+      ? `${(100 * x.eer_ci95[0]).toFixed(1)}–${(100 * x.eer_ci95[1]).toFixed(1)} %`
+      : 'n/a',
     pct(x.eer_all_pairs),
     Number.isFinite(x.min_dcf) ? x.min_dcf.toFixed(3) : 'n/a',
     String(x.target_trials),
     String(x.nontarget_trials),
     String(x.cries),
   ])
-  const head = ['backbone', 'runs on', 'EER', 'EER all pairs', 'minDCF', 'target', 'non-target', 'embedded']
+  const head = [
+    'backbone',
+    'runs on',
+    'EER',
+    '95 % (infants)',
+    'EER all pairs',
+    'minDCF',
+    'target',
+    'non-target',
+    'embedded',
+  ]
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)))
   const line = (cells: string[]) =>
     cells.map((c, i) => (i < 2 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join('  ')
@@ -219,7 +232,8 @@ function formatResults(r: VerificationReport): string {
     .join(', ')
   return [
     `Protocol C — infant verification: ${r.infantIds.length} infants, ${r.recordings} recordings (${r.selection})`,
-    `cries: ${seg}; same-platform trials (EER all pairs: any platform); minDCF at p_target 0.05`,
+    `cries: ${seg}; same-platform trials (EER all pairs: any platform); minDCF at p_target 0.05;`,
+    `95 % interval of the EER by bootstrap over infants (1,000 draws of the infants with replacement)`,
     '',
     line(head),
     line(w.map((n) => '-'.repeat(n))),

@@ -179,14 +179,23 @@ function Verification({ r }: { r: Row }) {
     <Stack spacing={2}>
       <Typography variant="body2" color="text.secondary">
         {Number(r.infants)} infants ({String(r.selection ?? '')}); same-platform trials, minDCF at p_target
-        0.05.
+        0.05; the EER&apos;s 95 % interval by bootstrap over infants.
       </Typography>
       <SimpleTable
         label="verification figures"
-        head={['backbone', 'EER', 'EER all pairs', 'minDCF', 'target trials', 'non-target trials']}
+        head={[
+          'backbone',
+          'EER',
+          '95 % (infants)',
+          'EER all pairs',
+          'minDCF',
+          'target trials',
+          'non-target trials',
+        ]}
         rows={results.map((b) => [
           String(b.backbone),
           pct(b.eer),
+          Array.isArray(b.eer_ci95) ? `${pct(b.eer_ci95[0])} – ${pct(b.eer_ci95[1])}` : '—',
           pct(b.eer_all_pairs),
           num(b.min_dcf),
           Number(b.target_trials),

@@ -83,6 +83,12 @@ test('a new drift alert reaches the ward at once: a notice with what changed, th
   // What changed, as the stage 3–4 step wrote it.
   await expect(notice).toContainText(/(EWMA|CUSUM) \d+\.\d+ above/)
   await expect(notice.getByRole('button', { name: 'Open the timeline' })).toBeVisible()
+  // Beneath the app bar, in the page's flow: it covers none of the screen's controls.
+  const bar = (await page.getByRole('banner').boundingBox())!
+  const box = (await notice.boundingBox())!
+  const heading = (await page.getByRole('heading', { name: 'Import recordings' }).boundingBox())!
+  expect(box.y).toBeGreaterThanOrEqual(bar.y + bar.height)
+  expect(heading.y).toBeGreaterThanOrEqual(box.y + box.height)
   await expect(badge).toHaveAttribute('data-color', 'error')
   await expect(badge).toHaveText(/^[1-9]\d*$/)
   await expect(page.getByRole('tab', { name: 'Ward' })).toHaveAccessibleName(
@@ -128,6 +134,8 @@ test('a new drift alert reaches the ward at once: a notice with what changed, th
   await expect(badge).toHaveText(String(open))
   await page.getByRole('tab', { name: 'Ward' }).click()
   await expect(page.getByTestId('alert-state').first()).toContainText('acknowledged')
+  // The count fits in the tab: every tab still shown without scroll arrows.
+  await expect(page.locator('.MuiTabs-scrollButtons')).toHaveCount(0)
   await app.screenshot('alerts-03-ward-acknowledged')
 })
 
@@ -138,6 +146,9 @@ test('the shift handover: per infant cries, flags, alerts with what changed, ver
   const { page } = app
   await app.signIn('clinician')
   await app.importFolder(simulateScoredWard(app))
+  // The drift alerts' notice, read and put away (the handover names the alerts again).
+  await page.getByTestId('alert-notice').getByRole('button', { name: 'Dismiss' }).click()
+  await expect(page.getByTestId('alert-notice')).toHaveCount(0)
   await page.getByRole('tab', { name: 'Ward' }).click()
   await expect(page.getByTestId('awaiting-review-total')).not.toHaveText(/^0 /, { timeout: scaled(120_000) })
   // An infant admitted today, nothing recorded yet.

@@ -6,8 +6,8 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { coreClient } from '../../src/main/core/client'
 import { Core } from '../../src/main/core/core'
-import { unwrap } from '../../src/shared/rpc'
 import { addSynthRecording } from '../helpers/synth-recording'
 
 let dir: string
@@ -55,14 +55,13 @@ afterAll(async () => {
 async function as(username: string) {
   const sid = core.openSession()
   core.signInDirect(sid, username)
-  return <T>(method: string, params: unknown) =>
-    core.dispatch(sid, method, params).then((r) => unwrap(r as never) as T)
+  return coreClient(core, sid)
 }
 
 describe('analysis service', () => {
   it('collects a baseline, fits a personal model, then scores, gates and alerts on a deviation', async () => {
     const researcher = await as('researcher')
-    await researcher('applySettings', {
+    await researcher.applySettings({
       changes: { baselineMinCries: 20, baselineMinRecordings: 3, refitAfter: 30 },
     })
     const results: Awaited<ReturnType<typeof core.analysis.analyseRecording>>[] = []
@@ -102,12 +101,7 @@ describe('analysis service', () => {
     }[]
     expect(alerts.length).toBeGreaterThan(0)
     expect(alerts.every((a) => Date.parse(a.at) >= t0 + 9 * 8 * HOUR)).toBe(true)
-    const timeline = await researcher<{
-      points: unknown[]
-      blocks: unknown[]
-      alerts: unknown[]
-      phase: string
-    }>('getTimeline', { infantId })
+    const timeline = await researcher.getTimeline({ infantId })
     expect(timeline.phase).toBe('tracking')
     expect(timeline.points.length).toBeGreaterThan(100)
     expect(timeline.alerts.length).toBe(alerts.length)
@@ -118,23 +112,21 @@ describe('analysis service', () => {
     const flagged = core.db
       .prepare("SELECT id FROM cries WHERE infant_id = ? AND flagged = 1 AND decision = 'rejected' LIMIT 1")
       .get(infantId) as { id: number }
-    await clinician('recordVerdict', { cryId: flagged.id, verdict: 'normal' })
+    await clinician.recordVerdict({ cryId: flagged.id, verdict: 'normal' })
     expect(core.db.prepare('SELECT in_baseline FROM cries WHERE id = ?').get(flagged.id)).toEqual({
       in_baseline: 1,
     })
     expect(core.db.prepare('SELECT 1 AS x FROM replay_buffer WHERE cry_id = ?').get(flagged.id)).toEqual({
       x: 1,
     })
-    await clinician('recordVerdict', { cryId: flagged.id, verdict: 'deviation' })
+    await clinician.recordVerdict({ cryId: flagged.id, verdict: 'deviation' })
     expect(
       core.db.prepare('SELECT 1 AS x FROM replay_buffer WHERE cry_id = ?').get(flagged.id),
     ).toBeUndefined()
 
     const researcher = await as('researcher')
-    const v1 = (await researcher<{ id: number; version: number }[]>('listModels', { infantId })).find(
-      (m) => m.version === 1,
-    )!
-    const restored = await researcher<{ version: number; reason: string; active: boolean }>('restoreModel', {
+    const v1 = (await researcher.listModels({ infantId })).find((m) => m.version === 1)!
+    const restored = await researcher.restoreModel({
       modelId: v1.id,
     })
     expect(restored.active).toBe(true)
@@ -147,17 +139,14 @@ describe('analysis service', () => {
 
   it('previews a threshold change, applies it with an audit entry, and refuses it to a nurse', async () => {
     const researcher = await as('researcher')
-    const preview = await researcher<{ flagsGained: number; flagsLost: number; needsRefit: boolean }>(
-      'previewSettings',
-      { changes: { flagPercentile: 0.8 } },
-    )
+    const preview = await researcher.previewSettings({ changes: { flagPercentile: 0.8 } })
     expect(preview.flagsGained).toBeGreaterThan(0)
     expect(preview.flagsLost).toBe(0)
     expect(preview.needsRefit).toBe(false)
     const flaggedBefore = (
       core.db.prepare('SELECT COUNT(*) AS n FROM cries WHERE flagged = 1').get() as { n: number }
     ).n
-    await researcher('applySettings', { changes: { flagPercentile: 0.8 }, reason: 'test' })
+    await researcher.applySettings({ changes: { flagPercentile: 0.8 }, reason: 'test' })
     const flaggedAfter = (
       core.db.prepare('SELECT COUNT(*) AS n FROM cries WHERE flagged = 1').get() as { n: number }
     ).n

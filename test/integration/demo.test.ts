@@ -10,12 +10,12 @@ import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 import { sharedDatasetsDir } from '../../src/main/cli/data-dir'
+import { coreClient } from '../../src/main/core/client'
 import { Core } from '../../src/main/core/core'
 import type { DemoWardShape } from '../../src/main/core/services/demo-sources'
 import { readDataset } from '../../src/main/engine/eval/datasets'
 import { planWard } from '../../src/main/engine/sim'
-import type { DemoStatus, Infant, Job, SystemInfo } from '../../src/shared/contract'
-import { unwrap } from '../../src/shared/rpc'
+import type { Job } from '../../src/shared/contract'
 import { changedTables, fingerprint } from '../helpers/store-fingerprint'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
@@ -50,8 +50,7 @@ function newCore(dataDir = path.join(tmp, `data-${++dirs}`)): Core {
 function sessionOf(core: Core, role: string) {
   const sid = core.openSession()
   core.signInDirect(sid, role)
-  return async <T>(method: string, params: unknown = {}) =>
-    unwrap((await core.dispatch(sid, method, params)) as never) as T
+  return coreClient(core, sid)
 }
 
 /** Every event of the demo job until it settles. */
@@ -82,12 +81,12 @@ describe('demo ward', () => {
     const jobId = first.demo.startOnFirstRun({ shape: SHAPE })
     expect(jobId).toMatch(/^demo_/)
     const nurse = sessionOf(first, 'nurse')
-    expect(await nurse<DemoStatus>('demoStatus')).toMatchObject({
+    expect(await nurse.demoStatus({})).toMatchObject({
       state: 'building',
       jobId,
       source: 'simulated',
     })
-    expect((await nurse<SystemInfo>('systemInfo')).demo).toMatchObject({ state: 'building' })
+    expect((await nurse.systemInfo({})).demo).toMatchObject({ state: 'building' })
 
     const job = await settled
     expect(job).toMatchObject({ id: jobId, kind: 'demo', state: 'done', progress: 1 })
@@ -101,7 +100,7 @@ describe('demo ward', () => {
     expect(job.files).toHaveLength(PLANNED)
     expect(job.files.every((f) => f.status === 'imported')).toBe(true)
 
-    const infants = await nurse<Infant[]>('listInfants')
+    const infants = await nurse.listInfants({})
     expect(infants.map((i) => [i.label, i.externalId, i.recordingCount])).toEqual([
       ['Demo 1 (simulated)', 'DEMO-01', PLANNED / 2],
       ['Demo 2 (simulated)', 'DEMO-02', PLANNED / 2],
@@ -131,7 +130,7 @@ describe('demo ward', () => {
     // Imported sources are removed (their working copies are in audio/); the ground truth stays.
     const left = fs.readdirSync(path.join(first.options.dataDir, 'demo-source'), { recursive: true })
     expect(left.filter((f) => String(f).endsWith('.wav'))).toEqual([])
-    const status = await nurse<DemoStatus>('demoStatus')
+    const status = await nurse.demoStatus({})
     expect(status).toMatchObject({ state: 'ready', infants: 2, canBuild: true })
     expect(status.message).toMatch(/not patients/)
     const actions = (
@@ -145,7 +144,7 @@ describe('demo ward', () => {
   it('building again does nothing, and the first start never builds again', async () => {
     const before = fingerprint(first.db, first.options.dataDir)
     const nurse = sessionOf(first, 'nurse')
-    expect(await nurse('buildDemoWard', {})).toEqual({ jobId: null, state: 'ready' })
+    expect(await nurse.buildDemoWard({})).toEqual({ jobId: null, state: 'ready' })
     expect(first.demo.startOnFirstRun({ shape: SHAPE })).toBeNull()
     await first.ctx.jobs.idle()
     const after = fingerprint(first.db, first.options.dataDir)
@@ -157,26 +156,26 @@ describe('demo ward', () => {
   it('an admin removes it: infants, recordings, cries and their audio go; patients are never touched', async () => {
     const nurse = sessionOf(first, 'nurse')
     const admin = sessionOf(first, 'admin')
-    const patient = await nurse<Infant>('createInfant', { label: 'Bed 4' })
+    const patient = await nurse.createInfant({ label: 'Bed 4' })
     expect(await first.dispatch(first.openSession(), 'removeDemoWard', {})).toMatchObject({ ok: false })
     const audio = first.db.prepare('SELECT audio_path AS p FROM recordings').all() as { p: string }[]
-    expect(await admin('removeDemoWard')).toEqual({ infants: 2, recordings: PLANNED })
-    expect((await nurse<Infant[]>('listInfants')).map((i) => i.id)).toEqual([patient.id])
+    expect(await admin.removeDemoWard({})).toEqual({ infants: 2, recordings: PLANNED })
+    expect((await nurse.listInfants({})).map((i) => i.id)).toEqual([patient.id])
     expect(count(first, 'SELECT COUNT(*) AS n FROM cries')).toBe(0)
     expect(count(first, 'SELECT COUNT(*) AS n FROM anomaly_models')).toBe(0)
     expect(audio.some((a) => fs.existsSync(path.join(first.options.dataDir, a.p)))).toBe(false)
     expect(fs.existsSync(path.join(first.options.dataDir, 'demo-source'))).toBe(false)
-    expect(await nurse<DemoStatus>('demoStatus')).toMatchObject({ state: 'absent', canBuild: false })
+    expect(await nurse.demoStatus({})).toMatchObject({ state: 'absent', canBuild: false })
     // A workstation with patients refuses a new demo, and writes nothing.
     const before = fingerprint(first.db, first.options.dataDir)
-    await expect(nurse('buildDemoWard', {})).rejects.toMatchObject({ code: 'conflict' })
+    await expect(nurse.buildDemoWard({})).rejects.toMatchObject({ code: 'conflict' })
     expect(changedTables(before, fingerprint(first.db, first.options.dataDir))).toEqual([])
   })
 
   it('a data folder with infants, or started with --no-demo, gets no demo at first start', async () => {
     const withData = newCore()
     try {
-      await sessionOf(withData, 'nurse')('createInfant', { label: 'Bed 1' })
+      await sessionOf(withData, 'nurse').createInfant({ label: 'Bed 1' })
       expect(withData.demo.startOnFirstRun({ shape: SHAPE })).toBeNull()
       expect(withData.demo.status()).toMatchObject({ state: 'absent', canBuild: false })
     } finally {
@@ -202,20 +201,20 @@ describe('demo ward', () => {
       const researcher = sessionOf(core, 'researcher')
       // Cancel once the import phase has imported a file.
       const { settled } = jobEvents(core, (j) => j.files.some((f) => f.status === 'imported'))
-      const { jobId } = await researcher<{ jobId: string }>('buildDemoWard', {})
+      const { jobId } = await researcher.buildDemoWard({})
       await settled
       const end = jobEvents(core)
-      expect(await researcher('cancelJob', { jobId })).toEqual({ ok: true })
+      expect(await researcher.cancelJob({ jobId: jobId! })).toEqual({ ok: true })
       expect((await end.settled).state).toBe('cancelled')
       const partial = count(core, 'SELECT COUNT(*) AS n FROM recordings')
       expect(partial).toBeGreaterThan(0)
       expect(partial).toBeLessThan(PLANNED)
-      const status = await researcher<DemoStatus>('demoStatus')
+      const status = await researcher.demoStatus({})
       expect(status).toMatchObject({ state: 'absent', canBuild: true, infants: 2 })
       expect(status.message).toMatch(/stopped/)
 
       const again = jobEvents(core)
-      const second = await researcher<{ jobId: string }>('buildDemoWard', {})
+      const second = await researcher.buildDemoWard({})
       expect(second.jobId).not.toBe(jobId)
       expect((await again.settled).state).toBe('done')
       expect(count(core, 'SELECT COUNT(*) AS n FROM recordings')).toBe(PLANNED)
@@ -311,7 +310,7 @@ describe.skipIf(!haveDac)('demo ward of real Donate-a-Cry cries (iclas demo --re
       const who = { userId: null, username: 'test', role: 'admin' }
       core.demo.build({ source: 'donateacry', datasetDir: DAC, minRecordings: 6 }, who)
       expect((await settled).state).toBe('done')
-      const list = await sessionOf(core, 'nurse')<Infant[]>('listInfants')
+      const list = await sessionOf(core, 'nurse').listInfants({})
       expect(list).toHaveLength(chosen.length)
       expect(list.every((i) => /^Demo \d+ \(Donate-a-Cry\)$/.test(i.label))).toBe(true)
       for (const [dacId, cs] of chosen) {

@@ -7,6 +7,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { backupCommand } from '../../src/main/cli/commands/backup'
+import { coreClient, coreWire } from '../../src/main/core/client'
 import { Core } from '../../src/main/core/core'
 import {
   latestGoodBackup,
@@ -16,10 +17,9 @@ import {
   verifyBackupFile,
 } from '../../src/main/store/backup'
 import { openDb, StoreDamagedError } from '../../src/main/store/db'
-import { LOCK_FILE, QUARANTINE_DIR } from '../../src/main/store/layout'
+import { audioDir, backupsDir, LOCK_FILE, QUARANTINE_DIR } from '../../src/main/store/layout'
 import { StoreLockedError } from '../../src/main/store/lock'
 import { migrations } from '../../src/main/store/migrations'
-import { unwrap } from '../../src/shared/rpc'
 import { writeToneWav } from '../helpers/wav'
 
 let dir: string
@@ -47,12 +47,7 @@ async function stop(core: Core): Promise<void> {
 function as(core: Core, username: string) {
   const sid = core.openSession()
   core.signInDirect(sid, username)
-  return {
-    sid,
-    call: async <T = unknown>(method: string, params: unknown = {}) =>
-      unwrap((await core.dispatch(sid, method, params)) as never) as T,
-    raw: (method: string, params: unknown = {}) => core.dispatch(sid, method, params),
-  }
+  return { sid, api: coreClient(core, sid), wire: coreWire(core, sid) }
 }
 const labels = (core: Core) =>
   (core.db.prepare('SELECT label FROM infants ORDER BY id').all() as { label: string }[]).map((r) => r.label)
@@ -61,7 +56,7 @@ async function importTone(core: Core, name: string, freq: number): Promise<numbe
   const nurse = as(core, 'nurse')
   const file = writeToneWav(path.join(dir, name), { seconds: 2, rate: 16000, freq })
   const [g] = core.grantFiles(nurse.sid, [{ path: file }])
-  await nurse.call('startImport', { items: [{ grantId: g!.id, newInfantLabel: `Infant ${freq}` }] })
+  await nurse.api.startImport({ items: [{ grantId: g!.id, newInfantLabel: `Infant ${freq}` }] })
   await core.ctx.jobs.idle()
   return (core.db.prepare('SELECT MAX(id) AS id FROM recordings').get() as { id: number }).id
 }
@@ -90,19 +85,19 @@ describe('backups', () => {
   it('admins back up on demand: verified, self-contained, audited; others may not', async () => {
     const core = start()
     const admin = as(core, 'admin')
-    await admin.call('createInfant', { label: 'Bed 1' })
-    const b = await admin.call<{ id: string; sizeBytes: number }>('createBackup')
+    await admin.api.createInfant({ label: 'Bed 1' })
+    const b = await admin.api.createBackup({})
     expect(b.id).toMatch(/-manual$/)
-    const file = path.join(dataDir, 'backups', `${b.id}.db`)
+    const file = path.join(backupsDir(dataDir), `${b.id}.db`)
     expect(fs.existsSync(`${file}-wal`)).toBe(false)
     const check = verifyBackupFile(file)
     expect(check).toMatchObject({ ok: true, counts: { infants: 1 } })
     expect(check.schemaVersion).toBe(migrations[migrations.length - 1]!.version)
-    expect(await admin.call('listBackups')).toEqual([expect.objectContaining({ id: b.id, reason: 'manual' })])
+    expect(await admin.api.listBackups({})).toEqual([expect.objectContaining({ id: b.id, reason: 'manual' })])
     const audit = core.db.prepare("SELECT entity_id FROM audit_log WHERE action = 'store.backup'").all()
     expect(audit).toEqual([{ entity_id: b.id }])
     for (const role of ['nurse', 'clinician', 'researcher']) {
-      const r = await as(core, role).raw('createBackup')
+      const r = await as(core, role).wire.createBackup({})
       expect(r).toMatchObject({ ok: false, error: { code: 'forbidden' } })
     }
   })
@@ -122,7 +117,7 @@ describe('backups', () => {
     const core = start()
     const pre = listBackups(dataDir).filter((b) => b.reason === 'pre-migration')
     expect(pre).toHaveLength(1)
-    const check = verifyBackupFile(path.join(dataDir, 'backups', `${pre[0]!.id}.db`))
+    const check = verifyBackupFile(path.join(backupsDir(dataDir), `${pre[0]!.id}.db`))
     expect(check).toMatchObject({ ok: true, schemaVersion: last - 1, counts: { infants: 1 } })
     expect(labels(core)).toEqual(['Before'])
     // A fresh folder has nothing to protect: no snapshot.
@@ -137,27 +132,22 @@ describe('restore', () => {
   it('online: the older database comes back, the audit trail survives, newer audio is quarantined and comes back on undo', async () => {
     const core = start()
     const admin = as(core, 'admin')
-    await admin.call('createInfant', { label: 'Kept' })
+    await admin.api.createInfant({ label: 'Kept' })
     const first = await importTone(core, 'a.wav', 300)
-    const backup = await admin.call<{ id: string }>('createBackup')
-    await admin.call('createInfant', { label: 'Added later' })
+    const backup = await admin.api.createBackup({})
+    await admin.api.createInfant({ label: 'Added later' })
     const later = await importTone(core, 'b.wav', 500)
     const laterAudio = core.recordingAudioFile(later)!
     const firstAudio = core.recordingAudioFile(first)!
     const auditBefore = (core.db.prepare('SELECT COUNT(*) AS n FROM audit_log').get() as { n: number }).n
 
-    const report = await admin.call<{
-      preRestoreBackup: string
-      carriedAuditEntries: number
-      audioQuarantined: number
-      audioMissing: number
-    }>('restoreBackup', { backupId: backup.id })
+    const report = await admin.api.restoreBackup({ backupId: backup.id })
     expect(labels(core)).toEqual(['Kept', 'Infant 300'])
     expect(report.audioQuarantined).toBe(1)
     expect(report.audioMissing).toBe(0)
     expect(fs.existsSync(firstAudio)).toBe(true)
     expect(fs.existsSync(laterAudio)).toBe(false)
-    const rel = path.relative(path.join(dataDir, 'audio'), laterAudio)
+    const rel = path.relative(audioDir(dataDir), laterAudio)
     expect(fs.existsSync(path.join(dataDir, QUARANTINE_DIR, rel))).toBe(true)
     // Every audit entry written after the backup is still there, plus the restore itself.
     const auditAfter = core.db.prepare('SELECT action, after_json FROM audit_log ORDER BY id').all() as {
@@ -171,11 +161,11 @@ describe('restore', () => {
     ).toBe(true)
     expect(auditAfter[auditAfter.length - 1]!.action).toBe('store.restore')
     // Everyone signs in again after a restore.
-    expect(await admin.raw('listInfants')).toMatchObject({ ok: false, error: { code: 'unauthenticated' } })
+    expect(await admin.wire.listInfants({})).toMatchObject({ ok: false, error: { code: 'unauthenticated' } })
 
     // Undo: restoring the pre-restore backup brings the later recording and its audio back.
     const admin2 = as(core, 'admin')
-    await admin2.call('restoreBackup', { backupId: report.preRestoreBackup })
+    await admin2.api.restoreBackup({ backupId: report.preRestoreBackup })
     expect(labels(core)).toEqual(['Kept', 'Infant 300', 'Added later', 'Infant 500'])
     expect(fs.existsSync(laterAudio)).toBe(true)
     expect(fs.readdirSync(path.join(dataDir, QUARANTINE_DIR, path.dirname(rel)))).toEqual([])
@@ -187,19 +177,19 @@ describe('restore', () => {
   it('refuses unknown, malformed and damaged backups, and path-like ids', async () => {
     const core = start()
     const admin = as(core, 'admin')
-    const b = await admin.call<{ id: string }>('createBackup')
-    expect(await admin.raw('restoreBackup', { backupId: '20990101T000000000Z-manual' })).toMatchObject({
+    const b = await admin.api.createBackup({})
+    expect(await admin.wire.restoreBackup({ backupId: '20990101T000000000Z-manual' })).toMatchObject({
       ok: false,
       error: { code: 'not_found' },
     })
     for (const backupId of ['../iclas', '/etc/passwd', `${b.id}/../../iclas`, `${b.id}.db`])
-      expect(await admin.raw('restoreBackup', { backupId })).toMatchObject({
+      expect(await admin.wire.restoreBackup({ backupId })).toMatchObject({
         ok: false,
         error: { code: 'invalid_request' },
       })
-    const file = path.join(dataDir, 'backups', `${b.id}.db`)
+    const file = path.join(backupsDir(dataDir), `${b.id}.db`)
     corrupt(file)
-    const r = await admin.raw('restoreBackup', { backupId: b.id })
+    const r = await admin.wire.restoreBackup({ backupId: b.id })
     expect(r).toMatchObject({ ok: false, error: { code: 'refused' } })
   })
 })
@@ -208,9 +198,9 @@ describe('a damaged database', () => {
   it('stops the start with a clear message; the latest good backup restores offline, the damaged file is kept', async () => {
     let core = start()
     const admin = as(core, 'admin')
-    await admin.call('createInfant', { label: 'Safe' })
-    await admin.call('createBackup')
-    await admin.call('createInfant', { label: 'After backup' })
+    await admin.api.createInfant({ label: 'Safe' })
+    await admin.api.createBackup({})
+    await admin.api.createInfant({ label: 'After backup' })
     await stop(core)
     corrupt(path.join(dataDir, 'iclas.db'))
 
@@ -272,10 +262,10 @@ describe('ids after a restore (issue 17, item 5)', () => {
     const core = start()
     const admin = as(core, 'admin')
     await importTone(core, 'before.wav', 400)
-    const { id: backupId } = await admin.call<{ id: string }>('createBackup')
+    const { id: backupId } = await admin.api.createBackup({})
     const recAfter = await importTone(core, 'after.wav', 600) // recording and infant made after the backup
     const infantAfter = maxId(core, 'infants')
-    await admin.call('restoreBackup', { backupId })
+    await admin.api.restoreBackup({ backupId })
     expect(maxId(core, 'recordings')).toBeLessThan(recAfter) // the restore took them away
     const recNew = await importTone(core, 'new.wav', 800)
     expect(recNew).toBeGreaterThan(recAfter)
@@ -289,7 +279,7 @@ describe('ids after a restore (issue 17, item 5)', () => {
     let core = start()
     const admin = as(core, 'admin')
     await importTone(core, 'before.wav', 400)
-    const { id: backupId } = await admin.call<{ id: string }>('createBackup')
+    const { id: backupId } = await admin.api.createBackup({})
     const recAfter = await importTone(core, 'after.wav', 600)
     await stop(core)
     restoreBackupOffline(dataDir, backupId)
@@ -330,7 +320,7 @@ describe('CLI backup footguns (issue 17, item 11)', () => {
   it('an offline `backup restore` keeps the replaced database as a listed pre-restore backup (the undo)', async () => {
     let core = start()
     await importTone(core, 'a.wav', 400)
-    const { id: backupId } = await as(core, 'admin').call<{ id: string }>('createBackup')
+    const { id: backupId } = await as(core, 'admin').api.createBackup({})
     await importTone(core, 'b.wav', 500)
     await stop(core)
     const before = listBackups(dataDir).filter((b) => b.reason === 'pre-restore').length
@@ -362,7 +352,7 @@ describe('CLI backup footguns (issue 17, item 11)', () => {
     // Progress, not a deadline: wait until a scheduled backup holds the recording (it did only after 6 h).
     const holds = () =>
       scheduled().some(
-        (b) => verifyBackupFile(path.join(dataDir, 'backups', `${b.id}.db`)).counts.recordings > 0,
+        (b) => verifyBackupFile(path.join(backupsDir(dataDir), `${b.id}.db`)).counts.recordings > 0,
       )
     for (let i = 0; i < 3000 && !holds(); i++) await new Promise((r) => setTimeout(r, 20))
     expect(holds()).toBe(true)

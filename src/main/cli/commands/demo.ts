@@ -3,8 +3,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import type { Alert, Infant, Job, User } from '../../../shared/contract'
-import { unwrap } from '../../../shared/rpc'
+import type { Alert, Infant, Job } from '../../../shared/contract'
+import { coreClient } from '../../core/client'
 import { Core } from '../../core/core'
 import { setDemoMode } from '../../core/pin-policy'
 import { demoShapeFromEnv } from '../../core/services/demo'
@@ -103,9 +103,8 @@ export const demoCommand: CliCommand = {
       core.recover()
       const sid = core.openSession()
       core.signInDirect(sid, values.user!)
-      const call = async <T>(method: string, p: unknown = {}) =>
-        unwrap((await core.dispatch(sid, method, p)) as never) as T
-      const me = (await call<User>('whoAmI'))!
+      const api = coreClient(core, sid)
+      const me = (await api.whoAmI({}))!
       const who = { userId: me.id, username: me.username, role: me.role }
       if (values.remove) {
         const r = core.demo.remove(who)
@@ -132,7 +131,7 @@ export const demoCommand: CliCommand = {
         return 1
       }
       console.log(`demo ward ready in ${seconds.toFixed(0)} s → ${dataDir}`)
-      await printWard(dataDir, await call<Infant[]>('listInfants'), await call<Alert[]>('listAlerts'))
+      await printWard(dataDir, await api.listInfants({}), await api.listAlerts({}))
       printTruth(core, values.json)
       return 0
     } finally {

@@ -1,11 +1,11 @@
 // `iclas import <files or folders> --infant … --data-dir …`: the same import job the UI runs.
 import { parseArgs } from 'node:util'
+import { coreClient } from '../../core/client'
 import { Core } from '../../core/core'
 import type { CliCommand } from '../command'
 import { UsageError } from '../command'
 import { resolveDataDir } from '../data-dir'
-import { unwrap } from '../../../shared/rpc'
-import type { ImportItem, ImportPreviewItem, Job } from '../../../shared/contract'
+import type { ImportItem, Job } from '../../../shared/contract'
 
 const USAGE = `usage: iclas import <file or folder>… [--infant LABEL|ID | --by-folder | --by-name [--pattern REGEX]]
                     [--data-dir DIR | --db FILE] [--user NAME] [--dry-run]
@@ -46,8 +46,7 @@ export const importCommand: CliCommand = {
       core.recover()
       const sid = core.openSession()
       core.signInDirect(sid, values.user!)
-      const call = async <T>(method: string, params: unknown) =>
-        unwrap((await core.dispatch(sid, method, params)) as never) as T
+      const api = coreClient(core, sid)
       const grants = core.grantFiles(
         sid,
         positionals.map((p) => ({ path: p })),
@@ -55,18 +54,15 @@ export const importCommand: CliCommand = {
       if (!grants.length) throw new UsageError('no files found')
       let infantId: number | undefined
       if (values.infant !== undefined) {
-        const infants = await call<{ id: number; label: string; externalId: string | null }[]>(
-          'listInfants',
-          {},
-        )
+        const infants = await api.listInfants({})
         const byId = /^\d+$/.test(values.infant)
           ? infants.find((i) => i.id === Number(values.infant))
           : undefined
         const found = byId ?? infants.find((i) => i.label === values.infant || i.externalId === values.infant)
-        infantId = found?.id ?? (await call<{ id: number }>('createInfant', { label: values.infant })).id
+        infantId = found?.id ?? (await api.createInfant({ label: values.infant })).id
       }
       const rule = values['by-folder'] ? 'folder' : values['by-name'] ? 'filename' : 'dialog'
-      const preview = await call<ImportPreviewItem[]>('previewImport', {
+      const preview = await api.previewImport({
         grantIds: grants.map((g) => g.id),
         rule,
         infantId,
@@ -87,7 +83,7 @@ export const importCommand: CliCommand = {
           ? { grantId: p.grantId, infantId: p.infantId }
           : { grantId: p.grantId, newInfantLabel: p.newInfantLabel ?? 'Unassigned' },
       )
-      const { jobId } = await call<{ jobId: string }>('startImport', { items })
+      const { jobId } = await api.startImport({ items })
       let last = ''
       const onJob = (event: string, job: Job) => {
         if (event !== 'job' || job.id !== jobId) return
@@ -96,10 +92,10 @@ export const importCommand: CliCommand = {
         last = line
       }
       core.events.on('event', onJob)
-      process.on('SIGINT', () => void call('cancelJob', { jobId }))
+      process.on('SIGINT', () => void api.cancelJob({ jobId }))
       await core.ctx.jobs.idle()
       if (process.stderr.isTTY) process.stderr.write('\n')
-      const job = await call<Job>('getJob', { jobId })
+      const job = await api.getJob({ jobId })
       for (const f of job.files) {
         console.log(
           `  ${f.status.padEnd(9)} ${f.name}${f.reason ? ` — ${f.reason}` : ''}${f.cries !== null ? ` (${f.cries} cries)` : ''}`,

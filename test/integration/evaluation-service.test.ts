@@ -8,20 +8,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { datasetsCommand } from '../../src/main/cli/commands/datasets'
 import { gateProtocol } from '../../src/main/cli/commands/eval-gate'
 import { segmentationProtocol } from '../../src/main/cli/commands/eval-segmentation'
+import { coreClient } from '../../src/main/core/client'
 import { Core } from '../../src/main/core/core'
 import { evalRequest } from '../../src/main/core/services/evaluation'
 import { evaluate } from '../../src/main/workers/evaluate'
 import type { KnownDataset } from '../../src/main/core/services/evaluation-datasets'
-import type { EvalDataset, EvaluationRun, EvalOptions } from '../../src/shared/contract'
-import { unwrap } from '../../src/shared/rpc'
+import type { EvaluationRun, EvalOptions } from '../../src/shared/contract'
 import { writeTinyDataset } from '../helpers/tiny-dataset'
 
 let dir: string
 let core: Core
 let researcher: string
 let tiny: string
-const call = async <T>(sid: string, method: string, params: unknown = {}): Promise<T> =>
-  unwrap(await core.dispatch(sid, method, params)) as T
+const api = (sid: string) => coreClient(core, sid)
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iclas-evaluation-'))
@@ -59,16 +58,13 @@ async function cliJson(run: (argv: string[]) => Promise<number | void>, argv: st
 
 async function finished(jobId: string): Promise<EvaluationRun> {
   await core.ctx.jobs.idle()
-  const runs = await call<EvaluationRun[]>(researcher, 'listEvaluations', {})
+  const runs = await api(researcher).listEvaluations({})
   return runs.find((r) => r.jobId === jobId)!
 }
 
 describe('evaluation datasets', () => {
   it('lists the registered folder, the simulated ward and (where present) ../shared/datasets, by id', async () => {
-    const c = await call<{ datasets: EvalDataset[]; defaults: Record<string, string[]> }>(
-      researcher,
-      'evaluationChoices',
-    )
+    const c = await api(researcher).evaluationChoices({})
     const mine = c.datasets.find((d) => d.id === 'registered:tiny-set')!
     expect(mine).toMatchObject({
       name: 'Tiny set',
@@ -165,7 +161,7 @@ describe('evaluation datasets', () => {
 
 describe('runEvaluation', () => {
   it('runs protocol B as a job whose report is the command’s own JSON, with ROC points, and audits the run', async () => {
-    const { jobId } = await call<{ jobId: string }>(researcher, 'runEvaluation', {
+    const { jobId } = await api(researcher).runEvaluation({
       datasetIds: ['registered:tiny-set'],
       options: { protocol: 'gate', method: 'autocorr' },
     })
@@ -196,7 +192,7 @@ describe('runEvaluation', () => {
   })
 
   it('runs protocol A on the TextGrids of a registered folder, as the command does', async () => {
-    const { jobId } = await call<{ jobId: string }>(researcher, 'runEvaluation', {
+    const { jobId } = await api(researcher).runEvaluation({
       datasetIds: ['registered:tiny-set'],
       options: { protocol: 'segmentation', method: 'energy', negatives: false },
     })

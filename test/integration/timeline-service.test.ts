@@ -5,9 +5,8 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { coreClient } from '../../src/main/core/client'
 import { Core } from '../../src/main/core/core'
-import type { Timeline } from '../../src/shared/contract'
-import { unwrap } from '../../src/shared/rpc'
 import { seedSyntheticTimeline } from '../helpers/synthetic-timeline'
 
 let dir: string
@@ -15,8 +14,7 @@ let core: Core
 let infantId: number
 let clinician: string
 let researcher: string
-const call = async <T>(sid: string, method: string, params: unknown): Promise<T> =>
-  unwrap(await core.dispatch(sid, method, params)) as T
+const api = (sid: string) => coreClient(core, sid)
 
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iclas-timeline-'))
@@ -40,7 +38,7 @@ const flaggedIds = () =>
 
 describe('getTimeline', () => {
   it('downsamples the whole timeline but keeps every flagged and reviewed cry', async () => {
-    const t = await call<Timeline>(clinician, 'getTimeline', { infantId, maxPoints: 500 })
+    const t = await api(clinician).getTimeline({ infantId, maxPoints: 500 })
     expect(t.totalPoints).toBe(6000)
     const ids = new Set(t.points.map((p) => p.cryId))
     const flagged = flaggedIds()
@@ -61,7 +59,7 @@ describe('getTimeline', () => {
   })
 
   it('keeps the cries a preview asks for', async () => {
-    const plain = await call<Timeline>(clinician, 'getTimeline', { infantId, maxPoints: 200 })
+    const plain = await api(clinician).getTimeline({ infantId, maxPoints: 200 })
     const shown = new Set(plain.points.map((p) => p.cryId))
     const missing = (
       db()
@@ -74,7 +72,7 @@ describe('getTimeline', () => {
       .filter((id) => !shown.has(id))
       .slice(0, 25)
     expect(missing.length).toBe(25)
-    const kept = await call<Timeline>(clinician, 'getTimeline', {
+    const kept = await api(clinician).getTimeline({
       infantId,
       maxPoints: 200,
       keepCryIds: missing,
@@ -86,7 +84,7 @@ describe('getTimeline', () => {
   it('answers a range with every cry in it, as the SQL range selects them', async () => {
     const from = '2026-02-03T00:00:00.000Z'
     const to = '2026-02-04T12:00:00.000Z'
-    const t = await call<Timeline>(clinician, 'getTimeline', { infantId, from, to, maxPoints: 100_000 })
+    const t = await api(clinician).getTimeline({ infantId, from, to, maxPoints: 100_000 })
     const expected = (
       db()
         .prepare('SELECT id FROM cries WHERE infant_id = ? AND at >= ? AND at <= ? ORDER BY at, id')
@@ -101,15 +99,15 @@ describe('getTimeline', () => {
   })
 
   it('shows a new verdict and a new threshold at once (kept rows never go stale)', async () => {
-    const before = await call<Timeline>(clinician, 'getTimeline', { infantId, maxPoints: 500 })
+    const before = await api(clinician).getTimeline({ infantId, maxPoints: 500 })
     const target = before.points.find((p) => p.flagged && p.verdict === null)!
-    await call(clinician, 'recordVerdict', { cryId: target.cryId, verdict: 'deviation' })
-    const after = await call<Timeline>(clinician, 'getTimeline', { infantId, maxPoints: 500 })
+    await api(clinician).recordVerdict({ cryId: target.cryId, verdict: 'deviation' })
+    const after = await api(clinician).getTimeline({ infantId, maxPoints: 500 })
     expect(after.points.find((p) => p.cryId === target.cryId)?.verdict).toBe('deviation')
 
     const flaggedBefore = after.points.filter((p) => p.flagged).length
-    await call(researcher, 'applySettings', { infantId, changes: { flagPercentile: 0.999 }, reason: 'test' })
-    const stricter = await call<Timeline>(clinician, 'getTimeline', { infantId, maxPoints: 500 })
+    await api(researcher).applySettings({ infantId, changes: { flagPercentile: 0.999 }, reason: 'test' })
+    const stricter = await api(clinician).getTimeline({ infantId, maxPoints: 500 })
     expect(stricter.flagPercentile).toBe(0.999)
     expect(stricter.points.filter((p) => p.flagged).length).toBeLessThan(flaggedBefore)
     expect(stricter.points.filter((p) => p.flagged).every((p) => p.score >= 0.999)).toBe(true)
@@ -120,9 +118,9 @@ describe('getTimeline after writes elsewhere and here', () => {
   it('keeps answering from its rows after unrelated writes, and moves cries when their recording’s time moves', async () => {
     const nurse = core.openSession()
     core.signInDirect(nurse, 'nurse')
-    const before = await call<Timeline>(clinician, 'getTimeline', { infantId, maxPoints: 100_000 })
-    await call(nurse, 'createInfant', { label: 'Another infant' }) // a write that leaves these rows alone
-    expect(await call<Timeline>(clinician, 'getTimeline', { infantId, maxPoints: 100_000 })).toEqual(before)
+    const before = await api(clinician).getTimeline({ infantId, maxPoints: 100_000 })
+    await api(nurse).createInfant({ label: 'Another infant' }) // a write that leaves these rows alone
+    expect(await api(clinician).getTimeline({ infantId, maxPoints: 100_000 })).toEqual(before)
 
     const rec = db()
       .prepare(
@@ -133,8 +131,8 @@ describe('getTimeline after writes elsewhere and here', () => {
       id: number
     }
     const moved = new Date(Date.parse(rec.at) - 86400e3).toISOString()
-    await call(nurse, 'setRecordingTime', { id: rec.id, recordedAt: moved })
-    const after = await call<Timeline>(clinician, 'getTimeline', { infantId, maxPoints: 100_000 })
+    await api(nurse).setRecordingTime({ id: rec.id, recordedAt: moved })
+    const after = await api(clinician).getTimeline({ infantId, maxPoints: 100_000 })
     const was = before.points.find((p) => p.cryId === cry.id)!
     const now = after.points.find((p) => p.cryId === cry.id)!
     expect(Date.parse(was.at) - Date.parse(now.at)).toBe(86400e3)
@@ -144,7 +142,7 @@ describe('getTimeline after writes elsewhere and here', () => {
 
 describe('exportTimelineReport', () => {
   it('names the file and writes an audit entry; nurses may not export', async () => {
-    const r = await call<{ fileName: string; exportedBy: string }>(clinician, 'exportTimelineReport', {
+    const r = await api(clinician).exportTimelineReport({
       infantId,
       format: 'png',
       from: '2026-02-03T00:00:00.000Z',

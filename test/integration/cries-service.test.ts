@@ -5,7 +5,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { CryDetail, CryPage } from '../../src/shared/contract'
+import { coreClient } from '../../src/main/core/client'
 import { Core } from '../../src/main/core/core'
 import { cryService, percentile, type VerdictEvent } from '../../src/main/core/services/cries'
 import { listAudit } from '../../src/main/store/audit'
@@ -21,11 +21,7 @@ const changed: string[] = []
 const T0 = Date.parse('2026-03-01T08:00:00.000Z')
 const iso = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString()
 
-async function call<T>(session: string, method: string, params: unknown = {}): Promise<T> {
-  const r = await core.dispatch(session, method, params)
-  if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code })
-  return r.result as T
-}
+const api = (session: string) => coreClient(core, session)
 async function failure(session: string, method: string, params: unknown): Promise<string> {
   const r = await core.dispatch(session, method, params)
   if (r.ok) throw new Error(`${method} should have failed`)
@@ -123,27 +119,27 @@ afterAll(async () => {
 
 describe('listCries and getCry', () => {
   it('filters by infant, recording, date range and flag, with paging', async () => {
-    const all = await call<CryPage>(nurse, 'listCries', {})
+    const all = await api(nurse).listCries({})
     expect(all.total).toBe(12)
     expect(all.cries[0]!.infantLabel).toBe('Baby Bo') // newest first
-    const ada = await call<CryPage>(nurse, 'listCries', { infantId: 1, order: 'oldest', limit: 2, offset: 1 })
+    const ada = await api(nurse).listCries({ infantId: 1, order: 'oldest', limit: 2, offset: 1 })
     expect(ada.total).toBe(6)
     expect(ada.cries.map((c) => c.startS)).toEqual([3, 5])
-    const rec2 = await call<CryPage>(nurse, 'listCries', { recordingId: 2 })
+    const rec2 = await api(nurse).listCries({ recordingId: 2 })
     expect(rec2.cries.every((c) => c.recordingId === 2)).toBe(true)
-    const window = await call<CryPage>(nurse, 'listCries', {
+    const window = await api(nurse).listCries({
       from: iso(1),
       to: new Date(T0 + 3 * 60_000).toISOString().replace('Z', '+00:00'),
     })
     expect(window.cries.map((c) => c.startS).sort()).toEqual([3, 5, 7])
-    const flagged = await call<CryPage>(nurse, 'listCries', { flaggedOnly: true })
+    const flagged = await api(nurse).listCries({ flaggedOnly: true })
     expect(flagged.total).toBe(5)
     expect(await failure(nurse, 'listCries', { limit: 5000 })).toBe('invalid_request')
   })
 
   it('returns one cry with its f0 contour, recording and verdicts', async () => {
-    const { cries } = await call<CryPage>(nurse, 'listCries', { infantId: 1, order: 'oldest', limit: 1 })
-    const cry = await call<CryDetail>(nurse, 'getCry', { id: cries[0]!.id })
+    const { cries } = await api(nurse).listCries({ infantId: 1, order: 'oldest', limit: 1 })
+    const cry = await api(nurse).getCry({ id: cries[0]!.id })
     expect(cry.f0).toEqual({ hopS: 0.01, hz: [400, 0, 400] })
     expect(cry.recording.fileName).toBe('ward "A", night.wav')
     expect(cry.measures.f0MeanHz).toBe(400)
@@ -154,16 +150,16 @@ describe('listCries and getCry', () => {
 
 describe('review queue and verdicts', () => {
   it('lists flagged cries without a verdict, most severe first, unscored last', async () => {
-    const q = await call<CryPage>(nurse, 'reviewQueue', {})
+    const q = await api(nurse).reviewQueue({})
     expect(q.cries.map((c) => c.score)).toEqual([0.99, 0.98, 0.97, 0.95, null])
-    const bo = await call<CryPage>(nurse, 'reviewQueue', { infantId: 2 })
+    const bo = await api(nurse).reviewQueue({ infantId: 2 })
     expect(bo.cries.map((c) => c.infantLabel)).toEqual(['Baby Bo'])
-    const early = await call<CryPage>(nurse, 'reviewQueue', { to: iso(4) })
+    const early = await api(nurse).reviewQueue({ to: iso(4) })
     expect(early.cries.map((c) => c.score)).toEqual([0.99, 0.97])
   })
 
   it('records verdicts for clinicians only, audited with before and after; the cry leaves the queue', async () => {
-    const [top] = (await call<CryPage>(clinician, 'reviewQueue', { limit: 1 })).cries
+    const [top] = (await api(clinician).reviewQueue({ limit: 1 })).cries
     expect(await failure(nurse, 'recordVerdict', { cryId: top!.id, verdict: 'normal' })).toBe('forbidden')
     expect(await failure(researcher, 'recordVerdict', { cryId: top!.id, verdict: 'normal' })).toBe(
       'forbidden',
@@ -172,19 +168,15 @@ describe('review queue and verdicts', () => {
       'invalid_request',
     )
     changed.length = 0
-    const first = await call<{ id: number; verdict: string }>(clinician, 'recordVerdict', {
+    const first = await api(clinician).recordVerdict({
       cryId: top!.id,
       verdict: 'deviation',
       note: '  high-pitched, weak  ',
     })
     expect(first.verdict).toBe('deviation')
     expect(changed).toContain('reviews')
-    await call(clinician, 'recordVerdict', { cryId: top!.id, verdict: 'normal' })
-    const reviews = await call<{ verdict: string; note: string | null; username: string }[]>(
-      nurse,
-      'listReviews',
-      { cryId: top!.id },
-    )
+    await api(clinician).recordVerdict({ cryId: top!.id, verdict: 'normal' })
+    const reviews = await api(nurse).listReviews({ cryId: top!.id })
     expect(reviews.map((r) => r.verdict)).toEqual(['normal', 'deviation'])
     expect(reviews[1]!.note).toBe('high-pitched, weak')
     expect(reviews[0]!.username).toBe('clinician')
@@ -195,16 +187,16 @@ describe('review queue and verdicts', () => {
     expect(audit[0]!.after).toMatchObject({ verdict: 'normal', note: null })
     expect(audit[1]!.before).toMatchObject({ verdict: null })
 
-    const q = await call<CryPage>(nurse, 'reviewQueue', {})
+    const q = await api(nurse).reviewQueue({})
     expect(q.cries.map((c) => c.id)).not.toContain(top!.id)
-    const cry = await call<CryDetail>(nurse, 'getCry', { id: top!.id })
+    const cry = await api(nurse).getCry({ id: top!.id })
     expect(cry.verdict).toBe('normal')
     expect(cry.reviews).toHaveLength(2)
   })
 
   it('calls the gate hook inside the verdict transaction: a failing hook leaves no verdict', async () => {
     const seen: VerdictEvent[] = []
-    const [cry] = (await call<CryPage>(clinician, 'reviewQueue', { limit: 1 })).cries
+    const [cry] = (await api(clinician).reviewQueue({ limit: 1 })).cries
     const service = cryService(core.ctx, { onVerdict: (e) => seen.push(e) })
     const user = { id: 2, username: 'clinician', displayName: 'Clinician', role: 'clinician' as const }
     const call_ = { session: { id: 'x', user }, user }
@@ -223,28 +215,20 @@ describe('review queue and verdicts', () => {
     const before = listAudit(core.db, { action: 'cry.verdict' }).length
     expect(() => failing.recordVerdict({ cryId: cry!.id, verdict: 'normal' }, call_)).toThrow('gate refused')
     expect(listAudit(core.db, { action: 'cry.verdict' })).toHaveLength(before)
-    const reviews = await call<unknown[]>(nurse, 'listReviews', { cryId: cry!.id })
+    const reviews = await api(nurse).listReviews({ cryId: cry!.id })
     expect(reviews).toHaveLength(1)
   })
 })
 
 describe('baseline ranges and ward summary', () => {
   it('uses the baseline cries when there are some, else the unflagged ones, and says which', async () => {
-    const bo = await call<{ source: string; cryCount: number; ranges: { measure: string; p50: number }[] }>(
-      nurse,
-      'baselineRanges',
-      { infantId: 2 },
-    )
+    const bo = await api(nurse).baselineRanges({ infantId: 2 })
     expect(bo.source).toBe('baseline')
     expect(bo.cryCount).toBe(1)
     expect(bo.ranges.find((r) => r.measure === 'f0MeanHz')!.p50).toBe(510)
 
     // Dee has no baseline yet: her unflagged cries (400, 420, 440 Hz) — not the flagged one.
-    const dee = await call<{
-      source: string
-      cryCount: number
-      ranges: { measure: string; n: number; p5: number; p50: number; p95: number }[]
-    }>(nurse, 'baselineRanges', { infantId: 4 })
+    const dee = await api(nurse).baselineRanges({ infantId: 4 })
     expect(dee.source).toBe('unflagged')
     expect(dee.cryCount).toBe(3)
     const f0 = dee.ranges.find((r) => r.measure === 'f0MeanHz')!
@@ -253,29 +237,22 @@ describe('baseline ranges and ward summary', () => {
     expect(f0.p95).toBeCloseTo(438, 9)
     expect(dee.ranges.find((r) => r.measure === 'voicedFraction')).toMatchObject({ n: 0, p50: null })
 
-    const cy = await call<{ source: string; cryCount: number }>(nurse, 'baselineRanges', { infantId: 3 })
+    const cy = await api(nurse).baselineRanges({ infantId: 3 })
     expect(cy).toMatchObject({ source: 'none', cryCount: 0 })
     expect(await failure(nurse, 'baselineRanges', { infantId: 99 })).toBe('not_found')
   })
 
   it('leaves out unflagged cries a clinician judged a deviation or not a cry', async () => {
-    const [first] = (await call<CryPage>(clinician, 'listCries', { infantId: 4, order: 'oldest', limit: 1 }))
-      .cries
-    await call(clinician, 'recordVerdict', { cryId: first!.id, verdict: 'not_cry' })
-    const dee = await call<{ source: string; cryCount: number; ranges: { measure: string; p50: number }[] }>(
-      nurse,
-      'baselineRanges',
-      { infantId: 4 },
-    )
+    const [first] = (await api(clinician).listCries({ infantId: 4, order: 'oldest', limit: 1 })).cries
+    await api(clinician).recordVerdict({ cryId: first!.id, verdict: 'not_cry' })
+    const dee = await api(nurse).baselineRanges({ infantId: 4 })
     expect(dee.source).toBe('unflagged')
     expect(dee.cryCount).toBe(2)
     expect(dee.ranges.find((r) => r.measure === 'f0MeanHz')!.p50).toBe(430)
   })
 
   it('counts cries awaiting review and lists recent scores oldest first', async () => {
-    const summary = await call<
-      { infantId: number; awaitingReview: number; recentScores: { score: number }[] }[]
-    >(nurse, 'wardSummary', { recentScores: 3 })
+    const summary = await api(nurse).wardSummary({ recentScores: 3 })
     const ada = summary.find((s) => s.infantId === 1)!
     // Ada's 0.99 cry has verdicts; her 0.97 and unscored flagged cries wait. Bo's got one in the hook test.
     expect(ada.awaitingReview).toBe(2)
@@ -312,11 +289,7 @@ function intervalsOf(textGrid: string): { tier: string; xmin: number; xmax: numb
 describe('exports', () => {
   it('exports cries as CSV for exporters only, with an audit entry', async () => {
     expect(await failure(nurse, 'exportCriesCsv', {})).toBe('forbidden')
-    const file = await call<{ fileName: string; mimeType: string; content: string }>(
-      researcher,
-      'exportCriesCsv',
-      { infantId: 1 },
-    )
+    const file = await api(researcher).exportCriesCsv({ infantId: 1 })
     expect(file.fileName).toMatch(/^iclas-cries-Baby-Ada-\d{4}-\d{2}-\d{2}\.csv$/)
     expect(file.mimeType).toBe('text/csv')
     const lines = file.content.trimEnd().split('\r\n')
@@ -329,7 +302,7 @@ describe('exports', () => {
   })
 
   it('exports a recording’s cries as a TextGrid Praat can read and as Audacity labels', async () => {
-    const tg = await call<{ fileName: string; content: string }>(clinician, 'exportSegments', {
+    const tg = await api(clinician).exportSegments({
       recordingId: 1,
       format: 'textgrid',
     })
@@ -339,7 +312,7 @@ describe('exports', () => {
     const cries = intervals.filter((iv) => iv.tier === 'cry' && iv.text === 'cry')
     expect(cries.map((iv) => iv.xmin)).toEqual([1, 3, 5, 7, 9, 11])
     expect(intervals.filter((iv) => iv.tier === 'cry').at(-1)!.xmax).toBe(20)
-    const labels = await call<{ fileName: string; content: string }>(clinician, 'exportSegments', {
+    const labels = await api(clinician).exportSegments({
       recordingId: 1,
       format: 'audacity',
     })

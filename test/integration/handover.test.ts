@@ -6,6 +6,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Alert, ShiftHandover } from '../../src/shared/contract'
+import { coreClient } from '../../src/main/core/client'
 import { Core } from '../../src/main/core/core'
 import { shiftAlerts } from '../../src/main/core/services/handover'
 import { insertAlert } from '../../src/main/store/alerts'
@@ -22,11 +23,7 @@ const T0 = Date.parse('2026-03-01T08:00:00.000Z')
 const iso = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString()
 const SHIFT = { hours: 12, to: iso(12 * 60) } // 08:00 to 20:00
 
-async function call<T>(session: string, method: string, params: unknown = {}): Promise<T> {
-  const r = await core.dispatch(session, method, params)
-  if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code })
-  return r.result as T
-}
+const api = (session: string) => coreClient(core, session)
 
 function seed(): void {
   const db = core.db
@@ -108,7 +105,7 @@ afterAll(async () => {
 
 describe('shiftHandover', () => {
   it("counts each infant's recordings, cries, flags and unreviewed flags of the shift, from inclusive, to exclusive", async () => {
-    const h = ShiftHandover.parse(await call(nurse, 'shiftHandover', SHIFT))
+    const h = ShiftHandover.parse(await api(nurse).shiftHandover(SHIFT))
     expect(h.from).toBe(iso(0))
     expect(h.to).toBe(iso(720))
     expect(h.generatedBy).toBe('Ward nurse')
@@ -127,7 +124,7 @@ describe('shiftHandover', () => {
   })
 
   it('names the verdicts given in the shift with who gave them, newest first, and what replaced what', async () => {
-    const h = ShiftHandover.parse(await call(clinician, 'shiftHandover', SHIFT))
+    const h = ShiftHandover.parse(await api(clinician).shiftHandover(SHIFT))
     const ada = h.infants[0]!
     expect(ada.verdicts.map((v) => [v.cryId, v.verdict, v.by, v.role, v.superseded])).toEqual([
       [1, 'deviation', 'locum', 'clinician', false],
@@ -139,17 +136,17 @@ describe('shiftHandover', () => {
   })
 
   it('names the alerts still open and those handled in the shift, not the history', async () => {
-    const h = ShiftHandover.parse(await call(nurse, 'shiftHandover', SHIFT))
+    const h = ShiftHandover.parse(await api(nurse).shiftHandover(SHIFT))
     expect(h.infants[0]!.alerts.map((a) => [a.statistic, a.state])).toEqual([['cusum', 'new']])
     expect(h.infants[1]!.alerts.map((a) => [a.statistic, a.state])).toEqual([['ewma', 'resolved']])
     expect(h.infants[0]!.alerts[0]!.message).toBe('cusum moved: f0 up')
   })
 
   it('defaults to the last 12 hours, and the window moves with its end', async () => {
-    const now = ShiftHandover.parse(await call(nurse, 'shiftHandover', {}))
+    const now = ShiftHandover.parse(await api(nurse).shiftHandover({}))
     expect(Date.parse(now.to) - Date.parse(now.from)).toBe(12 * 3_600_000)
     expect(Math.abs(Date.parse(now.to) - Date.now())).toBeLessThan(60_000)
-    const earlier = ShiftHandover.parse(await call(nurse, 'shiftHandover', { hours: 1, to: iso(0) }))
+    const earlier = ShiftHandover.parse(await api(nurse).shiftHandover({ hours: 1, to: iso(0) }))
     expect(earlier.infants[0]).toMatchObject({ recordings: 1, cries: 1, flagged: 1 })
     expect(earlier.infants[0]!.verdicts.map((v) => v.verdict)).toEqual(['normal'])
   })
@@ -183,9 +180,9 @@ describe('shiftAlerts', () => {
 describe('the alert event', () => {
   it('carries the whole alert, with the infant and what changed, when its state changes', async () => {
     events.length = 0
-    const h = ShiftHandover.parse(await call(nurse, 'shiftHandover', SHIFT))
+    const h = ShiftHandover.parse(await api(nurse).shiftHandover(SHIFT))
     const id = h.infants[0]!.alerts[0]!.id
-    await call(clinician, 'setAlertState', { alertId: id, state: 'acknowledged', note: 'seen' })
+    await api(clinician).setAlertState({ alertId: id, state: 'acknowledged', note: 'seen' })
     const sent = events.filter((e) => e.name === 'alert').map((e) => Alert.parse(e.payload))
     expect(sent).toHaveLength(1)
     expect(sent[0]).toMatchObject({

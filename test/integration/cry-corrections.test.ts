@@ -6,7 +6,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { CryCorrection } from '../../src/shared/contract'
+import { coreClient } from '../../src/main/core/client'
 import { Core } from '../../src/main/core/core'
 import { measureCry } from '../../src/main/engine/audio/measures'
 import { openWavSource } from '../../src/main/engine/audio/spectrogram'
@@ -33,12 +33,11 @@ async function addAndAnalyse(infantId: number, voice: string, index: number): Pr
   return id
 }
 
-async function call<T>(username: string, method: string, params: unknown): Promise<T> {
+/** The contract as `username`, in a session of its own. */
+function api(username: string) {
   const sid = core.openSession()
   core.signInDirect(sid, username)
-  const r = await core.dispatch(sid, method, params)
-  if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code })
-  return r.result as T
+  return coreClient(core, sid)
 }
 async function refusal(username: string, method: string, params: unknown): Promise<string> {
   const sid = core.openSession()
@@ -101,7 +100,7 @@ beforeAll(async () => {
     log: () => undefined,
     workers: 1,
   })
-  await call('researcher', 'applySettings', {
+  await api('researcher').applySettings({
     changes: { baselineMinCries: 20, baselineMinRecordings: 3, refitAfter: 1000 },
   })
   infant = newInfant('Corrected infant')
@@ -120,7 +119,7 @@ describe("moving a cry's boundaries", () => {
     expect(before.decision).not.toBe('pending')
     const startS = before.start_s + 0.0234
     const endS = before.end_s - 0.0411
-    const out = await call<CryCorrection>('clinician', 'correctCryBoundaries', {
+    const out = await api('clinician').correctCryBoundaries({
       cryId: before.id,
       startS,
       endS,
@@ -152,8 +151,8 @@ describe("moving a cry's boundaries", () => {
 
   it("keeps a clinician's verdict: a cry judged not a cry stays out of the baseline", async () => {
     const target = cries(scored)[2]!
-    await call('clinician', 'recordVerdict', { cryId: target.id, verdict: 'not_cry' })
-    await call('clinician', 'correctCryBoundaries', {
+    await api('clinician').recordVerdict({ cryId: target.id, verdict: 'not_cry' })
+    await api('clinician').correctCryBoundaries({
       cryId: target.id,
       startS: target.start_s + 0.01,
       endS: target.end_s,
@@ -172,7 +171,7 @@ describe("moving a cry's boundaries", () => {
       .get(infant) as { id: number; version: number; cry_ids_json: string }
     const fitted = (JSON.parse(model.cry_ids_json) as number[])[0]!
     const c = cry(fitted)
-    await call('researcher', 'correctCryBoundaries', {
+    await api('researcher').correctCryBoundaries({
       cryId: fitted,
       startS: c.start_s,
       endS: c.end_s - 0.02,
@@ -222,7 +221,7 @@ describe('marking a cry stage 0 missed', () => {
     // Stage 0 "missed" this expiration: its row goes, and a clinician marks it again.
     const missed = cries(scored)[4]!
     core.db.prepare('DELETE FROM cries WHERE id = ?').run(missed.id)
-    const out = await call<CryCorrection>('clinician', 'markCry', {
+    const out = await api('clinician').markCry({
       recordingId: scored,
       startS: missed.start_s,
       endS: missed.end_s,
@@ -252,7 +251,7 @@ describe('marking a cry stage 0 missed', () => {
     const first = cries(rec)[0]!
     expect(first.decision).toBe('baseline')
     core.db.prepare('DELETE FROM cries WHERE id = ?').run(first.id)
-    const out = await call<CryCorrection>('researcher', 'markCry', {
+    const out = await api('researcher').markCry({
       recordingId: rec,
       startS: first.start_s,
       endS: first.end_s,

@@ -11,9 +11,9 @@ import { parseArgs } from 'node:util'
 import { chromium, type Page } from '@playwright/test'
 import type { BenchSuite } from './suite'
 import { CHROMIUM, ensureRenderer, median, ms, RENDERER } from './browser'
+import { coreClient } from '../src/main/core/client'
 import { Core } from '../src/main/core/core'
 import { startServer } from '../src/main/server/server'
-import { unwrap } from '../src/shared/rpc'
 import { asDemoWard } from '../test/helpers/demo-mode'
 import { seedSyntheticTimeline } from '../test/helpers/synthetic-timeline'
 
@@ -155,14 +155,14 @@ export const timelineBench: BenchSuite = {
         const times: number[] = []
         for (let r = 0; r < rounds; r++) {
           const t = performance.now()
-          unwrap(await core.dispatch(sid, 'getTimeline', { infantId, ...req }))
+          await coreClient(core, sid).getTimeline({ infantId, ...req })
           times.push(performance.now() - t)
         }
         return median(times)
       }
       // The first request reads every cry and runs the control charts; later ones use the kept rows.
       const cold = performance.now()
-      unwrap(await core.dispatch(sid, 'getTimeline', { infantId, maxPoints: 4000 }))
+      await coreClient(core, sid).getTimeline({ infantId, maxPoints: 4000 })
       const serverCold = performance.now() - cold
       const serverLttb = await timeDispatch({ maxPoints: 4000 })()
       const serverAll = await timeDispatch({ maxPoints: 200_000 })()

@@ -8,9 +8,9 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { coreClient } from '../../src/main/core/client'
 import { Core } from '../../src/main/core/core'
 import { startRecoveryServer } from '../../src/main/server/recovery'
-import { unwrap } from '../../src/shared/rpc'
 import { scaled } from '../helpers/time-scale'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
@@ -24,9 +24,9 @@ beforeEach(async () => {
   const core = new Core({ dataDir, mode: 'test', workers: 1, log: () => undefined })
   const sid = core.openSession()
   core.signInDirect(sid, 'admin')
-  unwrap(await core.dispatch(sid, 'createInfant', { label: 'In the backup' }))
-  unwrap(await core.dispatch(sid, 'createBackup', {}))
-  unwrap(await core.dispatch(sid, 'createInfant', { label: 'After the backup' }))
+  await coreClient(core, sid).createInfant({ label: 'In the backup' })
+  await coreClient(core, sid).createBackup({})
+  await coreClient(core, sid).createInfant({ label: 'After the backup' })
   await core.close()
   const db = new Database(path.join(dataDir, 'iclas.db'))
   db.pragma('wal_checkpoint(TRUNCATE)')

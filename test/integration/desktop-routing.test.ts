@@ -8,10 +8,10 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { eventsForWindows, MediaKeys, parseMediaUrl } from '../../src/main/app/session-routing'
+import { coreClient } from '../../src/main/core/client'
 import { Core } from '../../src/main/core/core'
 import { setUserPin } from '../../src/main/store/users'
 import type { Job } from '../../src/shared/contract'
-import { unwrap } from '../../src/shared/rpc'
 import { writeToneWav } from '../helpers/wav'
 
 let dir: string
@@ -27,9 +27,7 @@ beforeAll(async () => {
   core.signInDirect(importer, 'nurse')
   const wav = writeToneWav(path.join(dir, 'a.wav'), { seconds: 2, rate: 16000, freq: 400 })
   const [g] = core.grantFiles(importer, [{ path: wav }])
-  unwrap(
-    await core.dispatch(importer, 'startImport', { items: [{ grantId: g!.id, newInfantLabel: 'Bed 1' }] }),
-  )
+  await coreClient(core, importer).startImport({ items: [{ grantId: g!.id, newInfantLabel: 'Bed 1' }] })
   await core.ctx.jobs.idle()
   recordingId = (core.db.prepare('SELECT id FROM recordings').get() as { id: number }).id
   const id = (u: string) =>
@@ -46,8 +44,7 @@ beforeAll(async () => {
   ] as const) {
     const sid = core.openSession()
     windows.set(wc, sid)
-    if (who)
-      unwrap(await core.dispatch(sid, 'signIn', { username: who[0], ...(who[1] ? { pin: who[1] } : {}) }))
+    if (who) await coreClient(core, sid).signIn({ username: who[0], ...(who[1] ? { pin: who[1] } : {}) })
   }
 })
 afterAll(async () => {
@@ -69,11 +66,11 @@ describe('desktop events', () => {
 
   it('stop when the window signs out', async () => {
     const sid = windows.get(2)!
-    unwrap(await core.dispatch(sid, 'signOut', {}))
+    await coreClient(core, sid).signOut({})
     expect(
       eventsForWindows(core, windows, 'changed', { entity: 'infants' }).map((w) => w.webContentsId),
     ).toEqual([3])
-    unwrap(await core.dispatch(sid, 'signIn', { username: 'nurse', pin: '1111' }))
+    await coreClient(core, sid).signIn({ username: 'nurse', pin: '1111' })
   })
 })
 

@@ -8,9 +8,9 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
+import { coreClient } from '../../src/main/core/client'
 import { Core } from '../../src/main/core/core'
 import { startServer, type RunningServer } from '../../src/main/server/server'
-import { unwrap } from '../../src/shared/rpc'
 import { writeToneWav } from '../helpers/wav'
 import { scaled } from '../helpers/time-scale'
 
@@ -36,7 +36,7 @@ beforeAll(async () => {
   const [g] = core.grantFiles(sid, [
     { path: writeToneWav(path.join(dir, 'a.wav'), { seconds: 1, rate: 16000 }) },
   ])
-  unwrap(await core.dispatch(sid, 'startImport', { items: [{ grantId: g!.id, newInfantLabel: 'A' }] }))
+  await coreClient(core, sid).startImport({ items: [{ grantId: g!.id, newInfantLabel: 'A' }] })
   await core.ctx.jobs.idle()
   audioSize = fs.statSync(core.recordingAudioFile(1)!).size
   server = await startServer({ core, rendererDir: renderer })
@@ -253,9 +253,7 @@ describe('signed-out sockets see nothing (issue 17, item 6)', () => {
           }),
         },
       ])
-      unwrap(
-        await core.dispatch(sid, 'startImport', { items: [{ grantId: g!.id, newInfantLabel: 'Smith' }] }),
-      )
+      await coreClient(core, sid).startImport({ items: [{ grantId: g!.id, newInfantLabel: 'Smith' }] })
       await core.ctx.jobs.idle()
       await new Promise((r) => setTimeout(r, 100)) // let the last frames arrive
       expect(JSON.stringify(nurse.events)).toContain('Baby-Smith')

@@ -5,9 +5,9 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { coreClient } from '../../src/main/core/client'
 import { Core } from '../../src/main/core/core'
 import type { Job } from '../../src/shared/contract'
-import { unwrap } from '../../src/shared/rpc'
 import { scaled } from '../helpers/time-scale'
 
 const FIXTURES = path.resolve(__dirname, '../fixtures/audio')
@@ -25,13 +25,11 @@ async function importAll(files: string[]): Promise<Job> {
     sid,
     files.map((p) => ({ path: p })),
   )
-  const { jobId } = unwrap(
-    await core.dispatch(sid, 'startImport', {
-      items: grants.map((g) => ({ grantId: g.id, newInfantLabel: 'Fixture infant' })),
-    }),
-  ) as { jobId: string }
+  const { jobId } = await coreClient(core, sid).startImport({
+    items: grants.map((g) => ({ grantId: g.id, newInfantLabel: 'Fixture infant' })),
+  })
   await core.ctx.jobs.idle()
-  return unwrap(await core.dispatch(sid, 'getJob', { jobId })) as Job
+  return await coreClient(core, sid).getJob({ jobId })
 }
 
 beforeAll(() => {

@@ -6,9 +6,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { importCommand } from '../../src/main/cli/commands/import'
+import { coreClient } from '../../src/main/core/client'
 import { Core } from '../../src/main/core/core'
-import type { Job } from '../../src/shared/contract'
-import { unwrap } from '../../src/shared/rpc'
 import { cryBout, harmonicTone, noise } from '../unit/audio-signals'
 import { writeSamplesWav } from '../helpers/wav'
 import { scaled } from '../helpers/time-scale'
@@ -79,13 +78,11 @@ describe('import of recordings without cries', () => {
           sid,
           files.map((p) => ({ path: p })),
         )
-        const { jobId } = unwrap(
-          await core.dispatch(sid, 'startImport', {
-            items: grants.map((g) => ({ grantId: g.id, newInfantLabel: 'Test infant' })),
-          }),
-        ) as { jobId: string }
+        const { jobId } = await coreClient(core, sid).startImport({
+          items: grants.map((g) => ({ grantId: g.id, newInfantLabel: 'Test infant' })),
+        })
         await core.ctx.jobs.idle()
-        const job = unwrap(await core.dispatch(sid, 'getJob', { jobId })) as Job
+        const job = await coreClient(core, sid).getJob({ jobId })
         const byName = Object.fromEntries(job.files.map((f) => [f.name, f]))
         expect(byName['short.wav']).toMatchObject({ status: 'imported', cries: 0 })
         expect(byName['short.wav']!.reason).toMatch(/too short/)

@@ -7,6 +7,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { coreClient } from '../../src/main/core/client'
 import { Core } from '../../src/main/core/core'
 import { demoModeSetting, setDemoMode } from '../../src/main/core/pin-policy'
 import { SYSTEM } from '../../src/main/core/services/actor'
@@ -51,7 +52,7 @@ async function importOne(core: Core): Promise<number> {
   core.signInDirect(sid, 'nurse')
   const wav = writeToneWav(path.join(tmp, `tone-${n}.wav`), { seconds: 2, rate: 16000, freq: 400 })
   const [g] = core.grantFiles(sid, [{ path: wav }])
-  unwrap(await core.dispatch(sid, 'startImport', { items: [{ grantId: g!.id, newInfantLabel: 'Bed 1' }] }))
+  await coreClient(core, sid).startImport({ items: [{ grantId: g!.id, newInfantLabel: 'Bed 1' }] })
   await core.ctx.jobs.idle()
   return (core.db.prepare('SELECT id FROM recordings').get() as { id: number }).id
 }
@@ -178,7 +179,7 @@ describe('a reloaded tab', () => {
     const admin = core.openSession()
     core.signInDirect(admin, 'admin')
     const nurseId = idOf(core, 'nurse')
-    unwrap(await core.dispatch(admin, 'setUserPin', { userId: nurseId, pin: '1357' }))
+    await coreClient(core, admin).setUserPin({ userId: nurseId, pin: '1357' })
 
     const tab = client(core)
     unwrap(await tab.call('signIn', { username: 'nurse', pin: '1357' }))
@@ -208,7 +209,7 @@ describe('a reloaded tab', () => {
     const other = client(core)
     unwrap(await other.call('signIn', { username: 'nurse', pin: '1357' }))
     const t3 = (unwrap(await other.call('sessionTicket')) as { ticket: string }).ticket
-    unwrap(await core.dispatch(admin, 'setUserPin', { userId: nurseId, pin: '8642' }))
+    await coreClient(core, admin).setUserPin({ userId: nurseId, pin: '8642' })
     expect(code(await client(core).call('resumeSession', { ticket: t3 }))).toBe('unauthenticated')
 
     // A session that must set PINs first gets no ticket.
@@ -272,7 +273,7 @@ describe('demo mode', () => {
     // The first patient ends it: the same session is held to the PIN rule at its next call.
     const vouched = core.openSession()
     core.signInDirect(vouched, 'nurse')
-    unwrap(await core.dispatch(vouched, 'createInfant', { label: 'Bed 4' }))
+    await coreClient(core, vouched).createInfant({ label: 'Bed 4' })
     expect(code(await nurse.call('listInfants'))).toBe('pin_required')
     expect(unwrap(await nurse.call('systemInfo'))).toMatchObject({ demoMode: false })
   })
@@ -325,7 +326,7 @@ describe('demo mode', () => {
     const used = newCore()
     const sid = used.openSession()
     used.signInDirect(sid, 'nurse')
-    unwrap(await used.dispatch(sid, 'createInfant', { label: 'Bed 1' }))
+    await coreClient(used, sid).createInfant({ label: 'Bed 1' })
     expect(used.demo.startOnFirstRun({})).toBeNull()
     expect(demoModeSetting(used.db)).toBe(false)
   })

@@ -6,7 +6,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { coreClient } from '../../src/main/core/client'
+import { coreClient, coreWire } from '../../src/main/core/client'
 import { Core } from '../../src/main/core/core'
 import { addSynthRecording } from '../helpers/synth-recording'
 
@@ -160,7 +160,7 @@ describe('analysis service', () => {
     expect(JSON.parse(entry.after_json).flagPercentile).toBe(0.8)
     const nurse = core.openSession()
     core.signInDirect(nurse, 'nurse')
-    const refused = await core.dispatch(nurse, 'applySettings', { changes: { flagPercentile: 0.5 } })
+    const refused = await coreWire(core, nurse).applySettings({ changes: { flagPercentile: 0.5 } })
     expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden' } })
   })
 })

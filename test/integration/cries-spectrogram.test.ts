@@ -6,6 +6,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { SpectrogramTile } from '../../src/shared/contract'
+import { coreWire } from '../../src/main/core/client'
 import { Core } from '../../src/main/core/core'
 import {
   SPECTROGRAM_DB_MAX,
@@ -165,7 +166,7 @@ describe('WAV source and the contract method', () => {
   })
 
   it('answers getSpectrogramTile with base64 bytes computed in a worker', async () => {
-    const r = await core.dispatch(session, 'getSpectrogramTile', {
+    const r = await coreWire(core, session).getSpectrogramTile({
       recordingId: 1,
       startS: 10,
       endS: 12,
@@ -179,7 +180,7 @@ describe('WAV source and the contract method', () => {
     expect(px).toHaveLength(64 * 128)
     expect(Math.abs(brightestRow(px, 64, 128, 32) - rowOfHz(1000, 128))).toBeLessThanOrEqual(1)
 
-    const missing = await core.dispatch(session, 'getSpectrogramTile', {
+    const missing = await coreWire(core, session).getSpectrogramTile({
       recordingId: 9,
       startS: 0,
       endS: 1,
@@ -187,7 +188,7 @@ describe('WAV source and the contract method', () => {
       height: 8,
     })
     expect(missing).toMatchObject({ ok: false, error: { code: 'not_found' } })
-    const backwards = await core.dispatch(session, 'getSpectrogramTile', {
+    const backwards = await coreWire(core, session).getSpectrogramTile({
       recordingId: 1,
       startS: 5,
       endS: 4,

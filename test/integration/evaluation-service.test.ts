@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { datasetsCommand } from '../../src/main/cli/commands/datasets'
 import { gateProtocol } from '../../src/main/cli/commands/eval-gate'
 import { segmentationProtocol } from '../../src/main/cli/commands/eval-segmentation'
-import { coreClient } from '../../src/main/core/client'
+import { coreClient, coreWire } from '../../src/main/core/client'
 import { Core } from '../../src/main/core/core'
 import { evalRequest } from '../../src/main/core/services/evaluation'
 import { evaluate } from '../../src/main/workers/evaluate'
@@ -142,17 +142,17 @@ describe('evaluation datasets', () => {
 
   it('refuses unknown dataset ids and path-like ones', async () => {
     expect(
-      await core.dispatch(researcher, 'runEvaluation', {
+      await coreWire(core, researcher).runEvaluation({
         datasetIds: ['registered:nope'],
         options: { protocol: 'gate' },
       }),
     ).toMatchObject({ ok: false, error: { code: 'not_found' } })
     expect(
-      await core.dispatch(researcher, 'runEvaluation', { datasetIds: [tiny], options: { protocol: 'gate' } }),
+      await coreWire(core, researcher).runEvaluation({ datasetIds: [tiny], options: { protocol: 'gate' } }),
     ).toMatchObject({ ok: false, error: { code: 'invalid_request' } })
     const nurse = core.openSession()
     core.signInDirect(nurse, 'nurse')
-    expect(await core.dispatch(nurse, 'evaluationChoices', {})).toMatchObject({
+    expect(await coreWire(core, nurse).evaluationChoices({})).toMatchObject({
       ok: false,
       error: { code: 'forbidden' },
     })

@@ -6,7 +6,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Alert, ShiftHandover } from '../../src/shared/contract'
-import { coreClient } from '../../src/main/core/client'
+import { coreClient, coreWire } from '../../src/main/core/client'
 import { Core } from '../../src/main/core/core'
 import { shiftAlerts } from '../../src/main/core/services/handover'
 import { insertAlert } from '../../src/main/store/alerts'
@@ -152,9 +152,9 @@ describe('shiftHandover', () => {
   })
 
   it('is for the nurses and clinicians who hand over, not for researchers; the window is bounded', async () => {
-    const r = await core.dispatch(researcher, 'shiftHandover', {})
+    const r = await coreWire(core, researcher).shiftHandover({})
     expect(r.ok ? null : r.error.code).toBe('forbidden')
-    const bad = await core.dispatch(nurse, 'shiftHandover', { hours: 100 })
+    const bad = await coreWire(core, nurse).shiftHandover({ hours: 100 })
     expect(bad.ok ? null : bad.error.code).toBe('invalid_request')
   })
 })

@@ -7,6 +7,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { coreWire } from '../../src/main/core/client'
 import { Core } from '../../src/main/core/core'
 import type { ImportJobItem } from '../../src/main/core/services/imports'
 import type { Job } from '../../src/shared/contract'
@@ -69,7 +70,7 @@ describe('one import job per file set', () => {
         files.map((p) => ({ path: p })),
       )
       const { jobId } = unwrap(
-        await core.dispatch(sid, 'startImport', {
+        await coreWire(core, sid).startImport({
           items: grants.map((g) => ({ grantId: g.id, newInfantLabel: 'Bed 1' })),
         }),
       ) as { jobId: string }
@@ -91,7 +92,7 @@ describe('one import job per file set', () => {
         files.slice(0, 5).map((p) => ({ path: p })),
       )
       expect(
-        await core.dispatch(sid, 'startImport', {
+        await coreWire(core, sid).startImport({
           items: some.map((g) => ({ grantId: g.id, newInfantLabel: 'Bed 1' })),
         }),
       ).toMatchObject({ ok: false, error: { code: 'conflict' } })
@@ -117,7 +118,7 @@ describe('one import job per file set', () => {
         )
         return (
           unwrap(
-            await core.dispatch(sid, 'startImport', {
+            await coreWire(core, sid).startImport({
               items: grants.map((g) => ({ grantId: g.id, newInfantLabel: 'Bed 1' })),
             }),
           ) as { jobId: string }

@@ -7,7 +7,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
-import { coreClient } from '../../src/main/core/client'
+import { coreClient, coreWire } from '../../src/main/core/client'
 import { Core } from '../../src/main/core/core'
 import { demoModeSetting, setDemoMode } from '../../src/main/core/pin-policy'
 import { SYSTEM } from '../../src/main/core/services/actor'
@@ -165,7 +165,7 @@ describe('a ward that is not the demo', () => {
     const core = newCore()
     const sid = core.openSession()
     core.signInDirect(sid, 'clinician')
-    expect(code(await core.dispatch(sid, 'listInfants', {}))).toBe('ok')
+    expect(code(await coreWire(core, sid).listInfants({}))).toBe('ok')
     expect(core.eventFor(sid, 'changed', { entity: 'infants' })).not.toBeNull()
     // The same account signed in through the contract is held to the rule.
     const c = client(core)

@@ -7,6 +7,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
+import { coreWire } from '../../src/main/core/client'
 import { Core } from '../../src/main/core/core'
 import { startServer, type RunningServer } from '../../src/main/server/server'
 import type { WireResult } from '../../src/shared/rpc'
@@ -63,7 +64,7 @@ beforeAll(async () => {
   core.signInDirect(admin, 'admin')
   const nurseId = (core.db.prepare("SELECT id FROM users WHERE username = 'nurse'").get() as { id: number })
     .id
-  expect((await core.dispatch(admin, 'setUserPin', { userId: nurseId, pin: '9876' })).ok).toBe(true)
+  expect((await coreWire(core, admin).setUserPin({ userId: nurseId, pin: '9876' })).ok).toBe(true)
   server = await startServer({ core, rendererDir: path.join(dir, 'renderer') })
 })
 
@@ -136,7 +137,7 @@ describe('PIN brute force', () => {
     for (let i = 0; i < clients.length; i++)
       expect(
         (
-          await core.dispatch(admin, 'createUser', {
+          await coreWire(core, admin).createUser({
             username: `n${i}`,
             displayName: `N ${i}`,
             role: 'nurse',

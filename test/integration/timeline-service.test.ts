@@ -5,7 +5,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { coreClient } from '../../src/main/core/client'
+import { coreClient, coreWire } from '../../src/main/core/client'
 import { Core } from '../../src/main/core/core'
 import { seedSyntheticTimeline } from '../helpers/synthetic-timeline'
 
@@ -160,7 +160,7 @@ describe('exportTimelineReport', () => {
     expect(JSON.parse(last.after_json)).toMatchObject({ format: 'png', from: '2026-02-03T00:00:00.000Z' })
     const nurse = core.openSession()
     core.signInDirect(nurse, 'nurse')
-    expect(await core.dispatch(nurse, 'exportTimelineReport', { infantId, format: 'pdf' })).toMatchObject({
+    expect(await coreWire(core, nurse).exportTimelineReport({ infantId, format: 'pdf' })).toMatchObject({
       ok: false,
       error: { code: 'forbidden' },
     })

@@ -1,6 +1,6 @@
 // The Ward tab's badge of open drift alerts, and the display setting for desktop notifications.
 import { describe, expect, it } from 'vitest'
-import { notificationSetting, wardBadge } from '../../src/renderer/src/alert-badge'
+import { notificationSetting, wardBadge } from '../../src/renderer/src/view-model/alert-badge'
 
 describe('wardBadge', () => {
   it('counts open alerts, red while one is unacknowledged', () => {

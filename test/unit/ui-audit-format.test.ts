@@ -1,6 +1,6 @@
 // The audit log view's "what changed": changed keys only, creations listed, removals marked, values shortened.
 import { describe, expect, it } from 'vitest'
-import { auditChanges, AUDIT_FAMILIES } from '../../src/renderer/src/audit-format'
+import { auditChanges, AUDIT_FAMILIES } from '../../src/renderer/src/view-model/audit-format'
 
 describe('auditChanges', () => {
   it('lists only the keys whose values differ, before → after', () => {

@@ -1,6 +1,6 @@
 // A new infant's timeline says how many baseline cries and recordings are still needed.
 import { describe, expect, it } from 'vitest'
-import { baselineChip, baselineNeeds } from '../../src/renderer/src/baseline-progress'
+import { baselineChip, baselineNeeds } from '../../src/renderer/src/view-model/baseline-progress'
 
 const goal = { minCries: 30, minRecordings: 3 }
 

@@ -6,7 +6,7 @@ import {
   type DirectoryEntryLike,
   type EntryLike,
   type FileEntryLike,
-} from '../../src/renderer/src/dropped-files'
+} from '../../src/renderer/src/view-model/dropped-files'
 
 const file = (fullPath: string): FileEntryLike<string> => ({
   isFile: true,

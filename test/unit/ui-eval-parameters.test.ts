@@ -1,7 +1,7 @@
 // An evaluation run's parameters as a table, in the form's words, instead of raw JSON.
 import { afterEach, describe, expect, it } from 'vitest'
-import { setTimeFormat } from '../../src/renderer/src/format'
-import { runParameters } from '../../src/renderer/src/eval-parameters'
+import { setTimeFormat } from '../../src/renderer/src/view-model/format'
+import { runParameters } from '../../src/renderer/src/view-model/eval-parameters'
 
 afterEach(() => setTimeFormat('hospital'))
 

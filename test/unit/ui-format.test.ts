@@ -1,7 +1,7 @@
 // Times as a hospital reads them: 24-hour clock and a date that cannot be misread by default, ISO or the
 // browser's conventions on request; "3 h ago" where recency matters.
 import { afterEach, describe, expect, it } from 'vitest'
-import { formatAgo, formatTime, getTimeFormat, setTimeFormat } from '../../src/renderer/src/format'
+import { formatAgo, formatTime, getTimeFormat, setTimeFormat } from '../../src/renderer/src/view-model/format'
 
 const afternoon = new Date(2026, 11, 2, 14, 5, 9) // local time: the output does not depend on the zone
 const morning = new Date(2026, 0, 7, 8, 3, 0)

@@ -2,8 +2,8 @@
 // flags, its alerts with what changed and who handled them, the verdicts with who gave them.
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Alert, HandoverInfant, Infant, ShiftHandover } from '../../src/shared/contract'
-import { setTimeFormat } from '../../src/renderer/src/format'
-import { handoverView } from '../../src/renderer/src/handover-view'
+import { setTimeFormat } from '../../src/renderer/src/view-model/format'
+import { handoverView } from '../../src/renderer/src/view-model/handover-view'
 
 afterEach(() => setTimeFormat('hospital'))
 

@@ -1,7 +1,7 @@
 // The import screen's arithmetic: the running file's own progress from the job's size-weighted fraction, and
 // time left from the rate so far.
 import { describe, expect, it } from 'vitest'
-import { fileFractions, secondsLeft } from '../../src/renderer/src/import-progress'
+import { fileFractions, secondsLeft } from '../../src/renderer/src/view-model/import-progress'
 
 describe('fileFractions', () => {
   it('derives the running file’s fraction from the size-weighted overall progress', () => {

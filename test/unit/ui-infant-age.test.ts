@@ -6,7 +6,7 @@ import {
   postmenstrualDays,
   postnatalDays,
   weeksDays,
-} from '../../src/renderer/src/infant-age'
+} from '../../src/renderer/src/view-model/infant-age'
 
 const now = new Date(2026, 11, 2, 3, 30) // 02 Dec 2026, 03:30 local: the calendar day counts, not the hour
 

@@ -15,7 +15,7 @@ import {
   rulerSpacing,
   topFrequencies,
   windowMs,
-} from '../../src/renderer/src/listening'
+} from '../../src/renderer/src/view-model/listening'
 
 describe('spectrogram settings', () => {
   it("offers top frequencies up to the recording's Nyquist, at most the working copy's 8 kHz", () => {

@@ -1,7 +1,7 @@
 // Waveform detail on demand: coarse peaks spread over the recording, finer peaks written over a range,
 // detail bookkeeping, bounded memory on long recordings.
 import { describe, expect, it } from 'vitest'
-import { PeakDetail } from '../../src/renderer/src/peak-detail'
+import { PeakDetail } from '../../src/renderer/src/view-model/peak-detail'
 
 describe('PeakDetail', () => {
   it('spreads coarse peaks, then overwrites a range with finer ones', () => {

@@ -8,7 +8,7 @@ import {
   SETTINGS_GROUPS,
   settingLabel,
   settingsChanges,
-} from '../../src/renderer/src/settings-fields'
+} from '../../src/renderer/src/view-model/settings-fields'
 
 const effective: AnalysisSettings = {
   gateThreshold: 0.3,

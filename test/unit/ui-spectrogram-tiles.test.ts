@@ -9,7 +9,7 @@ import {
   tileSeconds,
   tileToRgba,
   visibleTiles,
-} from '../../src/renderer/src/spectrogram-tiles'
+} from '../../src/renderer/src/view-model/spectrogram-tiles'
 
 describe('visibleTiles', () => {
   it('lists the tiles overlapping the view plus one either side, within the recording', () => {

@@ -10,7 +10,7 @@ import {
   pointSeriesOption,
   timelineExtent,
   timelineOption,
-} from '../../src/renderer/src/timeline-option'
+} from '../../src/renderer/src/view-model/timeline-option'
 
 const colors = { text: '#000', subtle: '#555', line: '#ddd', background: '#fff', primary: '#06c' }
 

@@ -7,7 +7,7 @@ import { useCallback, useEffect, useState } from 'react'
 import { Alert as MuiAlert, AlertTitle, Box, Button, MenuItem, Stack } from '@mui/material'
 import type { Alert } from '../../../shared/contract'
 import { AlertBatcher, alertNotice, type AlertNotice } from '../../../shared/alert-notice'
-import { notificationSetting, type NotificationSupport } from '../alert-badge'
+import { notificationSetting, type NotificationSupport } from '../view-model/alert-badge'
 import { onEvent, transport } from '../api/client'
 
 function notificationSupport(): NotificationSupport {

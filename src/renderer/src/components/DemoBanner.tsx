@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react'
 import { Alert, AlertTitle, Button, LinearProgress, Stack, Typography } from '@mui/material'
 import type { Job } from '../../../shared/contract'
 import { api, onEvent } from '../api/client'
-import { useLoad } from '../hooks'
+import { useLoad } from '../api/hooks'
 
 export function DemoBanner() {
   const status = useLoad(() => api.demoStatus({}), [], ['infants', 'recordings'])

@@ -2,7 +2,7 @@
 // holds only the demo ward and its accounts may sign in without PINs (src/main/core/pin-policy.ts).
 import { Alert, AlertTitle } from '@mui/material'
 import { api } from '../api/client'
-import { useLoad } from '../hooks'
+import { useLoad } from '../api/hooks'
 
 export function DemoModeBanner() {
   const info = useLoad(() => api.systemInfo({}), [], ['users', 'infants'])

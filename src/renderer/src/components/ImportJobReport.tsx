@@ -17,8 +17,8 @@ import {
 } from '@mui/material'
 import type { Job } from '../../../shared/contract'
 import { api } from '../api/client'
-import { formatDuration } from '../format'
-import { fileFractions } from '../import-progress'
+import { formatDuration } from '../view-model/format'
+import { fileFractions } from '../view-model/import-progress'
 
 const STATUS: Record<Job['files'][number]['status'], string> = {
   pending: 'waiting',

@@ -15,7 +15,7 @@ import {
   Typography,
 } from '@mui/material'
 import type { ImportPreviewItem, Infant } from '../../../shared/contract'
-import { formatDuration, toLocalInput } from '../format'
+import { formatDuration, toLocalInput } from '../view-model/format'
 
 /** Assignment value for an infant the import will create. */
 export const NEW_INFANT = 'new:'

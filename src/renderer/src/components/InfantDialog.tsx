@@ -11,7 +11,7 @@ import {
 } from '@mui/material'
 import type { Infant } from '../../../shared/contract'
 import { api } from '../api/client'
-import { parseWeeksDays, weeksDays } from '../infant-age'
+import { parseWeeksDays, weeksDays } from '../view-model/infant-age'
 
 /** Add or edit an infant. */
 export function InfantDialog(props: { open: boolean; infant?: Infant; onClose: (saved?: Infant) => void }) {

@@ -2,7 +2,7 @@
 // neonatal unit counts it (postmenstrual age, postnatal day, gestation and weight at birth).
 import { Box, Typography } from '@mui/material'
 import type { Infant } from '../../../shared/contract'
-import { ageSummary } from '../infant-age'
+import { ageSummary } from '../view-model/infant-age'
 
 export function InfantName({ infant, size = 'table' }: { infant: Infant; size?: 'table' | 'heading' }) {
   const age = ageSummary(infant)

@@ -15,7 +15,7 @@ import {
 } from '@mui/material'
 import { SPECTROGRAM_WINDOWS, type SelectionMeasures } from '../../../shared/contract'
 import { api } from '../api/client'
-import { downloadExport } from '../download'
+import { downloadExport } from '../api/download'
 import {
   DYNAMIC_RANGES,
   formatHz,
@@ -25,8 +25,8 @@ import {
   windowMs,
   type Selection,
   type SpectrogramSettings,
-} from '../listening'
-import { COLOUR_MAPS } from '../spectrogram-tiles'
+} from '../view-model/listening'
+import { COLOUR_MAPS } from '../view-model/spectrogram-tiles'
 
 const small = { size: 'small' as const, select: true, sx: { minWidth: 112 } }
 

@@ -2,7 +2,7 @@
 // per measure showing where the cry falls, and a plain word when it falls outside.
 import { Box, Chip, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material'
 import type { BaselineRanges, CryMeasures, MeasureName, MeasureRange } from '../../../shared/contract'
-import { formatMeasure } from '../format'
+import { formatMeasure } from '../view-model/format'
 
 const ROWS: { measure: MeasureName; label: string; unit: string; digits: number; scale?: number }[] = [
   { measure: 'durationS', label: 'Duration', unit: 's', digits: 2 },

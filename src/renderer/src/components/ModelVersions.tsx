@@ -21,8 +21,8 @@ import {
 } from '@mui/material'
 import type { ModelVersion } from '../../../shared/contract'
 import { api } from '../api/client'
-import { formatTime } from '../format'
-import { useJob, useLoad } from '../hooks'
+import { formatTime } from '../view-model/format'
+import { useJob, useLoad } from '../api/hooks'
 import { LoadState } from './States'
 
 export function ModelVersions({ infantId, canChange }: { infantId: number; canChange: boolean }) {

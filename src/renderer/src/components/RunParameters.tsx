@@ -2,7 +2,7 @@
 // table, in the words of the form that chose them.
 import { Table, TableBody, TableCell, TableRow } from '@mui/material'
 import type { EvalDataset, EvaluationRun } from '../../../shared/contract'
-import { runParameters } from '../eval-parameters'
+import { runParameters } from '../view-model/eval-parameters'
 
 export function RunParameters(props: { run: EvaluationRun; datasets?: readonly EvalDataset[] }) {
   const rows = runParameters(props.run, props.datasets)

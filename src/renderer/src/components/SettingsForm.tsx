@@ -20,7 +20,7 @@ import {
   FEATURE_SETS,
   SETTINGS_GROUPS,
   type NumericField,
-} from '../settings-fields'
+} from '../view-model/settings-fields'
 
 /** A number typed exactly: committed on Enter or when the field is left, clamped to the field's range. */
 function NumberField(props: { field: NumericField; value: number; onCommit: (v: number) => void }) {

@@ -23,10 +23,10 @@ import {
   type Role,
   type User,
 } from '../../../shared/contract'
-import { wardBadge } from '../alert-badge'
+import { wardBadge } from '../view-model/alert-badge'
 import { api } from '../api/client'
-import { getTimeFormat, setTimeFormat, TIME_FORMATS, type TimeFormat } from '../format'
-import { useLoad, useRoute } from '../hooks'
+import { getTimeFormat, setTimeFormat, TIME_FORMATS, type TimeFormat } from '../view-model/format'
+import { useLoad, useRoute } from '../api/hooks'
 import type { ColorMode } from '../theme'
 import { AlertNotifier, NotificationSettingItem } from './AlertNotifier'
 import { JobsIndicator } from './JobsIndicator'

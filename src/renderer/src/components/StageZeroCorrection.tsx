@@ -5,7 +5,7 @@ import { useState } from 'react'
 import { Button, Tooltip, Typography } from '@mui/material'
 import type { CryCorrection } from '../../../shared/contract'
 import { api } from '../api/client'
-import type { Selection } from '../listening'
+import type { Selection } from '../view-model/listening'
 
 export function StageZeroCorrection({
   selection,

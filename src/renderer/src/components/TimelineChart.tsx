@@ -18,7 +18,7 @@ import {
 import * as echarts from 'echarts/core'
 import { CanvasRenderer } from 'echarts/renderers'
 import type { Timeline } from '../../../shared/contract'
-import { formatTime } from '../format'
+import { formatTime } from '../view-model/format'
 import {
   cryTooltip,
   POINT_SERIES,
@@ -29,7 +29,7 @@ import {
   timelineOption,
   type CryDatum,
   type TimelinePreview,
-} from '../timeline-option'
+} from '../view-model/timeline-option'
 
 echarts.use([
   ScatterChart,

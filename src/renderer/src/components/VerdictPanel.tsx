@@ -3,7 +3,7 @@
 import { useState } from 'react'
 import { Alert, Button, List, ListItem, ListItemText, Stack, TextField, Typography } from '@mui/material'
 import type { Review, Verdict } from '../../../shared/contract'
-import { formatTime } from '../format'
+import { formatTime } from '../view-model/format'
 
 export const VERDICTS: {
   verdict: Verdict

@@ -20,7 +20,7 @@ import RegionsPlugin from 'wavesurfer.js/plugins/regions'
 import TimelinePlugin from 'wavesurfer.js/plugins/timeline'
 import type { SelectionMeasures } from '../../../shared/contract'
 import { api } from '../api/client'
-import { useShortcuts } from '../hooks'
+import { useShortcuts } from '../api/hooks'
 import {
   effectiveMaxHz,
   formatReading,
@@ -32,8 +32,8 @@ import {
   type CursorReading,
   type Selection,
   type SpectrogramSettings,
-} from '../listening'
-import { PeakDetail, STORED_PER_SECOND } from '../peak-detail'
+} from '../view-model/listening'
+import { PeakDetail, STORED_PER_SECOND } from '../view-model/peak-detail'
 import { SelectionBar, SpectrogramControls } from './ListeningTools'
 import { SpectrogramLayer, type SpectrogramState } from './spectrogram-layer'
 

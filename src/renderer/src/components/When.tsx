@@ -2,7 +2,7 @@
 // and how long ago, kept current while the screen stays open.
 import { Box } from '@mui/material'
 import { useEffect, useState } from 'react'
-import { formatAgo, formatTime } from '../format'
+import { formatAgo, formatTime } from '../view-model/format'
 
 /** The current time, renewed every `everyMs` (default a minute) while the component is shown. */
 export function useNow(everyMs = 60_000): number {

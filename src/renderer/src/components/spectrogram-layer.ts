@@ -13,7 +13,7 @@ import {
   tileToRgba,
   visibleTiles,
   type ColourMapName,
-} from '../spectrogram-tiles'
+} from '../view-model/spectrogram-tiles'
 
 export interface SpectrogramState {
   /** Tiles drawn for the current view. */

@@ -23,9 +23,9 @@ import {
 import { Role, type Account, type Backup, type RestoreReport } from '../../../shared/contract'
 import { api } from '../api/client'
 import { LoadState } from '../components/States'
-import { formatTime } from '../format'
+import { formatTime } from '../view-model/format'
 import { When } from '../components/When'
-import { useLoad } from '../hooks'
+import { useLoad } from '../api/hooks'
 
 const PIN = /^\d{4,12}$/
 

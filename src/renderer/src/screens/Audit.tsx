@@ -21,10 +21,10 @@ import type { AuditEntry, AuditFilter } from '../../../shared/contract'
 import { api } from '../api/client'
 import { DateRange } from '../components/Filters'
 import { LoadState } from '../components/States'
-import { auditChanges, AUDIT_FAMILIES } from '../audit-format'
-import { downloadExport } from '../download'
-import { formatTime, fromLocalInput } from '../format'
-import { useLoad, useRoute } from '../hooks'
+import { auditChanges, AUDIT_FAMILIES } from '../view-model/audit-format'
+import { downloadExport } from '../api/download'
+import { formatTime, fromLocalInput } from '../view-model/format'
+import { useLoad, useRoute } from '../api/hooks'
 
 /** Entries a page: with their before → after lines (at most six shown, the rest scroll), under three screens. */
 const PAGE = 15

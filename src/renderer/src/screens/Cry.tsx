@@ -2,7 +2,7 @@
 import { CORRECTORS, EXPORTERS, type User } from '../../../shared/contract'
 import { api } from '../api/client'
 import { CryView } from '../components/CryView'
-import { useLoad } from '../hooks'
+import { useLoad } from '../api/hooks'
 
 export function CryScreen({ id, user, go }: { id: number; user: User; go: (p: string) => void }) {
   const cry = useLoad(() => api.getCry({ id }), [id])

@@ -26,8 +26,8 @@ import { EvalProtocolOptions } from '../components/EvalProtocolOptions'
 import { EvaluationReport } from '../components/EvaluationReport'
 import { RunParameters } from '../components/RunParameters'
 import { LoadState } from '../components/States'
-import { formatTime } from '../format'
-import { useJob, useLoad } from '../hooks'
+import { formatTime } from '../view-model/format'
+import { useJob, useLoad } from '../api/hooks'
 
 export const PROTOCOLS: { name: EvalProtocolName; letter: string; title: string; help: string }[] = [
   {

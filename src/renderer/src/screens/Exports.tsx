@@ -5,9 +5,9 @@ import { Alert, Button, MenuItem, Paper, Stack, TextField, Typography } from '@m
 import { EXPORTERS, type ExportFile, type User } from '../../../shared/contract'
 import { api } from '../api/client'
 import { DateRange, InfantSelect } from '../components/Filters'
-import { downloadExport } from '../download'
-import { formatTime, fromLocalInput } from '../format'
-import { useLoad } from '../hooks'
+import { downloadExport } from '../api/download'
+import { formatTime, fromLocalInput } from '../view-model/format'
+import { useLoad } from '../api/hooks'
 
 export function ExportsScreen({ user }: { user: User }) {
   const infants = useLoad(() => api.listInfants({}), [], ['infants'])

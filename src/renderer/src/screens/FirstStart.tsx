@@ -5,7 +5,7 @@ import { useState } from 'react'
 import { Alert, Box, Button, Card, CardContent, Stack, TextField, Typography } from '@mui/material'
 import type { User } from '../../../shared/contract'
 import { api } from '../api/client'
-import { useLoad } from '../hooks'
+import { useLoad } from '../api/hooks'
 
 const PIN = /^\d{4,12}$/
 

@@ -6,9 +6,9 @@ import { Box, Button, Chip, GlobalStyles, MenuItem, Paper, Stack, TextField, Typ
 import { useState } from 'react'
 import { api } from '../api/client'
 import { LoadState } from '../components/States'
-import { fromLocalInput } from '../format'
-import { handoverView, type HandoverInfantView } from '../handover-view'
-import { useLoad } from '../hooks'
+import { fromLocalInput } from '../view-model/format'
+import { handoverView, type HandoverInfantView } from '../view-model/handover-view'
+import { useLoad } from '../api/hooks'
 
 /** Print: the handover alone, on A4, an infant never split across pages where it fits on one. */
 const PRINT_STYLES = {

@@ -22,10 +22,10 @@ import { api, onEvent, transport } from '../api/client'
 import type { ChosenFile, UploadProgress } from '../api/transport'
 import { ImportJobReport } from '../components/ImportJobReport'
 import { ImportPreviewTable, NEW_INFANT } from '../components/ImportPreviewTable'
-import { filesFromEntries, isHiddenFile, type EntryLike } from '../dropped-files'
-import { formatDuration, fromLocalInput } from '../format'
-import { secondsLeft } from '../import-progress'
-import { useLoad, useRoute } from '../hooks'
+import { filesFromEntries, isHiddenFile, type EntryLike } from '../view-model/dropped-files'
+import { formatDuration, fromLocalInput } from '../view-model/format'
+import { secondsLeft } from '../view-model/import-progress'
+import { useLoad, useRoute } from '../api/hooks'
 
 export function ImportScreen({ go }: { go: (p: string) => void }) {
   const [route] = useRoute()

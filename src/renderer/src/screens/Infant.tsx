@@ -17,9 +17,9 @@ import { api } from '../api/client'
 import { InfantDialog } from '../components/InfantDialog'
 import { InfantAge } from '../components/InfantName'
 import { LoadState } from '../components/States'
-import { downloadExport } from '../download'
-import { formatDuration, formatRate, formatTime } from '../format'
-import { useLoad } from '../hooks'
+import { downloadExport } from '../api/download'
+import { formatDuration, formatRate, formatTime } from '../view-model/format'
+import { useLoad } from '../api/hooks'
 
 export function InfantScreen({ id, user, go }: { id: number; user: User; go: (p: string) => void }) {
   const infant = useLoad(() => api.getInfant({ id }), [id], ['infants'])

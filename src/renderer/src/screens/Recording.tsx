@@ -21,9 +21,9 @@ import { StageZeroCorrection } from '../components/StageZeroCorrection'
 import { LoadState } from '../components/States'
 import { verdictLabel } from '../components/VerdictPanel'
 import { PlayButton, SpeedSelect, Waveform, ZoomButtons, type WaveformHandle } from '../components/Waveform'
-import { downloadExport } from '../download'
-import { formatDuration, formatRate, formatTime } from '../format'
-import { useLoad, useShortcuts } from '../hooks'
+import { downloadExport } from '../api/download'
+import { formatDuration, formatRate, formatTime } from '../view-model/format'
+import { useLoad, useShortcuts } from '../api/hooks'
 import { SegmentButtons } from './Exports'
 
 /** Rows of the cries table a page. */

@@ -17,8 +17,8 @@ import { api } from '../api/client'
 import { CryView } from '../components/CryView'
 import { DateRange, InfantSelect } from '../components/Filters'
 import { LoadState } from '../components/States'
-import { formatTime, fromLocalInput } from '../format'
-import { useLoad, useRoute } from '../hooks'
+import { formatTime, fromLocalInput } from '../view-model/format'
+import { useLoad, useRoute } from '../api/hooks'
 
 const PAGE = 50
 

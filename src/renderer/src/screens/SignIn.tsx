@@ -2,7 +2,7 @@ import { useState } from 'react'
 import { Alert, Box, Button, Card, CardContent, MenuItem, Stack, TextField, Typography } from '@mui/material'
 import type { User } from '../../../shared/contract'
 import { api } from '../api/client'
-import { useLoad } from '../hooks'
+import { useLoad } from '../api/hooks'
 
 export function SignIn({ onSignedIn }: { onSignedIn: (u: User) => void }) {
   const users = useLoad(() => api.listUsers({}), [])

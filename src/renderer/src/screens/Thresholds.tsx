@@ -36,9 +36,9 @@ import { InfantTimeline } from '../components/InfantTimeline'
 import { ModelVersions } from '../components/ModelVersions'
 import { SettingsForm } from '../components/SettingsForm'
 import { LoadState } from '../components/States'
-import { formatTime } from '../format'
-import { useDebounced, useLoad } from '../hooks'
-import { draftProblem, formatSetting, settingLabel, settingsChanges } from '../settings-fields'
+import { formatTime } from '../view-model/format'
+import { useDebounced, useLoad } from '../api/hooks'
+import { draftProblem, formatSetting, settingLabel, settingsChanges } from '../view-model/settings-fields'
 
 const infantName = (infants: Infant[] | undefined, id: number) => {
   const i = infants?.find((x) => x.id === id)

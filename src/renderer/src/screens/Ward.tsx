@@ -28,7 +28,7 @@ import { Sparkline } from '../components/Sparkline'
 import { LoadState } from '../components/States'
 import { InfantName } from '../components/InfantName'
 import { When } from '../components/When'
-import { useLoad } from '../hooks'
+import { useLoad } from '../api/hooks'
 
 /** An infant's current drift alert: a new one outranks an acknowledged one; resolved alerts are history. */
 export function openAlertStates(alerts: Alert[]): Map<number, 'new' | 'acknowledged'> {

@@ -1,7 +1,7 @@
 // The infant's age as neonatal units count it: gestational age at birth in completed weeks and days
 // ("28+3"), postnatal age in days (day of birth = day 0), and postmenstrual age = gestational age at birth
 // + postnatal age, which a ward reads to compare infants born at different gestations.
-import type { Infant } from '../../shared/contract'
+import type { Infant } from '../../../shared/contract'
 
 const DAY_MS = 86_400_000
 

@@ -1,7 +1,7 @@
 // What the shift handover says, as lines of text (the screen lays them out and prints them): the ward's totals
 // first, then per infant by bed its cries and flags, its drift alerts with what changed, and the verdicts given
 // with who gave them. Infants that need attention are marked; a quiet infant is one line.
-import type { Alert, HandoverInfant, ShiftHandover, Verdict } from '../../shared/contract'
+import type { Alert, HandoverInfant, ShiftHandover, Verdict } from '../../../shared/contract'
 import { formatTime } from './format'
 
 export const VERDICT_LABEL: Record<Verdict, string> = {

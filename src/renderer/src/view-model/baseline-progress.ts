@@ -1,7 +1,7 @@
 // What a new infant's timeline says while its baseline is collected: how many baseline cries and recordings
 // are in, and how many more are needed before its cries are scored (the gate's baselineMinCries and
 // baselineMinRecordings settings).
-import type { Timeline } from '../../shared/contract'
+import type { Timeline } from '../../../shared/contract'
 
 const n = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`
 

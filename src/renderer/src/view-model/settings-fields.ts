@@ -1,7 +1,7 @@
 // The analysis settings as the thresholds screen shows them: groups of fields with their ranges (those of the
 // contract's schema), steps and how to read them, and the change a draft makes against the effective values.
 // Pure, so the unit tests cover the diff and the formatting.
-import type { AnalysisSettings, FeatureSet, PersonalKind, SettingsChanges } from '../../shared/contract'
+import type { AnalysisSettings, FeatureSet, PersonalKind, SettingsChanges } from '../../../shared/contract'
 
 export type NumericKey = {
   [K in keyof AnalysisSettings]: AnalysisSettings[K] extends number ? K : never

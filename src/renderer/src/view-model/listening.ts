@@ -7,7 +7,7 @@ import {
   SPECTROGRAM_MAX_HZ,
   SPECTROGRAM_WINDOWS,
   type SelectionMeasures,
-} from '../../shared/contract'
+} from '../../../shared/contract'
 import { COLOUR_MAPS, type ColourMapName } from './spectrogram-tiles'
 
 export interface SpectrogramSettings {

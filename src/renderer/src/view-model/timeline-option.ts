@@ -2,7 +2,7 @@
 // decision, flagged and reviewed cries marked), hourly blocks and daily means, the flag threshold, alerts, the
 // EWMA and CUSUM charts against their limits, and the daily acoustic trends beneath, all on one shared time
 // axis so one zoom moves them together. Pure (no DOM): the chart component, the unit tests and the bench use it.
-import type { Alert, Timeline } from '../../shared/contract'
+import type { Alert, Timeline } from '../../../shared/contract'
 import { formatTime } from './format'
 
 type Point = Timeline['points'][number]

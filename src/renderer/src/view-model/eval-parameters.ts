@@ -1,7 +1,7 @@
 // An evaluation run's parameters as rows of a table (name, value, what it means), in the words of the form
 // that chose them (EvalProtocolOptions), instead of the options' raw JSON. Options the form does not know
 // (a run of a newer or older version) still get a row, named after their key.
-import type { EvalDataset, EvaluationRun } from '../../shared/contract'
+import type { EvalDataset, EvaluationRun } from '../../../shared/contract'
 import { formatDuration, formatTime } from './format'
 
 export interface ParameterRow {

@@ -1,6 +1,6 @@
 // Exports reach the user as a download made in the page from the text the core returned (a Blob URL), so the
 // core never writes outside its data folder and the user chooses where the file goes.
-import type { ExportFile } from '../../shared/contract'
+import type { ExportFile } from '../../../shared/contract'
 
 export function downloadExport(file: ExportFile): void {
   const blob =

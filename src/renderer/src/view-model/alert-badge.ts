@@ -1,6 +1,6 @@
 // The Ward tab's badge: how many drift alerts are open (new or acknowledged, not yet resolved), red while one
 // of them is still unacknowledged; and what the notification setting says about the browser's permission.
-import type { Alert } from '../../shared/contract'
+import type { Alert } from '../../../shared/contract'
 
 export interface WardBadge {
   open: number

@@ -1,7 +1,7 @@
 // Small data hooks: load through the contract, refresh when the core says an entity changed.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
-import type { Job } from '../../shared/contract'
-import { api, onEvent } from './api/client'
+import type { Job } from '../../../shared/contract'
+import { api, onEvent } from './client'
 
 type Entity = 'infants' | 'recordings' | 'cries' | 'models' | 'alerts' | 'settings' | 'reviews' | 'users'
 

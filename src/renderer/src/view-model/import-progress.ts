@@ -1,6 +1,6 @@
 // Progress arithmetic for the import screen: the job reports one overall fraction weighted by file size (as
 // runImport does) and each file's outcome; the file being imported gets its own fraction from the two.
-import type { FileOutcome } from '../../shared/contract'
+import type { FileOutcome } from '../../../shared/contract'
 
 /** Per file: 1 when settled, the running file's fraction, 0 for files still waiting; null once cancelled/refused. */
 export function fileFractions(

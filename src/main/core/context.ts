@@ -37,11 +37,8 @@ export interface ServiceContext {
   pins: PinPolicy
   /** Tickets that sign a reloaded browser tab back in (src/main/core/session-tickets.ts). */
   tickets: SessionTickets
-  /** Stages 1–4 for an imported recording (the analysis service); absent in cores built without it. */
-  analyseRecording?: (
-    recordingId: number,
-    signal?: AbortSignal,
-  ) => Promise<{ cries: number; flagged: number }>
+  /** Stages 1–4 for an imported recording (the analysis service, wired when the core is built). */
+  analyseRecording: (recordingId: number, signal?: AbortSignal) => Promise<{ cries: number; flagged: number }>
 }
 
 export type Handler<M extends MethodName> = (

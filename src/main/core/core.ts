@@ -127,13 +127,15 @@ export class Core {
       version: VERSION,
       pins: new PinPolicy(this.db, () => this.demo.hasPatients()),
       tickets: new SessionTickets(options.now),
+      // The import job analyses what it imported through the analysis service built just below (the context
+      // is its constructor's argument, so the call goes through the core).
+      analyseRecording: (id, signal) => this.analysis.analyseRecording(id, signal),
     }
     this.analysis = new AnalysisService(this.ctx, {
       modelsDir: options.modelsDir ?? checkoutModelsDir(),
       log: this.log,
       refitDebounceMs: options.refitDebounceMs,
     })
-    this.ctx.analyseRecording = (id, signal) => this.analysis.analyseRecording(id, signal)
     this.demo = new DemoService(this.ctx, { log: this.log })
     this.demo.adoptDemoMode()
     this.evaluation = evaluationService(this.ctx, { modelsDir: options.modelsDir })

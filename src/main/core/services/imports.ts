@@ -224,7 +224,7 @@ export async function runImport(
       if (r.status === 'imported') counts.imported++
       else counts.duplicates++
       if (it.ownedCopy) fs.rmSync(it.path, { force: true })
-      if (r.status === 'imported' && r.recordingId && ctx.analyseRecording) {
+      if (r.status === 'imported' && r.recordingId) {
         // Stages 1–4 run after the recording committed: a failure here leaves its cries pending (analysed again
         // at the next start), never a half-imported recording.
         h.progress((doneWeight + weights[i]!) / total, `Analysing ${it.name}`)

@@ -13,6 +13,7 @@ import { openWavSource } from '../../src/main/engine/audio/spectrogram'
 import { isFlagged } from '../../src/main/engine/gate/step'
 import { listAudit } from '../../src/main/store/audit'
 import { addSynthRecording } from '../helpers/synth-recording'
+import { scaled } from '../helpers/time-scale'
 
 let root: string
 let dataDir: string
@@ -106,7 +107,7 @@ beforeAll(async () => {
   infant = newInfant('Corrected infant')
   for (let r = 0; r < 3; r++) await addAndAnalyse(infant, 'correction-infant', r)
   scored = await addAndAnalyse(infant, 'correction-infant', 3)
-}, 120_000)
+}, scaled(120_000))
 
 afterAll(async () => {
   await core?.close()
@@ -165,28 +166,32 @@ describe("moving a cry's boundaries", () => {
     expect(v.verdict).toBe('not_cry')
   })
 
-  it('refits the model when one of the cries it was fitted on moved', async () => {
-    const model = core.db
-      .prepare('SELECT id, version, cry_ids_json FROM anomaly_models WHERE infant_id = ? AND active = 1')
-      .get(infant) as { id: number; version: number; cry_ids_json: string }
-    const fitted = (JSON.parse(model.cry_ids_json) as number[])[0]!
-    const c = cry(fitted)
-    await api('researcher').correctCryBoundaries({
-      cryId: fitted,
-      startS: c.start_s,
-      endS: c.end_s - 0.02,
-    })
-    await expect
-      .poll(
-        () =>
-          core.db
-            .prepare('SELECT version, reason FROM anomaly_models WHERE infant_id = ? AND active = 1')
-            .get(infant) as { version: number; reason: string },
-        { timeout: 60_000, interval: 200 },
-      )
-      .toMatchObject({ version: model.version + 1, reason: expect.stringContaining('stage 0 corrected') })
-    await core.ctx.jobs.idle()
-  }, 90_000)
+  it(
+    'refits the model when one of the cries it was fitted on moved',
+    async () => {
+      const model = core.db
+        .prepare('SELECT id, version, cry_ids_json FROM anomaly_models WHERE infant_id = ? AND active = 1')
+        .get(infant) as { id: number; version: number; cry_ids_json: string }
+      const fitted = (JSON.parse(model.cry_ids_json) as number[])[0]!
+      const c = cry(fitted)
+      await api('researcher').correctCryBoundaries({
+        cryId: fitted,
+        startS: c.start_s,
+        endS: c.end_s - 0.02,
+      })
+      await expect
+        .poll(
+          () =>
+            core.db
+              .prepare('SELECT version, reason FROM anomaly_models WHERE infant_id = ? AND active = 1')
+              .get(infant) as { version: number; reason: string },
+          { timeout: scaled(60_000), interval: 200 },
+        )
+        .toMatchObject({ version: model.version + 1, reason: expect.stringContaining('stage 0 corrected') })
+      await core.ctx.jobs.idle()
+    },
+    scaled(90_000),
+  )
 
   it('refuses overlaps, slivers, spans past the end, and nurses', async () => {
     const [a, b] = cries(scored)

@@ -1,6 +1,6 @@
 // The clinician's review queue: flagged cries without a verdict, most severe first, filterable by infant and
 // date; the selected cry opens beside the list. After a verdict the next cry in the queue opens.
-import { useCallback, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import {
   Box,
   Button,
@@ -47,8 +47,19 @@ export function ReviewScreen({ user, go }: { user: User; go: (p: string) => void
   const selected = cries?.some((c) => c.id === chosen) ? chosen : (cries?.[0]?.id ?? null)
   const index = cries?.findIndex((c) => c.id === selected) ?? -1
 
-  // J/K walk the queue: the selected cry stays in view in the list's own scroll box.
-  const keepInView = useCallback((el: HTMLElement | null) => el?.scrollIntoView({ block: 'nearest' }), [])
+  // J/K walk the queue: the selected cry stays in view in the list's own scroll box. Only that box scrolls, never
+  // the page (scrollIntoView would move the page too, and the queue reloads whenever cries change: while an
+  // import was still being analysed the page kept jumping back to the list under the user's pointer).
+  const listRef = useRef<HTMLUListElement>(null)
+  useEffect(() => {
+    const box = listRef.current
+    const el = box?.querySelector<HTMLElement>('[data-selected="true"]')
+    if (!box || !el) return
+    const b = box.getBoundingClientRect()
+    const e = el.getBoundingClientRect()
+    if (e.top < b.top) box.scrollTop -= b.top - e.top
+    else if (e.bottom > b.bottom) box.scrollTop += e.bottom - b.bottom
+  }, [selected, cries])
 
   const canJudge = user.role === 'clinician' || user.role === 'admin'
   const at = (i: number) => cries?.[i]?.id
@@ -96,13 +107,14 @@ export function ReviewScreen({ user, go }: { user: User; go: (p: string) => void
               dense
               sx={{ maxHeight: 'max(320px, calc(100vh - 330px))', overflowY: 'auto' }}
               data-testid="review-list"
+              ref={listRef}
             >
               {(cries ?? []).map((c) => (
                 <ListItemButton
                   key={c.id}
                   selected={c.id === selected}
                   onClick={() => setSelected(c.id)}
-                  ref={c.id === selected ? keepInView : undefined}
+                  data-selected={c.id === selected}
                 >
                   <ListItemText
                     primary={`${c.infantBed ? `Bed ${c.infantBed} · ` : ''}${c.infantLabel}`}

@@ -24,6 +24,31 @@ export interface NewCry {
 const real = (v: number | null | undefined) => (typeof v === 'number' && Number.isFinite(v) ? v : null)
 
 /**
+ * A cry's span and measures as the cries table's columns, in order: start_s, end_s, at, duration_s, rms_dbfs,
+ * peak, f0_mean_hz, f0_min_hz, f0_max_hz, f0_contour, voiced_fraction, hnr_db, spectral_centroid_hz, clipped.
+ */
+export function crySpanColumns(cry: NewCry, at: string) {
+  const m = cry.measures
+  const contour = m.f0Contour
+  return [
+    cry.startS,
+    cry.endS,
+    at,
+    cry.endS - cry.startS,
+    real(m.rmsDbfs),
+    real(m.peak),
+    real(m.f0MeanHz),
+    real(m.f0MinHz),
+    real(m.f0MaxHz),
+    Buffer.from(contour.buffer, contour.byteOffset, contour.byteLength),
+    real(m.voicedFraction),
+    real(m.hnrDb),
+    real(m.spectralCentroidHz),
+    cry.clipped ? 1 : 0,
+  ] as const
+}
+
+/**
  * Inserts a recording's cries; `at` is the recording time plus each cry's onset. Call inside the recording's
  * transaction. Returns the new ids in order.
  */
@@ -41,25 +66,10 @@ export function insertCries(
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
   return cries.map((c) => {
-    const m = c.measures
-    const contour = m.f0Contour
     const info = stmt.run(
       recordingId,
       infantId,
-      c.startS,
-      c.endS,
-      new Date(t0 + Math.round(c.startS * 1000)).toISOString(),
-      c.endS - c.startS,
-      real(m.rmsDbfs),
-      real(m.peak),
-      real(m.f0MeanHz),
-      real(m.f0MinHz),
-      real(m.f0MaxHz),
-      Buffer.from(contour.buffer, contour.byteOffset, contour.byteLength),
-      real(m.voicedFraction),
-      real(m.hnrDb),
-      real(m.spectralCentroidHz),
-      c.clipped ? 1 : 0,
+      ...crySpanColumns(c, new Date(t0 + Math.round(c.startS * 1000)).toISOString()),
     )
     return Number(info.lastInsertRowid)
   })

@@ -2,35 +2,15 @@
 // analysis of a corrected cry undone so stages 1–4 see it again (embeddings and scores of its old boundaries
 // deleted, the gate's decision back to 'pending'). A cry stage 0 missed is inserted with insertCries (cries.ts).
 import type { Db } from './db'
-import type { NewCry } from './cries'
-
-const real = (v: number | null | undefined) => (typeof v === 'number' && Number.isFinite(v) ? v : null)
+import { crySpanColumns, type NewCry } from './cries'
 
 /** New boundaries, onset time and measures of a cry. Call inside the correction's transaction. */
 export function setCrySpan(db: Db, cryId: number, at: string, cry: NewCry): void {
-  const m = cry.measures
-  const contour = m.f0Contour
   db.prepare(
     `UPDATE cries SET start_s = ?, end_s = ?, at = ?, duration_s = ?, rms_dbfs = ?, peak = ?, f0_mean_hz = ?,
        f0_min_hz = ?, f0_max_hz = ?, f0_contour = ?, voiced_fraction = ?, hnr_db = ?, spectral_centroid_hz = ?,
        clipped = ? WHERE id = ?`,
-  ).run(
-    cry.startS,
-    cry.endS,
-    at,
-    cry.endS - cry.startS,
-    real(m.rmsDbfs),
-    real(m.peak),
-    real(m.f0MeanHz),
-    real(m.f0MinHz),
-    real(m.f0MaxHz),
-    Buffer.from(contour.buffer, contour.byteOffset, contour.byteLength),
-    real(m.voicedFraction),
-    real(m.hnrDb),
-    real(m.spectralCentroidHz),
-    cry.clipped ? 1 : 0,
-    cryId,
-  )
+  ).run(...crySpanColumns(cry, at), cryId)
 }
 
 /**

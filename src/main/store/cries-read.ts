@@ -28,11 +28,11 @@ interface CryRow {
   gate_confidence: number | null
   score: number | null
   model_id: number | null
-  decision: string
+  decision: Decision
   decision_reason: string | null
   flagged: number
   in_baseline: number
-  verdict: string | null
+  verdict: Verdict | null
   verdict_note: string | null
   verdict_by: string | null
   reviewed_at: string | null
@@ -95,11 +95,11 @@ function toCry(r: CryRow): CryWithExtras {
     // Stored scores are calibrated percentiles; clamp float noise so the contract's [0, 1] holds.
     score: r.score === null ? null : Math.min(1, Math.max(0, r.score)),
     modelId: r.model_id,
-    decision: r.decision as Decision,
+    decision: r.decision,
     decisionReason: r.decision_reason,
     flagged: r.flagged === 1,
     inBaseline: r.in_baseline === 1,
-    verdict: r.verdict as Verdict | null,
+    verdict: r.verdict,
     reviewedAt: r.reviewed_at,
     // Filled in by the cries service, which knows the infant's settings and model (explain.ts).
     mayNotBeCry: false,

@@ -1,23 +1,14 @@
 // Repository for the cries table (stage 0 writes): the cries segmentation found in a recording, with their
 // acoustic measures, inserted in the transaction that inserts the recording.
+import type { CryMeasures } from '../engine/audio/measures'
 import type { Db } from './db'
 
 export interface NewCry {
   startS: number
   endS: number
   clipped: boolean
-  measures: {
-    durationS: number
-    rmsDbfs: number | null
-    peak: number | null
-    f0MeanHz: number | null
-    f0MinHz: number | null
-    f0MaxHz: number | null
-    f0Contour: Float32Array
-    voicedFraction: number | null
-    hnrDb: number | null
-    spectralCentroidHz: number | null
-  }
+  /** What `measureCry` measured, all but HNR by cross-correlation (computed for comparison, not stored). */
+  measures: Omit<CryMeasures, 'hnrCcDb'>
 }
 
 /** A finite number or NULL: SQLite's REAL columns must not receive NaN. */

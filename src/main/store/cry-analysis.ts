@@ -1,6 +1,8 @@
 // The stage 1–4 columns of the cries table (P(cry), score, model version, gate decision, flag, baseline
 // membership). The cries themselves are written by the import (cries.ts); this module owns what analysis adds.
+import type { CryMeasures, Decision, Verdict } from '../../shared/contract'
 import type { CryMeasureValues } from '../engine/anomaly/cry-features'
+import type { GateDecision } from '../engine/gate/gate'
 import { isFlagged } from '../engine/gate/step'
 import type { Db } from './db'
 
@@ -34,7 +36,7 @@ export interface CryAnalysis {
   score: number | null
   modelId: number | null
   gateConfidence: number | null
-  decision: 'baseline' | 'accepted' | 'rejected'
+  decision: GateDecision
   reason: string
   flagged: boolean
   inBaseline: boolean
@@ -61,20 +63,17 @@ export function setInBaseline(db: Db, cryId: number, inBaseline: boolean): void 
   db.prepare('UPDATE cries SET in_baseline = ? WHERE id = ?').run(inBaseline ? 1 : 0, cryId)
 }
 
-export interface TimelineCryRow {
+export interface TimelineCryRow extends Pick<CryMeasures, 'f0MeanHz' | 'durationS' | 'hnrDb'> {
   id: number
   recordingId: number
   startS: number
   at: string
   score: number | null
   modelId: number | null
-  decision: 'pending' | 'baseline' | 'accepted' | 'rejected'
+  decision: Decision
   decisionReason: string | null
   flagged: number
-  verdict: 'deviation' | 'normal' | 'not_cry' | null
-  f0MeanHz: number | null
-  durationS: number
-  hnrDb: number | null
+  verdict: Verdict | null
   cryConfidence: number | null
   gateConfidence: number | null
 }

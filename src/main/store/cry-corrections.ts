@@ -1,6 +1,7 @@
 // Corrections of stage 0 on the cries table: a cry's boundaries moved by hand (with its new measures), and the
 // analysis of a corrected cry undone so stages 1–4 see it again (embeddings and scores of its old boundaries
 // deleted, the gate's decision back to 'pending'). A cry stage 0 missed is inserted with insertCries (cries.ts).
+import type { CryCorrection } from '../../shared/contract'
 import type { Db } from './db'
 import { crySpanColumns, type NewCry } from './cries'
 
@@ -43,39 +44,14 @@ export function overlappingCries(
 }
 
 /** A cry as a correction reports it: where it is and what stages 1–4 decided. */
-export function correctedCry(
-  db: Db,
-  cryId: number,
-):
-  | {
-      cryId: number
-      recordingId: number
-      startS: number
-      endS: number
-      at: string
-      decision: 'pending' | 'baseline' | 'accepted' | 'rejected'
-      score: number | null
-      flagged: boolean
-      inBaseline: boolean
-    }
-  | undefined {
+export function correctedCry(db: Db, cryId: number): (CryCorrection & { at: string }) | undefined {
   const r = db
     .prepare(
       `SELECT id AS cryId, recording_id AS recordingId, start_s AS startS, end_s AS endS, at, decision, score,
          flagged, in_baseline AS inBaseline FROM cries WHERE id = ?`,
     )
     .get(cryId) as
-    | {
-        cryId: number
-        recordingId: number
-        startS: number
-        endS: number
-        at: string
-        decision: 'pending' | 'baseline' | 'accepted' | 'rejected'
-        score: number | null
-        flagged: number
-        inBaseline: number
-      }
+    | (Omit<CryCorrection, 'flagged' | 'inBaseline'> & { at: string; flagged: number; inBaseline: number })
     | undefined
   return r && { ...r, flagged: r.flagged === 1, inBaseline: r.inBaseline === 1 }
 }

@@ -2,6 +2,7 @@
 // control charts) with a live preview before applying, the infant's model versions, the timeline with its
 // control charts, and drift alerts.
 import { z } from 'zod'
+import { Decision, Verdict } from './cries'
 import { CLINICAL, Id, IsoTime, method, RESEARCH, STAFF } from './define'
 
 export const ModelKind = z.enum(['ae', 'ocsvm', 'gmm'])
@@ -114,9 +115,9 @@ export const TimelinePoint = z.object({
   cryId: Id,
   at: IsoTime,
   score: z.number(),
-  decision: z.enum(['pending', 'baseline', 'accepted', 'rejected']),
+  decision: Decision,
   flagged: z.boolean(),
-  verdict: z.enum(['deviation', 'normal', 'not_cry']).nullable(),
+  verdict: Verdict.nullable(),
 })
 
 export const TimelineBlock = z.object({

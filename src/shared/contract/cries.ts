@@ -12,33 +12,36 @@ export type Decision = z.infer<typeof Decision>
 export const Verdict = z.enum(['deviation', 'normal', 'not_cry'])
 export type Verdict = z.infer<typeof Verdict>
 
-/** The acoustic measures stage 0 stores for every cry (null where it could not measure). */
-export const MEASURES = [
-  'durationS',
-  'f0MeanHz',
-  'f0MinHz',
-  'f0MaxHz',
-  'voicedFraction',
-  'hnrDb',
-  'spectralCentroidHz',
-  'rmsDbfs',
-] as const
-export const MeasureName = z.enum(MEASURES)
-export type MeasureName = z.infer<typeof MeasureName>
-
 const num = z.number().nullable()
+/**
+ * A cry's acoustic measures as stage 0 measures and stores them (`measureCry` in engine/audio/measures.ts, the
+ * cries table's columns). The one definition of their shape: the engine, the store and the UI derive theirs.
+ */
 export const CryMeasures = z.object({
   durationS: z.number(),
+  /** Over voiced frames; null when no frame is voiced. */
   f0MeanHz: num,
   f0MinHz: num,
   f0MaxHz: num,
   voicedFraction: num,
+  /** Harmonics-to-noise ratio by autocorrelation: the mean over voiced frames of 10·log10(r / (1 − r)), r the
+   * window-corrected normalised autocorrelation at the period (Praat's "To Harmonicity (ac)", which it matches
+   * within 0.1 dB on hand-marked cries); null when no frame is voiced. */
   hnrDb: num,
+  /** Power-weighted mean frequency of the cry's average spectrum, above 100 Hz; null for silence. */
   spectralCentroidHz: num,
+  /** RMS level in dB re full-scale amplitude (a full-scale square wave is 0 dBFS); null for silence. */
   rmsDbfs: num,
+  /** Largest absolute sample. */
   peak: num,
 })
 export type CryMeasures = z.infer<typeof CryMeasures>
+
+/** The acoustic measures by name, all but the peak (null where stage 0 could not measure): what baseline
+ * ranges, the cry list's sort and the exports go through. */
+export const MeasureName = CryMeasures.keyof().exclude(['peak'])
+export type MeasureName = z.infer<typeof MeasureName>
+export const MEASURES = MeasureName.options
 
 export const Cry = z.object({
   id: Id,
@@ -177,12 +180,15 @@ export const SelectionMeasures = z.object({
   f0Hz: z.array(z.number()),
   /** Intensity as Praat computes it (dB re full-scale power). */
   intensityDb: z.array(z.number()),
-  durationS: z.number(),
-  f0MeanHz: num,
-  f0MinHz: num,
-  f0MaxHz: num,
-  voicedFraction: num,
-  rmsDbfs: num,
+  /** The selection measured as stage 0 measures a cry. */
+  ...CryMeasures.pick({
+    durationS: true,
+    f0MeanHz: true,
+    f0MinHz: true,
+    f0MaxHz: true,
+    voicedFraction: true,
+    rmsDbfs: true,
+  }).shape,
 })
 export type SelectionMeasures = z.infer<typeof SelectionMeasures>
 

@@ -3,13 +3,24 @@ import { z } from 'zod'
 import { Alert } from './analysis'
 import { Job } from './imports'
 
+/** What a `changed` event names: the lists that re-fetch. */
+export const ChangedEntity = z.enum([
+  'infants',
+  'recordings',
+  'cries',
+  'models',
+  'alerts',
+  'settings',
+  'reviews',
+  'users',
+])
+export type ChangedEntity = z.infer<typeof ChangedEntity>
+
 export const eventSchemas = {
   /** A job changed (progress, state, per-file outcome). */
   job: Job,
   /** Something the UI shows changed; lists re-fetch. */
-  changed: z.object({
-    entity: z.enum(['infants', 'recordings', 'cries', 'models', 'alerts', 'settings', 'reviews', 'users']),
-  }),
+  changed: z.object({ entity: ChangedEntity }),
   /** A drift alert was raised or changed state: the whole alert, with what changed, so that a notification
    * needs no second call. */
   alert: Alert,

@@ -300,7 +300,7 @@ function median(v: number[]): number | null {
 
 /** Daily medians of the acoustic measures clinicians read (f0, expiration duration, HNR). */
 function dailyTrends(
-  rows: { at: string; f0MeanHz: number | null; durationS: number; hnrDb: number | null; decision: string }[],
+  rows: Pick<TimelineCryRow, 'at' | 'f0MeanHz' | 'durationS' | 'hnrDb' | 'decision'>[],
 ): Timeline['trends'] {
   const days = new Map<string, { f0: number[]; dur: number[]; hnr: number[] }>()
   for (const r of rows) {

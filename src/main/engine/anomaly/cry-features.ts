@@ -4,20 +4,11 @@
 // semitones, fractions), standardised against the infant's own baseline. The same standardiser says, in the
 // clinician's units, what moved: "f0 mean 640 Hz, +38 % over baseline (464 Hz)". Written by hand: it is the
 // project's own definition of the measures, a few lines each.
+import type { CryMeasures } from '../../../shared/contract'
 
-/** The measures a cry carries (the cries table's columns; `measureCry`'s output). */
-export interface CryMeasureValues {
-  durationS: number
-  rmsDbfs: number | null
-  f0MeanHz: number | null
-  f0MinHz: number | null
-  f0MaxHz: number | null
-  voicedFraction: number | null
-  hnrDb: number | null
-  spectralCentroidHz: number | null
-  /** f0 every 10 ms, 0 where unvoiced (for the melody's variability); optional. */
-  f0Contour?: ArrayLike<number> | null
-}
+/** The measures a cry carries (the contract's `CryMeasures`, the cries table's columns; `measureCry`'s output),
+ * its peak aside; the f0 contour (every 10 ms, 0 where unvoiced: the melody's variability) is optional. */
+export type CryMeasureValues = Omit<CryMeasures, 'peak'> & { f0Contour?: ArrayLike<number> | null }
 
 type Scale = 'octave' | 'linear' | 'percent'
 

@@ -2,31 +2,20 @@
 // tracker, pitch.ts), voicing, harmonics-to-noise ratio and spectral centroid. Pure: samples in, numbers out,
 // at any sample rate.
 import FFT from 'fft.js'
+import type { CryMeasures as StoredCryMeasures } from '../../../shared/contract'
 import { crossCorrelationHarmonicity, trackPitch } from './pitch'
 import { hann } from './spectrum'
 
-export interface CryMeasures {
-  durationS: number
-  /** RMS level in dB re full-scale amplitude (a full-scale square wave is 0 dBFS); null for silence. */
-  rmsDbfs: number | null
-  /** Largest absolute sample. */
-  peak: number | null
-  /** Over voiced frames; null when no frame is voiced. */
-  f0MeanHz: number | null
-  f0MinHz: number | null
-  f0MaxHz: number | null
+/**
+ * What `measureCry` answers: the measures every cry stores and the UI reads (their one definition, with what
+ * each means, is the contract's `CryMeasures`), the f0 contour, and HNR by cross-correlation.
+ */
+export type CryMeasures = StoredCryMeasures & {
   /** f0 every 10 ms (frame i centred at (i + 0.5) × 10 ms), 0 where unvoiced. */
   f0Contour: Float32Array
-  voicedFraction: number | null
-  /** Harmonics-to-noise ratio by autocorrelation: the mean over voiced frames of 10·log10(r / (1 − r)), r the
-   * window-corrected normalised autocorrelation at the period (Praat's "To Harmonicity (ac)", which it
-   * matches within 0.1 dB on hand-marked cries); null when no frame is voiced. Stored and shown as HNR. */
-  hnrDb: number | null
-  /** The same over Praat's cross-correlation harmonicity ("To Harmonicity (cc)", the one Praat's voice
-   * report quotes), for comparison with Praat; computed, not stored. Null when no frame is voiced. */
+  /** HNR over Praat's cross-correlation harmonicity ("To Harmonicity (cc)", the one Praat's voice report
+   * quotes), for comparison with Praat; computed, not stored. Null when no frame is voiced. */
   hnrCcDb: number | null
-  /** Power-weighted mean frequency of the cry's average spectrum, above 100 Hz; null for silence. */
-  spectralCentroidHz: number | null
 }
 
 export const CONTOUR_HOP_S = 0.01

@@ -7,7 +7,10 @@
 // The gate confidence is their product: high only when both agree. A threshold (a setting, ward default
 // with per-infant override) turns it into a decision; clinician verdicts override it.
 
-export type GateDecision = 'baseline' | 'accepted' | 'rejected'
+import type { Decision } from '../../../shared/contract'
+
+/** What the gate decides for a cry it has seen: the contract's `Decision` but 'pending' (not seen yet). */
+export type GateDecision = Exclude<Decision, 'pending'>
 
 export interface GateInput {
   cryConfidence: number

@@ -1,9 +1,7 @@
 // Small data hooks: load through the contract, refresh when the core says an entity changed.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
-import type { Job } from '../../../shared/contract'
+import type { ChangedEntity, Job } from '../../../shared/contract'
 import { api, onEvent } from './client'
-
-type Entity = 'infants' | 'recordings' | 'cries' | 'models' | 'alerts' | 'settings' | 'reviews' | 'users'
 
 export interface Loaded<T> {
   data?: T
@@ -16,7 +14,11 @@ export interface Loaded<T> {
  * Loads through the contract when `deps` change, and again when the core says one of `refreshOn` changed.
  * While a reload runs the previous data stays on screen (loading is true), so lists do not flash empty.
  */
-export function useLoad<T>(load: () => Promise<T>, deps: unknown[], refreshOn: Entity[] = []): Loaded<T> {
+export function useLoad<T>(
+  load: () => Promise<T>,
+  deps: unknown[],
+  refreshOn: ChangedEntity[] = [],
+): Loaded<T> {
   const [tick, setTick] = useState(0)
   const key = `${JSON.stringify(deps)}#${tick}`
   const [settled, setSettled] = useState<{ key: string; data?: T; error?: Error }>({ key: '' })

@@ -126,8 +126,13 @@ describe('importing the fixture corpus', () => {
       .get() as { n: number }
     expect(orphans.n).toBe(0)
     // No working copy of a refused file was left behind.
+    // (A recording made above 16 kHz also has its high-rate copy.)
     const audio = fs.readdirSync(path.join(dir, 'data', 'audio'), { recursive: true }) as string[]
-    expect(audio.filter((f) => f.endsWith('.wav'))).toHaveLength(recs.length)
+    const highRate = core.db
+      .prepare('SELECT high_rate_path AS p FROM recordings WHERE high_rate_path IS NOT NULL')
+      .all() as { p: string }[]
+    for (const r of highRate) expect(fs.existsSync(path.join(dir, 'data', r.p))).toBe(true)
+    expect(audio.filter((f) => f.endsWith('.wav'))).toHaveLength(recs.length + highRate.length)
   })
 
   it(

@@ -208,6 +208,23 @@ describe('migrations', () => {
     expect(() => set.run('2026-11-20', '28+3', 1120)).toThrow() // STRICT: no text in an INTEGER column
   })
 
+  it('0008 high-rate-copy: keeps recordings (without a high-rate copy); the copy rate is checked', () => {
+    const db = openDb(':memory:', { migrateTo: 7 })
+    seedCry(db)
+    migrate(db, 8)
+    expect(db.prepare('SELECT file_name, high_rate_path, high_rate_hz FROM recordings').get()).toEqual({
+      file_name: 'a.wav',
+      high_rate_path: null,
+      high_rate_hz: null,
+    })
+    expect(db.prepare('SELECT COUNT(*) AS n FROM cries').get()).toEqual({ n: 1 })
+    const set = db.prepare('UPDATE recordings SET high_rate_path = ?, high_rate_hz = ? WHERE id = 1')
+    set.run('audio/h1/h1.hi.wav', 44100)
+    expect(db.prepare('SELECT high_rate_hz FROM recordings').get()).toEqual({ high_rate_hz: 44100 })
+    expect(() => set.run('audio/h1/h1.hi.wav', 16000)).toThrow(/CHECK/)
+    expect(() => set.run('audio/h1/h1.hi.wav', 96000)).toThrow(/CHECK/)
+  })
+
   it('runs every migration once, in order, and refuses a database from a newer ICLAS', () => {
     const db = openDb(':memory:')
     const latest = migrations[migrations.length - 1]!.version

@@ -13,19 +13,30 @@ import {
   peakDbfs,
   rulerLabel,
   rulerSpacing,
+  topCutAt8k,
   topFrequencies,
   windowMs,
 } from '../../src/renderer/src/view-model/listening'
 
 describe('spectrogram settings', () => {
-  it("offers top frequencies up to the recording's Nyquist, at most the working copy's 8 kHz", () => {
+  it("offers top frequencies up to the recording's Nyquist, from its high-rate copy above 8 kHz", () => {
     expect(topFrequencies(8000)).toEqual([1000, 2000, 4000]) // AMR phone recording: Nyquist 4 kHz
     expect(topFrequencies(11025)).toEqual([1000, 2000, 4000, 5512.5])
     expect(topFrequencies(16000)).toEqual([1000, 2000, 4000, 8000])
-    expect(topFrequencies(48000)).toEqual([1000, 2000, 4000, 8000])
+    expect(topFrequencies(48000, 48000)).toEqual([1000, 2000, 4000, 8000, 16000, 24000])
+    expect(topFrequencies(44100, 44100)).toEqual([1000, 2000, 4000, 8000, 16000, 22050])
+    expect(topFrequencies(96000, 48000)).toEqual([1000, 2000, 4000, 8000, 16000, 24000]) // the copy is capped
+    // Imported before ICLAS kept a high-rate copy: only the 16 kHz working copy, so 8 kHz, and the view says why.
+    expect(topFrequencies(48000, null)).toEqual([1000, 2000, 4000, 8000])
+    expect(topCutAt8k(48000, null)).toBe(true)
+    expect(topCutAt8k(48000, 48000)).toBe(false)
+    expect(topCutAt8k(16000, null)).toBe(false)
     expect(effectiveMaxHz({ maxHz: null }, 8000)).toBe(4000)
     expect(effectiveMaxHz({ maxHz: 8000 }, 8000)).toBe(4000) // a setting kept from a 16 kHz recording
     expect(effectiveMaxHz({ maxHz: 2000 }, 48000)).toBe(2000)
+    expect(effectiveMaxHz(DEFAULT_SPECTROGRAM, 48000, 48000)).toBe(8000) // the cry band by default
+    expect(effectiveMaxHz({ maxHz: null }, 48000, 48000)).toBe(24000)
+    expect(effectiveMaxHz({ maxHz: 16000 }, 48000, null)).toBe(8000)
   })
 
   it('labels the frequency axis from the top down', () => {
@@ -38,6 +49,8 @@ describe('spectrogram settings', () => {
   it('reads stored settings back field by field, falling back to the defaults', () => {
     expect(parseSettings(null)).toEqual(DEFAULT_SPECTROGRAM)
     expect(parseSettings('not json')).toEqual(DEFAULT_SPECTROGRAM)
+    expect(parseSettings(JSON.stringify({ maxHz: null })).maxHz).toBeNull() // "as high as it goes" is kept
+    expect(parseSettings(JSON.stringify({ maxHz: 22050 })).maxHz).toBe(22050)
     expect(
       parseSettings(JSON.stringify({ windowSize: 1024, dynamicRangeDb: 7, colourMap: 'grey', maxHz: 2000 })),
     ).toEqual({ ...DEFAULT_SPECTROGRAM, windowSize: 1024, colourMap: 'grey', maxHz: 2000 })

@@ -6,7 +6,7 @@ import type { Db } from './db'
 export interface RemovedInfants {
   infants: number
   recordings: number
-  /** Working copies (relative to the data folder) no recording references any more. */
+  /** Working copies and high-rate copies (relative to the data folder) no recording references any more. */
   audioPaths: string[]
 }
 
@@ -15,7 +15,12 @@ export function removeInfantsWithData(db: Db, infantIds: readonly number[]): Rem
   const ids = JSON.stringify(infantIds)
   const inSet = 'IN (SELECT value FROM json_each(?))'
   const audioPaths = (
-    db.prepare(`SELECT audio_path AS p FROM recordings WHERE infant_id ${inSet}`).all(ids) as { p: string }[]
+    db
+      .prepare(
+        `SELECT audio_path AS p FROM recordings WHERE infant_id ${inSet}
+         UNION ALL SELECT high_rate_path FROM recordings WHERE high_rate_path IS NOT NULL AND infant_id ${inSet}`,
+      )
+      .all(ids, ids) as { p: string }[]
   ).map((r) => r.p)
   db.prepare(`DELETE FROM replay_buffer WHERE infant_id ${inSet}`).run(ids)
   db.prepare(`DELETE FROM alerts WHERE infant_id ${inSet}`).run(ids)

@@ -4,6 +4,8 @@
 //   iclas.db (+ -wal, -shm)       the store                          (store/db.ts, store/backup.ts)
 //   iclas.lock                    the one writer's lock              (store/lock.ts)
 //   audio/<xx>/<hash>.wav         working copies, content-addressed  (core/services/imports.ts)
+//   audio/<xx>/<hash>.hi.wav      the high-rate copy of a recording made above 16 kHz (its rate, at most 48 kHz,
+//                                 mono), for spectrograms above 8 kHz; recordings.high_rate_path
 //   audio/.tmp-<random>.wav       a working copy being written
 //   audio-quarantine/<xx>/…       audio no recording references      (core/audio-recovery.ts)
 //   backups/<stamp>-<reason>.db   backups of the store               (store/backup.ts)
@@ -73,6 +75,11 @@ export function audioShardDir(dataDir: string, hash: string): string {
 /** A working copy's path relative to the data folder, as recordings.audio_path stores it. */
 export function audioRelPath(hash: string): string {
   return path.join(AUDIO_DIR, hash.slice(0, 2), `${hash}.wav`)
+}
+
+/** The high-rate copy's path relative to the data folder (recordings.high_rate_path): beside the working copy. */
+export function highRateAudioRelPath(hash: string): string {
+  return path.join(AUDIO_DIR, hash.slice(0, 2), `${hash}.hi.wav`)
 }
 
 /** A fresh name for a working copy being written (renamed to audioRelPath once complete). */

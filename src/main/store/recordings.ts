@@ -16,12 +16,13 @@ interface RecordingRow {
   imported_at: string
   audio_path: string
   clipped_fraction: number | null
+  high_rate_hz: number | null
   cry_count: number
 }
 
 const SELECT = `SELECT r.id, r.infant_id, r.file_name, r.content_hash, r.format, r.native_sample_rate, r.channels,
   r.duration_s, r.recorded_at, r.time_source, r.imported_at, r.audio_path, r.clipped_fraction,
-  (SELECT COUNT(*) FROM cries c WHERE c.recording_id = r.id) AS cry_count FROM recordings r`
+  r.high_rate_hz, (SELECT COUNT(*) FROM cries c WHERE c.recording_id = r.id) AS cry_count FROM recordings r`
 
 function toRecording(r: RecordingRow): Recording {
   return {
@@ -38,6 +39,7 @@ function toRecording(r: RecordingRow): Recording {
     importedAt: r.imported_at,
     cryCount: r.cry_count,
     clippedFraction: r.clipped_fraction,
+    highRateHz: r.high_rate_hz,
   }
 }
 
@@ -54,14 +56,16 @@ export interface NewRecording {
   audioPath: string
   peaks: Buffer | null
   clippedFraction: number | null
+  /** The high-rate copy (layout.highRateAudioRelPath) and its rate, for a recording made above 16 kHz. */
+  highRate?: { path: string; hz: number } | null
 }
 
 export function insertRecording(db: Db, v: NewRecording, now = new Date().toISOString()): number {
   const info = db
     .prepare(
       `INSERT INTO recordings (infant_id, file_name, content_hash, format, native_sample_rate, channels, duration_s,
-        recorded_at, time_source, imported_at, audio_path, peaks, clipped_fraction)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        recorded_at, time_source, imported_at, audio_path, peaks, clipped_fraction, high_rate_path, high_rate_hz)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .run(
       v.infantId,
@@ -77,6 +81,8 @@ export function insertRecording(db: Db, v: NewRecording, now = new Date().toISOS
       v.audioPath,
       v.peaks,
       v.clippedFraction,
+      v.highRate?.path ?? null,
+      v.highRate?.hz ?? null,
     )
   return Number(info.lastInsertRowid)
 }
@@ -105,6 +111,15 @@ export function getRecordingAudioPath(db: Db, id: number): string | undefined {
   return row?.audio_path
 }
 
+/** The high-rate copy of a recording (relative path and rate), or null: made at ≤ 16 kHz, or imported before
+ * the workstation kept one. */
+export function getRecordingHighRate(db: Db, id: number): { path: string; hz: number } | null {
+  const row = db
+    .prepare('SELECT high_rate_path AS path, high_rate_hz AS hz FROM recordings WHERE id = ?')
+    .get(id) as { path: string | null; hz: number | null } | undefined
+  return row?.path && row.hz ? { path: row.path, hz: row.hz } : null
+}
+
 export function getRecordingPeaks(db: Db, id: number): Buffer | null | undefined {
   const row = db.prepare('SELECT peaks FROM recordings WHERE id = ?').get(id) as
     { peaks: Buffer | null } | undefined
@@ -127,11 +142,16 @@ export function setRecordingTime(db: Db, id: number, recordedAt: string): void {
   })()
 }
 
+/** Every audio file the recordings reference: working copies and high-rate copies. */
 export function allAudioPaths(db: Db): Set<string> {
   return new Set(
-    (db.prepare('SELECT audio_path FROM recordings').all() as { audio_path: string }[]).map(
-      (r) => r.audio_path,
-    ),
+    (
+      db
+        .prepare(
+          'SELECT audio_path AS p FROM recordings UNION ALL SELECT high_rate_path FROM recordings WHERE high_rate_path IS NOT NULL',
+        )
+        .all() as { p: string }[]
+    ).map((r) => r.p),
   )
 }
 

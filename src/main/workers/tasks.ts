@@ -24,8 +24,10 @@ export interface TaskContext {
 const backbones = new BackboneCache({ log: (message) => console.info(message) })
 
 export const tasks = {
-  processRecording: (args: { sourcePath: string; workingCopyPath: string }, ctx: TaskContext) =>
-    processRecording({ ...args, signal: ctx.signal, onProgress: (f) => ctx.progress(f) }),
+  processRecording: (
+    args: { sourcePath: string; workingCopyPath: string; highRateCopyPath?: string },
+    ctx: TaskContext,
+  ) => processRecording({ ...args, signal: ctx.signal, onProgress: (f) => ctx.progress(f) }),
   /** Probes and decodes a file as an import would, keeping nothing (format/duration/time checks). */
   inspectRecording: (args: { path: string }, ctx: TaskContext) => inspectRecording(args.path, ctx.signal),
   spectrogramTile: (args: Parameters<typeof spectrogramTileFromWav>[0]) => spectrogramTileFromWav(args),

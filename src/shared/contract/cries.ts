@@ -144,7 +144,8 @@ export const WardCrySummary = z.object({
 })
 export type WardCrySummary = z.infer<typeof WardCrySummary>
 
-export const SPECTROGRAM_MAX_HZ = 8000
+/** The highest top frequency a tile may have: the Nyquist of a high-rate copy at its most (48 kHz). */
+export const SPECTROGRAM_MAX_HZ = 24000
 /** Analysis windows (samples at 16 kHz: 16, 32, 64, 128 ms) the spectrogram offers; 512 is the default. */
 export const SPECTROGRAM_WINDOWS = [256, 512, 1024, 2048] as const
 export const SpectrogramWindow = z.union(SPECTROGRAM_WINDOWS.map((n) => z.literal(n)))
@@ -285,7 +286,8 @@ export const cryMethods = {
     response: z.array(WardCrySummary),
   }),
   getSpectrogramTile: method({
-    summary: 'A spectrogram tile (0–8 kHz) of a recording',
+    summary:
+      'A spectrogram tile of a recording (0–8 kHz, or up to its original Nyquist from its high-rate copy)',
     access: STAFF,
     request: z
       .object({
@@ -298,7 +300,8 @@ export const cryMethods = {
         windowSize: SpectrogramWindow.optional(),
         /** dB between the loudest level shown (−20 dB) and black (default 80). */
         dynamicRangeDb: z.number().min(20).max(140).optional(),
-        /** Top of the frequency axis, Hz (default and most: 8 kHz, the working copy's Nyquist). */
+        /** Top of the frequency axis, Hz (default 8 kHz, the working copy's Nyquist; above it the high-rate copy
+         * is read, up to the original recording's Nyquist; a recording without one answers 8 kHz at most). */
         maxHz: z.number().min(500).max(SPECTROGRAM_MAX_HZ).optional(),
       })
       .strict()

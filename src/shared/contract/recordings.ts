@@ -4,6 +4,12 @@ import { Id, IMPORTERS, IsoTime, method, STAFF } from './define'
 export const TimeSource = z.enum(['filename', 'bext', 'info', 'mtime', 'user', 'simulator'])
 export type TimeSource = z.infer<typeof TimeSource>
 
+/** The top frequency of the 16 kHz working copy, which stage 0 and every measure read. */
+export const WORKING_COPY_TOP_HZ = 8000
+/** A recording made above 16 kHz also keeps a high-rate copy at its own rate, at most this (mono): spectrograms
+ * above 8 kHz read it. */
+export const HIGH_RATE_MAX_HZ = 48000
+
 export const Recording = z.object({
   id: Id,
   infantId: Id,
@@ -18,6 +24,10 @@ export const Recording = z.object({
   importedAt: IsoTime,
   cryCount: z.number().int().nonnegative(),
   clippedFraction: z.number().min(0).max(1).nullable(),
+  /** The rate of the high-rate copy kept beside the 16 kHz working copy (the original's, at most 48 kHz), which
+   * spectrograms above 8 kHz read; null for a recording made at 16 kHz or less, or imported before ICLAS kept
+   * one (its spectrogram stops at 8 kHz). */
+  highRateHz: z.number().int().positive().nullable(),
 })
 export type Recording = z.infer<typeof Recording>
 

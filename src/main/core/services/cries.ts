@@ -4,8 +4,8 @@ import {
   MEASURES,
   SPECTROGRAM_DB_TOP,
   SPECTROGRAM_DEFAULT_RANGE_DB,
-  SPECTROGRAM_MAX_HZ,
   SPECTROGRAM_WINDOWS,
+  WORKING_COPY_TOP_HZ,
   type Review,
   type User,
 } from '../../../shared/contract'
@@ -17,7 +17,12 @@ import { criesAudacityLabels, criesCsv, criesTextGrid } from '../../engine/expor
 import { appendAudit, type Actor } from '../../store/audit'
 import { getInfant } from '../../store/infants'
 import { dataFile } from '../../store/layout'
-import { getRecording, getRecordingAudioPath, getRecordingPeaks } from '../../store/recordings'
+import {
+  getRecording,
+  getRecordingAudioPath,
+  getRecordingHighRate,
+  getRecordingPeaks,
+} from '../../store/recordings'
 import { insertReview, latestReview, listReviews } from '../../store/reviews'
 import type { Handlers, ServiceContext } from '../context'
 import { actor } from './actor'
@@ -182,9 +187,17 @@ export function cryService(ctx: ServiceContext, options: CryServiceOptions = {})
     getSpectrogramTile: async (req) => {
       const { recordingId, startS, endS, width, height } = req
       const rec = mustRecording(recordingId)
-      const rel = getRecordingAudioPath(db, recordingId)!
-      // The top frequency reaches the original recording's Nyquist, and at most the working copy's (8 kHz).
-      const maxHz = Math.min(req.maxHz ?? SPECTROGRAM_MAX_HZ, SPECTROGRAM_MAX_HZ, rec.nativeSampleRate / 2)
+      // Up to 8 kHz the 16 kHz working copy; above, the high-rate copy, up to the original recording's Nyquist.
+      // A recording without one (made at ≤ 16 kHz, or imported before ICLAS kept one) stops at 8 kHz.
+      const asked = req.maxHz ?? WORKING_COPY_TOP_HZ
+      const high = asked > WORKING_COPY_TOP_HZ ? getRecordingHighRate(db, recordingId) : null
+      const rel = high?.path ?? getRecordingAudioPath(db, recordingId)!
+      const rate = high?.hz ?? 16000
+      const maxHz = Math.min(asked, rate / 2, rec.nativeSampleRate / 2)
+      // The window keeps its length in time: 512 samples at 16 kHz (32 ms) are 1,536 at 48 kHz, rounded to the
+      // nearest power of two the FFT takes.
+      const window = req.windowSize ?? SPECTROGRAM_WINDOWS[1]
+      const fftSize = 2 ** Math.round(Math.log2((window * rate) / 16000))
       const tile = await ctx.pool.run('spectrogramTile', {
         wavPath: dataFile(ctx.dataDir, rel),
         startS,
@@ -193,7 +206,7 @@ export function cryService(ctx: ServiceContext, options: CryServiceOptions = {})
         height,
         maxHz,
         loudness: peakEnvelope(getRecordingPeaks(db, recordingId) ?? null, startS, endS),
-        fftSize: req.windowSize ?? SPECTROGRAM_WINDOWS[1],
+        fftSize,
         dbMax: SPECTROGRAM_DB_TOP,
         dbMin: SPECTROGRAM_DB_TOP - (req.dynamicRangeDb ?? SPECTROGRAM_DEFAULT_RANGE_DB),
       })

@@ -10,7 +10,13 @@ import { AudioRefusal } from '../../engine/audio/refusal'
 import { appendAudit, type Actor } from '../../store/audit'
 import { insertCries } from '../../store/cries'
 import { findInfantByExternalId, findInfantByLabel, getInfant, insertInfant } from '../../store/infants'
-import { audioRelPath, audioShardDir, dataFile, partialAudioFile } from '../../store/layout'
+import {
+  audioRelPath,
+  audioShardDir,
+  dataFile,
+  highRateAudioRelPath,
+  partialAudioFile,
+} from '../../store/layout'
 import { findRecordingByHash, insertRecording } from '../../store/recordings'
 import { TaskError } from '../../workers/pool'
 import type { Handlers, ServiceContext } from '../context'
@@ -321,11 +327,13 @@ async function importNew(
   const { db } = ctx
   fs.mkdirSync(audioShardDir(ctx.dataDir, hash), { recursive: true })
   const tmp = partialAudioFile(ctx.dataDir)
+  const tmpHigh = partialAudioFile(ctx.dataDir)
   const finalRel = audioRelPath(hash)
+  const highRel = highRateAudioRelPath(hash)
   try {
     const result = await ctx.pool.run(
       'processRecording',
-      { sourcePath: it.path, workingCopyPath: tmp },
+      { sourcePath: it.path, workingCopyPath: tmp, highRateCopyPath: tmpHigh },
       { signal, onProgress },
     )
     let recordedAt: string
@@ -339,9 +347,10 @@ async function importNew(
       timeSource = t.source
     }
     if (signal.aborted) throw new DOMException('cancelled', 'AbortError')
-    // The working copy is moved into place before the transaction; a crash in between leaves an
-    // unreferenced file that start-up recovery deletes, never a recording without its audio.
+    // The working copy (and the high-rate copy) is moved into place before the transaction; a crash in between
+    // leaves an unreferenced file that start-up recovery quarantines, never a recording without its audio.
     fs.renameSync(tmp, dataFile(ctx.dataDir, finalRel))
+    if (result.highRateHz) fs.renameSync(tmpHigh, dataFile(ctx.dataDir, highRel))
     const recordingId = db.transaction(() => {
       const infantId = it.infantId ?? resolveNewInfant(ctx, it.newInfantLabel!, who)
       const id = insertRecording(db, {
@@ -357,6 +366,7 @@ async function importNew(
         audioPath: finalRel,
         peaks: Buffer.from(result.peaks.buffer, result.peaks.byteOffset, result.peaks.byteLength),
         clippedFraction: result.clippedFraction,
+        highRate: result.highRateHz ? { path: highRel, hz: result.highRateHz } : null,
       })
       // The cries commit with their recording: a recording is never visible without them.
       insertCries(db, id, infantId, recordedAt, result.cries)
@@ -379,6 +389,7 @@ async function importNew(
     }
   } finally {
     fs.rmSync(tmp, { force: true })
+    fs.rmSync(tmpHigh, { force: true })
   }
 }
 

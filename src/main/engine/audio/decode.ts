@@ -119,7 +119,7 @@ export async function* decode16k(
 ): AsyncGenerator<Float32Array> {
   let frames = 0
   const limit = MAX_DURATION_S * PIPELINE_RATE
-  for await (const chunk of decodeRaw16k(file, probe, opts)) {
+  for await (const chunk of decodeRawAt(file, probe, opts, PIPELINE_RATE)) {
     frames += chunk.length
     // NaN or ±Infinity would poison every filter and measure downstream, and no recorder writes them: a file
     // that decodes to them is damaged, not silent.
@@ -148,22 +148,40 @@ export async function* decode16k(
   }
 }
 
-function decodeRaw16k(file: string, probe: AudioProbe, opts: DecodeOptions): AsyncIterable<Float32Array> {
+/**
+ * Streams a file as mono Float32 chunks at `rate` (channels averaged; resampled as decode16k does), without
+ * decode16k's checks: for the high-rate copy of a file decode16k has already read whole.
+ */
+export function decodeMonoAt(
+  file: string,
+  probe: AudioProbe,
+  rate: number,
+  opts: DecodeOptions = {},
+): AsyncIterable<Float32Array> {
+  return decodeRawAt(file, probe, opts, rate)
+}
+
+function decodeRawAt(
+  file: string,
+  probe: AudioProbe,
+  opts: DecodeOptions,
+  rate: number,
+): AsyncIterable<Float32Array> {
   const useSoxr = (opts.resampler ?? 'soxr') === 'soxr' && ffmpegPath() !== null
   if (probe.container === 'wav') {
     const wav = probe.wav!
-    if (probe.sampleRate === PIPELINE_RATE) return readWavMono(file, wav)
-    if (!useSoxr) return resampleStream(readWavMono(file, wav), probe.sampleRate, PIPELINE_RATE)
+    if (probe.sampleRate === rate) return readWavMono(file, wav)
+    if (!useSoxr) return resampleStream(readWavMono(file, wav), probe.sampleRate, rate)
     // ffmpeg reads the PCM our parser located (offset, length, encoding): RF64, BW64, unfinalised headers and
     // trailing chunks are all ours to interpret, and its native reader and soxr run beside the segmenter.
     const args = [
       ...['-f', rawPcmFormat(wav), '-ar', String(wav.sampleRate), '-ac', String(wav.channels)],
       ...['-skip_initial_bytes', String(wav.dataOffset), '-t', (wav.frames / wav.sampleRate).toFixed(9)],
-      ...['-i', file, ...soxrArgs(averageChannelsFilter(wav.channels)), 'pipe:1'],
+      ...['-i', file, ...soxrArgs(averageChannelsFilter(wav.channels), rate), 'pipe:1'],
     ]
     return exactLength(
       ffmpegF32Stream(args, { signal: opts.signal }),
-      Math.round((wav.frames * PIPELINE_RATE) / wav.sampleRate),
+      Math.round((wav.frames * rate) / wav.sampleRate),
     )
   }
   const demuxer = DEMUXER[probe.container]
@@ -172,9 +190,9 @@ function decodeRaw16k(file: string, probe: AudioProbe, opts: DecodeOptions): Asy
   if (!useSoxr) {
     // No soxr: decode at the native rate and resample in-process.
     args.push(...(mix ? ['-af', mix] : ['-ac', '1']), '-f', 'f32le', '-c:a', 'pcm_f32le', 'pipe:1')
-    return resampleStream(ffmpegF32Stream(args, { signal: opts.signal }), probe.sampleRate, PIPELINE_RATE)
+    return resampleStream(ffmpegF32Stream(args, { signal: opts.signal }), probe.sampleRate, rate)
   }
-  args.push(...soxrArgs(mix), 'pipe:1')
+  args.push(...soxrArgs(mix, rate), 'pipe:1')
   return ffmpegF32Stream(args, { signal: opts.signal })
 }
 

@@ -2,10 +2,13 @@
 // working copy + waveform peaks + cry segmentation, and the acoustic measures of each cry as it is found.
 // Memory is bounded whatever the length: chunks flow through, and only the last RING_S seconds are kept to
 // measure the cries the segmenter reports (it reports them a few seconds behind the input).
+// A recording made above 16 kHz also gets a high-rate copy (mono, its own rate up to 48 kHz) in a second pass,
+// so spectrograms reach the original recording's Nyquist; the analysis never reads it.
 // Pure Node: no database, no Electron; runs inside a worker.
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import { decode16k, probeAudio, type AudioProbe } from './decode'
+import { HIGH_RATE_MAX_HZ } from '../../../shared/contract'
+import { decode16k, decodeMonoAt, probeAudio, type AudioProbe } from './decode'
 import { measureCry, type CryMeasures } from './measures'
 import { noCryReason, type NoCryReason } from './no-cry'
 import { PeakAccumulator, PEAKS_PER_SECOND } from './peaks'
@@ -30,11 +33,15 @@ export interface ProcessedRecording {
   cries: ProcessedCry[]
   /** Why no cry was found (too short, clipped, too quiet, only non-cry sound); null when cries were. */
   noCry: NoCryReason | null
+  /** The rate of the high-rate copy written to `highRateCopyPath`; null when none was written. */
+  highRateHz: number | null
 }
 
 export interface ProcessOptions {
   sourcePath: string
   workingCopyPath: string
+  /** Where to write the high-rate copy when the recording was made above 16 kHz (none when absent). */
+  highRateCopyPath?: string
   onProgress?: (fraction: number) => void
   signal?: AbortSignal
 }
@@ -43,8 +50,19 @@ export interface ProcessOptions {
  * expiration it reports. */
 export const RING_S = Math.ceil(SEGMENTER_LATENCY_S + SEGMENT_DEFAULTS.maxExpirationS + 5)
 
+/** The high-rate copy's rate for a recording, or null when it gets none: made at ≤ 16 kHz, or so long that the
+ * copy would not fit a WAV file's 4 GiB (about 12 h at 48 kHz). */
+export function highRateFor(probe: Pick<AudioProbe, 'sampleRate' | 'durationS'>): number | null {
+  if (probe.sampleRate <= PIPELINE_RATE) return null
+  const hz = Math.min(probe.sampleRate, HIGH_RATE_MAX_HZ)
+  return probe.durationS * hz * 2 < 0xffff0000 ? hz : null
+}
+
 export async function processRecording(opts: ProcessOptions): Promise<ProcessedRecording> {
   const probe = await probeAudio(opts.sourcePath)
+  const highRateHz = opts.highRateCopyPath ? highRateFor(probe) : null
+  // With a high-rate copy to write, the first pass is about two thirds of the work.
+  const share = highRateHz ? 0.65 : 1
   const writer = await WavWriter.create(opts.workingCopyPath, PIPELINE_RATE)
   const peaks = new PeakAccumulator(PIPELINE_RATE / PEAKS_PER_SECOND)
   const clipping = new ClipDetector()
@@ -72,7 +90,7 @@ export async function processRecording(opts: ProcessOptions): Promise<ProcessedR
       recent.push(chunk)
       measure(segmenter.push(chunk))
       await writer.write(chunk)
-      opts.onProgress?.(Math.min(1, recent.total / expected))
+      opts.onProgress?.(share * Math.min(1, recent.total / expected))
     }
     measure(segmenter.finish())
   } catch (err) {
@@ -81,6 +99,10 @@ export async function processRecording(opts: ProcessOptions): Promise<ProcessedR
   }
   const frames = await writer.close()
   const durationS = frames / PIPELINE_RATE
+  if (highRateHz)
+    await writeHighRateCopy(opts, probe, highRateHz, durationS, (f) =>
+      opts.onProgress?.(share + (1 - share) * f),
+    )
   return {
     probe,
     frames,
@@ -91,7 +113,35 @@ export async function processRecording(opts: ProcessOptions): Promise<ProcessedR
     noCry: cries.length
       ? null
       : noCryReason({ durationS, clippedFraction: clipping.fraction, summary: segmenter.summary() }),
+    highRateHz,
   }
+}
+
+/** The second pass: the file again, mono at `hz`, into a 16-bit WAV of exactly the working copy's duration. */
+async function writeHighRateCopy(
+  opts: ProcessOptions,
+  probe: AudioProbe,
+  hz: number,
+  durationS: number,
+  onProgress: (f: number) => void,
+): Promise<void> {
+  const writer = await WavWriter.create(opts.highRateCopyPath!, hz)
+  const want = Math.round(durationS * hz)
+  let n = 0
+  try {
+    for await (const chunk of decodeMonoAt(opts.sourcePath, probe, hz, { signal: opts.signal })) {
+      if (opts.signal?.aborted) throw new DOMException('import cancelled', 'AbortError')
+      const keep = chunk.subarray(0, Math.max(0, want - n))
+      if (keep.length) await writer.write(keep)
+      n += keep.length
+      onProgress(Math.min(1, n / Math.max(1, want)))
+    }
+    if (n < want) await writer.write(new Float32Array(want - n))
+  } catch (err) {
+    await writer.abort()
+    throw err
+  }
+  await writer.close()
 }
 
 export interface RecordingCheck {

@@ -144,6 +144,7 @@ export function CryView(props: {
               url={transport.mediaUrl(c.recordingId)}
               durationS={c.recording.durationS}
               nativeSampleRate={c.recording.nativeSampleRate}
+              highRateHz={c.recording.highRateHz}
               canExport={props.canExport}
               selectionActions={
                 props.canCorrect

@@ -21,6 +21,7 @@ import {
   formatHz,
   formatSelection,
   formatSelectionF0,
+  topCutAt8k,
   topFrequencies,
   windowMs,
   type Selection,
@@ -34,17 +35,20 @@ export function SpectrogramControls({
   settings,
   onChange,
   nativeSampleRate,
+  highRateHz,
   maxHz,
 }: {
   settings: SpectrogramSettings
   onChange: (s: SpectrogramSettings) => void
   nativeSampleRate: number
+  /** The rate of the recording's high-rate copy; null when it has none. */
+  highRateHz: number | null
   /** The top frequency in force. */
   maxHz: number
 }) {
   const set = <K extends keyof SpectrogramSettings>(k: K, v: SpectrogramSettings[K]) =>
     onChange({ ...settings, [k]: v })
-  const tops = topFrequencies(nativeSampleRate)
+  const tops = topFrequencies(nativeSampleRate, highRateHz)
   return (
     <Stack
       direction="row"
@@ -114,10 +118,17 @@ export function SpectrogramControls({
           </Typography>
         }
       />
-      {nativeSampleRate > 16000 && (
-        <Typography variant="caption" color="text.secondary">
-          Recorded at {formatHz(nativeSampleRate)}; the workstation keeps 16 kHz, so 8 kHz is the top.
+      {topCutAt8k(nativeSampleRate, highRateHz) ? (
+        <Typography variant="caption" color="text.secondary" data-testid="top-frequency-note">
+          Recorded at {formatHz(nativeSampleRate)}, but imported before ICLAS kept a high-rate copy: only the
+          16 kHz working copy is here, so 8 kHz is the top.
         </Typography>
+      ) : (
+        highRateHz && (
+          <Typography variant="caption" color="text.secondary" data-testid="top-frequency-note">
+            Recorded at {formatHz(nativeSampleRate)}: above 8 kHz from the {formatHz(highRateHz)} copy.
+          </Typography>
+        )
       )}
     </Stack>
   )

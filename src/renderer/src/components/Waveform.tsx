@@ -82,8 +82,10 @@ export const Waveform = forwardRef<
     /** Range to zoom to once drawn (e.g. the cry under review, with some context). */
     focus?: { startS: number; endS: number } | null
     spectrogram?: boolean
-    /** The original recording's sample rate: the spectrogram reaches up to its Nyquist (8 kHz at most). */
+    /** The original recording's sample rate: the spectrogram reaches up to its Nyquist. */
     nativeSampleRate?: number
+    /** The rate of the recording's high-rate copy (null: none, so 8 kHz is the top). */
+    highRateHz?: number | null
     /** May the user export the selection as WAV (exporters only). */
     canExport?: boolean
     /** What the screen offers for a selection besides play, loop and export (e.g. correcting a cry to it). */
@@ -105,10 +107,11 @@ export const Waveform = forwardRef<
   const [spectrogram, setSpectrogram] = useState<SpectrogramState>({ drawn: 0, pending: 0, error: null })
   const { recordingId, url, durationS, spectrogram: withSpectrogram = true } = props
   const nativeSampleRate = props.nativeSampleRate ?? 16000
+  const highRateHz = props.highRateHz ?? null
   const [settings, setSettings] = useState<SpectrogramSettings>(() =>
     parseSettings(window.localStorage.getItem(SETTINGS_KEY)),
   )
-  const maxHz = effectiveMaxHz(settings, nativeSampleRate)
+  const maxHz = effectiveMaxHz(settings, nativeSampleRate, highRateHz)
   const tileSettings = { windowSize: settings.windowSize, dynamicRangeDb: settings.dynamicRangeDb, maxHz }
   const latestSettings = useRef({ tileSettings, settings })
   const [reading, setReading] = useState<CursorReading | null>(null)
@@ -491,6 +494,7 @@ export const Waveform = forwardRef<
             settings={settings}
             onChange={setSettings}
             nativeSampleRate={nativeSampleRate}
+            highRateHz={highRateHz}
             maxHz={maxHz}
           />
         </Box>

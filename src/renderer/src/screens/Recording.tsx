@@ -98,6 +98,7 @@ export function RecordingScreen({ id, user, go }: { id: number; user: User; go: 
             url={transport.mediaUrl(id)}
             durationS={rec.data.durationS}
             nativeSampleRate={rec.data.nativeSampleRate}
+            highRateHz={rec.data.highRateHz}
             canExport={EXPORTERS.includes(user.role)}
             selectionActions={
               CORRECTORS.includes(user.role)

@@ -6,6 +6,7 @@ import {
   SPECTROGRAM_DEFAULT_RANGE_DB,
   SPECTROGRAM_MAX_HZ,
   SPECTROGRAM_WINDOWS,
+  WORKING_COPY_TOP_HZ,
   type SelectionMeasures,
 } from '../../../shared/contract'
 import { COLOUR_MAPS, type ColourMapName } from './spectrogram-tiles'
@@ -15,7 +16,7 @@ export interface SpectrogramSettings {
   windowSize: (typeof SPECTROGRAM_WINDOWS)[number]
   dynamicRangeDb: number
   colourMap: ColourMapName
-  /** Top of the frequency axis, Hz; null = as high as the recording goes. */
+  /** Top of the frequency axis, Hz (default 8 kHz, the working copy's); null = as high as the recording goes. */
   maxHz: number | null
   /** f0 and intensity drawn over the spectrogram (Praat's view). */
   overlay: boolean
@@ -25,7 +26,7 @@ export const DEFAULT_SPECTROGRAM: SpectrogramSettings = {
   windowSize: 512,
   dynamicRangeDb: SPECTROGRAM_DEFAULT_RANGE_DB,
   colourMap: 'magma',
-  maxHz: null,
+  maxHz: WORKING_COPY_TOP_HZ,
   overlay: true,
 }
 
@@ -34,20 +35,32 @@ export const DYNAMIC_RANGES = [40, 60, 80, 100, 120]
 /** The window as a reader counts it: 512 samples at 16 kHz → "32 ms". */
 export const windowMs = (samples: number) => `${Math.round((samples / 16000) * 1000)} ms`
 
-/** The highest frequency a recording holds: its original Nyquist, and at most the working copy's (8 kHz). */
-export const nyquistHz = (nativeSampleRate: number) => Math.min(SPECTROGRAM_MAX_HZ, nativeSampleRate / 2)
+/**
+ * The highest frequency the workstation holds of a recording: its original Nyquist, read from its high-rate copy
+ * (`highRateHz`, at most 48 kHz) above 8 kHz; a recording without one (imported before ICLAS kept it) has only
+ * the 16 kHz working copy, so 8 kHz.
+ */
+export const nyquistHz = (nativeSampleRate: number, highRateHz: number | null = null) =>
+  Math.min(nativeSampleRate / 2, highRateHz ? highRateHz / 2 : WORKING_COPY_TOP_HZ)
 
-/** Top frequencies to offer: 1, 2, 4, 8 kHz up to the recording's Nyquist, and the Nyquist itself. */
-export function topFrequencies(nativeSampleRate: number): number[] {
-  const top = nyquistHz(nativeSampleRate)
-  const out = [1000, 2000, 4000, 8000].filter((f) => f < top)
+/** Whether a recording holds more than the workstation can show: made above 16 kHz, without a high-rate copy. */
+export const topCutAt8k = (nativeSampleRate: number, highRateHz: number | null) =>
+  nativeSampleRate > 2 * WORKING_COPY_TOP_HZ && !highRateHz
+
+/** Top frequencies to offer: 1, 2, 4, 8, 16 kHz up to the recording's Nyquist, and the Nyquist itself. */
+export function topFrequencies(nativeSampleRate: number, highRateHz: number | null = null): number[] {
+  const top = nyquistHz(nativeSampleRate, highRateHz)
+  const out = [1000, 2000, 4000, 8000, 16000].filter((f) => f < top)
   out.push(top)
   return out
 }
 
 /** The top frequency in force: the one asked for, never above the recording's Nyquist. */
-export const effectiveMaxHz = (s: Pick<SpectrogramSettings, 'maxHz'>, nativeSampleRate: number) =>
-  Math.min(s.maxHz ?? Infinity, nyquistHz(nativeSampleRate))
+export const effectiveMaxHz = (
+  s: Pick<SpectrogramSettings, 'maxHz'>,
+  nativeSampleRate: number,
+  highRateHz: number | null = null,
+) => Math.min(s.maxHz ?? Infinity, nyquistHz(nativeSampleRate, highRateHz))
 
 /** "8 kHz", "5.5 kHz", "500 Hz". */
 export function formatHz(hz: number): string {
@@ -142,7 +155,10 @@ export function parseSettings(json: string | null): SpectrogramSettings {
     colourMap: COLOUR_MAPS.includes(v.colourMap as ColourMapName)
       ? (v.colourMap as ColourMapName)
       : d.colourMap,
-    maxHz: typeof v.maxHz === 'number' && v.maxHz >= 500 && v.maxHz <= SPECTROGRAM_MAX_HZ ? v.maxHz : d.maxHz,
+    maxHz:
+      v.maxHz === null || (typeof v.maxHz === 'number' && v.maxHz >= 500 && v.maxHz <= SPECTROGRAM_MAX_HZ)
+        ? v.maxHz
+        : d.maxHz,
     overlay: typeof v.overlay === 'boolean' ? v.overlay : d.overlay,
   }
 }

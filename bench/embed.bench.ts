@@ -18,7 +18,7 @@ import { sharedDatasetsDir } from '../src/main/cli/data-dir'
 import { extractCry } from '../src/main/engine/audio/preprocess'
 import { embeddingPieces } from '../src/main/engine/embed/pieces'
 import { checkoutModelsDir, defaultBackboneName, getBackbone } from '../src/main/engine/embed/registry'
-import { loadClip16k, readCryIntervals, readDataset } from '../src/main/engine/eval/datasets'
+import { loadClip16k, readCryIntervals, readDataset } from '../src/main/evaluation/datasets'
 
 const run = promisify(execFile)
 const REPO = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')

@@ -13,7 +13,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { loadClip16k, readCryIntervals, readDataset } from '../src/main/engine/eval/datasets'
+import { loadClip16k, readCryIntervals, readDataset } from '../src/main/evaluation/datasets'
 
 const PRAAT_SCRIPT = `form cries
   sentence list

@@ -17,7 +17,7 @@ import {
 } from '../../src/main/core/services/analysis-settings'
 import { putSetting } from '../../src/main/store/settings'
 import { cryFeatureVector } from '../../src/main/engine/anomaly/cry-features'
-import { personalModelFitter } from '../../src/main/engine/eval/drift'
+import { personalModelFitter } from '../../src/main/evaluation/metrics/drift'
 import { InfantTracker, type TrackerCry } from '../../src/main/engine/gate/tracker'
 import { getEmbeddings } from '../../src/main/store/embeddings'
 import { cryMeasures } from '../../src/main/store/cry-analysis'

@@ -8,7 +8,7 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runAnomalyEval } from '../../src/main/evaluation/protocols/anomaly'
 import { sharedDatasetsDir } from '../../src/main/cli/data-dir'
-import type { AnomalyPool } from '../../src/main/engine/eval/anomaly-protocol'
+import type { AnomalyPool } from '../../src/main/evaluation/metrics/anomaly'
 import { scaled } from '../helpers/time-scale'
 
 const DATA = path.join(sharedDatasetsDir(), 'donateacry')

@@ -6,7 +6,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it, vi } from 'vitest'
 import { segmentationSimProtocol } from '../../src/main/cli/commands/eval-segmentation-sim'
-import type { WardSegmentationReport } from '../../src/main/engine/eval/segmentation-sim'
+import type { WardSegmentationReport } from '../../src/main/evaluation/segmentation-ward'
 import { memorySink, simulateWard } from '../../src/main/engine/sim'
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'iclas-segsim-'))

@@ -5,7 +5,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { sharedDatasetsDir } from '../../src/main/cli/data-dir'
-import { readDataset } from '../../src/main/engine/eval/datasets'
+import { readDataset } from '../../src/main/evaluation/datasets'
 import { WorkerPool } from '../../src/main/workers/pool'
 import { scaled } from '../helpers/time-scale'
 

@@ -9,9 +9,9 @@ import {
   fitStandardiser,
   type CryMeasureValues,
 } from '../../src/main/engine/anomaly/cry-features'
-import { alertEvents } from '../../src/main/engine/eval/drift'
+import { alertEvents } from '../../src/main/evaluation/metrics/drift'
 import { DEFAULT_STEP, INITIAL_STATE, stepInfant, withModel } from '../../src/main/engine/gate/step'
-import { demoOutcomes } from '../../src/main/engine/sim/demo-report'
+import { demoOutcomes } from '../../src/main/evaluation/demo-report'
 
 const measures = (f0: number, durationS = 1, hnrDb = 15): CryMeasureValues => ({
   durationS,

@@ -2,9 +2,14 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { sharedDatasetsDir } from '../../src/main/cli/data-dir'
-import { parseCsv, parseTextGrid, readCryIntervals, readDataset } from '../../src/main/engine/eval/datasets'
-import { eventCounts, frameActivity, frameCounts, scores } from '../../src/main/engine/eval/metrics-seg'
-import { evaluateSegmentation } from '../../src/main/engine/eval/segmentation'
+import { parseCsv, parseTextGrid, readCryIntervals, readDataset } from '../../src/main/evaluation/datasets'
+import {
+  eventCounts,
+  frameActivity,
+  frameCounts,
+  scores,
+} from '../../src/main/evaluation/metrics/segmentation'
+import { evaluateSegmentation } from '../../src/main/evaluation/segmentation-run'
 import { scaled } from '../helpers/time-scale'
 
 describe('protocol A metrics', () => {

@@ -5,7 +5,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { measureCry } from '../../src/main/engine/audio/measures'
-import { loadClip16k } from '../../src/main/engine/eval/datasets'
+import { loadClip16k } from '../../src/main/evaluation/datasets'
 import { scaled } from '../helpers/time-scale'
 
 const FIXTURE = path.join(__dirname, '..', 'fixtures', 'praat', 'pitch.json')

@@ -7,7 +7,7 @@ import {
   parseFileName,
   parseMetadataDate,
 } from '../../src/main/engine/audio/recording-time'
-import { readDataset } from '../../src/main/engine/eval/datasets'
+import { readDataset } from '../../src/main/evaluation/datasets'
 
 const none = { bextDate: null, infoDate: null }
 const mtime = new Date('2026-01-02T03:04:05Z')

@@ -2,7 +2,7 @@
 // quieter gives the same cries (protocol A's `--gain-db` measures it on real clips).
 import { describe, expect, it } from 'vitest'
 import { segmentCries } from '../../src/main/engine/audio/segment'
-import { applyGainDb } from '../../src/main/engine/eval/segmentation'
+import { applyGainDb } from '../../src/main/evaluation/segmentation-run'
 import { cryBout } from './audio-signals'
 
 describe('segmentation and recording level', () => {

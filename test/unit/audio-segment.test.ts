@@ -4,7 +4,7 @@ import { PERCENTILE_BIAS } from '../../src/main/engine/audio/noise-floor'
 import { CrySegmenter, SEGMENTER_LATENCY_S, segmentCries } from '../../src/main/engine/audio/segment'
 import { segmentByEnergy } from '../../src/main/engine/audio/segment-energy'
 import { Periodicity, pickPeriod, StftFramer } from '../../src/main/engine/audio/spectrum'
-import { eventCounts } from '../../src/main/engine/eval/metrics-seg'
+import { eventCounts } from '../../src/main/evaluation/metrics/segmentation'
 import { cryBout, harmonicTone, mixAt, noise } from './audio-signals'
 
 const RATE = 16000

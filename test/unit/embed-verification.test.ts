@@ -8,7 +8,7 @@ import {
   minDcf,
   verificationFigures,
   verificationTrials,
-} from '../../src/main/engine/embed/verification'
+} from '../../src/main/evaluation/metrics/verification'
 
 describe('verification metrics', () => {
   // References from /usr/bin/python3 with scikit-learn: EER = where the ROC polyline crosses FNR = FPR, as

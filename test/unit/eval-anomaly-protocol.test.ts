@@ -14,7 +14,7 @@ import {
   recordingMeans,
   type InfantRow,
   type ProtocolRecording,
-} from '../../src/main/engine/eval/anomaly-protocol'
+} from '../../src/main/evaluation/metrics/anomaly'
 
 /** n recordings of one infant, an hour apart from `day`, listed in a scrambled order. */
 function recordings(infant: string, platform: string, n: number, day = 1): ProtocolRecording[] {

@@ -1,7 +1,7 @@
 // ROC points for the evaluation charts: from (0, 0) to (1, 1), monotone, ties moving together, thinned to about
 // the requested number of points, and its area agreeing with the rank AUC.
 import { describe, expect, it } from 'vitest'
-import { rocAuc, rocCurve } from '../../src/main/engine/eval/roc'
+import { rocAuc, rocCurve } from '../../src/main/evaluation/metrics/roc'
 
 const area = (pts: { fpr: number; tpr: number }[]) =>
   pts.slice(1).reduce((a, p, i) => a + ((p.fpr - pts[i]!.fpr) * (p.tpr + pts[i]!.tpr)) / 2, 0)

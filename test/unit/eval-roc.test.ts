@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { averagePrecision, recallAtFpr, rocAuc } from '../../src/main/engine/eval/roc'
+import { averagePrecision, recallAtFpr, rocAuc } from '../../src/main/evaluation/metrics/roc'
 
 describe('ranking metrics', () => {
   // Reference values computed with scikit-learn 1.2 (roc_auc_score, average_precision_score).

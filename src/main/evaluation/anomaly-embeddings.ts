@@ -11,7 +11,7 @@ import { segmentCries } from '../engine/audio/segment'
 import type { Backbone } from '../engine/embed/backbone'
 import { OnnxBackbone } from '../engine/embed/onnx'
 import { embeddingPieces } from '../engine/embed/pieces'
-import { loadClip16k, type DatasetClip } from '../engine/eval/datasets'
+import { loadClip16k, type DatasetClip } from './datasets'
 
 export interface EmbeddingCaches {
   /** Folder of the on-disk cache (none: no disk cache). */

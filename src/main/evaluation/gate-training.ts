@@ -3,9 +3,9 @@
 // sources within it, the clip model fitted on out-of-fold per-sound predictions. Protocol B evaluates it on the
 // other half.
 import crypto from 'node:crypto'
-import { readDataset } from '../engine/eval/datasets'
-import { gateClips, inTrainingPart } from '../engine/eval/gate-corpus'
-import { rocAuc } from '../engine/eval/roc'
+import { readDataset } from './datasets'
+import { gateClips, inTrainingPart } from './gate-corpus'
+import { rocAuc } from './metrics/roc'
 import {
   CLIP_FEATURES,
   clipFeatures,

@@ -14,7 +14,7 @@ import {
   sharedDatasetsRoot,
   type RegisteredDataset,
 } from '../../core/services/evaluation-datasets'
-import { readDataset } from '../../engine/eval/datasets'
+import { readDataset } from '../../evaluation/datasets'
 import { appendAudit, type Actor } from '../../store/audit'
 import { dbFile } from '../../store/layout'
 import { openDb } from '../../store/db'

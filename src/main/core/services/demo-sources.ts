@@ -3,7 +3,7 @@
 // (the command line's --real: infants with enough cry recordings, their files as they are, with their real times).
 import fs from 'node:fs'
 import path from 'node:path'
-import { readDataset } from '../../engine/eval/datasets'
+import { readDataset } from '../../evaluation/datasets'
 import {
   GROUND_TRUTH_FILE,
   GROUND_TRUTH_FORMAT,

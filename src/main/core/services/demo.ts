@@ -19,7 +19,7 @@ import {
 import { listAlerts } from '../../store/alerts'
 import { scoredCryFlags } from '../../store/cry-analysis'
 import { GROUND_TRUTH_FILE } from '../../engine/sim'
-import { demoOutcomes, type DemoInfantOutcome } from '../../engine/sim/demo-report'
+import { demoOutcomes, type DemoInfantOutcome } from '../../evaluation/demo-report'
 import { removeInfantsWithData } from '../../store/infant-removal'
 import { unfinishedJobs } from '../../store/jobs'
 import { ASIDE_DIRS, dataFile, demoSourceDir } from '../../store/layout'

@@ -7,7 +7,7 @@ import path from 'node:path'
 import type { EvalDataset } from '../../../shared/contract'
 import { SIMULATED_WARD } from '../../../shared/contract'
 import { checkoutModelsDir } from '../../engine/embed/registry'
-import { listDatasets, readDataset } from '../../engine/eval/datasets'
+import { listDatasets, readDataset } from '../../evaluation/datasets'
 import type { Db } from '../../store/db'
 import { getSetting } from '../../store/settings'
 

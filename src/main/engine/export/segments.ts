@@ -1,5 +1,5 @@
 // Cry segments for the tools researchers and clinicians mark audio in: Praat TextGrid (long text format, the
-// format of the project's hand-marked ground truth, read back by engine/eval's parseTextGrid) and Audacity
+// format of the project's hand-marked ground truth, read back by evaluation/datasets.ts's parseTextGrid) and Audacity
 // label tracks. No npm package writes either; both formats are a few lines of text. Boundaries are written to
 // the millisecond (a boundary moved by hand is stored to the millisecond; stage 0's fall on its 10 ms frames),
 // each rounded once, so an interval's end and the next one's start are the same number.

@@ -28,8 +28,8 @@ import {
   type InfantPlan,
   type InfantRow,
   type ThresholdMethod,
-} from '../../engine/eval/anomaly-protocol'
-import { readDataset } from '../../engine/eval/datasets'
+} from '../metrics/anomaly'
+import { readDataset } from '../datasets'
 import { embedRecordings } from '../anomaly-embeddings'
 import { EvalOptionsError, phase, quietContext, type EvalContext, type Protocol } from '../context'
 

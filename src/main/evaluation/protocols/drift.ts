@@ -12,18 +12,18 @@ import { concat } from '../../engine/audio/resample'
 import { measureCry } from '../../engine/audio/measures'
 import { cryFeatureVector } from '../../engine/anomaly/cry-features'
 import type { FeatureSet, PersonalKind } from '../../engine/anomaly/personal'
-import { aperiodic, pitchKeepDuration, pitchResample, shorterWeaker } from '../../engine/eval/cry-changes'
+import { aperiodic, pitchKeepDuration, pitchResample, shorterWeaker } from '../cry-changes'
 import { segmentCries } from '../../engine/audio/segment'
 import type { Backbone } from '../../engine/embed/backbone'
 import { checkoutModelsDir, getBackbone } from '../../engine/embed/registry'
-import { loadClip16k, readDataset, type DatasetClip } from '../../engine/eval/datasets'
+import { loadClip16k, readDataset, type DatasetClip } from '../datasets'
 import {
   personalModelFitter,
   runPolicies,
   type ChangeKind,
   type DriftInfant,
   type PolicyFigures,
-} from '../../engine/eval/drift'
+} from '../metrics/drift'
 import { loadCryClassifier, type CryClassifier } from '../../engine/gate/cry-classifier'
 import type { TrackerCry, UpdatePolicy } from '../../engine/gate/tracker'
 import { resolveWardConfig, simulateWard, type WardConfig } from '../../engine/sim'

@@ -5,16 +5,11 @@ import fs from 'node:fs'
 import { segmentCries } from '../../engine/audio/segment'
 import { peakNormalise } from '../../engine/audio/preprocess'
 import type { Backbone } from '../../engine/embed/backbone'
-import { aperiodic, pitchKeepDuration } from '../../engine/eval/cry-changes'
-import { loadClip16k, readDataset } from '../../engine/eval/datasets'
-import {
-  acceptance,
-  simulatedAcceptance,
-  type AcceptanceGroup,
-  type PCryOf,
-} from '../../engine/eval/gate-acceptance'
-import { gateClips } from '../../engine/eval/gate-corpus'
-import { recallAtFpr, rocAuc, rocCurve, type RocPoint } from '../../engine/eval/roc'
+import { aperiodic, pitchKeepDuration } from '../cry-changes'
+import { loadClip16k, readDataset } from '../datasets'
+import { acceptance, simulatedAcceptance, type AcceptanceGroup, type PCryOf } from '../gate-acceptance'
+import { gateClips } from '../gate-corpus'
+import { recallAtFpr, rocAuc, rocCurve, type RocPoint } from '../metrics/roc'
 import { clipScore, loadCryClassifier, type CryClassifier } from '../../engine/gate/cry-classifier'
 import { DEFAULT_ANALYSIS } from '../../engine/settings'
 import { EvalOptionsError, phase, type EvalContext, type Protocol } from '../context'

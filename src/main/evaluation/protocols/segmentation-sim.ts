@@ -1,7 +1,7 @@
 // Protocol A's metrics on the ward simulator's ground truth: stage 0's cry segmentation on long recordings with
 // ward noise, every expiration the simulator placed as reference (`iclas eval segmentation-sim`).
 import type { SegmentOptions } from '../../engine/audio/segment'
-import { evaluateSegmentationOnWard, type WardSegmentationReport } from '../../engine/eval/segmentation-sim'
+import { evaluateSegmentationOnWard, type WardSegmentationReport } from '../segmentation-ward'
 import type { WardConfig } from '../../engine/sim'
 import { EvalOptionsError, type Protocol } from '../context'
 

@@ -4,7 +4,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type { SegmentOptions } from '../../engine/audio/segment'
-import { listDatasets } from '../../engine/eval/datasets'
+import { listDatasets } from '../datasets'
 import {
   detectionsByLabel,
   evaluateSegmentation,
@@ -12,7 +12,7 @@ import {
   type SegmentationMethod,
   type SegmentationReport as Scores,
   type SegmentationScores,
-} from '../../engine/eval/segmentation'
+} from '../segmentation-run'
 import { phase, type Protocol } from '../context'
 
 export interface SegmentationOptions {

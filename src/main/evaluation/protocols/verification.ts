@@ -15,8 +15,8 @@ import {
   getBackbone,
   listBackbones,
 } from '../../engine/embed/registry'
-import { verificationFigures, type VerificationFigures } from '../../engine/embed/verification'
-import { loadClip16k, readCryIntervals, readDataset, type DatasetClip } from '../../engine/eval/datasets'
+import { verificationFigures, type VerificationFigures } from '../metrics/verification'
+import { loadClip16k, readCryIntervals, readDataset, type DatasetClip } from '../datasets'
 import { EvalOptionsError, quietContext, type EvalContext, type Protocol } from '../context'
 
 export const VERIFICATION_CURATIONS = ['cry', 'unreviewed']

@@ -4,12 +4,25 @@
 // (16-bit quantisation, the 100 Hz high-pass, the streaming segmenter) without a file in between, so hours of
 // audio never sit in memory. Beyond protocol A's figures: event recall per phonation type and per deviation state
 // (do the cries a deviation produces still get found?), and what the false detections overlapped.
-import { HighPass } from '../audio/preprocess'
-import { PIPELINE_RATE } from '../audio/resample'
-import { CrySegmenter, type CrySegment, type SegmentOptions } from '../audio/segment'
-import { planWard, simulateRecording, type CryTruth, type RecordingTruth, type WardConfig } from '../sim'
-import { addCounts, eventCounts, frameCounts, scores, type Counts, type Interval } from './metrics-seg'
-import type { SegmentationScores } from './segmentation'
+import { HighPass } from '../engine/audio/preprocess'
+import { PIPELINE_RATE } from '../engine/audio/resample'
+import { CrySegmenter, type CrySegment, type SegmentOptions } from '../engine/audio/segment'
+import {
+  planWard,
+  simulateRecording,
+  type CryTruth,
+  type RecordingTruth,
+  type WardConfig,
+} from '../engine/sim'
+import {
+  addCounts,
+  eventCounts,
+  frameCounts,
+  scores,
+  type Counts,
+  type Interval,
+} from './metrics/segmentation'
+import type { SegmentationScores } from './segmentation-run'
 
 export interface WardSegmentationReport extends SegmentationScores {
   /** The ward as simulated (resolved config). */

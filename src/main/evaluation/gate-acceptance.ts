@@ -3,7 +3,7 @@
 // and deviating voices, and real cries pitch-raised or made aperiodic — beside its acceptance of what it must
 // reject (alarms, speech, laughter, ward sounds). The gate uses P(cry) only to keep sounds out of the baseline, so
 // a doubted deviating cry is still flagged; this says how often the classifier doubts one.
-import { makeVoice, Rng, synthesizeCry } from '../sim'
+import { makeVoice, Rng, synthesizeCry } from '../engine/sim'
 
 export interface AcceptanceGroup {
   group: string

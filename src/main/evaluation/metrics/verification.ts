@@ -1,7 +1,7 @@
 // Infant verification metrics (protocol C of docs/evaluation.md): trials between recordings, cosine scores,
 // equal error rate and the minimum detection cost, as in the NIST SRE / VoxCeleb / CryCeleb evaluations.
-import { rocCurve, type RocPoint as RocCurvePoint } from '../eval/roc'
-import { cosine } from './backbone'
+import { rocCurve, type RocPoint as RocCurvePoint } from './roc'
+import { cosine } from '../../engine/embed/backbone'
 
 export interface TrialRecording {
   infant: string

@@ -4,9 +4,9 @@
 // Shared by every evaluation protocol; loadClip16k gives the same 16 kHz signal the import pipeline analyses.
 import fs from 'node:fs'
 import path from 'node:path'
-import { decode16k, probeAudio } from '../audio/decode'
-import { HighPass } from '../audio/preprocess'
-import { concat } from '../audio/resample'
+import { decode16k, probeAudio } from '../engine/audio/decode'
+import { HighPass } from '../engine/audio/preprocess'
+import { concat } from '../engine/audio/resample'
 
 export type ManifestSchema = 'donateacry' | 'clips'
 

@@ -2,11 +2,18 @@
 // dataset folders that has a TextGrid is decoded exactly as an import decodes it, segmented, and scored;
 // counts are summed over clips. Also reports the figures per subset (platform, or dataset) so a method that
 // only works on one kind of phone shows it.
-import { segmentCries, type SegmentOptions } from '../audio/segment'
-import { segmentByEnergy } from '../audio/segment-energy'
-import { PIPELINE_RATE } from '../audio/resample'
+import { segmentCries, type SegmentOptions } from '../engine/audio/segment'
+import { segmentByEnergy } from '../engine/audio/segment-energy'
+import { PIPELINE_RATE } from '../engine/audio/resample'
 import { loadClip16k, readCryIntervals, readDataset, type DatasetClip } from './datasets'
-import { addCounts, eventCounts, frameCounts, scores, type Counts, type Interval } from './metrics-seg'
+import {
+  addCounts,
+  eventCounts,
+  frameCounts,
+  scores,
+  type Counts,
+  type Interval,
+} from './metrics/segmentation'
 
 export type SegmentationMethod = 'cry' | 'energy'
 

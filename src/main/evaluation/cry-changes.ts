@@ -5,8 +5,8 @@
 // expirations (time-compressed with the pitch kept, attenuated). ffmpeg does the signal processing; this file
 // only says which filters and checks what comes back.
 import { spawn } from 'node:child_process'
-import { ffmpegPath } from '../audio/ffmpeg'
-import { resampleArray } from '../audio/resample'
+import { ffmpegPath } from '../engine/audio/ffmpeg'
+import { resampleArray } from '../engine/audio/resample'
 
 const RATE = 16000
 

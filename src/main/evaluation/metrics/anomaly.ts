@@ -1,8 +1,8 @@
 // Protocol D of docs/evaluation.md (the per-infant anomaly table), the pure parts: which infants and
 // recordings take part, the threshold on the baseline's leave-one-recording-out recording scores, the metrics
 // per infant and their mean ± sd. The protocol (src/main/evaluation/protocols/anomaly.ts) decodes, embeds and fits.
-import { ScoreCalibration } from '../anomaly/calibration'
-import { createRng } from '../anomaly/rng'
+import { ScoreCalibration } from '../../engine/anomaly/calibration'
+import { createRng } from '../../engine/anomaly/rng'
 import { averagePrecision, rocAuc, rocCurve, type RocPoint } from './roc'
 
 /** Curations protocol D evaluates (as protocol C): curators' cries and the tags they dropped unheard. */

@@ -3,7 +3,7 @@
 // and baseline contamination against the known change time; per kind and size of change, the share detected and
 // the threshold-free AUC of each timeline's largest post-change chart statistic against unchanged timelines.
 // Pure: scenarios (simulated ward, real cries) build the cry streams elsewhere.
-import { fitPersonal, scorePersonal, type FeatureSet, type PersonalKind } from '../anomaly/personal'
+import { fitPersonal, scorePersonal, type FeatureSet, type PersonalKind } from '../../engine/anomaly/personal'
 import { rocAuc } from './roc'
 import {
   InfantTracker,
@@ -11,7 +11,7 @@ import {
   type TrackerCry,
   type TrackerSettings,
   type UpdatePolicy,
-} from '../gate/tracker'
+} from '../../engine/gate/tracker'
 
 export interface DriftInfant {
   id: string

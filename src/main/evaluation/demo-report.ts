@@ -4,7 +4,7 @@
 // flags after that time are compared with the deviating infants' over the same days. Alerts are counted as
 // protocol E counts them (alertEvents: crossings within a day of the last belong to it). Pure: the demo command
 // gathers the rows from the store.
-import { alertEvents } from '../eval/drift'
+import { alertEvents } from './metrics/drift'
 
 export interface DemoInfantRows {
   id: string

@@ -196,3 +196,68 @@ test.describe('evaluation', () => {
     await app.screenshot('researcher-07-evaluation-gate-roc')
   })
 })
+
+test.describe('evaluation progress', () => {
+  test.use({
+    beforeStart: {
+      run(dataDir: string) {
+        // Enough clips that protocol A takes a few seconds, so its progress has somewhere to go.
+        const many = writeTinyDataset(path.join(dataDir, 'many-clips'), { cries: 150, negatives: 0, seed: 9 })
+        execFileSync(
+          process.execPath,
+          [
+            path.join(ROOT, 'bin/iclas.mjs'),
+            'datasets',
+            'add',
+            many,
+            '--name',
+            'many',
+            '--data-dir',
+            dataDir,
+          ],
+          { cwd: ROOT, stdio: 'pipe' },
+        )
+      },
+    },
+  })
+
+  test("the Evaluation screen's progress follows the protocol's work", async ({ app }) => {
+    const { page } = app
+    await app.signIn('researcher')
+    await page.getByRole('tab', { name: 'Evaluation' }).click()
+    const form = page.getByRole('region', { name: 'Run a protocol' })
+    await expect(form.getByRole('checkbox', { name: /^many/ })).toBeVisible()
+    for (const box of await form.getByRole('checkbox').all()) if (await box.isChecked()) await box.uncheck()
+    await form.getByRole('checkbox', { name: /^many/ }).check()
+
+    // Every percentage the job line shows, as the page renders it (a MutationObserver sees each render,
+    // however fast the run).
+    await page.evaluate(`(() => {
+      const seen = (window.__evalProgress = [])
+      const read = () => {
+        const el = document.querySelector('[data-testid="evaluation-job"]')
+        const m = el && /(\\d+) %/.exec(el.textContent || '')
+        if (m && seen[seen.length - 1] !== Number(m[1])) seen.push(Number(m[1]))
+      }
+      new MutationObserver(read).observe(document.body, { subtree: true, childList: true, characterData: true })
+    })()`)
+    await form.getByRole('button', { name: 'Run protocol A' }).click()
+    const job = page.getByTestId('evaluation-job')
+    // Caught on its way: a percentage between the start and the end, the bar drawn beside it.
+    await expect(job).toContainText(/: [1-9]\d? %/, { timeout: scaled(60_000) })
+    // The run in the list says the same.
+    await expect(
+      page.getByRole('list', { name: 'evaluation runs' }).getByRole('button').first(),
+    ).toContainText(/[1-9]\d? %/)
+    await app.screenshot('researcher-08-evaluation-progress')
+    await expect(job).toHaveAttribute('data-state', 'done', { timeout: scaled(120_000) })
+
+    const seen = (await page.evaluate('window.__evalProgress')) as number[]
+    const between = seen.filter((p) => p > 0 && p < 100)
+    expect(new Set(between).size, `progress seen: ${seen.join(', ')}`).toBeGreaterThanOrEqual(3)
+    // It only moves forward.
+    for (let i = 1; i < seen.length; i++)
+      expect(seen[i]!, `progress seen: ${seen.join(', ')}`).toBeGreaterThanOrEqual(seen[i - 1]!)
+    await expect(page.getByTestId('evaluation-report')).toHaveAttribute('data-protocol', 'segmentation')
+  })
+})

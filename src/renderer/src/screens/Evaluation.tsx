@@ -253,7 +253,10 @@ export function EvaluationScreen() {
                     <Chip
                       size="small"
                       color={r.state === 'done' ? 'success' : r.state === 'failed' ? 'error' : 'default'}
-                      label={headline(r)}
+                      // The run being watched follows its job (the list is fetched when a run starts and ends).
+                      label={headline(
+                        r.jobId === jobId && job?.state === 'running' ? { ...r, progress: job.progress } : r,
+                      )}
                     />
                   </ListItemButton>
                 ))}

@@ -197,7 +197,7 @@ describe('review queue and verdicts', () => {
   it('calls the gate hook inside the verdict transaction: a failing hook leaves no verdict', async () => {
     const seen: VerdictEvent[] = []
     const [cry] = (await api(clinician).reviewQueue({ limit: 1 })).cries
-    const service = cryService(core.ctx, { onVerdict: (e) => seen.push(e) })
+    const service = cryService(core.ctx, { onVerdict: (e) => seen.push(e) }).handlers
     const user = { id: 2, username: 'clinician', displayName: 'Clinician', role: 'clinician' as const }
     const call_ = { session: { id: 'x', user }, user }
     service.recordVerdict({ cryId: cry!.id, verdict: 'not_cry' }, call_)
@@ -207,7 +207,7 @@ describe('review queue and verdicts', () => {
     expect(seen[0]!.previous).toBeNull()
     expect(core.db.inTransaction).toBe(false)
 
-    const failing = cryService(core.ctx, {
+    const { handlers: failing } = cryService(core.ctx, {
       onVerdict: () => {
         throw new Error('gate refused')
       },

@@ -37,7 +37,7 @@ export interface ServiceContext {
   pins: PinPolicy
   /** Tickets that sign a reloaded browser tab back in (src/main/core/session-tickets.ts). */
   tickets: SessionTickets
-  /** Stages 1–4 for an imported recording (the analysis service, wired when the core is built). */
+  /** Stages 1–4 for an imported recording (the ward's analysis, WardAnalysis, wired when the core is built). */
   analyseRecording: (recordingId: number, signal?: AbortSignal) => Promise<{ cries: number; flagged: number }>
 }
 
@@ -47,3 +47,19 @@ export type Handler<M extends MethodName> = (
 ) => Res<M> | Promise<Res<M>>
 
 export type Handlers = { [M in MethodName]: Handler<M> }
+
+/**
+ * A service: the handlers of its part of the contract, and what it must finish when the core closes (after its
+ * jobs stopped, before the worker pool and the store close). Every module of core/services/ that answers methods
+ * exports one factory `(ctx, deps?) => Service<its methods>`, called once when the core is built (core.ts);
+ * what a service needs of another (the ward's analysis, the backup scheduler) is passed in `deps` then.
+ */
+export interface Service<M extends MethodName> {
+  handlers: Pick<Handlers, M>
+  close?: () => Promise<void>
+}
+
+/** A service of these handlers, with nothing to close. */
+export function service<M extends MethodName>(handlers: Pick<Handlers, M>): Service<M> {
+  return { handlers }
+}

@@ -26,7 +26,7 @@ import { ensureDefaultUsers, findUser } from '../store/users'
 import { WorkerPool } from '../workers/pool'
 import { recoverAudio, type AudioRecoveryReport } from './audio-recovery'
 import { BackupScheduler, DEFAULT_BACKUP_EVERY_MS } from './backups'
-import type { Handlers, ServiceContext, Session } from './context'
+import type { Handlers, Service, ServiceContext, Session } from './context'
 import { FileGrants } from './grants'
 import { mayReadJob } from './job-access'
 import { PinPolicy } from './pin-policy'
@@ -36,14 +36,14 @@ import { errorForLog, redactPaths } from './log-redact'
 import { describeValue, plainJsonCopy } from './plain-json'
 import { SYSTEM } from './services/actor'
 import { adminService } from './services/admin'
-import { AnalysisService } from './services/analysis'
-import { analysisHandlers } from './services/analysis-handlers'
+import { WardAnalysis } from './services/analysis'
+import { analysisService } from './services/analysis-handlers'
 import { checkoutModelsDir } from '../engine/embed/registry'
 import { cryService } from './services/cries'
 import { cryCorrectionService } from './services/cry-corrections'
-import { DemoService, demoHandlers } from './services/demo'
+import { DemoWard, demoService } from './services/demo'
 import type { DemoWardShape } from './services/demo-sources'
-import { evaluationService, type EvaluationService } from './services/evaluation'
+import { evaluationService } from './services/evaluation'
 import { handoverService } from './services/handover'
 import { importService, runImport, type ImportJobItem } from './services/imports'
 import { infantService } from './services/infants'
@@ -84,9 +84,12 @@ export class Core {
   private closed = false
   private readonly lock: DataDirLock
   readonly backups: BackupScheduler
-  readonly analysis: AnalysisService
-  private readonly evaluation: EvaluationService
-  readonly demo: DemoService
+  /** The ward's stages 1–4 (the import job, the analysis, cries and correction services use it). */
+  readonly analysis: WardAnalysis
+  /** The demo ward (hosts start it at first start; the demo service answers the contract over it). */
+  readonly demo: DemoWard
+  /** Every service, in the order they are closed. */
+  private readonly services: Pick<Service<MethodName>, 'close'>[]
 
   constructor(readonly options: CoreOptions) {
     this.log = options.log ?? ((l) => console.log(`[core] ${l}`))
@@ -127,33 +130,61 @@ export class Core {
       version: VERSION,
       pins: new PinPolicy(this.db, () => this.demo.hasPatients()),
       tickets: new SessionTickets(options.now),
-      // The import job analyses what it imported through the analysis service built just below (the context
-      // is its constructor's argument, so the call goes through the core).
+      // The import job analyses what it imported through the ward's analysis built just below (the context is
+      // its constructor's argument, so the call goes through the core).
       analyseRecording: (id, signal) => this.analysis.analyseRecording(id, signal),
     }
-    this.analysis = new AnalysisService(this.ctx, {
+    this.analysis = new WardAnalysis(this.ctx, {
       modelsDir: options.modelsDir ?? checkoutModelsDir(),
       log: this.log,
       refitDebounceMs: options.refitDebounceMs,
     })
-    this.demo = new DemoService(this.ctx, { log: this.log })
+    this.demo = new DemoWard(this.ctx, { log: this.log })
     this.demo.adoptDemoMode()
-    this.evaluation = evaluationService(this.ctx, { modelsDir: options.modelsDir })
+    // Every service is built here, once, with what it needs of the others; nothing is patched in later.
+    const ctx = this.ctx
+    const session = sessionService(ctx, { info: () => this.systemInfoExtras(), now: options.now })
+    const infants = infantService(ctx)
+    const recordings = recordingService(ctx)
+    const imports = importService(ctx)
+    // A clinician's verdict overrides the gate (stage 3).
+    const cries = cryService(ctx, { onVerdict: this.analysis.onVerdict })
+    const analysis = analysisService(ctx, this.analysis)
+    // Stage 0 corrected by hand: the cry goes through stages 1–4 again (cry-corrections.ts).
+    const corrections = cryCorrectionService(ctx, this.analysis)
+    const reports = reportService(ctx)
+    const handover = handoverService(ctx)
+    const evaluation = evaluationService(ctx, { modelsDir: options.modelsDir })
+    const admin = adminService(ctx, { backups: this.backups, afterRestore: () => this.afterRestore() })
+    const demo = demoService(ctx, { demo: this.demo, shape: () => options.demoShape ?? {} })
+    this.services = [
+      session,
+      infants,
+      recordings,
+      imports,
+      cries,
+      analysis,
+      corrections,
+      reports,
+      handover,
+      evaluation,
+      admin,
+      demo,
+    ]
+    // An object literal, so the compiler checks that every method of the contract has its handler.
     this.handlers = {
-      ...sessionService(this.ctx, () => this.systemInfoExtras(), options.now),
-      ...infantService(this.ctx),
-      ...recordingService(this.ctx),
-      ...importService(this.ctx),
-      // A clinician's verdict overrides the gate (stage 3).
-      ...cryService(this.ctx, { onVerdict: this.analysis.onVerdict }),
-      ...analysisHandlers(this.ctx, this.analysis),
-      // Stage 0 corrected by hand: the cry goes through stages 1–4 again (cry-corrections.ts).
-      ...cryCorrectionService(this.ctx, this.analysis),
-      ...reportService(this.ctx),
-      ...handoverService(this.ctx),
-      ...this.evaluation.handlers,
-      ...adminService(this.ctx, { backups: this.backups, afterRestore: () => this.afterRestore() }),
-      ...demoHandlers(this.demo, () => options.demoShape ?? {}),
+      ...session.handlers,
+      ...infants.handlers,
+      ...recordings.handlers,
+      ...imports.handlers,
+      ...cries.handlers,
+      ...analysis.handlers,
+      ...corrections.handlers,
+      ...reports.handlers,
+      ...handover.handlers,
+      ...evaluation.handlers,
+      ...admin.handlers,
+      ...demo.handlers,
     }
     const every =
       options.backupEveryMs !== undefined
@@ -413,7 +444,7 @@ export class Core {
     ])
     clearTimeout(timer)
     await this.analysis.close()
-    await this.evaluation.close()
+    for (const service of this.services) await service.close?.()
     await this.ctx.pool.close()
     this.db.close()
     this.lock.release()

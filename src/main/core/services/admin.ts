@@ -21,7 +21,7 @@ import {
 } from '../../store/users'
 import type { BackupScheduler } from '../backups'
 import type { AudioRecoveryReport } from '../audio-recovery'
-import type { Handlers, ServiceContext } from '../context'
+import { type Service, service, type ServiceContext } from '../context'
 import { actor } from './actor'
 import fs from 'node:fs'
 
@@ -37,8 +37,7 @@ export const EXPORT_MAX_ROWS = 100_000
 export function adminService(
   ctx: ServiceContext,
   hooks: AdminHooks,
-): Pick<
-  Handlers,
+): Service<
   | 'listBackups'
   | 'createBackup'
   | 'restoreBackup'
@@ -51,7 +50,7 @@ export function adminService(
 > {
   const { db, dataDir } = ctx
   let restoring = false
-  return {
+  return service({
     listBackups: () => listBackups(dataDir) as Backup[],
     createBackup: async (_p, { user }) => {
       if (restoring) throw new IclasError('conflict', 'A restore is in progress')
@@ -251,7 +250,7 @@ export function adminService(
         truncated,
       }
     },
-  }
+  })
 }
 
 const CSV_COLUMNS = [

@@ -1,4 +1,5 @@
-// The analysis contract (settings with preview, model versions, timeline, alerts) over the AnalysisService.
+// The analysis service: the contract's settings (with preview), model versions, timeline and alerts, over the
+// ward's analysis (WardAnalysis, analysis.ts).
 import type { AnalysisSettings, ModelVersion, SettingsChanges, Timeline } from '../../../shared/contract'
 import { IclasError } from '../../../shared/rpc'
 import { dailyAggregates } from '../../engine/timeline/blocks'
@@ -11,9 +12,9 @@ import { baselineProgress, reflag, timelineCries, type TimelineCryRow } from '..
 import { getInfant, listInfants } from '../../store/infants'
 import { activeModel, listModels, type ModelRow } from '../../store/models'
 import { putSetting } from '../../store/settings'
-import type { Handlers, ServiceContext } from '../context'
+import { service, type Service, type ServiceContext } from '../context'
 import { actor } from './actor'
-import type { AnalysisService } from './analysis'
+import type { WardAnalysis } from './analysis'
 import { TimelineCache } from './timeline-cache'
 import {
   effectiveSettings,
@@ -26,8 +27,7 @@ import {
   WARD_KEY,
 } from './analysis-settings'
 
-type AnalysisHandlers = Pick<
-  Handlers,
+type AnalysisMethods =
   | 'getSettings'
   | 'previewSettings'
   | 'applySettings'
@@ -38,7 +38,6 @@ type AnalysisHandlers = Pick<
   | 'getTimeline'
   | 'listAlerts'
   | 'setAlertState'
->
 
 const MAX_IDS = 500
 
@@ -59,7 +58,7 @@ function toVersion(m: ModelRow): ModelVersion {
   }
 }
 
-export function analysisHandlers(ctx: ServiceContext, analysis: AnalysisService): AnalysisHandlers {
+export function analysisService(ctx: ServiceContext, analysis: WardAnalysis): Service<AnalysisMethods> {
   const { db } = ctx
   const timelines = new TimelineCache(db, (id, s, rows) => analysis.blocksFor(id, s, rows))
   const mustInfant = (id: number) => {
@@ -79,7 +78,7 @@ export function analysisHandlers(ctx: ServiceContext, analysis: AnalysisService)
     })
   }
 
-  return {
+  return service({
     getSettings: ({ infantId }) => {
       if (infantId !== undefined) mustInfant(infantId)
       return settingsView(db, infantId)
@@ -268,7 +267,7 @@ export function analysisHandlers(ctx: ServiceContext, analysis: AnalysisService)
       ctx.emit('changed', { entity: 'alerts' })
       return after
     },
-  }
+  })
 }
 
 /** What a timeline answer derives from its rows: the scored cries, daily aggregates and acoustic trends. */

@@ -3,6 +3,8 @@
 // the infant's stage 3–4 state comes from the store, `stepInfant` (engine/gate/step.ts, the one place the gate,
 // flag, buffer, refit and alert rules live, the same the drift evaluation runs) decides, and one transaction
 // stores every decision, the buffer and the alerts. A refit the step asks for runs before the next recording.
+// Not a service of its own: the core builds one WardAnalysis and hands it to the services that need it (the
+// analysis service's handlers, the cries service's verdict hook, stage 0 corrections, the import job).
 import path from 'node:path'
 import type { AnalysisSettings } from '../../../shared/contract'
 import { IclasError } from '../../../shared/rpc'
@@ -65,7 +67,7 @@ export interface ModelBaseline {
   measures?: FeatureStandardiser | null
 }
 
-export class AnalysisService {
+export class WardAnalysis {
   private classifier: Promise<CryClassifier | null> | null = null
   private readonly locks = new Map<number, Promise<unknown>>()
   private readonly refitTimers = new Map<number, NodeJS.Timeout>()

@@ -24,7 +24,7 @@ import {
   getRecordingPeaks,
 } from '../../store/recordings'
 import { insertReview, latestReview, listReviews } from '../../store/reviews'
-import type { Handlers, ServiceContext } from '../context'
+import { type Service, service, type ServiceContext } from '../context'
 import { actor } from './actor'
 import { cryExplainer } from './explain'
 import {
@@ -58,8 +58,7 @@ export interface CryServiceOptions {
 
 const F0_HOP_S = 0.01
 
-type CryHandlers = Pick<
-  Handlers,
+type CryMethods =
   | 'listCries'
   | 'getCry'
   | 'reviewQueue'
@@ -73,9 +72,8 @@ type CryHandlers = Pick<
   | 'exportSegments'
   | 'exportCryAudio'
   | 'exportSelectionAudio'
->
 
-export function cryService(ctx: ServiceContext, options: CryServiceOptions = {}): CryHandlers {
+export function cryService(ctx: ServiceContext, options: CryServiceOptions = {}): Service<CryMethods> {
   const { db } = ctx
   const mustCry = (id: number) => {
     const c = getCryById(db, id)
@@ -103,7 +101,7 @@ export function cryService(ctx: ServiceContext, options: CryServiceOptions = {})
 
   const explain = cryExplainer(db)
 
-  return {
+  return service({
     listCries: ({ offset, limit, order, ...filter }) => {
       const { cries, total } = queryCries(db, filter, order, { offset, limit })
       return { cries: cries.map((c) => publicCry(explain(c))), total, offset, limit }
@@ -305,7 +303,7 @@ export function cryService(ctx: ServiceContext, options: CryServiceOptions = {})
       const to = Math.min(endS, rec.durationS)
       return audioExport(recordingId, startS, to, `${ms(startS)}-${ms(to)}s`, null, user)
     },
-  }
+  })
 
   /** A WAV file of [startS, endS) of a recording's working copy, audited like every export. */
   async function audioExport(

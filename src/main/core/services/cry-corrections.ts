@@ -1,7 +1,7 @@
 // Correcting stage 0 (issue 16 item 9): a cry's boundaries moved by hand, or a cry the segmenter missed marked.
 // Both are audited with what was before, and the cry then goes the way every cry goes, through the same code:
 // measured by measureCry on the working copy (the import's function, in a worker), then pending again, so the
-// analysis service embeds it, asks the cry classifier, scores it against the infant's active model and lets
+// ward's analysis embeds it, asks the cry classifier, scores it against the infant's active model and lets
 // `stepInfant` (engine/gate/step.ts) decide its gate, flag and baseline membership.
 //
 // What a correction means for the baseline. A corrected cry is a new observation of that sound: the old
@@ -25,11 +25,11 @@ import { activeModel } from '../../store/models'
 import { getRecording, getRecordingAudioPath } from '../../store/recordings'
 import { removeFromReplay } from '../../store/replay'
 import { latestReview } from '../../store/reviews'
-import type { Handlers, ServiceContext } from '../context'
+import { type Service, service, type ServiceContext } from '../context'
 import { actor } from './actor'
 import type { VerdictEvent } from './cries'
 
-/** What a correction needs of the analysis service (stages 1–4). */
+/** What a correction needs of the ward's analysis (stages 1–4, WardAnalysis). */
 export interface CorrectionAnalysis {
   analyseRecording(recordingId: number): Promise<unknown>
   onVerdict(e: VerdictEvent): void
@@ -40,7 +40,7 @@ export interface CorrectionAnalysis {
 export function cryCorrectionService(
   ctx: ServiceContext,
   analysis: CorrectionAnalysis | null,
-): Pick<Handlers, 'correctCryBoundaries' | 'markCry'> {
+): Service<'correctCryBoundaries' | 'markCry'> {
   const { db } = ctx
 
   /** The span to the millisecond, inside the recording, as long as stage 0 lets an expiration be, overlapping no other cry. */
@@ -100,7 +100,7 @@ export function cryCorrectionService(
     return out
   }
 
-  return {
+  return service({
     correctCryBoundaries: async ({ cryId, startS, endS, reason }, { user }) => {
       const before = correctedCry(db, cryId)
       if (!before) throw new IclasError('not_found', `No cry with id ${cryId}`)
@@ -153,5 +153,5 @@ export function cryCorrectionService(
       ctx.emit('changed', { entity: 'recordings' })
       return reanalyse(cryId, recordingId, span.rec.infantId, false, user)
     },
-  }
+  })
 }

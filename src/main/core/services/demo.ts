@@ -1,8 +1,10 @@
 // The built-in demo ward as one visible, cancellable, resumable job (kind 'demo'): the ward simulator writes the
 // recordings into the data folder (spread over the worker pool), then the real import job imports them (stage 0,
-// then stages 1–4 through the analysis service), so every screen shows what the pipeline really made of them.
+// then stages 1–4 through the ward's analysis), so every screen shows what the pipeline really made of them.
 // Demo infants are created first, labelled "(simulated)" with DEMO-… ids. Idempotent: a ward that is ready is
 // not built again. The first start of a new data folder builds it (unless skipped); never again afterwards.
+// DemoWard is what the core and its hosts drive (first start, recovery, `iclas demo`); demoService answers the
+// contract's demo methods over it.
 import fs from 'node:fs'
 import path from 'node:path'
 import type { DemoSource, DemoState, DemoStatus } from '../../../shared/contract'
@@ -25,7 +27,7 @@ import { unfinishedJobs } from '../../store/jobs'
 import { ASIDE_DIRS, dataFile, demoSourceDir } from '../../store/layout'
 import { getSetting, putSetting } from '../../store/settings'
 import { DEMO_MODE_KEY, setDemoMode } from '../pin-policy'
-import type { Handlers, ServiceContext } from '../context'
+import { service, type Service, type ServiceContext } from '../context'
 import type { JobHandle } from '../jobs'
 import { actor, SYSTEM } from './actor'
 import {
@@ -68,16 +70,12 @@ export interface DemoResult {
   cries: number
 }
 
-export interface DemoServiceOptions {
-  log?: (line: string) => void
-}
-
-export class DemoService {
+export class DemoWard {
   private closing = false
 
   constructor(
     private readonly ctx: ServiceContext,
-    private readonly opts: DemoServiceOptions = {},
+    private readonly opts: { log?: (line: string) => void } = {},
   ) {}
 
   private record(source: DemoSource): DemoRecord | undefined {
@@ -385,16 +383,23 @@ export class DemoService {
   }
 }
 
-export function demoHandlers(
-  demo: DemoService,
-  shape: () => DemoWardShape = () => ({}),
-): Pick<Handlers, 'demoStatus' | 'buildDemoWard' | 'removeDemoWard'> {
-  return {
+export interface DemoDeps {
+  /** The core's demo ward. */
+  demo: DemoWard
+  /** Shape of a ward built from the UI (ICLAS_DEMO_CONFIG; default 6 infants × 7 days). */
+  shape?: () => DemoWardShape
+}
+
+export function demoService(
+  _ctx: ServiceContext,
+  { demo, shape = () => ({}) }: DemoDeps,
+): Service<'demoStatus' | 'buildDemoWard' | 'removeDemoWard'> {
+  return service({
     demoStatus: () => demo.status(),
     buildDemoWard: (options, { user }) =>
       demo.build(simulatedDemoParams({ ...shape(), ...options }), actor(user)),
     removeDemoWard: (_p, { user }) => demo.remove(actor(user)),
-  }
+  })
 }
 
 /** ICLAS_DEMO_CONFIG: a JSON object shrinking or reshaping the demo ward (tests, slow machines). */

@@ -17,7 +17,7 @@ import { listBackbones, checkoutModelsDir } from '../../engine/embed/registry'
 import { appendAudit } from '../../store/audit'
 import { recentJobsOfKind } from '../../store/jobs'
 import { WorkerPool } from '../../workers/pool'
-import type { Handlers, ServiceContext } from '../context'
+import type { Service, ServiceContext } from '../context'
 import { redactPaths } from '../log-redact'
 import { actor } from './actor'
 import { knownDatasets, type KnownDataset } from './evaluation-datasets'
@@ -117,12 +117,10 @@ export function evalRequest(options: EvalOptions, chosen: KnownDataset[]): Proto
   }
 }
 
-export interface EvaluationService {
-  handlers: Pick<Handlers, 'evaluationChoices' | 'runEvaluation' | 'listEvaluations'>
-  close(): Promise<void>
-}
-
-export function evaluationService(ctx: ServiceContext, opts: { modelsDir?: string } = {}): EvaluationService {
+export function evaluationService(
+  ctx: ServiceContext,
+  opts: { modelsDir?: string } = {},
+): Service<'evaluationChoices' | 'runEvaluation' | 'listEvaluations'> {
   const { db } = ctx
   let pool: WorkerPool | null = null
   const modelsDir = opts.modelsDir ?? checkoutModelsDir()

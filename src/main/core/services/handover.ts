@@ -6,7 +6,7 @@ import { IclasError } from '../../../shared/rpc'
 import { listAlerts } from '../../store/alerts'
 import { shiftActivity, shiftVerdicts } from '../../store/handover'
 import { listInfants } from '../../store/infants'
-import type { Handlers, ServiceContext } from '../context'
+import { type Service, service, type ServiceContext } from '../context'
 
 const HOUR_MS = 3_600_000
 
@@ -19,9 +19,9 @@ export function shiftAlerts(alerts: readonly Alert[], from: string, to: string):
   return alerts.filter((a) => a.state !== 'resolved' || within(a.createdAt) || within(a.updatedAt))
 }
 
-export function handoverService(ctx: ServiceContext): Pick<Handlers, 'shiftHandover'> {
+export function handoverService(ctx: ServiceContext): Service<'shiftHandover'> {
   const { db } = ctx
-  return {
+  return service({
     shiftHandover: ({ hours, to }, { user }) => {
       const end = to === undefined ? Date.now() : Date.parse(to)
       if (!Number.isFinite(end)) throw new IclasError('invalid_request', `Not a time: ${to}`)
@@ -50,5 +50,5 @@ export function handoverService(ctx: ServiceContext): Pick<Handlers, 'shiftHando
         generatedBy: user.displayName,
       }
     },
-  }
+  })
 }

@@ -19,7 +19,7 @@ import {
 } from '../../store/layout'
 import { findRecordingByHash, insertRecording } from '../../store/recordings'
 import { TaskError } from '../../workers/pool'
-import type { Handlers, ServiceContext } from '../context'
+import { type Service, service, type ServiceContext } from '../context'
 import type { JobHandle } from '../jobs'
 import { mayCancelJob, mayReadJob } from '../job-access'
 import { matchNames } from '../name-pattern'
@@ -40,9 +40,9 @@ const HASH_IN_PREVIEW_MAX_BYTES = 256 * 1024 * 1024
 
 export function importService(
   ctx: ServiceContext,
-): Pick<Handlers, 'previewImport' | 'startImport' | 'cancelJob' | 'getJob' | 'listJobs'> {
+): Service<'previewImport' | 'startImport' | 'cancelJob' | 'getJob' | 'listJobs'> {
   const { db, grants, jobs } = ctx
-  return {
+  return service({
     previewImport: async ({ grantIds, rule, infantId, namePattern }, { session }) => {
       if (infantId !== undefined && !getInfant(db, infantId))
         throw new IclasError('not_found', `No infant with id ${infantId}`)
@@ -120,7 +120,7 @@ export function importService(
       return j
     },
     listJobs: (_p, { user }) => jobs.list().filter((j) => mayReadJob(j.kind, user.role)),
-  }
+  })
 
   async function previewOne(
     g: { id: string; name: string; relativePath: string | null; path: string; size: number },

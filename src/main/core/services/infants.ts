@@ -8,14 +8,14 @@ import {
   listInfants,
   updateInfant,
 } from '../../store/infants'
-import type { Handlers, ServiceContext } from '../context'
+import { type Service, service, type ServiceContext } from '../context'
 import { actor } from './actor'
 
 export function infantService(
   ctx: ServiceContext,
-): Pick<Handlers, 'listInfants' | 'getInfant' | 'createInfant' | 'updateInfant'> {
+): Service<'listInfants' | 'getInfant' | 'createInfant' | 'updateInfant'> {
   const { db } = ctx
-  return {
+  return service({
     listInfants: () => listInfants(db),
     getInfant: ({ id }) => {
       const i = getInfant(db, id)
@@ -50,7 +50,7 @@ export function infantService(
       ctx.emit('changed', { entity: 'infants' })
       return updated
     },
-  }
+  })
 }
 
 const pick = (i: Infant) => ({

@@ -2,19 +2,19 @@ import { IclasError } from '../../../shared/rpc'
 import { PEAKS_PER_SECOND, reducePeaks } from '../../engine/audio/peaks'
 import { appendAudit } from '../../store/audit'
 import { getRecording, getRecordingPeaks, listRecordings, setRecordingTime } from '../../store/recordings'
-import type { Handlers, ServiceContext } from '../context'
+import { type Service, service, type ServiceContext } from '../context'
 import { actor } from './actor'
 
 export function recordingService(
   ctx: ServiceContext,
-): Pick<Handlers, 'listRecordings' | 'getRecording' | 'getRecordingPeaks' | 'setRecordingTime'> {
+): Service<'listRecordings' | 'getRecording' | 'getRecordingPeaks' | 'setRecordingTime'> {
   const { db } = ctx
   const must = (id: number) => {
     const r = getRecording(db, id)
     if (!r) throw new IclasError('not_found', `No recording with id ${id}`)
     return r
   }
-  return {
+  return service({
     listRecordings: ({ infantId }) => listRecordings(db, infantId),
     getRecording: ({ id }) => must(id),
     getRecordingPeaks: ({ id, startS, endS, maxPeaks }) => {
@@ -50,5 +50,5 @@ export function recordingService(
       ctx.emit('changed', { entity: 'recordings' })
       return must(id)
     },
-  }
+  })
 }

@@ -3,13 +3,13 @@
 import { IclasError } from '../../../shared/rpc'
 import { appendAudit } from '../../store/audit'
 import { getInfant } from '../../store/infants'
-import type { Handlers, ServiceContext } from '../context'
+import { type Service, service, type ServiceContext } from '../context'
 import { actor } from './actor'
 import { slug } from './cries'
 
-export function reportService(ctx: ServiceContext): Pick<Handlers, 'exportTimelineReport'> {
+export function reportService(ctx: ServiceContext): Service<'exportTimelineReport'> {
   const { db } = ctx
-  return {
+  return service({
     exportTimelineReport: ({ infantId, format, from, to }, { user }) => {
       const infant = getInfant(db, infantId)
       if (!infant) throw new IclasError('not_found', `No infant with id ${infantId}`)
@@ -23,5 +23,5 @@ export function reportService(ctx: ServiceContext): Pick<Handlers, 'exportTimeli
       })
       return { fileName, exportedAt, exportedBy: user.displayName }
     },
-  }
+  })
 }

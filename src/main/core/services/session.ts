@@ -3,18 +3,21 @@ import { IclasError } from '../../../shared/rpc'
 import { appendAudit } from '../../store/audit'
 import { findUser, findUserById, listUsers, verifyPinAsync } from '../../store/users'
 import { SignInLimiter } from '../sign-in-limit'
-import type { Handlers, ServiceContext } from '../context'
+import { service, type Service, type ServiceContext } from '../context'
+
+export interface SessionDeps {
+  /** What the system information says of the analysis and the demo ward (the core's). */
+  info: () => Pick<SystemInfo, 'computeProvider' | 'backbone' | 'demo'>
+  /** Clock of the sign-in rate limit (tests). */
+  now?: () => number
+}
 
 export function sessionService(
   ctx: ServiceContext,
-  info: () => Pick<SystemInfo, 'computeProvider' | 'backbone' | 'demo'>,
-  now: () => number = Date.now,
-): Pick<
-  Handlers,
-  'listUsers' | 'signIn' | 'signOut' | 'whoAmI' | 'systemInfo' | 'sessionTicket' | 'resumeSession'
-> {
+  { info, now = Date.now }: SessionDeps,
+): Service<'listUsers' | 'signIn' | 'signOut' | 'whoAmI' | 'systemInfo' | 'sessionTicket' | 'resumeSession'> {
   const limiter = new SignInLimiter(now)
-  return {
+  return service({
     listUsers: () => listUsers(ctx.db),
     signIn: async ({ username, pin }, { session }) => {
       const u = findUser(ctx.db, username)
@@ -118,5 +121,5 @@ export function sessionService(
         ...info(),
       }
     },
-  }
+  })
 }

@@ -204,7 +204,7 @@ test('the shift handover: per infant cries, flags, alerts with what changed, ver
   await page.emulateMedia({ media: 'screen' })
 
   // An earlier shift: the 12 hours before midnight of the ward's second day hold its last recordings.
-  await handover.getByLabel('Shift ending').fill('2025-01-08T00:00')
+  await handover.getByLabel('Shift ending').fill('08 Jan 2025 00:00')
   await expect(title).toHaveText('Shift handover — 07 Jan 2025 12:00 to 08 Jan 2025 00:00')
   await expect(ada.getByTestId('handover-activity')).toHaveText(
     /^\d+ cries in \d+ recordings? · \d+ flagged, \d+ awaiting review$/,
@@ -233,6 +233,72 @@ test('the shift handover: per infant cries, flags, alerts with what changed, ver
   await page.getByRole('tab', { name: 'Ward' }).click()
   await expect(page.getByRole('heading', { name: 'Ward overview' })).toBeVisible()
   await expect(page.getByRole('button', { name: 'Shift handover' })).toHaveCount(0)
+})
+
+test("the shift's end is typed with the workstation's 24-hour clock; reading and printing the handover are audited", async ({
+  app,
+}) => {
+  const { page } = app
+  await app.signIn('clinician')
+  await page.getByRole('tab', { name: 'Ward' }).click()
+  await page.getByRole('button', { name: 'Add infant' }).click()
+  await page.getByRole('dialog').getByRole('textbox', { name: 'Name or label' }).fill('Baby Noor')
+  await page.getByRole('dialog').getByRole('textbox', { name: 'Bed' }).fill('9')
+  await page.getByRole('dialog').getByRole('button', { name: 'Save' }).click()
+  await page.getByRole('button', { name: 'Shift handover' }).click()
+  const handover = page.getByTestId('handover')
+  const title = handover.getByRole('heading', { level: 2 })
+  await expect(title).toHaveText(/^Shift handover — .+ to .+$/)
+
+  // Not Chromium's date-time control (a 12-hour clock with AM/PM in en-US): a field read as the ward writes times.
+  const ending = handover.getByRole('textbox', { name: 'Shift ending' })
+  await expect(ending).toHaveAttribute('type', 'text')
+  await expect(handover).toContainText('e.g. 02 Dec 2026 07:00 (24 h); empty: now')
+  await ending.fill('08 Jan 2025 19:30')
+  await expect(title).toHaveText('Shift handover — 08 Jan 2025 07:30 to 19:30')
+  // A 12-hour time is not taken for one.
+  await ending.fill('7:30 PM')
+  await ending.blur()
+  await expect(handover).toContainText('Not a time: write it as 02 Dec 2026 07:00 (24 h)')
+  await expect(title).toHaveText('Shift handover — 08 Jan 2025 07:30 to 19:30')
+  await ending.fill('08 Jan 2025 19:30')
+  await expect(handover).not.toContainText('Not a time')
+  await expect(page.getByText(/\b(AM|PM)\b/)).toHaveCount(0)
+  await app.screenshot('handover-04-shift-end-24h')
+
+  // With ISO dates chosen for the workstation, the field is written and read the ISO way.
+  await page.getByRole('button', { name: /display settings/ }).click()
+  await page.getByTestId('time-format-iso').click()
+  await expect(title).toHaveText('Shift handover — 2025-01-08 07:30 to 19:30')
+  await expect(ending).toHaveValue('2025-01-08 19:30')
+  await expect(handover).toContainText('e.g. 2026-12-02 07:00 (24 h)')
+  await ending.fill('2025-01-08 07:00')
+  await expect(title).toHaveText('Shift handover — 2025-01-07 19:00 to 2025-01-08 07:00')
+
+  // Printed (the browser's print dialog stubbed: headless Chromium has none).
+  await page.evaluate('window.print = () => { window.__printed = (window.__printed || 0) + 1 }')
+  await page.getByRole('button', { name: 'Print handover' }).click()
+  await expect.poll(() => page.evaluate('window.__printed')).toBe(1)
+
+  // The audit log: who read which window and when, and who printed it.
+  await page.getByRole('tab', { name: 'Audit' }).click()
+  await page.getByRole('combobox', { name: 'Kind' }).click()
+  await page.getByRole('option', { name: 'Shift handovers read and printed' }).click()
+  const rows = page.getByTestId('audit-row')
+  await expect(rows.first()).toHaveAttribute('data-action', 'handover.print')
+  await expect(rows.first()).toContainText('clinician')
+  const iso = (local: string) => new Date(local).toISOString()
+  await expect(rows.first()).toContainText(`from: ${iso('2025-01-07T19:00')}`)
+  await expect(rows.first()).toContainText(`to: ${iso('2025-01-08T07:00')}`)
+  await expect(rows.nth(1)).toHaveAttribute('data-action', 'handover.view')
+  await expect(rows.nth(1)).toContainText(`to: ${iso('2025-01-08T07:00')}`)
+  await expect(rows.nth(1)).toContainText('shiftEnd: chosen')
+  // The first view, of the shift ending now, and the one ending 08 Jan 2025 19:30.
+  await expect(page.getByTestId('audit-row').filter({ hasText: 'shiftEnd: now' })).toHaveCount(1)
+  await expect(
+    page.getByTestId('audit-row').filter({ hasText: `to: ${iso('2025-01-08T19:30')}` }),
+  ).toHaveCount(1)
+  await app.screenshot('handover-05-audit')
 })
 
 test.describe('evaluation parameters', () => {

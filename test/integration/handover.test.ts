@@ -1,6 +1,7 @@
 // The shift handover through Core.dispatch on a real SQLite file: the window's bounds (from inclusive, to
 // exclusive) for recordings, cries, flags and verdicts; which alerts it names; who gave a verdict and whether
-// a later one replaced it; who may read it. And the `alert` event: the whole alert, with what changed.
+// a later one replaced it; who may read it; that reading and printing it are audited. And the `alert` event: the
+// whole alert, with what changed.
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -156,6 +157,78 @@ describe('shiftHandover', () => {
     expect(r.ok ? null : r.error.code).toBe('forbidden')
     const bad = await coreWire(core, nurse).shiftHandover({ hours: 100 })
     expect(bad.ok ? null : bad.error.code).toBe('invalid_request')
+  })
+})
+
+describe('reading and printing the handover is audited', () => {
+  type Entry = { username: string; role: string; action: string; at: string; after_json: string }
+  const entries = (action: string, since: number): Entry[] =>
+    core.db
+      .prepare(
+        'SELECT username, role, action, at, after_json FROM audit_log WHERE id > ? AND action = ? ORDER BY id',
+      )
+      .all(since, action) as Entry[]
+  const lastId = () => (core.db.prepare('SELECT MAX(id) AS n FROM audit_log').get() as { n: number }).n
+
+  it('a view: who, when and which window; once per session and window while the screen re-reads it', async () => {
+    // Sessions of their own: the tests above read windows too.
+    const nurse = core.openSession()
+    const clinician = core.openSession()
+    core.signInDirect(nurse, 'nurse')
+    core.signInDirect(clinician, 'clinician')
+    const since = lastId()
+    const t0 = Date.now()
+    await api(nurse).shiftHandover(SHIFT)
+    let views = entries('handover.view', since)
+    expect(views).toHaveLength(1)
+    expect(views[0]).toMatchObject({ username: 'nurse', role: 'nurse' })
+    expect(Date.parse(views[0]!.at)).toBeGreaterThanOrEqual(t0 - 1000)
+    expect(JSON.parse(views[0]!.after_json)).toEqual({
+      from: iso(0),
+      to: iso(12 * 60),
+      hours: 12,
+      shiftEnd: 'chosen',
+      infants: 3,
+    })
+    // The screen reads it again at every change on the ward: the same window is not audited again.
+    await api(nurse).shiftHandover(SHIFT)
+    expect(entries('handover.view', since)).toHaveLength(1)
+    // Another window, or another reader, is.
+    await api(nurse).shiftHandover({ hours: 8, to: SHIFT.to })
+    await api(clinician).shiftHandover(SHIFT)
+    await api(nurse).shiftHandover({})
+    views = entries('handover.view', since)
+    expect(
+      views.map((v) => [v.username, JSON.parse(v.after_json).hours, JSON.parse(v.after_json).shiftEnd]),
+    ).toEqual([
+      ['nurse', 12, 'chosen'],
+      ['nurse', 8, 'chosen'],
+      ['clinician', 12, 'chosen'],
+      ['nurse', 12, 'now'],
+    ])
+    // A refused read is not a view.
+    await coreWire(core, researcher).shiftHandover({})
+    expect(entries('handover.view', since)).toHaveLength(4)
+  })
+
+  it('a print: who, when and which window; only for those who read it, and only a window of at most 72 h', async () => {
+    const since = lastId()
+    const r = await api(clinician).printShiftHandover({ from: iso(0), to: iso(12 * 60) })
+    expect(r.printedBy).toBe('Clinician')
+    const prints = entries('handover.print', since)
+    expect(prints).toHaveLength(1)
+    expect(prints[0]).toMatchObject({ username: 'clinician', role: 'clinician', at: r.printedAt })
+    expect(JSON.parse(prints[0]!.after_json)).toEqual({ from: iso(0), to: iso(12 * 60), hours: 12 })
+    const forbidden = await coreWire(core, researcher).printShiftHandover({ from: iso(0), to: iso(60) })
+    expect(forbidden.ok ? null : forbidden.error.code).toBe('forbidden')
+    for (const bad of [
+      { from: iso(60), to: iso(0) },
+      { from: iso(0), to: iso(73 * 60) },
+    ]) {
+      const res = await coreWire(core, nurse).printShiftHandover(bad)
+      expect(res.ok ? null : res.error.code).toBe('invalid_request')
+    }
+    expect(entries('handover.print', since)).toHaveLength(1)
   })
 })
 

@@ -30,7 +30,7 @@ describe('auditChanges', () => {
   })
 
   it('offers every action family the services write', () => {
-    for (const p of ['settings.', 'cry.', 'alert.', 'export.', 'user.', 'store.', 'evaluation.'])
+    for (const p of ['settings.', 'cry.', 'alert.', 'handover.', 'export.', 'user.', 'store.', 'evaluation.'])
       expect(AUDIT_FAMILIES.map((f) => f.prefix)).toContain(p)
   })
 })

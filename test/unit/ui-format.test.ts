@@ -1,7 +1,15 @@
 // Times as a hospital reads them: 24-hour clock and a date that cannot be misread by default, ISO or the
 // browser's conventions on request; "3 h ago" where recency matters.
 import { afterEach, describe, expect, it } from 'vitest'
-import { formatAgo, formatTime, getTimeFormat, setTimeFormat } from '../../src/renderer/src/view-model/format'
+import {
+  formatAgo,
+  formatTime,
+  getTimeFormat,
+  parseTimeInput,
+  setTimeFormat,
+  timeInputHint,
+  toTimeInput,
+} from '../../src/renderer/src/view-model/format'
 
 const afternoon = new Date(2026, 11, 2, 14, 5, 9) // local time: the output does not depend on the zone
 const morning = new Date(2026, 0, 7, 8, 3, 0)
@@ -39,5 +47,41 @@ describe('formatAgo', () => {
     expect(formatAgo(now - 3 * 86400_000, now)).toBe('3 d ago')
     expect(formatAgo(now + 5 * 60_000, now)).toBe('in 5 min')
     expect(formatAgo(null, now)).toBe('—')
+  })
+})
+
+describe("a time typed as the ward writes it (the handover's shift end)", () => {
+  const at = (y: number, mo: number, d: number, h: number, mi: number) =>
+    new Date(y, mo, d, h, mi).toISOString()
+  it("reads the ward's and the ISO way of writing a date, with a 24-hour clock", () => {
+    expect(parseTimeInput('02 Dec 2026 07:00')).toBe(at(2026, 11, 2, 7, 0))
+    expect(parseTimeInput('2 dec 2026 19:30')).toBe(at(2026, 11, 2, 19, 30))
+    expect(parseTimeInput(' 08 Jan 2025 00:00 ')).toBe(at(2025, 0, 8, 0, 0))
+    expect(parseTimeInput('2026-12-02 07:00')).toBe(at(2026, 11, 2, 7, 0))
+    expect(parseTimeInput('2025-01-08T00:00')).toBe(at(2025, 0, 8, 0, 0))
+    expect(parseTimeInput('07:15', new Date(2026, 11, 2, 12, 0))).toBe(at(2026, 11, 2, 7, 15))
+  })
+  it('refuses what is not a time: AM/PM, hours past 23, days a month lacks, unknown months, half a time', () => {
+    for (const t of [
+      '07:00 PM',
+      '02 Dec 2026 7 PM',
+      '02 Dec 2026 24:00',
+      '31 Feb 2026 07:00',
+      '02 Dez 2026 07:00',
+      '02 Dec 2026 07:0',
+      '2026-13-01 07:00',
+      'soon',
+      '',
+    ])
+      expect(parseTimeInput(t), t).toBeUndefined()
+  })
+  it('writes the field as formatTime does, and round-trips', () => {
+    const iso = at(2026, 11, 2, 7, 5)
+    expect(toTimeInput(iso, 'hospital')).toBe('02 Dec 2026 07:05')
+    expect(toTimeInput(iso, 'iso')).toBe('2026-12-02 07:05')
+    expect(parseTimeInput(toTimeInput(iso, 'hospital'))).toBe(iso)
+    expect(parseTimeInput(toTimeInput(iso, 'iso'))).toBe(iso)
+    expect(timeInputHint('hospital')).toBe('e.g. 02 Dec 2026 07:00 (24 h)')
+    expect(timeInputHint('iso')).toBe('e.g. 2026-12-02 07:00 (24 h)')
   })
 })

@@ -53,7 +53,8 @@ export type ShiftHandover = z.infer<typeof ShiftHandover>
 
 export const handoverMethods = {
   shiftHandover: method({
-    summary: 'The shift handover: per infant, cries, flags, alerts and verdicts of the last hours',
+    summary:
+      'The shift handover: per infant, cries, flags, alerts and verdicts of the last hours (each view of a window audited)',
     access: HANDOVER_READERS,
     request: z
       .object({
@@ -63,5 +64,25 @@ export const handoverMethods = {
       })
       .strict(),
     response: ShiftHandover,
+  }),
+  printShiftHandover: method({
+    summary:
+      'Record that the shift handover of a window is printed or saved as PDF (audited); the page prints it',
+    access: HANDOVER_READERS,
+    request: z
+      .object({
+        /** The window printed, as shiftHandover answered it. */
+        from: IsoTime,
+        to: IsoTime,
+      })
+      .strict()
+      .refine(
+        (v) =>
+          Date.parse(v.to) > Date.parse(v.from) && Date.parse(v.to) - Date.parse(v.from) <= 72 * 3_600_000,
+        {
+          message: 'to must be after from, at most 72 hours later',
+        },
+      ),
+    response: z.object({ printedAt: IsoTime, printedBy: z.string() }),
   }),
 }

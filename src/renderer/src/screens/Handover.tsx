@@ -3,10 +3,11 @@
 // shift with a print stylesheet like the timeline's report. The data is one core call (shiftHandover); the
 // text is handover-view.ts's.
 import { Box, Button, Chip, GlobalStyles, MenuItem, Paper, Stack, TextField, Typography } from '@mui/material'
-import { useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { api } from '../api/client'
 import { LoadState } from '../components/States'
-import { fromLocalInput } from '../view-model/format'
+import { TimeField } from '../components/TimeField'
+import { getTimeFormat } from '../view-model/format'
 import { handoverView, type HandoverInfantView } from '../view-model/handover-view'
 import { useLoad } from '../api/hooks'
 
@@ -31,14 +32,36 @@ const ALERT_COLOR = { new: 'error', acknowledged: 'warning', resolved: 'default'
 export function HandoverScreen({ go }: { go: (p: string) => void }) {
   const [hours, setHours] = useState(12)
   // The shift ends now unless an earlier end is chosen (a shift handed over late, or read again next day).
-  const [ending, setEnding] = useState('')
-  const to = fromLocalInput(ending)
+  const [to, setTo] = useState<string | undefined>(undefined)
   const handover = useLoad(
-    () => api.shiftHandover({ hours, ...(to ? { to } : {}) }).then(handoverView),
+    () => api.shiftHandover({ hours, ...(to ? { to } : {}) }),
     [hours, to],
     ['infants', 'cries', 'alerts', 'reviews'],
   )
-  const view = handover.data
+  // Written at each render, so a change of the workstation's time format shows at once.
+  const view = handover.data ? handoverView(handover.data) : undefined
+  const from = handover.data?.from
+  const until = handover.data?.to
+  // Printing is audited (who, when, which window), by the button and by the browser's own Print (Ctrl+P) alike.
+  const printing = useRef(false)
+  useEffect(() => {
+    if (!from || !until) return
+    const record = () => {
+      if (!printing.current) void api.printShiftHandover({ from, to: until }).catch(() => undefined)
+    }
+    window.addEventListener('beforeprint', record)
+    return () => window.removeEventListener('beforeprint', record)
+  }, [from, until])
+  const print = async () => {
+    if (!from || !until) return
+    printing.current = true
+    try {
+      await api.printShiftHandover({ from, to: until })
+      window.print()
+    } finally {
+      printing.current = false
+    }
+  }
   return (
     <Stack spacing={2} data-testid="handover">
       <GlobalStyles styles={PRINT_STYLES} />
@@ -68,24 +91,19 @@ export function HandoverScreen({ go }: { go: (p: string) => void }) {
             </MenuItem>
           ))}
         </TextField>
-        <TextField
+        {/* Typed as the workstation writes times (24-hour clock), not in the browser's 12-hour control. */}
+        <TimeField
+          key={getTimeFormat()}
           className="iclas-no-print"
-          type="datetime-local"
-          size="small"
           label="Shift ending"
-          value={ending}
-          onChange={(e) => setEnding(e.target.value)}
-          slotProps={{ inputLabel: { shrink: true } }}
+          value={to}
+          onChange={setTo}
+          emptyMeans="now"
         />
         <Button className="iclas-no-print" onClick={() => go('ward')}>
           Ward
         </Button>
-        <Button
-          className="iclas-no-print"
-          variant="contained"
-          disabled={!view}
-          onClick={() => window.print()}
-        >
+        <Button className="iclas-no-print" variant="contained" disabled={!view} onClick={() => void print()}>
           Print handover
         </Button>
       </Stack>

@@ -7,6 +7,7 @@ export const AUDIT_FAMILIES: { prefix: string; label: string }[] = [
   { prefix: 'model.', label: 'Models' },
   { prefix: 'cry.', label: 'Verdicts and stage 0 corrections' },
   { prefix: 'alert.', label: 'Alerts' },
+  { prefix: 'handover.', label: 'Shift handovers read and printed' },
   { prefix: 'export.', label: 'Exports' },
   { prefix: 'infant.', label: 'Infants' },
   { prefix: 'recording.', label: 'Recordings' },

@@ -118,6 +118,45 @@ export function fromLocalInput(value: string, endOfDay = false): string | undefi
   return Number.isNaN(d.getTime()) ? undefined : d.toISOString()
 }
 
+/** How a time is typed where the workstation's format is `hospital` or `iso` (the field's hint). */
+export function timeInputHint(format: TimeFormat = timeFormat): string {
+  return format === 'iso' ? 'e.g. 2026-12-02 07:00 (24 h)' : 'e.g. 02 Dec 2026 07:00 (24 h)'
+}
+
+/** A moment written as formatTime writes it (local time), for a time field's value. */
+export function toTimeInput(iso: string | null | undefined, format: TimeFormat = timeFormat): string {
+  return iso ? formatTime(iso, { format: format === 'iso' ? 'iso' : 'hospital' }) : ''
+}
+
+/**
+ * A time typed as the ward writes it, in local time and a 24-hour clock, as ISO; undefined when it is not one.
+ * Either way of writing a date is read whatever the preference (`02 Dec 2026 07:00`, `2 dec 2026 7:00`,
+ * `2026-12-02 07:00`, `2026-12-02T07:00`); a time alone (`07:00`) is today's. No AM/PM: a 24-hour clock only.
+ */
+export function parseTimeInput(text: string, now: Date = new Date()): string | undefined {
+  const t = text.trim()
+  let y: number, mo: number, d: number, rest: string
+  const named = /^(\d{1,2})\s+([A-Za-z]{3})[a-z]*\.?,?\s+(\d{4})\s*,?\s+(.*)$/.exec(t)
+  const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:T|\s+)(.*)$/.exec(t)
+  if (named) {
+    mo = MONTHS.findIndex((m) => m.toLowerCase() === named[2]!.toLowerCase())
+    if (mo < 0) return undefined
+    ;[y, d, rest] = [Number(named[3]), Number(named[1]), named[4]!]
+  } else if (iso) {
+    ;[y, mo, d, rest] = [Number(iso[1]), Number(iso[2]) - 1, Number(iso[3]), iso[4]!]
+  } else {
+    ;[y, mo, d, rest] = [now.getFullYear(), now.getMonth(), now.getDate(), t]
+  }
+  const clock = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(rest.trim())
+  if (!clock) return undefined
+  const [h, mi, se] = [Number(clock[1]), Number(clock[2]), Number(clock[3] ?? 0)]
+  if (h > 23 || mi > 59 || se > 59) return undefined
+  const at = new Date(y, mo, d, h, mi, se)
+  // 31 Feb is not a day (Date would roll it over into March).
+  if (at.getFullYear() !== y || at.getMonth() !== mo || at.getDate() !== d) return undefined
+  return at.toISOString()
+}
+
 export function formatMeasure(value: number | null | undefined, unit: string, digits = 0): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '—'
   return `${value.toFixed(digits)}${unit ? ` ${unit}` : ''}`

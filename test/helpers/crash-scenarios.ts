@@ -1,13 +1,14 @@
 // Work the crash test kills the core in the middle of. A scenario prepares its inputs once, starts its work in
 // the child (unless start-up recovery already resumed it), says when it is complete, and checks its own
 // invariants. Adding one (e.g. model fitting, once its service exists) is one entry in `scenarios`:
-//   fit: { name: 'fit', prepare: …, start: (core) => callAs(core, 'researcher', 'fitModel', {…}), … }
+//   fit: { name: 'fit', prepare: …, start: (core) => signedIn(core, 'researcher').api.refitModel({…}), … }
 import Database from 'better-sqlite3'
 import fs from 'node:fs'
 import path from 'node:path'
+import { coreClient } from '../../src/main/core/client'
 import type { Core } from '../../src/main/core/core'
 import { hashFile } from '../../src/main/engine/audio/hash'
-import { unwrap } from '../../src/shared/rpc'
+import type { IclasApi } from '../../src/shared/contract'
 import { writeToneWav } from './wav'
 
 export interface CrashInputs {
@@ -27,16 +28,11 @@ export interface CrashScenario {
   checkDone(db: Database.Database, inputs: CrashInputs): void
 }
 
-/** A contract call as a user, for scenarios. */
-export async function callAs(
-  core: Core,
-  username: string,
-  method: string,
-  params: unknown,
-): Promise<unknown> {
+/** A session of its own signed in as `username`, and the contract in it (coreClient: typed, refusals thrown). */
+export function signedIn(core: Core, username: string): { sid: string; api: IclasApi } {
   const sid = core.openSession()
   core.signInDirect(sid, username)
-  return unwrap(await core.dispatch(sid, method, params))
+  return { sid, api: coreClient(core, sid) }
 }
 
 const importScenario: CrashScenario = {
@@ -61,18 +57,15 @@ const importScenario: CrashScenario = {
       core.db.prepare("SELECT COUNT(*) AS n FROM jobs WHERE kind = 'import'").get() as { n: number }
     ).n
     if (started) return // resumed by recover(), or already done
-    const sid = core.openSession()
-    core.signInDirect(sid, 'nurse')
+    const { sid, api } = signedIn(core, 'nurse')
     const grants = core.grantFiles(
       sid,
       inputs.files.map((p) => ({ path: p })),
     )
     // Two files per new infant: infant creation races with the recordings that need it.
-    unwrap(
-      await core.dispatch(sid, 'startImport', {
-        items: grants.map((g, i) => ({ grantId: g.id, newInfantLabel: `Crash infant ${i % 4}` })),
-      }),
-    )
+    await api.startImport({
+      items: grants.map((g, i) => ({ grantId: g.id, newInfantLabel: `Crash infant ${i % 4}` })),
+    })
   },
   complete(db, inputs) {
     const jobs = db.prepare("SELECT state FROM jobs WHERE kind = 'import'").all() as { state: string }[]

@@ -3,9 +3,10 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { coreClient } from '../../src/main/core/client'
 import { Core } from '../../src/main/core/core'
 import type { Role } from '../../src/shared/contract'
-import { unwrap, type WireResult } from '../../src/shared/rpc'
+import type { WireResult } from '../../src/shared/rpc'
 import { writeToneWav } from './wav'
 
 export const ROLES: readonly Role[] = ['nurse', 'clinician', 'researcher', 'admin']
@@ -16,6 +17,7 @@ export interface Seeded {
   dataDir: string
   /** A fresh session signed in as this role (or signed out with null). */
   session(role: Role | null): string
+  /** A call by name, as the wire carries it (the role and fuzz tests go over the whole contract table). */
   call(sid: string, method: string, params?: unknown): Promise<WireResult>
   close(): Promise<void>
 }
@@ -29,13 +31,15 @@ export async function seededCore(prefix: string): Promise<Seeded> {
     if (role) core.signInDirect(sid, role)
     return sid
   }
+  // By name, as a client on the wire sends it: the role and fuzz tests go over every method of the contract table
+  // and send what no typed client would. The seed itself calls through the typed client.
   const call = (sid: string, method: string, params: unknown = {}) => core.dispatch(sid, method, params)
   const nurse = session('nurse')
   const admin = session('admin')
-  unwrap(await call(nurse, 'createInfant', { label: 'Bed 2', bed: '2' }))
+  await coreClient(core, nurse).createInfant({ label: 'Bed 2', bed: '2' })
   const wav = writeToneWav(path.join(dir, 'seed.wav'), { seconds: 3, rate: 16000, freq: 420 })
   const [g] = core.grantFiles(nurse, [{ path: wav }])
-  unwrap(await call(nurse, 'startImport', { items: [{ grantId: g!.id, newInfantLabel: 'Bed 1' }] }))
+  await coreClient(core, nurse).startImport({ items: [{ grantId: g!.id, newInfantLabel: 'Bed 1' }] })
   await core.ctx.jobs.idle()
   const rec = core.db.prepare('SELECT id, infant_id, recorded_at FROM recordings').get() as {
     id: number
@@ -54,7 +58,7 @@ export async function seededCore(prefix: string): Promise<Seeded> {
       new Date(Date.parse(rec.recorded_at) + s * 1000).toISOString(),
       0.6,
     )
-  unwrap(await call(admin, 'createBackup'))
+  await coreClient(core, admin).createBackup({})
   return {
     core,
     dir,

@@ -6,6 +6,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { coreWire } from '../../src/main/core/client'
 import { Core } from '../../src/main/core/core'
 import { unwrap } from '../../src/shared/rpc'
 import { scaled } from '../helpers/time-scale'
@@ -42,15 +43,15 @@ describe('iclas accounts', () => {
 
     const core = new Core({ dataDir, mode: 'test', workers: 1, log: () => undefined })
     try {
-      const call = (sid: string, m: string, p: unknown = {}) => core.dispatch(sid, m, p)
+      const wire = (sid: string) => coreWire(core, sid)
       const s = core.openSession()
-      expect(await call(s, 'signIn', { username: 'admin' })).toMatchObject({ ok: false })
-      expect(await call(s, 'signIn', { username: 'admin', pin: '2580' })).toMatchObject({ ok: true })
-      expect(unwrap(await call(s, 'systemInfo'))).toMatchObject({ pinSetupRequired: false })
-      expect(await call(core.openSession(), 'signIn', { username: 'nurse', pin: '1470' })).toMatchObject({
+      expect(await wire(s).signIn({ username: 'admin' })).toMatchObject({ ok: false })
+      expect(await wire(s).signIn({ username: 'admin', pin: '2580' })).toMatchObject({ ok: true })
+      expect(unwrap(await wire(s).systemInfo({}))).toMatchObject({ pinSetupRequired: false })
+      expect(await wire(core.openSession()).signIn({ username: 'nurse', pin: '1470' })).toMatchObject({
         ok: true,
       })
-      expect(await call(core.openSession(), 'signIn', { username: 'clinician' })).toMatchObject({
+      expect(await wire(core.openSession()).signIn({ username: 'clinician' })).toMatchObject({
         ok: false,
         error: { code: 'pin_required' },
       })

@@ -5,10 +5,12 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { coreClient } from '../../src/main/core/client'
+import { coreClient, coreWire } from '../../src/main/core/client'
 import { Core } from '../../src/main/core/core'
 import { cryService, percentile, type VerdictEvent } from '../../src/main/core/services/cries'
 import { listAudit } from '../../src/main/store/audit'
+import type { Req } from '../../src/shared/contract'
+import type { WireResult } from '../../src/shared/rpc'
 import { writeToneWav } from '../helpers/wav'
 
 let core: Core
@@ -22,9 +24,12 @@ const T0 = Date.parse('2026-03-01T08:00:00.000Z')
 const iso = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString()
 
 const api = (session: string) => coreClient(core, session)
-async function failure(session: string, method: string, params: unknown): Promise<string> {
-  const r = await core.dispatch(session, method, params)
-  if (r.ok) throw new Error(`${method} should have failed`)
+/** The same calls answering the WireResult, for the refusals. */
+const wire = (session: string) => coreWire(core, session)
+/** The code of a call's refusal. */
+async function failure(call: Promise<WireResult>): Promise<string> {
+  const r = await call
+  if (r.ok) throw new Error('the call should have failed')
   return r.error.code
 }
 
@@ -134,7 +139,7 @@ describe('listCries and getCry', () => {
     expect(window.cries.map((c) => c.startS).sort()).toEqual([3, 5, 7])
     const flagged = await api(nurse).listCries({ flaggedOnly: true })
     expect(flagged.total).toBe(5)
-    expect(await failure(nurse, 'listCries', { limit: 5000 })).toBe('invalid_request')
+    expect(await failure(wire(nurse).listCries({ limit: 5000 }))).toBe('invalid_request')
   })
 
   it('returns one cry with its f0 contour, recording and verdicts', async () => {
@@ -144,7 +149,7 @@ describe('listCries and getCry', () => {
     expect(cry.recording.fileName).toBe('ward "A", night.wav')
     expect(cry.measures.f0MeanHz).toBe(400)
     expect(cry.reviews).toEqual([])
-    expect(await failure(nurse, 'getCry', { id: 999 })).toBe('not_found')
+    expect(await failure(wire(nurse).getCry({ id: 999 }))).toBe('not_found')
   })
 })
 
@@ -160,13 +165,13 @@ describe('review queue and verdicts', () => {
 
   it('records verdicts for clinicians only, audited with before and after; the cry leaves the queue', async () => {
     const [top] = (await api(clinician).reviewQueue({ limit: 1 })).cries
-    expect(await failure(nurse, 'recordVerdict', { cryId: top!.id, verdict: 'normal' })).toBe('forbidden')
-    expect(await failure(researcher, 'recordVerdict', { cryId: top!.id, verdict: 'normal' })).toBe(
+    expect(await failure(wire(nurse).recordVerdict({ cryId: top!.id, verdict: 'normal' }))).toBe('forbidden')
+    expect(await failure(wire(researcher).recordVerdict({ cryId: top!.id, verdict: 'normal' }))).toBe(
       'forbidden',
     )
-    expect(await failure(clinician, 'recordVerdict', { cryId: top!.id, verdict: 'maybe' })).toBe(
-      'invalid_request',
-    )
+    // Not a verdict: a typed client cannot send it, a client on the wire can, and the core refuses it.
+    const maybe = { cryId: top!.id, verdict: 'maybe' } as unknown as Req<'recordVerdict'>
+    expect(await failure(wire(clinician).recordVerdict(maybe))).toBe('invalid_request')
     changed.length = 0
     const first = await api(clinician).recordVerdict({
       cryId: top!.id,
@@ -239,7 +244,7 @@ describe('baseline ranges and ward summary', () => {
 
     const cy = await api(nurse).baselineRanges({ infantId: 3 })
     expect(cy).toMatchObject({ source: 'none', cryCount: 0 })
-    expect(await failure(nurse, 'baselineRanges', { infantId: 99 })).toBe('not_found')
+    expect(await failure(wire(nurse).baselineRanges({ infantId: 99 }))).toBe('not_found')
   })
 
   it('leaves out unflagged cries a clinician judged a deviation or not a cry', async () => {
@@ -288,7 +293,7 @@ function intervalsOf(textGrid: string): { tier: string; xmin: number; xmax: numb
 
 describe('exports', () => {
   it('exports cries as CSV for exporters only, with an audit entry', async () => {
-    expect(await failure(nurse, 'exportCriesCsv', {})).toBe('forbidden')
+    expect(await failure(wire(nurse).exportCriesCsv({}))).toBe('forbidden')
     const file = await api(researcher).exportCriesCsv({ infantId: 1 })
     expect(file.fileName).toMatch(/^iclas-cries-Baby-Ada-\d{4}-\d{2}-\d{2}\.csv$/)
     expect(file.mimeType).toBe('text/csv')

@@ -6,12 +6,13 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { coreClient } from '../../src/main/core/client'
+import { coreClient, coreWire } from '../../src/main/core/client'
 import { Core } from '../../src/main/core/core'
 import { measureCry } from '../../src/main/engine/audio/measures'
 import { openWavSource } from '../../src/main/engine/audio/spectrogram'
 import { isFlagged } from '../../src/main/engine/gate/step'
 import { listAudit } from '../../src/main/store/audit'
+import type { WireResult } from '../../src/shared/rpc'
 import { addSynthRecording } from '../helpers/synth-recording'
 import { scaled } from '../helpers/time-scale'
 
@@ -40,11 +41,16 @@ function api(username: string) {
   core.signInDirect(sid, username)
   return coreClient(core, sid)
 }
-async function refusal(username: string, method: string, params: unknown): Promise<string> {
+/** The same calls answering the WireResult (coreWire), for the refusals. */
+function wire(username: string) {
   const sid = core.openSession()
   core.signInDirect(sid, username)
-  const r = await core.dispatch(sid, method, params)
-  if (r.ok) throw new Error(`${method} should have been refused`)
+  return coreWire(core, sid)
+}
+/** The code of a call's refusal. */
+async function refusal(call: Promise<WireResult>): Promise<string> {
+  const r = await call
+  if (r.ok) throw new Error('the call should have been refused')
   return r.error.code
 }
 
@@ -196,26 +202,30 @@ describe("moving a cry's boundaries", () => {
   it('refuses overlaps, slivers, spans past the end, and nurses', async () => {
     const [a, b] = cries(scored)
     expect(
-      await refusal('clinician', 'correctCryBoundaries', {
-        cryId: a!.id,
-        startS: a!.start_s,
-        endS: b!.start_s + 0.05,
-      }),
+      await refusal(
+        wire('clinician').correctCryBoundaries({
+          cryId: a!.id,
+          startS: a!.start_s,
+          endS: b!.start_s + 0.05,
+        }),
+      ),
     ).toBe('refused')
     expect(
-      await refusal('clinician', 'correctCryBoundaries', {
-        cryId: a!.id,
-        startS: a!.start_s,
-        endS: a!.start_s + 0.05,
-      }),
+      await refusal(
+        wire('clinician').correctCryBoundaries({
+          cryId: a!.id,
+          startS: a!.start_s,
+          endS: a!.start_s + 0.05,
+        }),
+      ),
     ).toBe('refused')
-    expect(await refusal('clinician', 'markCry', { recordingId: scored, startS: 999, endS: 1000 })).toBe(
+    expect(await refusal(wire('clinician').markCry({ recordingId: scored, startS: 999, endS: 1000 }))).toBe(
       'refused',
     )
     expect(
-      await refusal('nurse', 'correctCryBoundaries', { cryId: a!.id, startS: a!.start_s, endS: a!.end_s }),
+      await refusal(wire('nurse').correctCryBoundaries({ cryId: a!.id, startS: a!.start_s, endS: a!.end_s })),
     ).toBe('forbidden')
-    expect(await refusal('nurse', 'markCry', { recordingId: scored, startS: 0.2, endS: 0.6 })).toBe(
+    expect(await refusal(wire('nurse').markCry({ recordingId: scored, startS: 0.2, endS: 0.6 }))).toBe(
       'forbidden',
     )
   })

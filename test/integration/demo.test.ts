@@ -10,7 +10,7 @@ import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 import { sharedDatasetsDir } from '../../src/main/cli/data-dir'
-import { coreClient } from '../../src/main/core/client'
+import { coreClient, coreWire } from '../../src/main/core/client'
 import { Core } from '../../src/main/core/core'
 import type { DemoWardShape } from '../../src/main/core/services/demo-sources'
 import { readDataset } from '../../src/main/evaluation/datasets'
@@ -157,7 +157,7 @@ describe('demo ward', () => {
     const nurse = sessionOf(first, 'nurse')
     const admin = sessionOf(first, 'admin')
     const patient = await nurse.createInfant({ label: 'Bed 4' })
-    expect(await first.dispatch(first.openSession(), 'removeDemoWard', {})).toMatchObject({ ok: false })
+    expect(await coreWire(first, first.openSession()).removeDemoWard({})).toMatchObject({ ok: false })
     const audio = first.db.prepare('SELECT audio_path AS p FROM recordings').all() as { p: string }[]
     expect(await admin.removeDemoWard({})).toEqual({ infants: 2, recordings: PLANNED })
     expect((await nurse.listInfants({})).map((i) => i.id)).toEqual([patient.id])

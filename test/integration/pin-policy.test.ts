@@ -14,7 +14,6 @@ import { SYSTEM } from '../../src/main/core/services/actor'
 import { simulatedDemoParams } from '../../src/main/core/services/demo-sources'
 import { putSetting } from '../../src/main/store/settings'
 import { insertInfant } from '../../src/main/store/infants'
-import type { Account, SystemInfo } from '../../src/shared/contract'
 import { unwrap, type WireResult } from '../../src/shared/rpc'
 import { writeToneWav } from '../helpers/wav'
 
@@ -37,9 +36,10 @@ afterEach(async () => {
 })
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }))
 
+/** A session of its own, signed out, and the contract's calls in it answering the WireResult (coreWire). */
 function client(core: Core) {
   const sid = core.openSession()
-  return { sid, call: (method: string, params: unknown = {}) => core.dispatch(sid, method, params) }
+  return { sid, ...coreWire(core, sid) }
 }
 const code = (r: WireResult) => (r.ok ? 'ok' : r.error.code)
 const accounts = (core: Core) =>
@@ -64,15 +64,15 @@ describe('a ward that is not the demo', () => {
 
     // A nurse without a PIN cannot sign in at all: an admin sets its PIN first.
     const nurse = client(core)
-    const refused = await nurse.call('signIn', { username: 'nurse' })
+    const refused = await nurse.signIn({ username: 'nurse' })
     expect(refused).toMatchObject({ ok: false, error: { code: 'pin_required' } })
     expect(!refused.ok && refused.error.message).toMatch(/administrator sets it/)
-    expect(unwrap(await nurse.call('whoAmI'))).toBeNull()
+    expect(unwrap(await nurse.whoAmI({}))).toBeNull()
 
     // The admin without a PIN signs in to a session that can only set the PINs.
     const admin = client(core)
-    expect(code(await admin.call('signIn', { username: 'admin' }))).toBe('ok')
-    const info = unwrap(await admin.call('systemInfo')) as SystemInfo
+    expect(code(await admin.signIn({ username: 'admin' }))).toBe('ok')
+    const info = unwrap(await admin.systemInfo({}))
     expect(info).toMatchObject({ demoMode: false, pinSetupRequired: true, dataDir: '' })
     for (const [method, params] of [
       ['listInfants', {}],
@@ -82,7 +82,8 @@ describe('a ward that is not the demo', () => {
       ['setUserPin', { userId: idOf(core, 'nurse'), pin: '1111' }],
       ['createUser', { username: 'x.y', displayName: 'X', role: 'admin', pin: '1234' }],
     ] as const) {
-      const r = await admin.call(method, params)
+      // By name, as a client sends it: the PIN rule answers before the params are even read.
+      const r = await core.dispatch(admin.sid, method, params)
       expect(code(r), method).toBe('pin_required')
     }
     // Nothing of the ward reaches it: no events, no audio.
@@ -91,7 +92,7 @@ describe('a ward that is not the demo', () => {
     expect(core.sessionReader(admin.sid)).toBeNull()
 
     // The setup lists the accounts, and must give every account without a PIN its PIN, its own included.
-    const list = unwrap(await admin.call('listAccounts')) as Account[]
+    const list = unwrap(await admin.listAccounts({}))
     expect(list.map((a) => [a.username, a.hasPin])).toEqual(
       expect.arrayContaining([
         ['admin', false],
@@ -100,7 +101,7 @@ describe('a ward that is not the demo', () => {
         ['researcher', false],
       ]),
     )
-    const partial = await admin.call('setUpPins', {
+    const partial = await admin.setUpPins({
       pins: [
         { userId: idOf(core, 'admin'), pin: '4444' },
         { userId: idOf(core, 'nurse'), pin: '1111' },
@@ -109,7 +110,7 @@ describe('a ward that is not the demo', () => {
     expect(partial).toMatchObject({ ok: false, error: { code: 'invalid_request' } })
     expect(!partial.ok && partial.error.message).toMatch(/clinician/)
     expect(list.every((a) => !a.hasPin)).toBe(true)
-    expect(code(await admin.call('setUpPins', { pins: [{ userId: 999, pin: '1234' }] }))).toBe('not_found')
+    expect(code(await admin.setUpPins({ pins: [{ userId: 999, pin: '1234' }] }))).toBe('not_found')
     expect(
       (core.db.prepare('SELECT COUNT(*) AS n FROM users WHERE pin_hash IS NOT NULL').get() as { n: number })
         .n,
@@ -117,10 +118,10 @@ describe('a ward that is not the demo', () => {
 
     const pins = { admin: '4444', nurse: '1111', clinician: '2222', researcher: '3333' }
     const done = unwrap(
-      await admin.call('setUpPins', {
+      await admin.setUpPins({
         pins: Object.entries(pins).map(([u, pin]) => ({ userId: idOf(core, u), pin })),
       }),
-    ) as Account[]
+    )
     expect(done.every((a) => a.hasPin)).toBe(true)
     expect(JSON.stringify(done)).not.toMatch(/4444|1111|2222|3333/)
     const audit = core.db
@@ -130,28 +131,26 @@ describe('a ward that is not the demo', () => {
     expect(audit.every((e) => JSON.parse(e.after_json).firstStart === true)).toBe(true)
 
     // The same session now works, and sees the ward.
-    expect(unwrap(await admin.call('systemInfo'))).toMatchObject({ pinSetupRequired: false })
-    expect(code(await admin.call('listInfants'))).toBe('ok')
+    expect(unwrap(await admin.systemInfo({}))).toMatchObject({ pinSetupRequired: false })
+    expect(code(await admin.listInfants({}))).toBe('ok')
     expect(core.mediaFor(admin.sid, recordingId)).toMatch(/\.wav$/)
     expect(core.eventFor(admin.sid, 'changed', { entity: 'infants' })).not.toBeNull()
     // Done once: an account that has a PIN is changed under Users and PINs, not by the setup.
-    expect(
-      code(await admin.call('setUpPins', { pins: [{ userId: idOf(core, 'nurse'), pin: '9999' }] })),
-    ).toBe('conflict')
+    expect(code(await admin.setUpPins({ pins: [{ userId: idOf(core, 'nurse'), pin: '9999' }] }))).toBe(
+      'conflict',
+    )
 
     // The nurse signs in with its PIN only; PINs cannot be cleared, new accounts need one.
-    expect(code(await nurse.call('signIn', { username: 'nurse' }))).toBe('unauthenticated')
-    expect(code(await nurse.call('signIn', { username: 'nurse', pin: '1111' }))).toBe('ok')
-    expect(code(await nurse.call('listInfants'))).toBe('ok')
-    expect(code(await admin.call('setUserPin', { userId: idOf(core, 'nurse'), pin: null }))).toBe('refused')
+    expect(code(await nurse.signIn({ username: 'nurse' }))).toBe('unauthenticated')
+    expect(code(await nurse.signIn({ username: 'nurse', pin: '1111' }))).toBe('ok')
+    expect(code(await nurse.listInfants({}))).toBe('ok')
+    expect(code(await admin.setUserPin({ userId: idOf(core, 'nurse'), pin: null }))).toBe('refused')
     expect(
-      code(
-        await admin.call('createUser', { username: 'n.jones', displayName: 'Nurse Jones', role: 'nurse' }),
-      ),
+      code(await admin.createUser({ username: 'n.jones', displayName: 'Nurse Jones', role: 'nurse' })),
     ).toBe('refused')
     expect(
       code(
-        await admin.call('createUser', {
+        await admin.createUser({
           username: 'n.jones',
           displayName: 'Nurse Jones',
           role: 'nurse',
@@ -169,7 +168,7 @@ describe('a ward that is not the demo', () => {
     expect(core.eventFor(sid, 'changed', { entity: 'infants' })).not.toBeNull()
     // The same account signed in through the contract is held to the rule.
     const c = client(core)
-    expect(code(await c.call('signIn', { username: 'clinician' }))).toBe('pin_required')
+    expect(code(await c.signIn({ username: 'clinician' }))).toBe('pin_required')
   })
 })
 
@@ -182,40 +181,37 @@ describe('a reloaded tab', () => {
     await coreClient(core, admin).setUserPin({ userId: nurseId, pin: '1357' })
 
     const tab = client(core)
-    unwrap(await tab.call('signIn', { username: 'nurse', pin: '1357' }))
-    const { ticket } = unwrap(await tab.call('sessionTicket')) as { ticket: string }
+    unwrap(await tab.signIn({ username: 'nurse', pin: '1357' }))
+    const { ticket } = unwrap(await tab.sessionTicket({}))
     expect(ticket).toMatch(/^[\w-]{43}$/)
     core.closeSession(tab.sid) // the reload: the socket closes, a new one opens signed out
 
     const reloaded = client(core)
-    const resumed = unwrap(await reloaded.call('resumeSession', { ticket })) as {
-      user: { username: string }
-      ticket: string
-    }
+    const resumed = unwrap(await reloaded.resumeSession({ ticket }))
     expect(resumed.user.username).toBe('nurse')
-    expect(code(await reloaded.call('listInfants'))).toBe('ok')
+    expect(code(await reloaded.listInfants({}))).toBe('ok')
     // Used up: the same ticket signs nobody in again; the next one does, once.
-    expect(code(await client(core).call('resumeSession', { ticket }))).toBe('unauthenticated')
-    expect(code(await client(core).call('resumeSession', { ticket: resumed.ticket }))).toBe('ok')
+    expect(code(await client(core).resumeSession({ ticket }))).toBe('unauthenticated')
+    expect(code(await client(core).resumeSession({ ticket: resumed.ticket }))).toBe('ok')
 
     // Sign-out ends the session's ticket.
     const out = client(core)
-    unwrap(await out.call('signIn', { username: 'nurse', pin: '1357' }))
-    const t2 = (unwrap(await out.call('sessionTicket')) as { ticket: string }).ticket
-    unwrap(await out.call('signOut'))
-    expect(code(await client(core).call('resumeSession', { ticket: t2 }))).toBe('unauthenticated')
+    unwrap(await out.signIn({ username: 'nurse', pin: '1357' }))
+    const t2 = unwrap(await out.sessionTicket({})).ticket
+    unwrap(await out.signOut({}))
+    expect(code(await client(core).resumeSession({ ticket: t2 }))).toBe('unauthenticated')
 
     // A new PIN ends every ticket of that user.
     const other = client(core)
-    unwrap(await other.call('signIn', { username: 'nurse', pin: '1357' }))
-    const t3 = (unwrap(await other.call('sessionTicket')) as { ticket: string }).ticket
+    unwrap(await other.signIn({ username: 'nurse', pin: '1357' }))
+    const t3 = unwrap(await other.sessionTicket({})).ticket
     await coreClient(core, admin).setUserPin({ userId: nurseId, pin: '8642' })
-    expect(code(await client(core).call('resumeSession', { ticket: t3 }))).toBe('unauthenticated')
+    expect(code(await client(core).resumeSession({ ticket: t3 }))).toBe('unauthenticated')
 
     // A session that must set PINs first gets no ticket.
     const setup = client(core)
-    unwrap(await setup.call('signIn', { username: 'admin' }))
-    expect(code(await setup.call('sessionTicket'))).toBe('pin_required')
+    unwrap(await setup.signIn({ username: 'admin' }))
+    expect(code(await setup.sessionTicket({}))).toBe('pin_required')
   })
 
   it('tickets expire after a shift (12 h)', async () => {
@@ -256,38 +252,38 @@ describe('demo mode', () => {
     const core = newCore()
     demoWard(core)
     const nurse = client(core)
-    expect(code(await nurse.call('signIn', { username: 'nurse' }))).toBe('ok')
-    expect(unwrap(await nurse.call('systemInfo'))).toMatchObject({ demoMode: true, pinSetupRequired: false })
-    expect(code(await nurse.call('listInfants'))).toBe('ok')
+    expect(code(await nurse.signIn({ username: 'nurse' }))).toBe('ok')
+    expect(unwrap(await nurse.systemInfo({}))).toMatchObject({ demoMode: true, pinSetupRequired: false })
+    expect(code(await nurse.listInfants({}))).toBe('ok')
     expect(core.eventFor(nurse.sid, 'changed', { entity: 'infants' })).not.toBeNull()
     // In demo mode a PIN may be cleared again, and an account made without one.
     const admin = client(core)
-    expect(code(await admin.call('signIn', { username: 'admin' }))).toBe('ok')
+    expect(code(await admin.signIn({ username: 'admin' }))).toBe('ok')
     const researcher = idOf(core, 'researcher')
-    expect(code(await admin.call('setUserPin', { userId: researcher, pin: '3333' }))).toBe('ok')
-    expect(code(await admin.call('setUserPin', { userId: researcher, pin: null }))).toBe('ok')
-    expect(
-      code(await admin.call('createUser', { username: 'demo.nurse', displayName: 'Demo', role: 'nurse' })),
-    ).toBe('ok')
+    expect(code(await admin.setUserPin({ userId: researcher, pin: '3333' }))).toBe('ok')
+    expect(code(await admin.setUserPin({ userId: researcher, pin: null }))).toBe('ok')
+    expect(code(await admin.createUser({ username: 'demo.nurse', displayName: 'Demo', role: 'nurse' }))).toBe(
+      'ok',
+    )
 
     // The first patient ends it: the same session is held to the PIN rule at its next call.
     const vouched = core.openSession()
     core.signInDirect(vouched, 'nurse')
     await coreClient(core, vouched).createInfant({ label: 'Bed 4' })
-    expect(code(await nurse.call('listInfants'))).toBe('pin_required')
-    expect(unwrap(await nurse.call('systemInfo'))).toMatchObject({ demoMode: false })
+    expect(code(await nurse.listInfants({}))).toBe('pin_required')
+    expect(unwrap(await nurse.systemInfo({}))).toMatchObject({ demoMode: false })
   })
 
   it('ends when the demo ward is removed, audited', async () => {
     const core = newCore()
     demoWard(core)
     const admin = client(core)
-    expect(code(await admin.call('signIn', { username: 'admin' }))).toBe('ok')
-    expect(code(await admin.call('listInfants'))).toBe('ok')
-    unwrap(await admin.call('removeDemoWard'))
+    expect(code(await admin.signIn({ username: 'admin' }))).toBe('ok')
+    expect(code(await admin.listInfants({}))).toBe('ok')
+    unwrap(await admin.removeDemoWard({}))
     expect(demoModeSetting(core.db)).toBe(false)
-    expect(unwrap(await admin.call('systemInfo'))).toMatchObject({ demoMode: false, pinSetupRequired: true })
-    expect(code(await admin.call('listInfants'))).toBe('pin_required')
+    expect(unwrap(await admin.systemInfo({}))).toMatchObject({ demoMode: false, pinSetupRequired: true })
+    expect(code(await admin.listInfants({}))).toBe('pin_required')
     const entries = core.db
       .prepare("SELECT after_json FROM audit_log WHERE action = 'accounts.demo_mode' ORDER BY id")
       .all() as { after_json: string }[]

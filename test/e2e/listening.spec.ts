@@ -1,10 +1,14 @@
 // Listening and measuring as a cry researcher used to Praat, Audacity or Sonic Visualiser does it (issue 16
 // items 7–10): a time ruler and a cursor readout, a selection that is measured, played, looped and exported,
 // the spectrogram's settings with f0 and intensity over it, correcting stage 0 (a cry's boundaries, a cry it
-// missed) and audio and TextGrid exports to the millisecond.
+// missed) and audio and TextGrid exports to the millisecond; and a recording made at 48 kHz, whose spectrogram
+// reaches its Nyquist from the high-rate copy kept at import.
 import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import type { Download, Page } from '@playwright/test'
 import { expect, test, type App } from './app'
+import { writeSamplesWav } from '../helpers/wav'
 
 async function importWard(app: App): Promise<void> {
   const ward = app.simulateWard({ infants: 2, hoursPerDay: 0.03, cryRate: 10, seed: 7 })
@@ -232,4 +236,69 @@ test('listening and measuring: ruler, readout, selection, spectrogram settings, 
     await expect(moved).toContainText('clinician')
     await expect(moved).toContainText(`endS: ${Number(oldEnd.toPrecision(6))} → ${newEnd}`)
   })
+})
+
+test('item 8: a recording made at 48 kHz: the spectrogram reaches its Nyquist (24 kHz) from its high-rate copy', async ({
+  app,
+}) => {
+  const { page } = app
+  // 10 s at 48 kHz: a 1 kHz tone throughout, and 2–8 s a 12 kHz one, above the 16 kHz working copy's 8 kHz.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iclas-e2e-48k-'))
+  const rate = 48000
+  const x = Float32Array.from({ length: 10 * rate }, (_, i) => {
+    const t = i / rate
+    return (
+      0.2 * Math.sin(2 * Math.PI * 1000 * t) + (t >= 2 && t < 8 ? 0.2 * Math.sin(2 * Math.PI * 12000 * t) : 0)
+    )
+  })
+  fs.mkdirSync(path.join(dir, 'infant-48k'))
+  writeSamplesWav(path.join(dir, 'infant-48k', 'infant-48k_2025-01-08_10-00-00.wav'), x, rate)
+  try {
+    await app.signIn('clinician')
+    await app.importFolder(dir)
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+  await page.getByRole('tab', { name: 'Ward' }).click()
+  await page
+    .getByRole('table', { name: 'infants' })
+    .getByRole('row', { name: /infant-48k/ })
+    .click()
+  await page.getByRole('table', { name: 'recordings' }).getByRole('row').nth(1).click()
+  await expect(page.getByTestId('waveform')).toHaveAttribute('data-drawn', 'true')
+  const spectrogram = page.getByTestId('spectrogram')
+  await expect(spectrogram).toHaveAttribute('data-max-hz', '8000') // the cry band by default
+  const settings = page.getByRole('group', { name: 'spectrogram settings' })
+  await expect(settings).toContainText('Recorded at 48 kHz: above 8 kHz from the 48 kHz copy.')
+  await settings.getByLabel('Top frequency').click()
+  await expect(page.getByRole('option')).toHaveText([
+    '1 kHz',
+    '2 kHz',
+    '4 kHz',
+    '8 kHz',
+    '16 kHz',
+    '24 kHz (Nyquist)',
+  ])
+  await page.getByRole('option', { name: '24 kHz (Nyquist)' }).click()
+  await expect(spectrogram).toHaveAttribute('data-max-hz', '24000')
+  await expect(page.getByTestId('frequency-axis')).toContainText('24 kHz')
+  await expect(spectrogram).not.toHaveAttribute('data-tiles', '0')
+  await expect(spectrogram).toHaveAttribute('data-pending', '0')
+  // The pointer reads the 12 kHz tone, half way up, far louder than 18 kHz, where nothing is.
+  const s = await strips(page)
+  const level = async (f: number) => {
+    await page.mouse.move(s.x(0.5), s.spectrogramY(f))
+    const readout = page.getByTestId('cursor-readout')
+    await expect(readout).toHaveText(/ · −?\d+ dB$/)
+    return {
+      text: (await readout.textContent())!,
+      db: Number(/(−?\d+) dB$/.exec((await readout.textContent())!)![1]!.replace('−', '-')),
+    }
+  }
+  const at12k = await level(0.5)
+  expect(at12k.text).toMatch(/ · 1[12](\.\d+)? kHz · /)
+  const at18k = await level(0.25)
+  expect(at12k.db - at18k.db, `${at12k.text} / ${at18k.text}`).toBeGreaterThan(20)
+  await page.mouse.move(s.x(0.5), s.spectrogramY(0.5))
+  await app.screenshot('listening-11-spectrogram-48k-nyquist')
 })

@@ -18,7 +18,7 @@ import {
 import { IclasError, type WireResult } from '../../shared/rpc'
 import { snapshotSync } from '../store/backup'
 import { openDb, type Db } from '../store/db'
-import { dataFile, dbFile, incomingDir } from '../store/layout'
+import { dataFile, dbFile, incomingDir, incomingFile } from '../store/layout'
 import { lockDataDir, type DataDirLock } from '../store/lock'
 import { allAudioPaths, getRecordingAudioPath } from '../store/recordings'
 import { unfinishedJobs } from '../store/jobs'
@@ -265,6 +265,26 @@ export class Core {
         .flatMap((j) => ((j.params as { items?: ImportJobItem[] })?.items ?? []).map((it) => it.path)),
     )
     this.ctx.grants.releaseSession(id, (p) => inUse.has(p))
+  }
+
+  /**
+   * For browser mode's uploads: a new file to write one into, in the folder where uploads wait until an import
+   * reads them (made if need be). The core owns them: the server grants the file to its session, a session's
+   * uploads are deleted when it closes (closeSession), and those of an earlier run at start (cleanIncoming).
+   */
+  newUploadFile(name: string): string {
+    fs.mkdirSync(incomingDir(this.options.dataDir), { recursive: true })
+    return incomingFile(this.options.dataDir, name)
+  }
+
+  /** Bytes of the uploads waiting to be imported (browser mode's quota). */
+  uploadBytesWaiting(): number {
+    const dir = incomingDir(this.options.dataDir)
+    let total = 0
+    if (!fs.existsSync(dir)) return 0
+    for (const e of fs.readdirSync(dir, { withFileTypes: true }))
+      if (e.isFile()) total += fs.statSync(path.join(dir, e.name), { throwIfNoEntry: false })?.size ?? 0
+    return total
   }
 
   /** Uploads left by sessions of an earlier run that no unfinished import will read: deleted at start. */

@@ -12,7 +12,6 @@ import type { WireEvent, WireResponse } from '../../shared/rpc'
 import { contract } from '../../shared/contract'
 import type { Core } from '../core/core'
 import { redactForLog } from '../core/log-redact'
-import { incomingDir } from '../store/layout'
 import { CSP } from './csp'
 import { listenFirstFree } from './listen'
 import { signInHelpPage } from './sign-in-help'
@@ -64,7 +63,6 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const maxUpload = opts.maxUploadBytes ?? 32 * 1024 ** 3
   const log = opts.log ?? (() => undefined)
   const core = opts.core
-  const incoming = incomingDir(core.options.dataDir)
   const maxIncoming = opts.maxIncomingBytes ?? 64 * 1024 ** 3
   const reserveFree = opts.reserveFreeBytes ?? 1024 ** 3
   /** Bytes of uploads in progress (not all on disk yet). */
@@ -145,7 +143,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         `The file is larger than the upload limit (${(maxUpload / 1024 ** 3).toFixed(0)} GiB)`,
       )
     // Quotas: all uploads waiting together, and the disk the database lives on never filled.
-    const waiting = folderBytes(incoming) + reserved
+    const waiting = core.uploadBytesWaiting() + reserved
     if (waiting + declared > maxIncoming)
       return deny(
         res,
@@ -157,8 +155,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       return deny(res, 507, 'Not enough free disk space in the data folder for this upload')
     const name = safeName(decodeHeader(req.headers['x-file-name']) ?? 'upload')
     const rel = decodeHeader(req.headers['x-relative-path'])
-    fs.mkdirSync(incoming, { recursive: true })
-    const dest = path.join(incoming, `${crypto.randomBytes(8).toString('hex')}-${name}`)
+    const dest = core.newUploadFile(name)
     let received = 0
     reserved += declared
     res.on('close', () => (reserved -= declared))
@@ -395,14 +392,6 @@ function decodeHeader(v: string | string[] | undefined): string | null {
   } catch {
     return null
   }
-}
-
-function folderBytes(dir: string): number {
-  let total = 0
-  if (!fs.existsSync(dir)) return 0
-  for (const e of fs.readdirSync(dir, { withFileTypes: true }))
-    if (e.isFile()) total += fs.statSync(path.join(dir, e.name), { throwIfNoEntry: false })?.size ?? 0
-  return total
 }
 
 function freeBytes(dir: string): number | null {

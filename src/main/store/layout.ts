@@ -10,7 +10,7 @@
 //   audio-quarantine/<xx>/…       audio no recording references      (core/audio-recovery.ts)
 //   backups/<stamp>-<reason>.db   backups of the store               (store/backup.ts)
 //   replaced/, damaged/           database files set aside, never deleted
-//   incoming/<random>-<name>      browser-mode uploads waiting to be imported (server/server.ts)
+//   incoming/<random>-<name>      browser-mode uploads waiting to be imported (core.ts, for server/server.ts)
 //   demo-source/                  the demo ward's simulated recordings and ground truth
 //
 // Callers build paths only through this module; recordings.audio_path stores a path relative to the folder
@@ -57,6 +57,11 @@ export function backupsDir(dataDir: string): string {
 
 export function incomingDir(dataDir: string): string {
   return path.join(dataDir, INCOMING_DIR)
+}
+
+/** A new upload's file: incoming/<random>-<name> (`name` already a safe file name). */
+export function incomingFile(dataDir: string, name: string): string {
+  return path.join(incomingDir(dataDir), `${crypto.randomBytes(8).toString('hex')}-${name}`)
 }
 
 export function demoSourceDir(dataDir: string): string {

@@ -71,6 +71,8 @@ export function SpectrogramControls({
       </TextField>
       <TextField
         {...small}
+        // Wide enough for its label ("Dynamic r…" at the common width).
+        sx={{ minWidth: 140 }}
         label="Dynamic range"
         value={settings.dynamicRangeDb}
         onChange={(e) => set('dynamicRangeDb', Number(e.target.value))}

@@ -249,6 +249,9 @@ test.describe('evaluation progress', () => {
     await expect(
       page.getByRole('list', { name: 'evaluation runs' }).getByRole('button').first(),
     ).toContainText(/[1-9]\d? %/)
+    // The job's chip in the app bar leaves every tab in view (no scroll arrows) and keeps its percentage.
+    await expect(page.getByTestId('jobs-indicator')).toContainText(/\d+% · Protocol A/)
+    await expect(page.locator('.MuiTabs-scrollButtons')).toHaveCount(0)
     await app.screenshot('researcher-08-evaluation-progress')
     await expect(job).toHaveAttribute('data-state', 'done', { timeout: scaled(120_000) })
 

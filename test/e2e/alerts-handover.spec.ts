@@ -284,6 +284,12 @@ test("the shift's end is typed with the workstation's 24-hour clock; reading and
   await page.getByRole('tab', { name: 'Audit' }).click()
   await page.getByRole('combobox', { name: 'Kind' }).click()
   await page.getByRole('option', { name: 'Shift handovers read and printed' }).click()
+  // Its date filters are typed as the workstation writes dates too (ISO here), not in an mm/dd/yyyy control.
+  await expect(page.getByRole('textbox', { name: 'From', exact: true })).toHaveAttribute('type', 'text')
+  await expect(page.getByRole('textbox', { name: 'From', exact: true })).toHaveAttribute(
+    'placeholder',
+    '2026-12-02',
+  )
   const rows = page.getByTestId('audit-row')
   await expect(rows.first()).toHaveAttribute('data-action', 'handover.print')
   await expect(rows.first()).toContainText('clinician')

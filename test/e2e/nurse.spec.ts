@@ -30,7 +30,8 @@ test('nurse imports a ward folder, one folder per infant, correcting a time', as
   await expect(page.getByText('1 hidden system file was left out.')).toBeVisible()
 
   const time = preview.getByLabel(`recording time of ${folder}/infant-02/${infant02}`)
-  await time.fill('2025-01-06T22:15:00')
+  // Typed as the ward writes times (24-hour clock), not in Chromium's AM/PM control.
+  await time.fill('06 Jan 2025 22:15:00')
   await expect(preview.getByRole('row', { name: /infant-02\// })).toContainText('set by you')
   await app.screenshot('nurse-01-import-folder-preview')
 

@@ -369,7 +369,11 @@ test("the infant's age as a neonatal unit counts it, and the hospital number bes
   const born = new Date()
   born.setDate(born.getDate() - 12)
   const p2 = (n: number) => String(n).padStart(2, '0')
-  const birthDate = `${born.getFullYear()}-${p2(born.getMonth() + 1)}-${p2(born.getDate())}`
+  // Typed as the ward writes dates (not in Chromium's mm/dd/yyyy control).
+  const month = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][
+    born.getMonth()
+  ]
+  const birthDate = `${p2(born.getDate())} ${month} ${born.getFullYear()}`
   await page.getByRole('button', { name: 'Add infant' }).click()
   const dialog = page.getByRole('dialog')
   await dialog.getByRole('textbox', { name: 'Name or label' }).fill('Baby Ada')

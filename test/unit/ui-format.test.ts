@@ -5,9 +5,12 @@ import {
   formatAgo,
   formatTime,
   getTimeFormat,
+  dateInputHint,
+  parseDateInput,
   parseTimeInput,
   setTimeFormat,
   timeInputHint,
+  toDateInput,
   toTimeInput,
 } from '../../src/renderer/src/view-model/format'
 
@@ -83,5 +86,25 @@ describe("a time typed as the ward writes it (the handover's shift end)", () => 
     expect(parseTimeInput(toTimeInput(iso, 'iso'))).toBe(iso)
     expect(timeInputHint('hospital')).toBe('e.g. 02 Dec 2026 07:00 (24 h)')
     expect(timeInputHint('iso')).toBe('e.g. 2026-12-02 07:00 (24 h)')
+  })
+})
+
+describe('a date typed as the ward writes it (date of birth, date filters)', () => {
+  it('reads 02 Dec 2026, 2 dec 2026 and 2026-12-02 as the same day; refuses what is not a date', () => {
+    for (const t of ['02 Dec 2026', '2 dec 2026', ' 2026-12-02 ', '2026-12-2'])
+      expect(parseDateInput(t), t).toBe('2026-12-02')
+    for (const t of ['12/02/2026', '31 Feb 2026', '2026-02-30', '02 Dez 2026', 'Dec 2026', ''])
+      expect(parseDateInput(t), t).toBeUndefined()
+  })
+  it('writes the field as the workstation writes dates, and round-trips', () => {
+    expect(toDateInput('2026-12-02', 'hospital')).toBe('02 Dec 2026')
+    expect(toDateInput('2026-12-02', 'iso')).toBe('2026-12-02')
+    expect(toDateInput('', 'hospital')).toBe('')
+    expect(parseDateInput(toDateInput('2025-01-08', 'hospital'))).toBe('2025-01-08')
+    expect(dateInputHint('hospital')).toBe('e.g. 02 Dec 2026')
+    expect(toTimeInput(new Date(2026, 0, 6, 22, 15, 7).toISOString(), 'hospital', true)).toBe(
+      '06 Jan 2026 22:15:07',
+    )
+    expect(parseTimeInput('06 Jan 2026 22:15:07')).toBe(new Date(2026, 0, 6, 22, 15, 7).toISOString())
   })
 })

@@ -1,6 +1,8 @@
 // Filter fields shared by the review queue, the exports and the cry lists: an infant picker and a date range.
 import { MenuItem, Stack, TextField } from '@mui/material'
 import type { Infant } from '../../../shared/contract'
+import { getTimeFormat } from '../view-model/format'
+import { DateField } from './TimeField'
 
 export function InfantSelect(props: {
   infants: Infant[] | undefined
@@ -36,7 +38,7 @@ export function InfantSelect(props: {
   )
 }
 
-/** From/to dates (inclusive days, local time). */
+/** From/to dates (inclusive days, local time), typed as the workstation writes dates (components/TimeField.tsx). */
 export function DateRange(props: {
   from: string
   to: string
@@ -44,21 +46,19 @@ export function DateRange(props: {
 }) {
   return (
     <Stack direction="row" spacing={1}>
-      <TextField
-        size="small"
-        type="date"
+      <DateField
+        compact
         label="From"
+        key={`from-${getTimeFormat()}`}
         value={props.from}
-        onChange={(e) => props.onChange({ from: e.target.value, to: props.to })}
-        slotProps={{ inputLabel: { shrink: true } }}
+        onChange={(from) => props.onChange({ from, to: props.to })}
       />
-      <TextField
-        size="small"
-        type="date"
+      <DateField
+        compact
         label="To"
+        key={`to-${getTimeFormat()}`}
         value={props.to}
-        onChange={(e) => props.onChange({ from: props.from, to: e.target.value })}
-        slotProps={{ inputLabel: { shrink: true } }}
+        onChange={(to) => props.onChange({ from: props.from, to })}
       />
     </Stack>
   )

@@ -15,7 +15,8 @@ import {
   Typography,
 } from '@mui/material'
 import type { ImportPreviewItem, Infant } from '../../../shared/contract'
-import { formatDuration, toLocalInput } from '../view-model/format'
+import { formatDuration, fromLocalInput, getTimeFormat, toLocalInput } from '../view-model/format'
+import { TimeField } from './TimeField'
 
 /** Assignment value for an infant the import will create. */
 export const NEW_INFANT = 'new:'
@@ -72,13 +73,16 @@ export function ImportPreviewTable(props: {
                 <TableCell>
                   {p.recordedAt ? (
                     <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
-                      <TextField
-                        type="datetime-local"
-                        size="small"
-                        value={edited ? props.times[p.grantId] : toLocalInput(p.recordedAt)}
-                        onChange={(e) => props.onTime(p.grantId, e.target.value)}
+                      {/* As the workstation writes times, with a 24-hour clock (not Chromium's AM/PM control). */}
+                      <TimeField
+                        key={getTimeFormat()}
+                        compact
+                        seconds
+                        minWidth={228}
+                        value={edited ? fromLocalInput(props.times[p.grantId]!) : p.recordedAt}
+                        onChange={(iso) => props.onTime(p.grantId, toLocalInput(iso))}
                         disabled={!!p.problem}
-                        slotProps={{ htmlInput: { step: 1, 'aria-label': `recording time of ${name}` } }}
+                        ariaLabel={`recording time of ${name}`}
                       />
                       <Typography variant="body2" color={edited ? 'primary' : 'text.secondary'}>
                         {edited ? SOURCE.user : (SOURCE[p.timeSource ?? ''] ?? p.timeSource ?? '')}

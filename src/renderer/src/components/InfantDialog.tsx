@@ -1,6 +1,7 @@
 import { useState } from 'react'
 import {
   Alert,
+  Box,
   Button,
   Dialog,
   DialogActions,
@@ -12,6 +13,7 @@ import {
 import type { Infant } from '../../../shared/contract'
 import { api } from '../api/client'
 import { parseWeeksDays, weeksDays } from '../view-model/infant-age'
+import { DateField } from './TimeField'
 
 /** Add or edit an infant. */
 export function InfantDialog(props: { open: boolean; infant?: Infant; onClose: (saved?: Infant) => void }) {
@@ -71,14 +73,16 @@ export function InfantDialog(props: { open: boolean; infant?: Infant; onClose: (
               helperText="Shown beside the name; or another unique id"
             />
             <Stack direction="row" spacing={2}>
-              <TextField
-                label="Date of birth"
-                type="date"
-                value={birthDate}
-                onChange={(e) => setBirthDate(e.target.value)}
-                slotProps={{ inputLabel: { shrink: true } }}
-                sx={{ flex: 1 }}
-              />
+              {/* Typed as the workstation writes dates (02 Dec 2026), not in Chromium's mm/dd/yyyy control. */}
+              <Box sx={{ flex: 1 }}>
+                <DateField
+                  label="Date of birth"
+                  size="medium"
+                  value={birthDate}
+                  onChange={setBirthDate}
+                  minWidth={160}
+                />
+              </Box>
               <TextField
                 label="Gestation at birth"
                 placeholder="28+3"

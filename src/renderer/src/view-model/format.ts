@@ -124,8 +124,42 @@ export function timeInputHint(format: TimeFormat = timeFormat): string {
 }
 
 /** A moment written as formatTime writes it (local time), for a time field's value. */
-export function toTimeInput(iso: string | null | undefined, format: TimeFormat = timeFormat): string {
-  return iso ? formatTime(iso, { format: format === 'iso' ? 'iso' : 'hospital' }) : ''
+export function toTimeInput(
+  iso: string | null | undefined,
+  format: TimeFormat = timeFormat,
+  seconds = false,
+): string {
+  return iso ? formatTime(iso, { format: format === 'iso' ? 'iso' : 'hospital', seconds }) : ''
+}
+
+/** How a date is typed where the workstation's format is `hospital` or `iso` (the field's hint). */
+export function dateInputHint(format: TimeFormat = timeFormat): string {
+  return format === 'iso' ? 'e.g. 2026-12-02' : 'e.g. 02 Dec 2026'
+}
+
+/** A calendar date (YYYY-MM-DD) written as the ward writes dates, for a date field's value. */
+export function toDateInput(ymd: string | null | undefined, format: TimeFormat = timeFormat): string {
+  const m = ymd ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(ymd) : null
+  if (!m) return ''
+  return format === 'iso' ? ymd! : `${m[3]} ${MONTHS[Number(m[2]) - 1]} ${m[1]}`
+}
+
+/** A date typed as the ward writes it (`02 Dec 2026`, `2 dec 2026`, `2026-12-02`) as YYYY-MM-DD; undefined when
+ * it is not a date (31 Feb included). */
+export function parseDateInput(text: string): string | undefined {
+  const t = text.trim()
+  const named = /^(\d{1,2})\s+([A-Za-z]{3})[a-z]*\.?,?\s+(\d{4})$/.exec(t)
+  const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(t)
+  let y: number, mo: number, d: number
+  if (named) {
+    mo = MONTHS.findIndex((m) => m.toLowerCase() === named[2]!.toLowerCase())
+    if (mo < 0) return undefined
+    ;[y, d] = [Number(named[3]), Number(named[1])]
+  } else if (iso) [y, mo, d] = [Number(iso[1]), Number(iso[2]) - 1, Number(iso[3])]
+  else return undefined
+  const at = new Date(y, mo, d)
+  if (at.getFullYear() !== y || at.getMonth() !== mo || at.getDate() !== d) return undefined
+  return `${y}-${p2(mo + 1)}-${p2(d)}`
 }
 
 /**

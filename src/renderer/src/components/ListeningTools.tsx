@@ -71,7 +71,7 @@ export function SpectrogramControls({
       </TextField>
       <TextField
         {...small}
-        // Wide enough for its label ("Dynamic r…" at the common width).
+        // Wide enough for its label ("Dynamic r…" at the common width; so is Top frequency's).
         sx={{ minWidth: 140 }}
         label="Dynamic range"
         value={settings.dynamicRangeDb}
@@ -97,6 +97,7 @@ export function SpectrogramControls({
       </TextField>
       <TextField
         {...small}
+        sx={{ minWidth: 140 }}
         label="Top frequency"
         value={tops.includes(maxHz) ? maxHz : tops[tops.length - 1]}
         onChange={(e) => {

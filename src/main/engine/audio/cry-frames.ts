@@ -2,6 +2,7 @@
 // 200–4000 Hz band (the band phones and recorders share), periodicity and pitch in the infant range, and
 // Praat's intensity. Frames come out in order, about 3 s after their audio went in (the noise floor's
 // look-ahead); memory is bounded by that delay.
+import { DETECTOR_TOP_BIN, FEATURES_PER_FRAME, frameFeatures } from './cry-detector'
 import { IntensityTracker } from './intensity'
 import { BLOCK_FRAMES, HALF_WINDOW_BLOCKS, NoiseFloor } from './noise-floor'
 import { BINS, Periodicity, pickPeriod, STFT_HOP, STFT_SIZE, StftFramer } from './spectrum'
@@ -17,6 +18,8 @@ export interface CryFrame {
   periodicity: number
   /** Pitch in Hz, 0 when none. */
   f0: number
+  /** The cry detector's features of the frame's spectrum (cry-detector.ts), FEATURES_PER_FRAME values. */
+  features: Float32Array
 }
 
 const RATE = 16000
@@ -57,7 +60,14 @@ export class CryFrameAnalyzer {
   private readonly periodicity = new Periodicity()
   private readonly clean = new Float64Array(BINS)
   private readonly ac = new Float64Array(STFT_SIZE / 2)
-  private readonly frameOut: CryFrame = { t: 0, intensityDb: 0, snrDb: 0, periodicity: 0, f0: 0 }
+  private readonly frameOut: CryFrame = {
+    t: 0,
+    intensityDb: 0,
+    snrDb: 0,
+    periodicity: 0,
+    f0: 0,
+    features: new Float32Array(FEATURES_PER_FRAME),
+  }
   private samples = 0
   private finished = false
 
@@ -67,7 +77,7 @@ export class CryFrameAnalyzer {
       (b, floor) => this.releaseBlock(b, floor),
       SPECTRA_PER_BLOCK,
       HALF_WINDOW_BLOCKS,
-      BAND_HI + 1,
+      Math.max(BAND_HI, DETECTOR_TOP_BIN) + 1,
     )
     this.framer = new StftFramer((p, j) => {
       if (j - this.released >= PENDING) throw new Error('segmentation buffer overrun')
@@ -124,6 +134,7 @@ export class CryFrameAnalyzer {
           periodicity = pick.strength
           f0 = pick.f0
         }
+        frameFeatures(p, floor, snrDb, periodicity, f0, this.frameOut.features)
       }
       const f = this.frameOut
       f.t = t

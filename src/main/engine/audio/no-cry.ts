@@ -18,7 +18,7 @@ export const CLIPPED_SHARE = 0.05
 
 const REJECTED_AS: Record<RejectionReason, string> = {
   short: 'too brief for an expiration (clicks, knocks)',
-  unvoiced: 'noise without a voice in it',
+  unvoiced: 'not like a cry (noise, voices, laughter)',
   faint: 'too faint against the background',
   'low-pitch': 'pitched below an infant (adult voices)',
   'steady-pitch': 'a steady tone (monitor alarms, beeps)',

@@ -8,6 +8,7 @@
 // as a cry when enough of it is voiced, it stands clearly above the adaptive noise floor (continuous hum is
 // in the floor), its pitch is above adult speaking voices, and its pitch moves as a voice does (monitor
 // alarms hold a note). Every threshold is a physical or physiological quantity; see docs/architecture.md.
+import { CryDetector, DETECTOR_LOOKAHEAD, DETECTOR_MIN_SNR_DB, DetectorContext } from './cry-detector'
 import { CryFrameAnalyzer, FRAME_S, SPECTRAL_STEP, type CryFrame } from './cry-frames'
 import { BLOCK_FRAMES, HALF_WINDOW_BLOCKS } from './noise-floor'
 
@@ -62,6 +63,17 @@ export interface SegmentOptions {
   maxSteadyStepFraction?: number
   /** Longer sounding stretches are cut here: no expiration lasts this long. */
   maxExpirationS?: number
+  /** Seed sound with the learned cry detector (cry-detector.ts) instead of periodicity alone. */
+  cryDetector?: boolean
+  /** P(cry) at or above which the detector calls a frame a cry. */
+  detectorThreshold?: number
+  /** P(cry) at or above which a frame keeps an already sounding stretch going (hysteresis, as sound event
+   * detection thresholds its frame probabilities): a cry's weaker moments do not split it. */
+  detectorHoldThreshold?: number
+  /** With the detector, voiced frames seed sound too (a stretch is still judged by the detector's frames). */
+  seedVoiced?: boolean
+  /** Pitch rules (low pitch, steady pitch) judge a stretch only when it has this many voiced frames. */
+  minPitchFrames?: number
   /** Also report rejected stretches, with their statistics, through `candidates` (diagnostics). */
   collectCandidates?: boolean
 }
@@ -76,12 +88,29 @@ export const SEGMENT_DEFAULTS: Required<SegmentOptions> = {
   phonatedPeriodicity: 0.5,
   voicingSpreadS: 0.05,
   minVoicedFraction: 0.3,
+  minMedianSnrDb: DETECTOR_MIN_SNR_DB,
+  minMedianF0Hz: 0,
+  minF0IqrSemitones: 0,
+  maxSteadyStepFraction: 0.5,
+  maxExpirationS: 10,
+  cryDetector: true,
+  detectorThreshold: 0.5,
+  seedVoiced: false,
+  detectorHoldThreshold: 0.1,
+  minPitchFrames: 10,
+  collectCandidates: false,
+}
+
+/**
+ * Stage 0 before the learned detector: sound seeded by periodicity alone, a stretch judged by its voiced share,
+ * its level (12 dB over the floor) and its pitch (above adult voices, moving as a voice does). Kept as the
+ * reference `iclas eval segmentation --method rules` and `segmentation-sim --method rules` compare against.
+ */
+export const RULE_BASED_OPTIONS: SegmentOptions = {
+  cryDetector: false,
   minMedianSnrDb: 12,
   minMedianF0Hz: 250,
   minF0IqrSemitones: 0.15,
-  maxSteadyStepFraction: 0.5,
-  maxExpirationS: 10,
-  collectCandidates: false,
 }
 
 /** Why sounding stretches were not kept as cries (the first test each failed), counted over a recording. */
@@ -99,9 +128,16 @@ export interface SegmentSummary {
   rejected: Record<RejectionReason, number>
 }
 
-/** How far behind the input a cry's end is reported, at most (noise-floor and reference look-aheads). */
+let detectorInstance: CryDetector | null = null
+/** One detector per thread: its weights are read once. */
+function sharedDetector(): CryDetector {
+  return (detectorInstance ??= new CryDetector())
+}
+
+/** How far behind the input a cry's end is reported, at most (noise-floor, detector and reference look-aheads). */
 export const SEGMENTER_LATENCY_S =
   (HALF_WINDOW_BLOCKS + 1) * BLOCK_FRAMES * FRAME_S +
+  (DETECTOR_LOOKAHEAD + 1) * SPECTRAL_STEP * FRAME_S +
   SEGMENT_DEFAULTS.referenceWindowS +
   SEGMENT_DEFAULTS.minSilenceS
 
@@ -123,7 +159,17 @@ export class CrySegmenter {
   private readonly ringF0: Float64Array
   private readonly ringVoiced: Uint8Array
   private readonly ringPhonated: Uint8Array
+  /** Frames that seed sound (the detector's cries, or voiced frames without it). */
+  private readonly ringSeed: Uint8Array
+  /** Frames the detector calls a cry. */
+  private readonly ringCry: Uint8Array
+  /** Frames whose P(cry) keeps an open stretch sounding (hysteresis). */
+  private readonly ringHold: Uint8Array
+  private readonly detector: CryDetector | null
+  private readonly context = new DetectorContext()
   private arrived = 0
+  /** Frames [0, seeded) have their seed decided (the detector's verdict lags its look-ahead). */
+  private seeded = 0
   private processed = 0
   /** Sliding maximum of intensity over the reference window (monotonic deque of frame indices). */
   private readonly maxQueue: number[] = []
@@ -152,6 +198,10 @@ export class CrySegmenter {
     this.ringF0 = new Float64Array(ring)
     this.ringVoiced = new Uint8Array(ring)
     this.ringPhonated = new Uint8Array(ring)
+    this.ringSeed = new Uint8Array(ring)
+    this.ringCry = new Uint8Array(ring)
+    this.ringHold = new Uint8Array(ring)
+    this.detector = this.o.cryDetector ? sharedDetector() : null
     this.analyzer = new CryFrameAnalyzer((f) => this.arrive(f))
   }
 
@@ -163,7 +213,8 @@ export class CrySegmenter {
 
   finish(): CrySegment[] {
     this.analyzer.finish()
-    while (this.processed < this.arrived) this.process(this.processed)
+    if (this.detector) for (let k = 0; k < DETECTOR_LOOKAHEAD; k++) if (this.context.flushOne()) this.judge()
+    while (this.processed < this.seeded) this.process(this.processed)
     this.closeCandidate()
     return this.drain()
   }
@@ -190,15 +241,37 @@ export class CrySegmenter {
       if (f.intensityDb > this.stats.maxIntensityDb) this.stats.maxIntensityDb = f.intensityDb
       if (f.snrDb > this.stats.maxSnrDb) this.stats.maxSnrDb = f.snrDb
     }
-    const level = voiced ? f.intensityDb : -Infinity
+    this.arrived = f.t + 1
+    if (!this.detector) this.seed(f.t, voiced)
+    else if (f.t % SPECTRAL_STEP === 0 && this.context.push(f.features)) this.judge()
+    while (this.processed + this.lookAhead < this.seeded) this.process(this.processed)
+  }
+
+  /** The detector's verdict on the spectrum the context is centred on, for its 10 ms frames. */
+  private judge(): void {
+    const j = this.context.centre
+    const p =
+      this.context.centreSnrDb() > DETECTOR_MIN_SNR_DB ? this.detector!.probability(this.context.input) : 0
+    for (let t = j * SPECTRAL_STEP; t < (j + 1) * SPECTRAL_STEP && t < this.arrived; t++) {
+      const i = t % this.ringCry.length
+      this.ringCry[i] = p >= this.o.detectorThreshold ? 1 : 0
+      this.ringHold[i] = p >= this.o.detectorHoldThreshold ? 1 : 0
+      this.seed(t, this.ringCry[i] === 1 || (this.o.seedVoiced && this.ringVoiced[i] === 1))
+    }
+  }
+
+  /** Frame t is (or is not) a seed of sound: infant-like by the detector, or voiced without it. */
+  private seed(t: number, isSeed: boolean): void {
+    const i = t % this.ringSeed.length
+    this.ringSeed[i] = isSeed ? 1 : 0
+    const level = isSeed ? this.ringIntensity[i]! : -Infinity
     while (this.maxValues.length && this.maxValues[this.maxValues.length - 1]! <= level) {
       this.maxValues.pop()
       this.maxQueue.pop()
     }
-    this.maxQueue.push(f.t)
+    this.maxQueue.push(t)
     this.maxValues.push(level)
-    this.arrived = f.t + 1
-    while (this.processed + this.lookAhead < this.arrived) this.process(this.processed)
+    this.seeded = t + 1
   }
 
   private process(t: number): void {
@@ -209,14 +282,15 @@ export class CrySegmenter {
     }
     const reference = this.maxValues[0]!
     let nearVoice = false
-    for (let u = Math.max(0, t - this.spread); u <= t + this.spread && u < this.arrived; u++) {
-      if (this.ringVoiced[u % this.ringVoiced.length]) {
+    for (let u = Math.max(0, t - this.spread); u <= t + this.spread && u < this.seeded; u++) {
+      if (this.ringSeed[u % this.ringSeed.length]) {
         nearVoice = true
         break
       }
     }
+    const held = this.detector !== null && this.candStart >= 0 && this.ringHold[i] === 1
     const sounding =
-      nearVoice &&
+      (nearVoice || held) &&
       this.ringIntensity[i]! > reference - this.o.silenceThresholdDb &&
       this.ringSnr[i]! >= this.o.minFrameSnrDb
     this.processed = t + 1
@@ -241,7 +315,7 @@ export class CrySegmenter {
     if (this.candStart >= 0) {
       // Phonated frames (weak periodicity included) say whether it is a voice; the pitch statistics are read
       // on clearly voiced frames only, where the pitch is the voice's and not a guess in noise.
-      this.candVoiced.push(this.ringPhonated[i]!)
+      this.candVoiced.push(this.detector ? this.ringCry[i]! : this.ringPhonated[i]!)
       this.candSnr.push(this.ringSnr[i]!)
       this.candF0.push(this.ringVoiced[i]! ? this.ringF0[i]! : 0)
       if (this.candEnd - this.candStart >= Math.round(this.o.maxExpirationS / FRAME_S)) this.closeCandidate()
@@ -279,18 +353,25 @@ export class CrySegmenter {
       accepted: false,
     }
     this.candStart = -1
+    // Pitch rules need a pitch: without the detector every cry has one (it is how sound is seeded); with it,
+    // an aperiodic (dysphonated) or very high (hyperphonated) cry may have too few voiced frames to judge.
+    const pitched = !this.detector || f0s.filter((f) => f > 0).length >= this.o.minPitchFrames
+    // The first test a stretch fails names it (the import's reason when no cry is found): a steady tone is
+    // named as one even though the detector would refuse it too.
+    const steadyTone =
+      pitched &&
+      (c.f0IqrSemitones < this.o.minF0IqrSemitones || c.steadyStepFraction > this.o.maxSteadyStepFraction)
     const rejection: RejectionReason | null =
       n * FRAME_S < this.o.minSoundS - 1e-9
         ? 'short'
-        : c.voicedFraction < this.o.minVoicedFraction
-          ? 'unvoiced'
-          : c.medianSnrDb < this.o.minMedianSnrDb
-            ? 'faint'
-            : c.medianF0Hz < this.o.minMedianF0Hz
-              ? 'low-pitch'
-              : c.f0IqrSemitones < this.o.minF0IqrSemitones ||
-                  c.steadyStepFraction > this.o.maxSteadyStepFraction
-                ? 'steady-pitch'
+        : steadyTone
+          ? 'steady-pitch'
+          : c.voicedFraction < this.o.minVoicedFraction
+            ? 'unvoiced'
+            : c.medianSnrDb < this.o.minMedianSnrDb
+              ? 'faint'
+              : pitched && c.medianF0Hz < this.o.minMedianF0Hz
+                ? 'low-pitch'
                 : null
     c.accepted = rejection === null
     this.stats.candidates++

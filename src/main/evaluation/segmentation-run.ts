@@ -2,7 +2,10 @@
 // dataset folders that has a TextGrid is decoded exactly as an import decodes it, segmented, and scored;
 // counts are summed over clips. Also reports the figures per subset (platform, or dataset) so a method that
 // only works on one kind of phone shows it.
-import { segmentCries, type SegmentOptions } from '../engine/audio/segment'
+import fs from 'node:fs'
+import path from 'node:path'
+import { RULE_BASED_OPTIONS, segmentCries, type SegmentOptions } from '../engine/audio/segment'
+import { checkoutModelsDir } from '../engine/embed/registry'
 import { segmentByEnergy } from '../engine/audio/segment-energy'
 import { PIPELINE_RATE } from '../engine/audio/resample'
 import { loadClip16k, readCryIntervals, readDataset, type DatasetClip } from './datasets'
@@ -15,7 +18,29 @@ import {
   type Interval,
 } from './metrics/segmentation'
 
-export type SegmentationMethod = 'cry' | 'energy'
+/** 'cry': the segmenter imports use (with its learned detector); 'rules': the same without the detector (the
+ * rule-based stage 0 it replaced); 'energy': the protocol's trivial baseline. */
+export type SegmentationMethod = 'cry' | 'rules' | 'energy'
+
+/** Subset of the Donate-a-Cry infants the cry detector was never trained on (its card lists them). */
+export const DETECTOR_HELD_OUT_SUBSET = 'infants unseen by the detector'
+
+/** What the shipped cry detector's card says was held out of its training: Donate-a-Cry infants, and non-cry
+ * clips (`<dataset>/<path as its manifest writes it>`). */
+export function detectorHeldOut(modelsDir = checkoutModelsDir()): {
+  infants: Set<string>
+  clips: Set<string>
+} {
+  const card = path.join(modelsDir, 'cry-detector.card.json')
+  if (!fs.existsSync(card)) return { infants: new Set(), clips: new Set() }
+  const c = JSON.parse(fs.readFileSync(card, 'utf8')) as {
+    data?: { donateacry_infants_held_out?: string[]; negatives_held_out?: string[] }
+  }
+  return {
+    infants: new Set(c.data?.donateacry_infants_held_out ?? []),
+    clips: new Set(c.data?.negatives_held_out ?? []),
+  }
+}
 
 export interface SegmentationScores {
   frame_f1: number
@@ -75,21 +100,27 @@ export async function detectionsByLabel(
     const ds = readDataset(d)
     // Donate-a-Cry clips are grouped by the curators' verdict (rejected: noise, chatter, adults imitating).
     const label = (c: DatasetClip) => (ds.schema === 'donateacry' ? (c.curation ?? '?') : (c.label ?? '?'))
-    return ds.clips.filter((c) => !c.segmentsFile).map((c) => ({ clip: c, key: `${ds.name}/${label(c)}` }))
+    return ds.clips
+      .filter((c) => !c.segmentsFile)
+      .map((c) => ({ clip: c, key: `${ds.name}/${label(c)}`, id: `${ds.name}/${c.relPath}` }))
   })
   const acc = new Map<string, { clips: number; withCries: number; cryS: number; audioS: number }>()
+  const unseen = detectorHeldOut().clips
   let next = 0
   let done = 0
   const worker = async () => {
     while (next < clips.length) {
-      const { clip, key } = clips[next++]!
+      const { clip, key, id } = clips[next++]!
       const samples = applyGainDb(await loadClip16k(clip.file), opts.gainDb)
       const found = segmentCries(samples, opts.segment)
-      const a = acc.get(key) ?? acc.set(key, { clips: 0, withCries: 0, cryS: 0, audioS: 0 }).get(key)!
-      a.clips++
-      if (found.length) a.withCries++
-      a.cryS += found.reduce((t, c) => t + c.endS - c.startS, 0)
-      a.audioS += samples.length / PIPELINE_RATE
+      const keys = unseen.has(id) ? [key, `${key} · unseen by the detector`] : [key]
+      for (const k of keys) {
+        const a = acc.get(k) ?? acc.set(k, { clips: 0, withCries: 0, cryS: 0, audioS: 0 }).get(k)!
+        a.clips++
+        if (found.length) a.withCries++
+        a.cryS += found.reduce((t, c) => t + c.endS - c.startS, 0)
+        a.audioS += samples.length / PIPELINE_RATE
+      }
       opts.onClip?.(++done, clips.length)
     }
   }
@@ -162,6 +193,7 @@ export async function evaluateSegmentation(
   if (!clips.length) throw new Error(`no clip with a cry-segments TextGrid in ${dirs.join(', ')}`)
   const total = empty()
   const subsets = new Map<string, Tally>()
+  const heldOut = detectorHeldOut().infants
   // Whole samples, not seconds: clips finish in any order under concurrency, and an integer sum is the same
   // in every order (a sum of seconds differs in its last bits from run to run).
   let audioSamples = 0
@@ -175,7 +207,12 @@ export async function evaluateSegmentation(
       const durationS = samples.length / PIPELINE_RATE
       const t0 = performance.now()
       const found =
-        method === 'energy' ? segmentByEnergy(samples, PIPELINE_RATE) : segmentCries(samples, opts.segment)
+        method === 'energy'
+          ? segmentByEnergy(samples, PIPELINE_RATE)
+          : segmentCries(
+              samples,
+              method === 'rules' ? { ...RULE_BASED_OPTIONS, ...opts.segment } : opts.segment,
+            )
       segmentMs += performance.now() - t0
       const estimate: Interval[] = found.map((s) => [s.startS, s.endS])
       // A reference cry cannot outlast its audio (three Donate-a-Cry TextGrids describe a longer recording
@@ -185,7 +222,10 @@ export async function evaluateSegmentation(
         .map(([a, b]) => [a, Math.min(b, durationS)])
       const f = frameCounts(reference, estimate, durationS)
       const e = eventCounts(reference, estimate)
-      for (const t of [total, subsets.get(subset) ?? subsets.set(subset, empty()).get(subset)!]) {
+      const into = (k: string) => subsets.get(k) ?? subsets.set(k, empty()).get(k)!
+      const tallies = [total, into(subset)]
+      if (clip.infantId && heldOut.has(clip.infantId)) tallies.push(into(DETECTOR_HELD_OUT_SUBSET))
+      for (const t of tallies) {
         t.frames = addCounts(t.frames, f)
         t.events = addCounts(t.events, e)
         t.clips++

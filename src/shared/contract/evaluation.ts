@@ -39,7 +39,7 @@ export const EvalOptions = z.discriminatedUnion('protocol', [
   z
     .object({
       protocol: z.literal('segmentation'),
-      method: z.enum(['cry', 'energy']).default('cry'),
+      method: z.enum(['cry', 'rules', 'energy']).default('cry'),
       /** Also report false detections on labelled clips without TextGrids (negatives, esc-cries). */
       negatives: z.boolean().default(true),
     })

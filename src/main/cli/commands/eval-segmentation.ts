@@ -10,7 +10,7 @@ import { UsageError, type EvalProtocol } from '../command'
 import { sharedDatasetsDir } from '../data-dir'
 import { runForCli } from '../eval-context'
 
-const USAGE = `usage: iclas eval segmentation [--data DIR]… [--json FILE] [--method cry|energy] [--options JSON]
+const USAGE = `usage: iclas eval segmentation [--data DIR]… [--json FILE] [--method cry|rules|energy] [--options JSON]
                                [--no-negatives] [--gain-db=DB]
 
   --data DIR      a dataset folder with a manifest.csv and a cry-segments/ TextGrid folder inside or beside it;
@@ -18,8 +18,9 @@ const USAGE = `usage: iclas eval segmentation [--data DIR]… [--json FILE] [--m
                   scored (protocol A); labelled clips without them (negatives, esc-cries) are reported as the
                   share of clips in which cries were found, per label (false detections on non-cry labels).
   --no-negatives  skip the clips without TextGrids
-  --method M      cry (default): the segmenter imports use (src/main/engine/audio/segment.ts);
-                  energy: the trivial baseline of the protocol (20th-percentile floor + 6 dB, events ≥ 100 ms)
+  --method M      cry (default): the segmenter imports use (src/main/engine/audio/segment.ts), with its
+                  learned cry detector; rules: the same segmenter without the detector (the rule-based
+                  stage 0 it replaced, RULE_BASED_OPTIONS); energy: the trivial baseline of the protocol (20th-percentile floor + 6 dB, events ≥ 100 ms)
   --gain-db=DB    attenuate (negative) or amplify every clip by DB decibels before segmentation, in float:
                   the same clips recorded quieter or louder. Stage 0 decides relative to each recording's
                   own noise floor and loudness, so −20 and −30 should score as the clips do as recorded.
@@ -43,7 +44,8 @@ export const segmentationProtocol: EvalProtocol = {
       },
     })
     const method = values.method as SegmentationMethod
-    if (method !== 'cry' && method !== 'energy') throw new UsageError(`unknown method "${values.method}"`)
+    if (method !== 'cry' && method !== 'rules' && method !== 'energy')
+      throw new UsageError(`unknown method "${values.method}"`)
     let segment: SegmentOptions | undefined
     if (values.options) {
       try {

@@ -41,6 +41,7 @@ export function EvalProtocolOptions(props: {
             onChange={(e) => setOpt({ method: e.target.value as 'cry' })}
           >
             <MenuItem value="cry">the workstation’s segmenter</MenuItem>
+            <MenuItem value="rules">the segmenter without its learned detector (rule-based)</MenuItem>
             <MenuItem value="energy">energy threshold (for scale)</MenuItem>
           </TextField>
           <FormControlLabel

@@ -11,6 +11,7 @@ export interface ParameterRow {
 
 const METHOD: Record<string, string> = {
   cry: 'the workstation’s segmenter',
+  rules: 'the segmenter without its learned detector (rule-based)',
   energy: 'energy threshold (for scale)',
   classifier: 'the shipped cry classifier',
   autocorr: 'autocorrelation share (for scale)',

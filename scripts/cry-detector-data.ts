@@ -25,6 +25,7 @@ import {
   DETECTOR_MIN_SNR_DB,
   DetectorContext,
 } from '../src/main/engine/audio/cry-detector'
+import { createRng } from '../src/main/engine/anomaly/rng'
 import { HighPass } from '../src/main/engine/audio/preprocess'
 import { PIPELINE_RATE } from '../src/main/engine/audio/resample'
 import { listDatasets, loadClip16k, readCryIntervals, readDataset } from '../src/main/evaluation/datasets'
@@ -131,17 +132,6 @@ function write(
   }
 }
 
-function mulberry(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 async function simulated(seed: number) {
   const plan = planWard({
     seed,
@@ -188,7 +178,7 @@ async function simulated(seed: number) {
       cries,
       SIM_NEGATIVE_KEEP,
       bg,
-      mulberry(seed * 7919 + written),
+      createRng(seed * 7919 + written).next,
     )
     console.log(`seed ${seed} ${recording.file}: ${tap.rows.length} spectra, ${written} rows so far`)
   }
@@ -241,7 +231,15 @@ async function clips() {
       tap.finish()
       const label =
         source === 2 ? `negatives/${clip.label}` : source === 3 ? 'donateacry/rejected' : 'donateacry'
-      write(tap.rows, `${ds.name}/${clip.source ?? clip.relPath}`, source, cries, 1, () => label, Math.random)
+      write(
+        tap.rows,
+        `${ds.name}/${clip.source ?? clip.relPath}`,
+        source,
+        cries,
+        1,
+        () => label,
+        createRng(1).next,
+      )
     }
     console.log(`${ds.name}: ${written} rows so far`)
   }

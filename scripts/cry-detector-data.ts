@@ -26,6 +26,7 @@ import {
   DetectorContext,
 } from '../src/main/engine/audio/cry-detector'
 import { createRng } from '../src/main/engine/anomaly/rng'
+import { asImported } from '../src/main/evaluation/segmentation-ward'
 import { HighPass } from '../src/main/engine/audio/preprocess'
 import { PIPELINE_RATE } from '../src/main/engine/audio/resample'
 import { listDatasets, loadClip16k, readCryIntervals, readDataset } from '../src/main/evaluation/datasets'
@@ -147,11 +148,7 @@ async function simulated(seed: number) {
     let truth: RecordingTruth | null = null
     await simulateRecording(plan, recording, {
       write(samples) {
-        for (let i = 0; i < samples.length; i++) {
-          const s = samples[i]!
-          samples[i] = (s >= 1 ? 32767 : s <= -1 ? -32767 : Math.round(s * 32767)) / 32768
-        }
-        highPass.process(samples)
+        asImported(samples, highPass)
         tap.push(samples)
       },
       close(t) {

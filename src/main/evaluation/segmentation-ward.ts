@@ -110,6 +110,16 @@ export async function evaluateSegmentationOnWard(
   }
 }
 
+/** What an import applies to simulated samples, in place: 16-bit quantisation as a WAV carries it
+ * (wav-writer.ts writes ×32767, wav.ts reads ÷32768), then the 100 Hz high-pass (one per recording). */
+export function asImported(samples: Float32Array, highPass: HighPass): void {
+  for (let i = 0; i < samples.length; i++) {
+    const s = samples[i]!
+    samples[i] = (s >= 1 ? 32767 : s <= -1 ? -32767 : Math.round(s * 32767)) / 32768
+  }
+  highPass.process(samples)
+}
+
 /** One recording, simulated and segmented chunk by chunk. */
 async function segmentSimulated(
   plan: ReturnType<typeof planWard>,
@@ -125,12 +135,7 @@ async function segmentSimulated(
     recording,
     {
       write(samples) {
-        // As a 16-bit WAV carries it (wav-writer.ts writes ×32767, wav.ts reads ÷32768).
-        for (let i = 0; i < samples.length; i++) {
-          const s = samples[i]!
-          samples[i] = (s >= 1 ? 32767 : s <= -1 ? -32767 : Math.round(s * 32767)) / 32768
-        }
-        highPass.process(samples)
+        asImported(samples, highPass)
         found.push(...segmenter.push(samples))
       },
       close(t) {

@@ -11,7 +11,7 @@ import {
 } from '../../src/main/engine/anomaly/cry-features'
 import { alertEvents } from '../../src/main/evaluation/metrics/drift'
 import { DEFAULT_STEP, INITIAL_STATE, stepInfant, withModel } from '../../src/main/engine/gate/step'
-import { demoOutcomes } from '../../src/main/evaluation/demo-report'
+import { demoOutcomes, demoSummary } from '../../src/main/evaluation/demo-report'
 
 const measures = (f0: number, durationS = 1, hnrDb = 15): CryMeasureValues => ({
   durationS,
@@ -89,8 +89,8 @@ describe('the analysis step', () => {
 })
 
 describe('the demo report', () => {
+  const DAY = 864e5
   it('counts an EWMA and a CUSUM crossing of one excursion as one alert, and flags per day around the onset', () => {
-    const DAY = 864e5
     expect(alertEvents([5, 5 + 3600e3, 5 + 2 * DAY])).toEqual([5, 5 + 2 * DAY])
     const cries = Array.from({ length: 40 }, (_, i) => ({
       t: (i * DAY) / 8,
@@ -106,5 +106,35 @@ describe('the demo report', () => {
     expect(dev!.flags_per_day_after).toBeGreaterThan(3)
     expect(healthy!.deviating).toBe(false)
     expect(healthy!.false_alerts_per_day).toBeCloseTo(1 / (39 / 8), 6)
+    expect(dev!.cries_within_24h).toBeNull()
+  })
+
+  it('says what the ward recorded in the first day after the onset, and sums the ward up against the goals', () => {
+    const cries = Array.from({ length: 40 }, (_, i) => ({ t: (i * DAY) / 8, flagged: i >= 24 }))
+    const truthCries = [
+      { t: 2 * DAY, severity: 0 },
+      { t: 2.5 * DAY, severity: 0.1 },
+      { t: 3 * DAY, severity: 0.5 },
+      { t: 3.5 * DAY - 1, severity: 0.9 },
+      { t: 3.5 * DAY, severity: 1 },
+    ]
+    const rows = demoOutcomes([
+      { id: 'A', onsetT: 2.5 * DAY, cries, alerts: [3 * DAY], truthCries },
+      { id: 'B', onsetT: 2 * DAY, cries, alerts: [5 * DAY], truthCries: [] },
+      { id: 'C', onsetT: null, cries: cries.map((c, i) => ({ ...c, flagged: i === 30 })), alerts: [DAY] },
+    ])
+    expect(rows[0]!.cries_within_24h).toBe(3)
+    expect(rows[0]!.mean_severity_within_24h).toBeCloseTo(0.5, 12)
+    expect(rows[1]!.cries_within_24h).toBe(0)
+    expect(rows[1]!.mean_severity_within_24h).toBeNull()
+    expect(rows[2]!.cries_within_24h).toBeNull()
+    const s = demoSummary(rows)
+    expect(s.deviating).toBe(2)
+    expect(s.alerted_within_24h).toBe(1)
+    expect(s.healthy_false_alerts_per_day).toBeCloseTo(rows[2]!.false_alerts_per_day, 12)
+    expect(s.flags_ratio).toBeCloseTo(
+      (rows[0]!.flags_per_day_after + rows[1]!.flags_per_day_after) / 2 / rows[2]!.flags_per_day_after,
+      12,
+    )
   })
 })

@@ -10,6 +10,7 @@ import { setDemoMode } from '../../core/pin-policy'
 import { demoShapeFromEnv } from '../../core/services/demo'
 import { readGroundTruth, simulatedDemoParams, type DemoParams } from '../../core/services/demo-sources'
 import { GROUND_TRUTH_FILE } from '../../engine/sim'
+import { demoSummary } from '../../evaluation/demo-report'
 import { demoSourceDir } from '../../store/layout'
 import type { CliCommand } from '../command'
 import { UsageError } from '../command'
@@ -198,12 +199,18 @@ function printTruth(core: Core, json: string | undefined): void {
   if (!rows) return
   const f = (v: number | null, d = 2) => (v === null ? '—' : v.toFixed(d))
   console.log('')
-  console.log('infant    deviating  alert delay (h)  false alerts/day  flags/day before  after')
+  console.log(
+    'infant    deviating  alert delay (h)  false alerts/day  flags/day before  after  cries in the first 24 h (severity)',
+  )
   for (const r of rows)
     console.log(
-      `${r.id.padEnd(9)} ${(r.deviating ? 'yes' : 'no').padEnd(9)}  ${f(r.alert_delay_hours, 1).padStart(15)}  ${f(r.false_alerts_per_day).padStart(16)}  ${f(r.flags_per_day_before, 1).padStart(16)}  ${f(r.flags_per_day_after, 1).padStart(5)}`,
+      `${r.id.padEnd(9)} ${(r.deviating ? 'yes' : 'no').padEnd(9)}  ${f(r.alert_delay_hours, 1).padStart(15)}  ${f(r.false_alerts_per_day).padStart(16)}  ${f(r.flags_per_day_before, 1).padStart(16)}  ${f(r.flags_per_day_after, 1).padStart(5)}  ${r.cries_within_24h === null ? '—' : `${r.cries_within_24h} (${f(r.mean_severity_within_24h)})`}`,
     )
-  if (json) fs.writeFileSync(json, JSON.stringify({ infants: rows }, null, 2))
+  const s = demoSummary(rows)
+  console.log(
+    `\ndeviating infants alerted within 24 h: ${s.alerted_within_24h} of ${s.deviating}; false alerts per healthy infant-day ${f(s.healthy_false_alerts_per_day)}; flags per infant-day after the onset: deviating ${f(s.deviating_flags_per_day_after, 1)}, healthy ${f(s.healthy_flags_per_day_after, 1)} (${f(s.flags_ratio, 1)}×)`,
+  )
+  if (json) fs.writeFileSync(json, JSON.stringify({ infants: rows, summary: s }, null, 2))
 }
 
 /** "YYYY-MM-DD HH:MM" in local time, as the simulator's truth and the file names write times. */

@@ -107,6 +107,13 @@ export class DemoWard {
     const truth = readGroundTruth(path.join(demoSourceDir(this.ctx.dataDir), GROUND_TRUTH_FILE))
     if (!truth) return null
     const onsetOf = new Map(truth.infants.map((i) => [i.label, i.deviationStart]))
+    const criesOf = new Map<string, { t: number; severity: number }[]>()
+    for (const r of truth.recordings)
+      for (const c of r.cries)
+        criesOf.set(r.infant, [
+          ...(criesOf.get(r.infant) ?? []),
+          { t: Date.parse(c.time), severity: c.severity },
+        ])
     const rows = listInfants(this.ctx.db)
       .filter((i) => i.externalId && onsetOf.has(i.externalId))
       .map((i) => {
@@ -116,6 +123,7 @@ export class DemoWard {
           onsetT: onset ? Date.parse(onset) : null,
           cries: scoredCryFlags(this.ctx.db, i.id),
           alerts: listAlerts(this.ctx.db, { infantId: i.id }).map((a) => Date.parse(a.at)),
+          truthCries: criesOf.get(i.externalId!) ?? [],
         }
       })
     return demoOutcomes(rows)

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { DEFAULT_GATE, gateCry } from '../../src/main/engine/gate/gate'
 import { fitLogistic, predictLogistic } from '../../src/main/engine/gate/logistic'
 import { updateReplayBuffer } from '../../src/main/engine/gate/replay'
+import { domainWeights } from '../../src/main/evaluation/gate-training'
 
 describe('gate', () => {
   it('accepts normal cries, rejects unusual ones and non-cries, keeps the baseline period', () => {
@@ -52,5 +53,23 @@ describe('logistic regression', () => {
     for (let i = 0; i < n; i++) if ((p[i]! > 0.5 ? 1 : 0) === y[i]) correct++
     expect(correct / n).toBeGreaterThan(0.9)
     expect(Math.abs(m.weights[0]!)).toBeGreaterThan(5 * Math.max(...m.weights.slice(1).map(Math.abs)))
+  })
+})
+
+describe('the cry classifier training weights', () => {
+  it('gives each class half the weight and, within a class, the simulated and recorded sounds equal shares', () => {
+    const y = [1, 1, 1, 1, 0, 0, 1, 1]
+    const sim = [0, 0, 0, 1, 0, 0, 1, 1]
+    const w = domainWeights(y, sim)
+    const total = (f: (i: number) => boolean) => y.reduce((s, _, i) => (f(i) ? s + w[i]! : s), 0)
+    expect(total(() => true)).toBeCloseTo(y.length, 12)
+    expect(total((i) => y[i] === 1)).toBeCloseTo(y.length / 2, 12)
+    expect(total((i) => y[i] === 1 && sim[i] === 1)).toBeCloseTo(
+      total((i) => y[i] === 1 && sim[i] === 0),
+      12,
+    )
+    // Without simulated sounds it is fitLogistic's own class balance.
+    const plain = domainWeights([1, 0, 0, 0], [0, 0, 0, 0])
+    expect(Array.from(plain)).toEqual([2, 2 / 3, 2 / 3, 2 / 3])
   })
 })

@@ -1,7 +1,9 @@
 // The training of the shipped cry / non-cry classifier (`iclas train gate`): on the training half of the sources
 // (split by source recording, by infant for Donate-a-Cry), the ridge penalty chosen by cross-validation over
 // sources within it, the clip model fitted on out-of-fold per-sound predictions. Protocol B evaluates it on the
-// other half.
+// other half. A dataset whose manifest marks its clips simulated (a `simulated` column, 1) is a domain of its
+// own: within each class the simulated and the recorded sounds carry equal weight, so the simulator's many
+// cries teach the classifier their variation (hoarse, shrill) without outweighing the real cries it must keep.
 import crypto from 'node:crypto'
 import { readDataset } from './datasets'
 import { gateClips, inTrainingPart } from './gate-corpus'
@@ -19,7 +21,7 @@ import { openBackbones, viewClips, type ClipView } from './gate-clips'
 
 export const SPLIT_SEED = 20261125
 export const FOLDS = 5
-const L2_GRID = [10, 30, 100, 300, 1000]
+const L2_GRID = [10, 30, 100, 300, 1000, 3000, 10000]
 
 export interface GateTrainingOptions {
   /** Dataset folders (manifest.csv each). */
@@ -72,7 +74,7 @@ export async function trainGateClassifier(
       CLIP_FEATURES.length,
       { l2: 1 },
     )
-    const cryModel = fitLogistic(rows.x, rows.y, rows.n, rows.d, { l2: best.l2 })
+    const cryModel = fitLogistic(rows.x, rows.y, rows.n, rows.d, { l2: best.l2, sampleWeights: rows.w })
     const file: CryClassifierFile = {
       format_version: 2,
       kind: 'cry-classifier',
@@ -109,8 +111,32 @@ interface SoundRows {
   x: Float32Array
   y: Float64Array
   clip: Int32Array
+  /** 1 where the sound comes from a simulated clip. */
+  simulated: Int8Array
+  /** Each row's weight (domainWeights). */
+  w: Float64Array
   n: number
   d: number
+}
+
+/**
+ * Sample weights giving each class half the total weight (as fitLogistic does by default) and, within a class,
+ * the simulated and the recorded sounds equal shares of it.
+ */
+export function domainWeights(y: ArrayLike<number>, simulated: ArrayLike<number>): Float64Array {
+  const n = y.length
+  const count = [
+    [0, 0],
+    [0, 0],
+  ]
+  for (let i = 0; i < n; i++) count[y[i]! > 0.5 ? 1 : 0]![simulated[i] ? 1 : 0]!++
+  const w = new Float64Array(n)
+  for (let i = 0; i < n; i++) {
+    const c = count[y[i]! > 0.5 ? 1 : 0]!
+    const domains = (c[0]! > 0 ? 1 : 0) + (c[1]! > 0 ? 1 : 0)
+    w[i] = n / (2 * domains * c[simulated[i] ? 1 : 0]!)
+  }
+  return w
 }
 
 function soundRows(views: ClipView[], dims: number[]): SoundRows {
@@ -119,15 +145,17 @@ function soundRows(views: ClipView[], dims: number[]): SoundRows {
   const x = new Float32Array(n * d)
   const y = new Float64Array(n)
   const clip = new Int32Array(n)
+  const simulated = new Int8Array(n)
   let r = 0
   views.forEach((v, ci) => {
     x.set(concatEmbeddings(v.embeddings, dims, v.sounds.length), r * d)
     for (let k = 0; k < v.sounds.length; k++, r++) {
       y[r] = v.g.positive ? 1 : 0
       clip[r] = ci
+      simulated[r] = v.g.clip.columns.simulated === '1' ? 1 : 0
     }
   })
-  return { x, y, clip, n, d }
+  return { x, y, clip, simulated, w: domainWeights(y, simulated), n, d }
 }
 
 function subset(
@@ -148,7 +176,13 @@ function outOfFold(rows: SoundRows, views: ClipView[], l2: number): Float64Array
     const train = subset(rows, (i) => !inFold(i))
     const test = subset(rows, inFold)
     if (!test.idx.length || !train.idx.length) continue
-    const m = fitLogistic(train.x, train.y, train.idx.length, rows.d, { l2 })
+    const m = fitLogistic(train.x, train.y, train.idx.length, rows.d, {
+      l2,
+      sampleWeights: domainWeights(
+        train.y,
+        Int8Array.from(train.idx, (i) => rows.simulated[i]!),
+      ),
+    })
     const pr = predictLogistic(m, test.x, test.idx.length)
     test.idx.forEach((i, k) => (p[i] = pr[k]!))
   }

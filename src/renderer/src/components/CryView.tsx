@@ -357,14 +357,16 @@ function F0Contour({
         nameLocation: 'end',
         min: 0,
         max: hz.length * hopS,
-        axisLabel: { color: theme.palette.text.secondary },
+        // The cry's end and the axis top are rarely on a tick: their labels would crowd the last tick's
+        // ("0.7 0.75", "650" over "600").
+        axisLabel: { color: theme.palette.text.secondary, showMaxLabel: false },
       },
       yAxis: {
         type: 'value',
         name: 'Hz',
         min: 0,
         max: top,
-        axisLabel: { color: theme.palette.text.secondary },
+        axisLabel: { color: theme.palette.text.secondary, showMaxLabel: false },
         splitLine: { lineStyle: { color: theme.palette.divider } },
       },
       series: [

@@ -241,6 +241,14 @@ export const Waveform = forwardRef<
         // the plugin's intervals are fixed when it is made, so a zoom that needs others makes a new one.
         const rulerHost = document.createElement('div')
         rulerHost.dataset.testid = 'ruler'
+        // The plugin writes a label at the foot of its notch, where the ticks are drawn: labels go to the top
+        // and ticks are kept short beneath them, so no tick crosses a label (a style inside wavesurfer's shadow
+        // root reaches its notches; !important outranks the plugin's inline styles).
+        const rulerStyle = document.createElement('style')
+        rulerStyle.textContent =
+          '[part~="timeline-notch-primary"] { justify-content: flex-start !important }' +
+          ' [part~="timeline-notch-tick"] { height: 25% !important }'
+        rulerHost.appendChild(rulerStyle)
         w.getWrapper().appendChild(rulerHost)
         let ruler: ReturnType<typeof TimelinePlugin.create> | null = null
         let rulerKey = ''

@@ -199,7 +199,7 @@ export const FEATURE_SETS: { value: FeatureSet; label: string }[] = [
 ]
 
 export const COMPUTE_PROVIDERS: { value: AnalysisSettings['computeProvider']; label: string }[] = [
-  { value: 'auto', label: 'Automatic (a GPU this build has, else CPU)' },
+  { value: 'auto', label: 'Automatic (GPU if any, else CPU)' },
   { value: 'cpu', label: 'CPU' },
   { value: 'webgpu', label: 'WebGPU' },
   { value: 'cuda', label: 'CUDA (NVIDIA)' },

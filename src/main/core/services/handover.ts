@@ -69,12 +69,19 @@ export function handoverService(ctx: ServiceContext): Service<'shiftHandover' | 
       return { from: fromIso, to: toIso, infants, generatedAt, generatedBy: user.displayName }
     },
     printShiftHandover: ({ from, to }, { user }) => {
-      appendAudit(db, actor(user), 'handover.print', 'handover', null, null, {
-        from,
-        to,
-        hours: Math.round(((Date.parse(to) - Date.parse(from)) / HOUR_MS) * 100) / 100,
-      })
-      return { printedAt: new Date().toISOString(), printedBy: user.displayName }
+      // One instant for the audit entry and the printed page, so the page's time is the audit log's.
+      const printedAt = new Date().toISOString()
+      appendAudit(
+        db,
+        actor(user),
+        'handover.print',
+        'handover',
+        null,
+        null,
+        { from, to, hours: Math.round(((Date.parse(to) - Date.parse(from)) / HOUR_MS) * 100) / 100 },
+        printedAt,
+      )
+      return { printedAt, printedBy: user.displayName }
     },
   })
 }

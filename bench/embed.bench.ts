@@ -13,7 +13,7 @@ import * as ort from 'onnxruntime-node'
 import type { BenchSuite } from './suite'
 import type { FeatureMatrix } from '../src/main/engine/embed/fbank'
 import { OnnxBackbone, planBatches, sessionOptions } from '../src/main/engine/embed/onnx'
-import { ProviderSetting, softwareVulkanEnv } from '../src/main/engine/embed/providers'
+import { ProviderSetting, softwareVulkanEnv, softwareVulkanMissing } from '../src/main/engine/embed/providers'
 import { sharedDatasetsDir } from '../src/main/cli/data-dir'
 import { extractCry } from '../src/main/engine/audio/preprocess'
 import { embeddingPieces } from '../src/main/engine/embed/pieces'
@@ -147,7 +147,7 @@ export const embedBench: BenchSuite = {
     const provider = ProviderSetting.parse(values.provider)
     if (values['software-vulkan']) {
       const env = softwareVulkanEnv(fs.mkdtempSync(path.join(os.tmpdir(), 'iclas-xdg-')))
-      if (!env) throw new Error('--software-vulkan: the SwiftShader ICD of Debian chromium is not installed')
+      if (!env) throw new Error(`--software-vulkan: ${softwareVulkanMissing()}`)
       Object.assign(process.env, env) // main thread, before onnxruntime initialises Dawn
     }
     const mdir = checkoutModelsDir()

@@ -7,15 +7,16 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cosine } from '../../src/main/engine/embed/backbone'
 import { OnnxBackbone } from '../../src/main/engine/embed/onnx'
-import { softwareVulkanEnv, SWIFTSHADER_ICD } from '../../src/main/engine/embed/providers'
+import { softwareVulkanEnv, softwareVulkanMissing } from '../../src/main/engine/embed/providers'
 import { defaultBackboneName, getBackbone, listBackbones } from '../../src/main/engine/embed/registry'
 import { scaled } from '../helpers/time-scale'
 
 const MODELS = process.env.ICLAS_MODELS_DIR ?? path.resolve(__dirname, '../../models')
 const name = await defaultBackboneName(MODELS)
 const hasModel = (await listBackbones(MODELS)).some((e) => e.name === name && e.kind === 'onnx' && !e.problem)
-const hasIcd = fs.existsSync(SWIFTSHADER_ICD)
-if (!hasIcd) console.warn(`embed-webgpu: skipped, ${SWIFTSHADER_ICD} is missing (apt-get install chromium)`)
+const missing = softwareVulkanMissing()
+const hasIcd = missing === null
+if (!hasIcd) console.warn(`embed-webgpu: skipped, ${missing}`)
 else if (!hasModel) console.warn(`embed-webgpu: skipped, no default ONNX backbone in ${MODELS}`)
 
 function cry(seconds: number, f0: number): Float32Array {

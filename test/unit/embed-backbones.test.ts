@@ -7,7 +7,12 @@ import { CryFeatures, repeatToMinFrames } from '../../src/main/engine/embed/feat
 import { KaldiFbank } from '../../src/main/engine/embed/fbank'
 import { planBatches } from '../../src/main/engine/embed/onnx'
 import { embeddingPieces } from '../../src/main/engine/embed/pieces'
-import { platformProviders, providerCandidates } from '../../src/main/engine/embed/providers'
+import {
+  platformProviders,
+  providerCandidates,
+  softwareVulkanEnv,
+  softwareVulkanMissing,
+} from '../../src/main/engine/embed/providers'
 
 const SR = 16000
 function harmonicCry(seconds: number, f0: number, noise = 0, seed = 1): Float32Array {
@@ -107,6 +112,21 @@ describe('execution providers', () => {
     ])
     expect(providerCandidates('auto', platformProviders('linux', 'x64'))).toEqual(['cuda', 'webgpu', 'cpu'])
     expect(providerCandidates('auto', platformProviders('linux', 'arm64'))).toEqual(['cpu'])
+  })
+
+  it('names what the software-Vulkan path lacks, and gives no environment then', () => {
+    const icd = '/nonexistent/vk_swiftshader_icd.json'
+    expect(softwareVulkanMissing(icd)).toMatch(
+      /vk_swiftshader_icd\.json is missing \(apt-get install chromium\)/,
+    )
+    expect(softwareVulkanEnv('/tmp', icd)).toBeNull()
+    // An ICD that exists (this file): then only the loader can be missing, and the message says which package.
+    const here = new URL(import.meta.url).pathname
+    const missing = softwareVulkanMissing(here)
+    expect(
+      missing === null || /libvulkan\.so\.1 is missing \(apt-get install libvulkan1\)/.test(missing),
+    ).toBe(true)
+    expect(softwareVulkanEnv('/tmp', here) === null).toBe(missing !== null)
   })
 })
 

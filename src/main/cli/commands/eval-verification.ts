@@ -4,7 +4,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { ProviderSetting, softwareVulkanEnv } from '../../engine/embed/providers'
+import { ProviderSetting, softwareVulkanEnv, softwareVulkanMissing } from '../../engine/embed/providers'
 import { verification, type VerificationRunOptions } from '../../evaluation/protocols/verification'
 import { UsageError, type EvalProtocol } from '../command'
 import { sharedDatasetsDir } from '../data-dir'
@@ -71,9 +71,7 @@ export const verificationProtocol: EvalProtocol = {
       if (!fs.existsSync(path.join(d, 'manifest.csv')))
         throw new UsageError(`${d} is not a dataset folder (no manifest.csv)`)
     if (values['software-vulkan'] && !useSoftwareVulkan())
-      throw new UsageError(
-        "--software-vulkan: the SwiftShader ICD of Debian's chromium package is not installed",
-      )
+      throw new UsageError(`--software-vulkan: ${softwareVulkanMissing()}`)
     const options: VerificationRunOptions = {
       data: dataDirs,
       backbones: (values.backbone ?? '')

@@ -81,6 +81,41 @@ export function softwareVulkanEnv(
   runtimeDir: string,
   icd: string = SWIFTSHADER_ICD,
 ): Record<string, string> | null {
-  if (!fs.existsSync(icd)) return null
+  if (softwareVulkanMissing(icd)) return null
   return { VK_ICD_FILENAMES: icd, XDG_RUNTIME_DIR: runtimeDir }
+}
+
+/** Folders the dynamic loader searches for libvulkan.so.1 on Debian-like systems, LD_LIBRARY_PATH first. */
+function libraryDirs(): string[] {
+  const fromEnv = (process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean)
+  return [
+    ...fromEnv,
+    '/usr/lib/x86_64-linux-gnu',
+    '/lib/x86_64-linux-gnu',
+    '/usr/lib/aarch64-linux-gnu',
+    '/lib/aarch64-linux-gnu',
+    '/usr/lib64',
+    '/usr/lib',
+    '/usr/local/lib',
+  ]
+}
+
+/**
+ * Whether the system's Vulkan loader (libvulkan.so.1, Debian's libvulkan1) can be found. Dawn opens it by name:
+ * Chromium's private copy in /usr/lib/chromium is not on the loader's path, and Debian's chromium no longer pulls
+ * libvulkan1 in, so a machine can have the SwiftShader ICD and still no Vulkan for onnxruntime.
+ */
+export function vulkanLoaderPresent(): boolean {
+  if (process.platform !== 'linux') return true
+  return libraryDirs().some((d) => fs.existsSync(path.join(d, 'libvulkan.so.1')))
+}
+
+/**
+ * What the software-Vulkan WebGPU path lacks on this machine, in words a person can act on, or null when nothing.
+ */
+export function softwareVulkanMissing(icd: string = SWIFTSHADER_ICD): string | null {
+  if (!fs.existsSync(icd)) return `${icd} is missing (apt-get install chromium)`
+  if (!vulkanLoaderPresent())
+    return 'the Vulkan loader libvulkan.so.1 is missing (apt-get install libvulkan1)'
+  return null
 }

@@ -18,7 +18,7 @@ import {
   type Shrinkage,
 } from './gmm'
 import { createRng } from './rng'
-import { heldOutSplit, takeRows } from './split'
+import { asFloat64, heldOutSplit, takeRows } from './split'
 import { scaled, type FitSteps } from './steps'
 import { checkMatrix, type FitOptions } from './types'
 
@@ -96,7 +96,7 @@ export function* fitGmmSteps(
   checkMatrix(x, n, d)
   const p: GmmParams = { ...GMM_DEFAULTS, ...params }
   const seed = opts.seed ?? 0
-  const x64 = x instanceof Float64Array ? x : Float64Array.from({ length: n * d }, (_, i) => x[i])
+  const x64 = asFloat64(x, n * d)
   const types: CovarianceType[] = p.covarianceType === 'auto' ? ['diag', 'tied', 'full'] : [p.covarianceType]
   const settings = (k: number, t: CovarianceType): EmSettings => ({
     k,

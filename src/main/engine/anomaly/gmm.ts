@@ -11,6 +11,7 @@
 // (gmm-select.ts).
 import { pack, unpack, type PackedArray } from './serial'
 import { ptr, SimdArena } from './simd/kernels'
+import { copyValues } from './split'
 import type { FitSteps } from './steps'
 import { checkMatrix, type AnomalyModel, type AnomalyModelJson } from './types'
 
@@ -89,7 +90,7 @@ export class MixtureWorkspace {
     const y = type === 'tied' ? nd : 0
     this.arena = new SimdArena(SimdArena.bytes({ f64: [nd, n, 4 * d, d, d * d, d * d, zt, y] }))
     this.x = this.arena.f64(nd)
-    for (let i = 0; i < nd; i++) this.x[i] = x[i]
+    copyValues(this.x, x, nd)
     this.out = this.arena.f64(n)
     this.scratch = this.arena.f64(4 * d)
     this.mean = this.arena.f64(d)

@@ -54,6 +54,23 @@ export function heldOutSplit(
   return { train: Int32Array.from(train), heldOut: Int32Array.from(heldOut) }
 }
 
+/**
+ * dst[0..count) = x[0..count). Typed arrays go through the engine's native copy (a float32 → float64 conversion
+ * there is exact, as in the element loop); other array-likes element by element.
+ */
+export function copyValues(dst: Float64Array, x: ArrayLike<number>, count: number): void {
+  if (x instanceof Float64Array || x instanceof Float32Array) dst.set(x.length === count ? x : x.subarray(0, count))
+  else for (let i = 0; i < count; i++) dst[i] = x[i]
+}
+
+/** The first `count` values of x as doubles: x itself when it is a Float64Array already, else a copy. */
+export function asFloat64(x: ArrayLike<number>, count: number): Float64Array {
+  if (x instanceof Float64Array) return x
+  const out = new Float64Array(count)
+  copyValues(out, x, count)
+  return out
+}
+
 export function takeRows(x: ArrayLike<number>, d: number, rows: Int32Array): Float64Array {
   const out = new Float64Array(rows.length * d)
   for (let r = 0; r < rows.length; r++) {

@@ -59,7 +59,8 @@ export function heldOutSplit(
  * there is exact, as in the element loop); other array-likes element by element.
  */
 export function copyValues(dst: Float64Array, x: ArrayLike<number>, count: number): void {
-  if (x instanceof Float64Array || x instanceof Float32Array) dst.set(x.length === count ? x : x.subarray(0, count))
+  if (x instanceof Float64Array || x instanceof Float32Array)
+    dst.set(x.length === count ? x : x.subarray(0, count))
   else for (let i = 0; i < count; i++) dst[i] = x[i]
 }
 

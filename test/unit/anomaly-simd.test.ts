@@ -83,6 +83,32 @@ describe('SIMD kernels', () => {
       }
   })
 
+  it('scatterF64 = Σ wᵢ(xᵢ − μ)(xᵢ − μ)ᵀ in blocks, zero weights skipped, symmetric', () => {
+    const [n, d] = [23, 7]
+    const x = fill(ar.f64(n * d))
+    const mean = fill(ar.f64(d))
+    const sw = ar.f64(n)
+    for (let i = 0; i < n; i++) sw[i] = i % 4 === 1 ? 0 : Math.abs(rng.normal())
+    const out = ar.f64(d * d)
+    for (const blk of [1, 4, 5, 64])
+      for (const withMean of [true, false])
+        for (const weighted of [true, false]) {
+          const buf = ar.f64(d * blk)
+          const m = withMean ? mean : null
+          ar.k.scatterF64(ptr(x), n, d, m ? ptr(m) : 0, weighted ? ptr(sw) : 0, ptr(out), ptr(buf), blk)
+          for (let a = 0; a < d; a++)
+            for (let b = 0; b < d; b++) {
+              let s = 0
+              for (let i = 0; i < n; i++) {
+                const w = weighted ? sw[i] * sw[i] : 1
+                s += w * (x[i * d + a] - (m ? m[a] : 0)) * (x[i * d + b] - (m ? m[b] : 0))
+              }
+              close(out[a * d + b], s, 1e-12)
+              expect(out[a * d + b]).toBe(out[b * d + a])
+            }
+        }
+  })
+
   it('gemmAbtF32 = A·Bᵀ, overwrite and accumulate', () => {
     const [m, n, k] = [6, 3, 10]
     const a = fill(ar.f32(m * k))

@@ -333,6 +333,128 @@ export function syrkF64(z: usize, r: i32, k: i32, out: usize): void {
   }
 }
 
+/**
+ * out (d×d, both triangles) = Σᵢ wᵢ (xᵢ − μ)(xᵢ − μ)ᵀ over the n rows of x (n×d), given sw[i] = √wᵢ (sw = 0: every
+ * weight 1; mean = 0: no centring). Rows of weight 0 add nothing and are skipped. The centred, weighted rows are
+ * transposed into buf (d rows of blk doubles) blk rows at a time, and each block's lower triangle of products is
+ * added to out while the block is in cache (one pass over x, no n×d transposed copy).
+ */
+export function scatterF64(
+  x: usize,
+  n: i32,
+  d: i32,
+  mean: usize,
+  sw: usize,
+  out: usize,
+  buf: usize,
+  blk: i32,
+): void {
+  const row = (<usize>d) << 3
+  const brow = (<usize>blk) << 3
+  memory.fill(out, 0, <usize>d * row)
+  let i = 0
+  while (i < n) {
+    let m = 0
+    for (; i < n && m < blk; i++) {
+      const s: f64 = sw ? load<f64>(sw + ((<usize>i) << 3)) : 1
+      if (s == 0) continue
+      const xo = x + <usize>i * row
+      const bo = buf + ((<usize>m) << 3)
+      if (mean)
+        for (let k = 0; k < d; k++)
+          store<f64>(
+            bo + <usize>k * brow,
+            (load<f64>(xo + ((<usize>k) << 3)) - load<f64>(mean + ((<usize>k) << 3))) * s,
+          )
+      else for (let k = 0; k < d; k++) store<f64>(bo + <usize>k * brow, load<f64>(xo + ((<usize>k) << 3)) * s)
+      m++
+    }
+    if (m > 0) scatterBlockF64(buf, brow, d, m, out)
+  }
+  for (let a = 0; a < d; a++)
+    for (let b = a + 1; b < d; b++)
+      store<f64>(out + <usize>a * row + ((<usize>b) << 3), load<f64>(out + <usize>b * row + ((<usize>a) << 3)))
+}
+
+/** out[a][b] += dot(z row a, z row b) over m entries for b ≤ a (and a few b > a, overwritten by the caller). */
+function scatterBlockF64(z: usize, zrow: usize, d: i32, m: i32, out: usize): void {
+  const orow = (<usize>d) << 3
+  const m2 = m & ~1
+  let a = 0
+  for (; a + 4 <= d; a += 4) {
+    const a0 = z + <usize>a * zrow
+    const a1 = a0 + zrow
+    const a2 = a1 + zrow
+    const a3 = a2 + zrow
+    for (let b = 0; b < a + 4; b += 2) {
+      const b0 = z + <usize>b * zrow
+      const b1 = b0 + zrow
+      let s00 = f64x2.splat(0),
+        s01 = f64x2.splat(0),
+        s10 = f64x2.splat(0),
+        s11 = f64x2.splat(0)
+      let s20 = f64x2.splat(0),
+        s21 = f64x2.splat(0),
+        s30 = f64x2.splat(0),
+        s31 = f64x2.splat(0)
+      for (let t = 0; t < m2; t += 2) {
+        const o = (<usize>t) << 3
+        const p = v128.load(b0 + o)
+        const q = v128.load(b1 + o)
+        const x0 = v128.load(a0 + o)
+        const x1 = v128.load(a1 + o)
+        const x2 = v128.load(a2 + o)
+        const x3 = v128.load(a3 + o)
+        s00 = f64x2.add(s00, f64x2.mul(x0, p))
+        s01 = f64x2.add(s01, f64x2.mul(x0, q))
+        s10 = f64x2.add(s10, f64x2.mul(x1, p))
+        s11 = f64x2.add(s11, f64x2.mul(x1, q))
+        s20 = f64x2.add(s20, f64x2.mul(x2, p))
+        s21 = f64x2.add(s21, f64x2.mul(x2, q))
+        s30 = f64x2.add(s30, f64x2.mul(x3, p))
+        s31 = f64x2.add(s31, f64x2.mul(x3, q))
+      }
+      let r00 = hsum2(s00),
+        r01 = hsum2(s01),
+        r10 = hsum2(s10),
+        r11 = hsum2(s11)
+      let r20 = hsum2(s20),
+        r21 = hsum2(s21),
+        r30 = hsum2(s30),
+        r31 = hsum2(s31)
+      if (m2 < m) {
+        const o = (<usize>m2) << 3
+        const p = load<f64>(b0 + o)
+        const q = load<f64>(b1 + o)
+        r00 += load<f64>(a0 + o) * p
+        r01 += load<f64>(a0 + o) * q
+        r10 += load<f64>(a1 + o) * p
+        r11 += load<f64>(a1 + o) * q
+        r20 += load<f64>(a2 + o) * p
+        r21 += load<f64>(a2 + o) * q
+        r30 += load<f64>(a3 + o) * p
+        r31 += load<f64>(a3 + o) * q
+      }
+      const c0 = out + <usize>a * orow + ((<usize>b) << 3)
+      store<f64>(c0, load<f64>(c0) + r00)
+      store<f64>(c0 + 8, load<f64>(c0 + 8) + r01)
+      store<f64>(c0 + orow, load<f64>(c0 + orow) + r10)
+      store<f64>(c0 + orow + 8, load<f64>(c0 + orow + 8) + r11)
+      store<f64>(c0 + 2 * orow, load<f64>(c0 + 2 * orow) + r20)
+      store<f64>(c0 + 2 * orow + 8, load<f64>(c0 + 2 * orow + 8) + r21)
+      store<f64>(c0 + 3 * orow, load<f64>(c0 + 3 * orow) + r30)
+      store<f64>(c0 + 3 * orow + 8, load<f64>(c0 + 3 * orow + 8) + r31)
+    }
+  }
+  for (; a < d; a++) {
+    const ao = z + <usize>a * zrow
+    for (let b = 0; b <= a; b++) {
+      const c = out + <usize>a * orow + ((<usize>b) << 3)
+      store<f64>(c, load<f64>(c) + dotF64(ao, z + <usize>b * zrow, m))
+    }
+  }
+}
+
 function dotF32(p: usize, q: usize, k: i32): f32 {
   let s = f32x4.splat(0)
   let t = 0

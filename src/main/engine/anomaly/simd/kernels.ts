@@ -17,6 +17,16 @@ interface KernelExports {
     scratch: number,
   ): void
   syrkF64(z: number, r: number, k: number, out: number): void
+  scatterF64(
+    x: number,
+    n: number,
+    d: number,
+    mean: number,
+    sw: number,
+    out: number,
+    buf: number,
+    blk: number,
+  ): void
   gemmAbtF32(a: number, m: number, b: number, n: number, k: number, c: number, accumulate: number): void
   adamF32(
     p: number,

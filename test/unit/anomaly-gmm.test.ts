@@ -76,6 +76,38 @@ describe('Gaussian mixture EM (scikit-learn parity)', () => {
     const again = GaussianMixture.fromJSON(JSON.parse(JSON.stringify(m.toJSON())))
     expect(Array.from(again.score(ds.test, ds.nTest))).toEqual(Array.from(m.score(ds.test, ds.nTest)))
   })
+
+  it('scores many rows in chunks exactly as row by row (every covariance type, float32 rows)', () => {
+    const ds = fx.datasets.get('manifold200')!
+    const x = Float64Array.from(ds.train)
+    // 2,051 rows: two full chunks and a tail that is not a multiple of four.
+    const n = 2051
+    const rows = new Float32Array(n * ds.d)
+    const rng = createRng(5)
+    for (let i = 0; i < rows.length; i++) rows[i] = rng.normal()
+    for (const t of ['full', 'tied', 'diag'] as const) {
+      const s: EmSettings = {
+        k: 3,
+        covarianceType: t,
+        regCovar: 1e-6,
+        tol: 1e-3,
+        maxIter: 5,
+        shrinkage: 'oas',
+      }
+      const labels = Int32Array.from({ length: ds.nTrain }, (_, i) => i % 3)
+      const { params } = runSync(
+        emSteps(x, ds.nTrain, ds.d, s, responsibilitiesFromLabels(labels, ds.nTrain, 3)),
+      )
+      const all = logLikelihood(params, rows, n)
+      for (const i of [0, 3, 1023, 1024, 1027, 2047, 2048, 2050]) {
+        const one = logLikelihood(params, rows.subarray(i * ds.d, (i + 1) * ds.d), 1)[0]
+        // A lone row goes through the kernel's one-row path: equal to rounding, not bit for bit.
+        expect(Math.abs(all[i] - one)).toBeLessThanOrEqual(1e-12 * Math.abs(one))
+      }
+      const four = logLikelihood(params, rows.subarray(1024 * ds.d, 1028 * ds.d), 4)
+      expect(Array.from(all.subarray(1024, 1028))).toEqual(Array.from(four))
+    }
+  })
 })
 
 describe('Gaussian mixture selection (K and covariance on held-out recordings)', () => {

@@ -52,6 +52,8 @@ const EPS10 = 10 * 2.220446049250313e-16
  * second-level cache while its products are summed.
  */
 const SCATTER_BLOCK = 128
+/** Rows per chunk when scoring (a multiple of the Mahalanobis kernel's four rows): 1.5 MiB of rows at d = 192. */
+const SCORE_ROWS = 1024
 const LOG_2PI = Math.log(2 * Math.PI)
 
 export class IllDefinedCovarianceError extends Error {
@@ -64,8 +66,9 @@ export class IllDefinedCovarianceError extends Error {
 }
 
 /**
- * The rows and scratch of one EM run (or one scoring call) in SIMD memory: the embeddings once, then per
- * component a mean and a precision factor copied in before each kernel call.
+ * The rows and scratch of one EM run (or one scoring call) in SIMD memory: the embeddings once (a scoring call:
+ * up to `capacity` of them at a time, see loadRows), then per component a mean and a precision factor copied in
+ * before each kernel call.
  */
 export class MixtureWorkspace {
   readonly arena: SimdArena
@@ -84,21 +87,26 @@ export class MixtureWorkspace {
   private readonly sqrtW: Float64Array
   gram: Float64Array | null = null
 
+  /** Rows held now (≤ the capacity the workspace was made for). */
+  n: number
+
   constructor(
     x: ArrayLike<number>,
-    readonly n: number,
+    n: number,
     readonly d: number,
     readonly type: CovarianceType,
     forFit: boolean,
+    capacity = n,
   ) {
-    const nd = n * d
+    this.n = n
+    const nd = capacity * d
     this.blk = forFit && type !== 'diag' ? Math.max(1, Math.min(n, SCATTER_BLOCK)) : 0
     const sw = this.blk ? n : 0
     const y = type === 'tied' ? nd : 0
     this.arena = new SimdArena(SimdArena.bytes({ f64: [nd, n, 4 * d, d, d * d, d * d, d * this.blk, sw, y] }))
     this.x = this.arena.f64(nd)
-    copyValues(this.x, x, nd)
-    this.out = this.arena.f64(n)
+    copyValues(this.x, x, n * d)
+    this.out = this.arena.f64(capacity)
     this.scratch = this.arena.f64(4 * d)
     this.mean = this.arena.f64(d)
     this.ut = this.arena.f64(d * d)
@@ -107,6 +115,14 @@ export class MixtureWorkspace {
     this.sqrtW = this.arena.f64(sw)
     this.y = this.arena.f64(y)
     this.w = new Float64Array(n)
+  }
+
+  /** Holds rows from..from + count of x (n × d) instead, count ≤ the capacity. */
+  loadRows(x: ArrayLike<number>, from: number, count: number): void {
+    const { d } = this
+    if (count * d > this.x.length) throw new Error('MixtureWorkspace: more rows than its capacity')
+    copyValues(this.x, x, count * d, from * d)
+    this.n = count
   }
 
   /** ws.out[i] = ‖Uᵀ(xᵢ − μ)‖² for the factor and mean given (copied in). */
@@ -242,9 +258,18 @@ export function logSumExpRows(a: Float64Array, n: number, k: number, out: Float6
 }
 
 export function logLikelihood(p: MixtureParams, x: ArrayLike<number>, n: number): Float64Array {
-  const wlp = weightedLogProb(p, new MixtureWorkspace(x, n, p.d, p.covarianceType, false))
+  // Rows are scored SCORE_ROWS at a time through one small workspace, not copied whole into SIMD memory: each
+  // row's value does not depend on the others (the chunks keep the kernel's groups of four rows).
+  const rows = Math.min(n, SCORE_ROWS)
+  const ws = new MixtureWorkspace(x, rows, p.d, p.covarianceType, false)
+  const wlp = new Float64Array(rows * p.k)
   const out = new Float64Array(n)
-  logSumExpRows(wlp, n, p.k, out)
+  for (let from = 0; from < n; from += rows) {
+    const count = Math.min(rows, n - from)
+    if (from > 0) ws.loadRows(x, from, count)
+    weightedLogProb(p, ws, wlp)
+    logSumExpRows(wlp, count, p.k, out.subarray(from, from + count))
+  }
   return out
 }
 

@@ -55,13 +55,13 @@ export function heldOutSplit(
 }
 
 /**
- * dst[0..count) = x[0..count). Typed arrays go through the engine's native copy (a float32 → float64 conversion
- * there is exact, as in the element loop); other array-likes element by element.
+ * dst[0..count) = x[from..from + count). Typed arrays go through the engine's native copy (a float32 → float64
+ * conversion there is exact, as in the element loop); other array-likes element by element.
  */
-export function copyValues(dst: Float64Array, x: ArrayLike<number>, count: number): void {
+export function copyValues(dst: Float64Array, x: ArrayLike<number>, count: number, from = 0): void {
   if (x instanceof Float64Array || x instanceof Float32Array)
-    dst.set(x.length === count ? x : x.subarray(0, count))
-  else for (let i = 0; i < count; i++) dst[i] = x[i]
+    dst.set(from === 0 && x.length === count ? x : x.subarray(from, from + count))
+  else for (let i = 0; i < count; i++) dst[i] = x[from + i]
 }
 
 /** The first `count` values of x as doubles: x itself when it is a Float64Array already, else a copy. */

@@ -373,7 +373,10 @@ export function scatterF64(
   }
   for (let a = 0; a < d; a++)
     for (let b = a + 1; b < d; b++)
-      store<f64>(out + <usize>a * row + ((<usize>b) << 3), load<f64>(out + <usize>b * row + ((<usize>a) << 3)))
+      store<f64>(
+        out + <usize>a * row + ((<usize>b) << 3),
+        load<f64>(out + <usize>b * row + ((<usize>a) << 3)),
+      )
 }
 
 /** out[a][b] += dot(z row a, z row b) over m entries for b ≤ a (and a few b > a, overwritten by the caller). */

@@ -73,17 +73,19 @@ function kSeed(seed: number, k: number): number {
   return (Math.imul(seed ^ 0x5bd1e995, 0x9e3779b1) + k * 0x632be5ab) >>> 0
 }
 
-function* fitOne(x: Float64Array, n: number, d: number, s: EmSettings, seed: number, inits: number) {
-  // One component: every cry belongs to it, and EM's first M-step is already the maximum-likelihood fit.
+function* fitOne(x: ArrayLike<number>, n: number, d: number, s: EmSettings, seed: number, inits: number) {
+  // One component: every cry belongs to it, and EM's first M-step is already the maximum-likelihood fit (the
+  // rows go straight into its workspace, with no double-precision copy of them first).
   if (s.k === 1) return yield* emSteps(x, n, d, s, responsibilitiesFromLabels(new Int32Array(n), n, 1))
+  const x64 = asFloat64(x, n * d)
   const rng = createRng(kSeed(seed, s.k))
-  let best = kmeans(x, n, d, s.k, rng)
+  let best = kmeans(x64, n, d, s.k, rng)
   for (let t = 1; t < inits; t++) {
-    const r = kmeans(x, n, d, s.k, rng)
+    const r = kmeans(x64, n, d, s.k, rng)
     if (r.inertia < best.inertia) best = r
   }
   const labels = best.labels
-  return yield* emSteps(x, n, d, s, responsibilitiesFromLabels(labels, n, s.k))
+  return yield* emSteps(x64, n, d, s, responsibilitiesFromLabels(labels, n, s.k))
 }
 
 export function* fitGmmSteps(
@@ -96,7 +98,6 @@ export function* fitGmmSteps(
   checkMatrix(x, n, d)
   const p: GmmParams = { ...GMM_DEFAULTS, ...params }
   const seed = opts.seed ?? 0
-  const x64 = asFloat64(x, n * d)
   const types: CovarianceType[] = p.covarianceType === 'auto' ? ['diag', 'tied', 'full'] : [p.covarianceType]
   const settings = (k: number, t: CovarianceType): EmSettings => ({
     k,
@@ -115,12 +116,14 @@ export function* fitGmmSteps(
   const nTrain = split.train.length
   const kMax = Math.max(1, Math.min(p.components[1], Math.floor(nTrain / 2)))
   const kMin = Math.min(Math.max(1, p.components[0]), kMax)
-  const xTrain = criterion === 'bic' ? x64 : takeRows(x64, d, split.train)
-  const xHeld = takeRows(x64, d, split.heldOut)
-
-  const candidates: GmmCandidate[] = []
   // With one candidate (e.g. the shrinkage Gaussian: K = 1, full) there is nothing to choose: fit it once.
   const single = types.length === 1 && kMin === kMax
+  // Doubles, once, for the candidates' k-means and EM (a single one-component fit needs no copy: see fitOne).
+  const x64 = single && kMin === 1 ? x : asFloat64(x, n * d)
+  const xTrain = criterion === 'bic' ? x64 : takeRows(x, d, split.train)
+  const xHeld = takeRows(x, d, split.heldOut)
+
+  const candidates: GmmCandidate[] = []
   const total = single ? 1 : types.length * (kMax - kMin + 1) + 1
   let done = 0
   if (single) candidates.push({ k: kMin, covarianceType: types[0]!, criterion: 0, iterations: 0 })

@@ -291,6 +291,8 @@ function benchWarmUp(): void {
       ),
     ).score(x, 300)
     runSync(fitAutoencoderSteps(x, 300, D, { epochs: 3, heldOutShare: 0 })).score(x, 300)
+    const g = engineModel('gauss')
+    runSync(fitAnomalyModelSteps(g.kind, x, 300, D, g.params, { seed: 1, groups })).score(x, 300)
   }
 }
 

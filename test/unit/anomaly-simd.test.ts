@@ -93,9 +93,19 @@ describe('SIMD kernels', () => {
     for (const blk of [1, 4, 5, 64])
       for (const withMean of [true, false])
         for (const weighted of [true, false]) {
-          const buf = ar.f64(d * blk)
+          const buf = ar.f64(d * (blk + 1))
           const m = withMean ? mean : null
-          ar.k.scatterF64(ptr(x), n, d, m ? ptr(m) : 0, weighted ? ptr(sw) : 0, ptr(out), ptr(buf), blk)
+          ar.k.scatterF64(
+            ptr(x),
+            n,
+            d,
+            m ? ptr(m) : 0,
+            weighted ? ptr(sw) : 0,
+            ptr(out),
+            ptr(buf),
+            blk,
+            blk + 1,
+          )
           for (let a = 0; a < d; a++)
             for (let b = 0; b < d; b++) {
               let s = 0

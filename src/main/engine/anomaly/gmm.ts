@@ -78,7 +78,7 @@ export class MixtureWorkspace {
   readonly mean: Float64Array
   readonly ut: Float64Array
   readonly cov: Float64Array
-  /** The scatter's block of rows, centred, weighted and transposed (d × blk). */
+  /** The scatter's block of rows, centred, weighted and transposed (d rows of blk + 2: see scatterF64). */
   private readonly block: Float64Array
   private readonly blk: number
   /** tied: Uᵀx for every row. */
@@ -103,7 +103,9 @@ export class MixtureWorkspace {
     this.blk = forFit && type !== 'diag' ? Math.max(1, Math.min(n, SCATTER_BLOCK)) : 0
     const sw = this.blk ? n : 0
     const y = type === 'tied' ? nd : 0
-    this.arena = new SimdArena(SimdArena.bytes({ f64: [nd, n, 4 * d, d, d * d, d * d, d * this.blk, sw, y] }))
+    this.arena = new SimdArena(
+      SimdArena.bytes({ f64: [nd, n, 4 * d, d, d * d, d * d, d * (this.blk + 2), sw, y] }),
+    )
     this.x = this.arena.f64(nd)
     copyValues(this.x, x, n * d)
     this.out = this.arena.f64(capacity)
@@ -111,7 +113,7 @@ export class MixtureWorkspace {
     this.mean = this.arena.f64(d)
     this.ut = this.arena.f64(d * d)
     this.cov = this.arena.f64(d * d)
-    this.block = this.arena.f64(d * this.blk)
+    this.block = this.arena.f64(d * (this.blk + 2))
     this.sqrtW = this.arena.f64(sw)
     this.y = this.arena.f64(y)
     this.w = new Float64Array(n)
@@ -157,6 +159,7 @@ export class MixtureWorkspace {
       ptr(this.cov),
       ptr(this.block),
       this.blk,
+      this.blk + 2,
     )
     return this.cov
   }
@@ -175,7 +178,7 @@ export class MixtureWorkspace {
   gramOfRows(): Float64Array {
     if (!this.gram) {
       const { n, d } = this
-      this.arena.k.scatterF64(ptr(this.x), n, d, 0, 0, ptr(this.cov), ptr(this.block), this.blk)
+      this.arena.k.scatterF64(ptr(this.x), n, d, 0, 0, ptr(this.cov), ptr(this.block), this.blk, this.blk + 2)
       this.gram = Float64Array.from(this.cov)
     }
     return this.gram

@@ -336,8 +336,9 @@ export function syrkF64(z: usize, r: i32, k: i32, out: usize): void {
 /**
  * out (d×d, both triangles) = Σᵢ wᵢ (xᵢ − μ)(xᵢ − μ)ᵀ over the n rows of x (n×d), given sw[i] = √wᵢ (sw = 0: every
  * weight 1; mean = 0: no centring). Rows of weight 0 add nothing and are skipped. The centred, weighted rows are
- * transposed into buf (d rows of blk doubles) blk rows at a time, and each block's lower triangle of products is
- * added to out while the block is in cache (one pass over x, no n×d transposed copy).
+ * transposed into buf (d rows of ldb ≥ blk doubles) blk rows at a time, and each block's lower triangle of
+ * products is added to out while the block is in cache (one pass over x, no n×d transposed copy). An ldb that is
+ * not a power of two keeps the transposing stores from aliasing the loads (4 KiB apart) in the store buffer.
  */
 export function scatterF64(
   x: usize,
@@ -348,9 +349,10 @@ export function scatterF64(
   out: usize,
   buf: usize,
   blk: i32,
+  ldb: i32,
 ): void {
   const row = (<usize>d) << 3
-  const brow = (<usize>blk) << 3
+  const brow = (<usize>ldb) << 3
   memory.fill(out, 0, <usize>d * row)
   let i = 0
   while (i < n) {

@@ -26,6 +26,7 @@ interface KernelExports {
     out: number,
     buf: number,
     blk: number,
+    ldb: number,
   ): void
   gemmAbtF32(a: number, m: number, b: number, n: number, k: number, c: number, accumulate: number): void
   adamF32(

@@ -24,6 +24,7 @@ import {
   type DriftInfant,
   type PolicyFigures,
 } from '../metrics/drift'
+import { referenceFigures, REFERENCE_FALSE_SHARE, type ReferenceFigures } from '../metrics/drift-reference'
 import { loadCryClassifier, type CryClassifier } from '../../engine/gate/cry-classifier'
 import type { TrackerCry, UpdatePolicy } from '../../engine/gate/tracker'
 import { resolveWardConfig, simulateWard, type WardConfig } from '../../engine/sim'
@@ -306,6 +307,8 @@ export interface DriftReport {
   features: FeatureSet
   infants: number
   policies: Record<UpdatePolicy, PolicyFigures>
+  /** Real scenario: a test told which measure each change moves and which way (metrics/drift-reference.ts). */
+  reference?: ReferenceFigures[]
 }
 
 function table(reports: DriftReport[]): string {
@@ -335,6 +338,19 @@ function table(reports: DriftReport[]): string {
         lines.push(
           `${c.kind.padEnd(26)} ${(c.size === null ? '' : String(c.size)).padStart(4)}  ${String(c.infants).padStart(9)}  ${p.padEnd(8)} ${f(c.detected).padStart(8)}  ${f(c.detected_within_24h).padStart(5)}  ${f(c.auc_vs_none, 3).padStart(11)}`,
         )
+  }
+  for (const r of reports) {
+    if (!r.reference?.length) continue
+    lines.push(
+      '',
+      `${r.scenario} scenario, the reference: a test told the measure and its direction (recording medians after`,
+      `the split against the baseline recordings' spread); detected while alerting at most ${Math.round(REFERENCE_FALSE_SHARE * 100)} % of unchanged infants`,
+    )
+    lines.push('change                     size  measure        timelines  detected  AUC vs none')
+    for (const c of r.reference)
+      lines.push(
+        `${c.kind.padEnd(26)} ${(c.size === null ? '' : String(c.size)).padStart(4)}  ${`${c.measure} ${c.direction}`.padEnd(13)} ${String(c.infants).padStart(10)}  ${f(c.detected_at_false_share).padStart(8)}  ${f(c.auc_vs_none, 3).padStart(11)}`,
+      )
   }
   lines.push('')
   for (const r of reports) {
@@ -413,6 +429,7 @@ export const drift: Protocol<DriftOptions, DriftJson> = {
           features: o.features,
           infants: infants.length,
           policies,
+          ...(scenario === 'real' ? { reference: referenceFigures(infants) } : {}),
         })
       }
     } finally {

@@ -119,6 +119,35 @@ describe('SIMD kernels', () => {
         }
   })
 
+  it('nearestCentreF64 = the scalar k-means assignment, bit for bit (first centre on ties)', () => {
+    const [n, d, k, kp] = [9, 11, 5, 8]
+    const x = fill(ar.f64(n * d))
+    const centres = fill(new Float64Array(k * d))
+    centres.copyWithin(3 * d, 1 * d, 2 * d) // centres 1 and 3 equal: a tie
+    const ct = ar.f64(d * kp)
+    for (let c = 0; c < k; c++) for (let j = 0; j < d; j++) ct[j * kp + c] = centres[c * d + j]
+    const labels = ar.i32(n)
+    const dist = ar.f64(n)
+    ar.k.nearestCentreF64(ptr(x), n, d, ptr(ct), k, kp, ptr(labels), ptr(dist), ptr(ar.f64(kp)))
+    for (let i = 0; i < n; i++) {
+      let bi = 0
+      let bd = Infinity
+      for (let c = 0; c < k; c++) {
+        let s = 0
+        for (let j = 0; j < d; j++) {
+          const t = x[i * d + j] - centres[c * d + j]
+          s += t * t
+        }
+        if (s < bd) {
+          bd = s
+          bi = c
+        }
+      }
+      expect(labels[i]).toBe(bi)
+      expect(dist[i]).toBe(bd)
+    }
+  })
+
   it('gemmAbtF32 = A·Bᵀ, overwrite and accumulate', () => {
     const [m, n, k] = [6, 3, 10]
     const a = fill(ar.f32(m * k))

@@ -2,6 +2,7 @@
 // GaussianMixture(init_params='kmeans') does. Seeded and deterministic; the labels need not match scikit-learn's
 // (parity tests pass the initial labels explicitly).
 import type { Rng } from './rng'
+import { ptr, SimdArena } from './simd/kernels'
 
 export interface KMeansResult {
   labels: Int32Array
@@ -79,24 +80,30 @@ export function kmeans(
     meanVar += ss / n - (s / n) * (s / n)
   }
   const tol = (1e-4 * meanVar) / d
+  // The assignments (n·k·d per iteration, most of the time) run in a SIMD kernel, one centre per lane: each
+  // distance is summed in the same order as sqDist, so labels and centres are those of the scalar loop.
+  const kp = (k + 3) & ~3
+  const arena = new SimdArena(SimdArena.bytes({ f64: [n * d, d * kp, n, kp], i32: [n] }))
+  const xs = arena.f64(n * d)
+  xs.set(x.subarray(0, n * d))
+  const ct = arena.f64(d * kp)
+  const dists = arena.f64(n)
+  const acc = arena.f64(kp)
+  const nearest = arena.i32(n)
+  const assign = () => {
+    for (let c = 0; c < k; c++) for (let j = 0; j < d; j++) ct[j * kp + c] = centres[c * d + j]
+    arena.k.nearestCentreF64(ptr(xs), n, d, ptr(ct), k, kp, ptr(nearest), ptr(dists), ptr(acc))
+  }
   const labels = new Int32Array(n).fill(-1)
   const sums = new Float64Array(k * d)
   const counts = new Float64Array(k)
   let it = 0
   for (; it < maxIter; it++) {
     let changed = 0
+    assign()
     for (let i = 0; i < n; i++) {
-      let bi = 0
-      let bd = Infinity
-      for (let c = 0; c < k; c++) {
-        const dist = sqDist(x, i * d, centres, c * d, d)
-        if (dist < bd) {
-          bd = dist
-          bi = c
-        }
-      }
-      if (labels[i] !== bi) changed++
-      labels[i] = bi
+      if (labels[i] !== nearest[i]) changed++
+      labels[i] = nearest[i]
     }
     sums.fill(0)
     counts.fill(0)
@@ -118,17 +125,11 @@ export function kmeans(
     if (changed === 0 || shift <= tol) break
   }
   // Labels consistent with the final centres.
+  assign()
   let inertia = 0
   for (let i = 0; i < n; i++) {
-    let bd = Infinity
-    for (let c = 0; c < k; c++) {
-      const dist = sqDist(x, i * d, centres, c * d, d)
-      if (dist < bd) {
-        bd = dist
-        labels[i] = c
-      }
-    }
-    inertia += bd
+    if (dists[i] < Infinity) labels[i] = nearest[i] // (no finite distance: the label stays, as it always did)
+    inertia += dists[i]
   }
   return { labels, centres, iterations: it + 1, inertia }
 }

@@ -460,6 +460,55 @@ function scatterBlockF64(z: usize, zrow: usize, d: i32, m: i32, out: usize): voi
   }
 }
 
+/**
+ * k-means assignment: labels[i] = the first c < k with the least Σⱼ (x[i][j] − centre c[j])², dist[i] that
+ * distance. ct holds the centres transposed, d rows of kp doubles (kp a multiple of 4 ≥ k; lanes ≥ k ignored).
+ * Each lane sums its own centre's terms in j order, as the scalar loop does, so distances are bit-identical to it.
+ */
+export function nearestCentreF64(
+  x: usize,
+  n: i32,
+  d: i32,
+  ct: usize,
+  k: i32,
+  kp: i32,
+  labels: usize,
+  dist: usize,
+  acc: usize,
+): void {
+  const row = (<usize>d) << 3
+  const crow = (<usize>kp) << 3
+  for (let i = 0; i < n; i++) {
+    const xo = x + <usize>i * row
+    for (let p = 0; p < kp; p += 4) {
+      let s0 = f64x2.splat(0),
+        s1 = f64x2.splat(0)
+      let co = ct + ((<usize>p) << 3)
+      for (let j = 0; j < d; j++) {
+        const v = f64x2.splat(load<f64>(xo + ((<usize>j) << 3)))
+        const t0 = f64x2.sub(v, v128.load(co))
+        const t1 = f64x2.sub(v, v128.load(co + 16))
+        s0 = f64x2.add(s0, f64x2.mul(t0, t0))
+        s1 = f64x2.add(s1, f64x2.mul(t1, t1))
+        co += crow
+      }
+      v128.store(acc + ((<usize>p) << 3), s0)
+      v128.store(acc + ((<usize>p) << 3) + 16, s1)
+    }
+    let bi = 0
+    let bd: f64 = Infinity
+    for (let c = 0; c < k; c++) {
+      const v = load<f64>(acc + ((<usize>c) << 3))
+      if (v < bd) {
+        bd = v
+        bi = c
+      }
+    }
+    store<i32>(labels + ((<usize>i) << 2), bi)
+    store<f64>(dist + ((<usize>i) << 3), bd)
+  }
+}
+
 function dotF32(p: usize, q: usize, k: i32): f32 {
   let s = f32x4.splat(0)
   let t = 0

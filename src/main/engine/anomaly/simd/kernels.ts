@@ -17,6 +17,17 @@ interface KernelExports {
     scratch: number,
   ): void
   syrkF64(z: number, r: number, k: number, out: number): void
+  nearestCentreF64(
+    x: number,
+    n: number,
+    d: number,
+    ct: number,
+    k: number,
+    kp: number,
+    labels: number,
+    dist: number,
+    acc: number,
+  ): void
   scatterF64(
     x: number,
     n: number,

@@ -148,6 +148,29 @@ describe('SIMD kernels', () => {
     }
   })
 
+  it('sqDistsToF64 and sumsByLabelF64 = the scalar loops, bit for bit', () => {
+    const [n, d, k] = [7, 5, 3]
+    const x = fill(ar.f64(n * d))
+    const p = fill(ar.f64(d))
+    const out = ar.f64(n)
+    ar.k.sqDistsToF64(ptr(x), n, d, ptr(p), ptr(out))
+    for (let i = 0; i < n; i++) {
+      let s = 0
+      for (let j = 0; j < d; j++) {
+        const t = x[i * d + j] - p[j]
+        s += t * t
+      }
+      expect(out[i]).toBe(s)
+    }
+    const labels = ar.i32(n)
+    labels.set([2, 0, 2, 1, 0, 2, 2])
+    const sums = ar.f64(k * d)
+    ar.k.sumsByLabelF64(ptr(x), n, d, ptr(labels), ptr(sums))
+    const want = new Float64Array(k * d)
+    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) want[labels[i] * d + j] += x[i * d + j]
+    expect(Array.from(sums)).toEqual(Array.from(want))
+  })
+
   it('gemmAbtF32 = A·Bᵀ, overwrite and accumulate', () => {
     const [m, n, k] = [6, 3, 10]
     const a = fill(ar.f32(m * k))

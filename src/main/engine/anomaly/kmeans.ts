@@ -12,15 +12,6 @@ export interface KMeansResult {
   inertia: number
 }
 
-function sqDist(x: Float64Array, xo: number, c: Float64Array, co: number, d: number): number {
-  let s = 0
-  for (let k = 0; k < d; k++) {
-    const t = x[xo + k] - c[co + k]
-    s += t * t
-  }
-  return s
-}
-
 export function kmeans(
   x: Float64Array,
   n: number,
@@ -30,13 +21,28 @@ export function kmeans(
   maxIter = 300,
 ): KMeansResult {
   if (k < 1 || k > n) throw new Error(`k-means: ${k} clusters for ${n} rows`)
+  // The passes over the rows (distances to a candidate centre, assignments, per-cluster sums) run in SIMD
+  // kernels that add each distance's and each sum's terms in the same order as the scalar loops: the labels,
+  // centres and inertia are those of the scalar loops, bit for bit.
+  const kp = (k + 3) & ~3
+  const arena = new SimdArena(SimdArena.bytes({ f64: [n * d, d * kp, n, kp, k * d], i32: [n] }))
+  const xs = arena.f64(n * d)
+  xs.set(x.subarray(0, n * d))
+  const ct = arena.f64(d * kp)
+  const dists = arena.f64(n)
+  const acc = arena.f64(kp)
+  const sums = arena.f64(k * d)
+  const nearest = arena.i32(n)
+  const distsToRow = (r: number) => arena.k.sqDistsToF64(ptr(xs), n, d, ptr(xs) + r * d * 8, ptr(dists))
+
   const centres = new Float64Array(k * d)
   // Greedy k-means++ (Arthur & Vassilvitskii 2007, with 2 + ln k trials per step as scikit-learn).
   const closest = new Float64Array(n)
   const first = rng.int(n)
   centres.set(x.subarray(first * d, first * d + d), 0)
   let pot = 0
-  for (let i = 0; i < n; i++) pot += closest[i] = sqDist(x, i * d, centres, 0, d)
+  distsToRow(first)
+  for (let i = 0; i < n; i++) pot += closest[i] = dists[i]
   const trials = 2 + Math.floor(Math.log(k))
   const cand = new Float64Array(n)
   const best = new Float64Array(n)
@@ -51,8 +57,9 @@ export function kmeans(
         if (r < 0) break
       }
       let p = 0
+      distsToRow(idx)
       for (let i = 0; i < n; i++) {
-        const dist = sqDist(x, i * d, x, idx * d, d)
+        const dist = dists[i]
         cand[i] = dist < closest[i] ? dist : closest[i]
         p += cand[i]
       }
@@ -80,22 +87,11 @@ export function kmeans(
     meanVar += ss / n - (s / n) * (s / n)
   }
   const tol = (1e-4 * meanVar) / d
-  // The assignments (n·k·d per iteration, most of the time) run in a SIMD kernel, one centre per lane: each
-  // distance is summed in the same order as sqDist, so labels and centres are those of the scalar loop.
-  const kp = (k + 3) & ~3
-  const arena = new SimdArena(SimdArena.bytes({ f64: [n * d, d * kp, n, kp], i32: [n] }))
-  const xs = arena.f64(n * d)
-  xs.set(x.subarray(0, n * d))
-  const ct = arena.f64(d * kp)
-  const dists = arena.f64(n)
-  const acc = arena.f64(kp)
-  const nearest = arena.i32(n)
   const assign = () => {
     for (let c = 0; c < k; c++) for (let j = 0; j < d; j++) ct[j * kp + c] = centres[c * d + j]
     arena.k.nearestCentreF64(ptr(xs), n, d, ptr(ct), k, kp, ptr(nearest), ptr(dists), ptr(acc))
   }
   const labels = new Int32Array(n).fill(-1)
-  const sums = new Float64Array(k * d)
   const counts = new Float64Array(k)
   let it = 0
   for (; it < maxIter; it++) {
@@ -107,11 +103,8 @@ export function kmeans(
     }
     sums.fill(0)
     counts.fill(0)
-    for (let i = 0; i < n; i++) {
-      const c = labels[i]
-      counts[c]++
-      for (let j = 0; j < d; j++) sums[c * d + j] += x[i * d + j]
-    }
+    for (let i = 0; i < n; i++) counts[labels[i]]++
+    arena.k.sumsByLabelF64(ptr(xs), n, d, ptr(nearest), ptr(sums))
     let shift = 0
     for (let c = 0; c < k; c++) {
       if (counts[c] === 0) continue // an empty cluster keeps its centre

@@ -509,6 +509,55 @@ export function nearestCentreF64(
   }
 }
 
+/**
+ * out[i] = Σⱼ (x[i][j] − p[j])² for the n rows of x, two rows per vector (one a lane), each summed in j order
+ * as the scalar loop does: bit-identical to it.
+ */
+export function sqDistsToF64(x: usize, n: i32, d: i32, p: usize, out: usize): void {
+  const row = (<usize>d) << 3
+  let i = 0
+  for (; i + 2 <= n; i += 2) {
+    const a = x + <usize>i * row
+    const b = a + row
+    let s = f64x2.splat(0)
+    for (let j = 0; j < d; j++) {
+      const o = (<usize>j) << 3
+      const v = v128.load64_lane(b + o, v128.load64_splat(a + o), 1)
+      const t = f64x2.sub(v, v128.load64_splat(p + o))
+      s = f64x2.add(s, f64x2.mul(t, t))
+    }
+    v128.store(out + ((<usize>i) << 3), s)
+  }
+  for (; i < n; i++) {
+    const a = x + <usize>i * row
+    let s: f64 = 0
+    for (let j = 0; j < d; j++) {
+      const t = load<f64>(a + ((<usize>j) << 3)) - load<f64>(p + ((<usize>j) << 3))
+      s += t * t
+    }
+    store<f64>(out + ((<usize>i) << 3), s)
+  }
+}
+
+/** sums[c] += x[i] for c = labels[i], rows in order (two columns per vector): bit-identical to the scalar loop. */
+export function sumsByLabelF64(x: usize, n: i32, d: i32, labels: usize, sums: usize): void {
+  const row = (<usize>d) << 3
+  const d2 = d & ~1
+  for (let i = 0; i < n; i++) {
+    const xo = x + <usize>i * row
+    const so = sums + <usize>load<i32>(labels + ((<usize>i) << 2)) * row
+    let j = 0
+    for (; j < d2; j += 2) {
+      const o = (<usize>j) << 3
+      v128.store(so + o, f64x2.add(v128.load(so + o), v128.load(xo + o)))
+    }
+    if (j < d) {
+      const o = (<usize>j) << 3
+      store<f64>(so + o, load<f64>(so + o) + load<f64>(xo + o))
+    }
+  }
+}
+
 function dotF32(p: usize, q: usize, k: i32): f32 {
   let s = f32x4.splat(0)
   let t = 0

@@ -171,6 +171,25 @@ describe('SIMD kernels', () => {
     expect(Array.from(sums)).toEqual(Array.from(want))
   })
 
+  it('traceTriQuadF64 = the scalar trace(P S) loop, bit for bit', () => {
+    for (const d of [1, 6, 9]) {
+      const ut = ar.f64(d * d)
+      const s = ar.f64(d * d)
+      for (let j = 0; j < d; j++) for (let k = 0; k <= j; k++) ut[j * d + k] = k === 1 ? 0 : rng.normal()
+      for (let a = 0; a < d; a++) for (let b = 0; b <= a; b++) s[a * d + b] = s[b * d + a] = rng.normal()
+      let trace = 0
+      for (let j = 0; j < d; j++)
+        for (let a = 0; a <= j; a++) {
+          const ua = ut[j * d + a]
+          if (ua === 0) continue
+          let t = 0
+          for (let b = 0; b <= j; b++) t += s[a * d + b] * ut[j * d + b]
+          trace += ua * t
+        }
+      expect(ar.k.traceTriQuadF64(ptr(ut), ptr(s), d, ptr(ar.f64(d)))).toBe(trace)
+    }
+  })
+
   it('gemmAbtF32 = A·Bᵀ, overwrite and accumulate', () => {
     const [m, n, k] = [6, 3, 10]
     const a = fill(ar.f32(m * k))

@@ -405,7 +405,12 @@ export function* emSteps(
   if (full1) {
     // One full component: the mean log-likelihood of its own rows needs no pass over them (n·d²): their mean
     // Mahalanobis distance is trace(P S) for the empirical covariance S and P = UUᵀ, U = Lᵀ⁻¹ (d³/2).
-    return { params, iterations: 1, converged: true, lowerBound: meanLogLikelihoodOfFit(params, empirical!) }
+    return {
+      params,
+      iterations: 1,
+      converged: true,
+      lowerBound: meanLogLikelihoodOfFit(params, empirical!, ws),
+    }
   }
   const wlp = new Float64Array(n * s.k)
   const norm = new Float64Array(n)
@@ -441,24 +446,19 @@ export function* emSteps(
   return { params, iterations: Math.min(iter, s.maxIter), converged, lowerBound }
 }
 
-/** Mean log N(xᵢ | μ, Σ) over the rows a one-component full fit was made on, from their covariance S. */
-function meanLogLikelihoodOfFit(p: MixtureParams, s: Float64Array): number {
+/**
+ * Mean log N(xᵢ | μ, Σ) over the rows a one-component full fit was made on, from their covariance S (exactly
+ * symmetric, as the scatter makes it).
+ */
+function meanLogLikelihoodOfFit(p: MixtureParams, s: Float64Array, ws: MixtureWorkspace): number {
   const { d, precChol: ut } = p
   let logDet = 0
   for (let j = 0; j < d; j++) logDet += Math.log(ut[j * d + j])
-  // trace(Uᵀ-rows · S · rows) = Σ_j u_j S u_jᵀ, u_j the j-th row of the lower-triangular factor.
-  let trace = 0
-  for (let j = 0; j < d; j++) {
-    const uo = j * d
-    for (let a = 0; a <= j; a++) {
-      const ua = ut[uo + a]
-      if (ua === 0) continue
-      const so = a * d
-      let t = 0
-      for (let b = 0; b <= j; b++) t += s[so + b] * ut[uo + b]
-      trace += ua * t
-    }
-  }
+  // trace(Uᵀ-rows · S · rows) = Σ_j u_j S u_jᵀ, u_j the j-th row of the lower-triangular factor (in the
+  // workspace's factor and covariance buffers, free once the fit is made).
+  ws.ut.set(ut)
+  ws.cov.set(s)
+  const trace = ws.arena.k.traceTriQuadF64(ptr(ws.ut), ptr(ws.cov), d, ptr(ws.scratch))
   return -0.5 * d * LOG_2PI + logDet + Math.log(p.weights[0]) - 0.5 * trace
 }
 

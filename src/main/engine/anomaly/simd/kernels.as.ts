@@ -558,6 +558,76 @@ export function sumsByLabelF64(x: usize, n: i32, d: i32, labels: usize, sums: us
   }
 }
 
+/**
+ * Σⱼ Σ_{a ≤ j, u_ja ≠ 0} u_ja · Σ_{b ≤ j} S_ab u_jb for a lower-triangular ut (row j = u_j) and an exactly symmetric
+ * S (d×d): trace(P S) of a one-component fit. For each j, t = S u_j is built in t (d doubles) row by row of S
+ * (t_a += S_ba u_jb, b in order, so each t_a adds its terms in the scalar loop's order), then added to the total
+ * in a order: bit-identical to the scalar triple loop, reading S along its rows.
+ */
+export function traceTriQuadF64(ut: usize, s: usize, d: i32, t: usize): f64 {
+  const row = (<usize>d) << 3
+  let trace: f64 = 0
+  for (let j = 0; j < d; j++) {
+    const uo = ut + <usize>j * row
+    const len = j + 1
+    const len2 = len & ~1
+    memory.fill(t, 0, (<usize>len) << 3)
+    let b = 0
+    for (; b + 4 <= len; b += 4) {
+      const s0 = s + <usize>b * row
+      const s1 = s0 + row
+      const s2 = s1 + row
+      const s3 = s2 + row
+      const u0 = load<f64>(uo + ((<usize>b) << 3))
+      const u1 = load<f64>(uo + ((<usize>(b + 1)) << 3))
+      const u2 = load<f64>(uo + ((<usize>(b + 2)) << 3))
+      const u3 = load<f64>(uo + ((<usize>(b + 3)) << 3))
+      const v0 = f64x2.splat(u0)
+      const v1 = f64x2.splat(u1)
+      const v2 = f64x2.splat(u2)
+      const v3 = f64x2.splat(u3)
+      let a = 0
+      for (; a < len2; a += 2) {
+        const o = (<usize>a) << 3
+        let acc = v128.load(t + o)
+        acc = f64x2.add(acc, f64x2.mul(v128.load(s0 + o), v0))
+        acc = f64x2.add(acc, f64x2.mul(v128.load(s1 + o), v1))
+        acc = f64x2.add(acc, f64x2.mul(v128.load(s2 + o), v2))
+        acc = f64x2.add(acc, f64x2.mul(v128.load(s3 + o), v3))
+        v128.store(t + o, acc)
+      }
+      if (a < len) {
+        const o = (<usize>a) << 3
+        let acc = load<f64>(t + o)
+        acc += load<f64>(s0 + o) * u0
+        acc += load<f64>(s1 + o) * u1
+        acc += load<f64>(s2 + o) * u2
+        acc += load<f64>(s3 + o) * u3
+        store<f64>(t + o, acc)
+      }
+    }
+    for (; b < len; b++) {
+      const sb = s + <usize>b * row
+      const ub = load<f64>(uo + ((<usize>b) << 3))
+      const vb = f64x2.splat(ub)
+      let a = 0
+      for (; a < len2; a += 2) {
+        const o = (<usize>a) << 3
+        v128.store(t + o, f64x2.add(v128.load(t + o), f64x2.mul(v128.load(sb + o), vb)))
+      }
+      if (a < len) {
+        const o = (<usize>a) << 3
+        store<f64>(t + o, load<f64>(t + o) + load<f64>(sb + o) * ub)
+      }
+    }
+    for (let a = 0; a < len; a++) {
+      const ua = load<f64>(uo + ((<usize>a) << 3))
+      if (ua != 0) trace += ua * load<f64>(t + ((<usize>a) << 3))
+    }
+  }
+  return trace
+}
+
 function dotF32(p: usize, q: usize, k: i32): f32 {
   let s = f32x4.splat(0)
   let t = 0

@@ -190,6 +190,18 @@ describe('SIMD kernels', () => {
     }
   })
 
+  it('weightedColumnSumsF64 = the scalar weighted sum of rows, bit for bit (zero weights skipped)', () => {
+    const [n, d] = [6, 5]
+    const x = fill(ar.f64(n * d))
+    const w = fill(ar.f64(n))
+    w[2] = 0
+    const out = ar.f64(d)
+    ar.k.weightedColumnSumsF64(ptr(x), n, d, ptr(w), ptr(out))
+    const want = new Float64Array(d)
+    for (let i = 0; i < n; i++) if (w[i] !== 0) for (let j = 0; j < d; j++) want[j] += w[i] * x[i * d + j]
+    expect(Array.from(out)).toEqual(Array.from(want))
+  })
+
   it('gemmAbtF32 = A·Bᵀ, overwrite and accumulate', () => {
     const [m, n, k] = [6, 3, 10]
     const a = fill(ar.f32(m * k))

@@ -101,7 +101,7 @@ export class MixtureWorkspace {
     this.n = n
     const nd = capacity * d
     this.blk = forFit && type !== 'diag' ? Math.max(1, Math.min(n, SCATTER_BLOCK)) : 0
-    const sw = this.blk ? n : 0
+    const sw = forFit ? n : 0
     const y = type === 'tied' ? nd : 0
     this.arena = new SimdArena(
       SimdArena.bytes({ f64: [nd, n, 4 * d, d, d * d, d * d, d * (this.blk + 2), sw, y] }),
@@ -142,6 +142,13 @@ export class MixtureWorkspace {
       ptr(this.scratch),
     )
     return this.out
+  }
+
+  /** out[at..at + d) = Σᵢ wᵢ xᵢ over the rows with wᵢ ≠ 0, in row order (as the scalar loop sums them). */
+  weightedSum(w: Float64Array, out: Float64Array, at: number): void {
+    this.sqrtW.set(w)
+    this.arena.k.weightedColumnSumsF64(ptr(this.x), this.n, this.d, ptr(this.sqrtW), ptr(this.mean))
+    out.set(this.mean, at)
   }
 
   /** ws.cov = Σᵢ wᵢ (xᵢ − μ)(xᵢ − μ)ᵀ (both triangles). */
@@ -305,15 +312,13 @@ export function mStep(
   const { x, n, d } = ws
   const nk = new Float64Array(k)
   const means = new Float64Array(k * d)
-  for (let i = 0; i < n; i++) {
-    const xo = i * d
-    for (let c = 0; c < k; c++) {
+  for (let c = 0; c < k; c++) {
+    for (let i = 0; i < n; i++) {
       const r = resp[i * k + c]
-      if (r === 0) continue
-      nk[c] += r
-      const mo = c * d
-      for (let j = 0; j < d; j++) means[mo + j] += r * x[xo + j]
+      ws.w[i] = r
+      if (r !== 0) nk[c] += r
     }
+    ws.weightedSum(ws.w, means, c * d)
   }
   for (let c = 0; c < k; c++) {
     nk[c] += EPS10

@@ -628,6 +628,31 @@ export function traceTriQuadF64(ut: usize, s: usize, d: i32, t: usize): f64 {
   return trace
 }
 
+/**
+ * out[j] = Σᵢ w[i]·x[i][j] over the rows with w[i] ≠ 0, rows in order (two columns per vector): bit-identical to
+ * the scalar loop (the mixture's M-step means).
+ */
+export function weightedColumnSumsF64(x: usize, n: i32, d: i32, w: usize, out: usize): void {
+  const row = (<usize>d) << 3
+  const d2 = d & ~1
+  memory.fill(out, 0, row)
+  for (let i = 0; i < n; i++) {
+    const r = load<f64>(w + ((<usize>i) << 3))
+    if (r == 0) continue
+    const xo = x + <usize>i * row
+    const v = f64x2.splat(r)
+    let j = 0
+    for (; j < d2; j += 2) {
+      const o = (<usize>j) << 3
+      v128.store(out + o, f64x2.add(v128.load(out + o), f64x2.mul(v, v128.load(xo + o))))
+    }
+    if (j < d) {
+      const o = (<usize>j) << 3
+      store<f64>(out + o, load<f64>(out + o) + r * load<f64>(xo + o))
+    }
+  }
+}
+
 function dotF32(p: usize, q: usize, k: i32): f32 {
   let s = f32x4.splat(0)
   let t = 0

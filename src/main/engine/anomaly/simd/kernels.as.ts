@@ -206,7 +206,73 @@ export function mahalanobisF64(
       q1: f64 = 0,
       q2: f64 = 0,
       q3: f64 = 0
-    for (let j = 0; j < d; j++) {
+    // Rows j and j + 1 of U together (j even): each z load serves both. Row j has j + 1 entries (j/2 pairs and
+    // a last one alone), row j + 1 has j + 2 (one pair more); every sum is formed in the same order as below.
+    let j = 0
+    for (; j + 2 <= d; j += 2) {
+      const ua = ut + <usize>j * row
+      const ub = ua + row
+      let a0 = f64x2.splat(0),
+        a1 = f64x2.splat(0),
+        a2 = f64x2.splat(0),
+        a3 = f64x2.splat(0)
+      let b0 = f64x2.splat(0),
+        b1 = f64x2.splat(0),
+        b2 = f64x2.splat(0),
+        b3 = f64x2.splat(0)
+      for (let k = 0; k < j; k += 2) {
+        const o = (<usize>k) << 3
+        const u = v128.load(ua + o)
+        const v = v128.load(ub + o)
+        const x0 = v128.load(z0 + o)
+        const x1 = v128.load(z1 + o)
+        const x2 = v128.load(z2 + o)
+        const x3 = v128.load(z3 + o)
+        a0 = f64x2.add(a0, f64x2.mul(x0, u))
+        b0 = f64x2.add(b0, f64x2.mul(x0, v))
+        a1 = f64x2.add(a1, f64x2.mul(x1, u))
+        b1 = f64x2.add(b1, f64x2.mul(x1, v))
+        a2 = f64x2.add(a2, f64x2.mul(x2, u))
+        b2 = f64x2.add(b2, f64x2.mul(x2, v))
+        a3 = f64x2.add(a3, f64x2.mul(x3, u))
+        b3 = f64x2.add(b3, f64x2.mul(x3, v))
+      }
+      const o = (<usize>j) << 3
+      const v = v128.load(ub + o)
+      b0 = f64x2.add(b0, f64x2.mul(v128.load(z0 + o), v))
+      b1 = f64x2.add(b1, f64x2.mul(v128.load(z1 + o), v))
+      b2 = f64x2.add(b2, f64x2.mul(v128.load(z2 + o), v))
+      b3 = f64x2.add(b3, f64x2.mul(v128.load(z3 + o), v))
+      const u = load<f64>(ua + o)
+      const r0 = hsum2(a0) + load<f64>(z0 + o) * u
+      const r1 = hsum2(a1) + load<f64>(z1 + o) * u
+      const r2 = hsum2(a2) + load<f64>(z2 + o) * u
+      const r3 = hsum2(a3) + load<f64>(z3 + o) * u
+      const t0 = hsum2(b0)
+      const t1 = hsum2(b1)
+      const t2 = hsum2(b2)
+      const t3 = hsum2(b3)
+      if (y) {
+        const yo = y + <usize>i * row + o
+        store<f64>(yo, r0)
+        store<f64>(yo + row, r1)
+        store<f64>(yo + 2 * row, r2)
+        store<f64>(yo + 3 * row, r3)
+        store<f64>(yo + 8, t0)
+        store<f64>(yo + row + 8, t1)
+        store<f64>(yo + 2 * row + 8, t2)
+        store<f64>(yo + 3 * row + 8, t3)
+      }
+      q0 += r0 * r0
+      q1 += r1 * r1
+      q2 += r2 * r2
+      q3 += r3 * r3
+      q0 += t0 * t0
+      q1 += t1 * t1
+      q2 += t2 * t2
+      q3 += t3 * t3
+    }
+    for (; j < d; j++) {
       const uo = ut + <usize>j * row
       const len = j + 1
       const len2 = len & ~1

@@ -175,6 +175,20 @@ describe('simulateWard', () => {
     }
   })
 
+  it('gives the same audio whatever day the ward starts on (the demo ward ends at the last midnight)', async () => {
+    const config = { ...SMALL, infants: 2, days: 2, hoursPerDay: 0.02, deviating: 1 }
+    const usual = memorySink()
+    await simulateWard(config, usual)
+    const later = memorySink()
+    await simulateWard({ ...config, start: '2026-11-26T00:00:00' }, later)
+    expect(later.recordings.map((r) => r.info.file)).not.toEqual(usual.recordings.map((r) => r.info.file))
+    expect(later.recordings.map((r) => r.info.startS)).toEqual(usual.recordings.map((r) => r.info.startS))
+    for (const [i, r] of usual.recordings.entries()) {
+      const same = later.recordings[i]!.samples
+      expect(Buffer.from(same.buffer).equals(Buffer.from(r.samples.buffer))).toBe(true)
+    }
+  })
+
   it('plans deviations between 35 % and 60 % of the ward, on the hour, for the requested number of infants', () => {
     for (let seed = 0; seed < 20; seed++) {
       const plan = planWard({ seed, infants: 6, days: 7, deviating: 2 })

@@ -33,7 +33,14 @@ function timeline(
       }
     }),
   }))
-  return { id, changeT: kind === 'none' ? null : before * DAY, splitT: before * DAY, kind, size, recordings }
+  return {
+    id,
+    changeT: kind === 'none' ? null : before * DAY,
+    splitT: before * DAY,
+    kind,
+    size: size ?? undefined,
+    recordings,
+  }
 }
 
 describe('drift reference', () => {

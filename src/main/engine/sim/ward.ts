@@ -17,7 +17,19 @@ import {
 import { Rng } from './rng'
 import { DEFAULT_DEVIATION, makeVoice, type Voice } from './voice'
 import { WardBackground } from './ward-background'
-import { resolveWardConfig, type DeviationSpec, type WardConfig } from './ward-config'
+import { DEFAULT_WARD, resolveWardConfig, type DeviationSpec, type WardConfig } from './ward-config'
+
+/**
+ * The name a recording's random stream is drawn under: its file name as it would be in a ward starting at
+ * DEFAULT_WARD.start. What a recording holds then depends on the seed, its infant and its offset in the ward, never
+ * on the calendar: the demo ward, which ends at the last midnight, is the same ward whatever day it is built on
+ * (it used to change daily with the dates in its file names), and the evaluations' wards, which start at
+ * DEFAULT_WARD.start, keep their audio byte for byte.
+ */
+export function calendarFreeName(recording: Pick<RecordingInfo, 'infant' | 'startS'>): string {
+  const ms = clockMs(DEFAULT_WARD.start) + recording.startS * 1000
+  return `${recording.infant}/${recording.infant}_${fileStamp(ms)}.wav`
+}
 
 /** One recording the simulator will write. */
 export interface RecordingInfo {
@@ -195,7 +207,7 @@ export async function simulateRecording(
   const infant = plan.infants.find((i) => i.label === recording.infant)
   if (!infant) throw new Error(`recording ${recording.file} belongs to no infant of the plan`)
   const fs = recording.sampleRate
-  const rng = new Rng(`ward/${plan.config.seed}`).fork(`recording/${recording.file}`)
+  const rng = new Rng(`ward/${plan.config.seed}`).fork(`recording/${calendarFreeName(recording)}`)
   const clockStartMs = clockMs(plan.config.start) + recording.startS * 1000
   const clockHour = (clockStartMs % 86400_000) / 3600_000
   const background = new WardBackground(rng.fork('background'), fs, recording.durationS, clockHour, {

@@ -70,19 +70,6 @@ describe('SIMD kernels', () => {
     }
   })
 
-  it('syrkF64 = Z·Zᵀ, symmetric', () => {
-    const [r, k] = [7, 9]
-    const z = fill(ar.f64(r * k))
-    const out = ar.f64(r * r)
-    ar.k.syrkF64(ptr(z), r, k, ptr(out))
-    for (let a = 0; a < r; a++)
-      for (let b = 0; b < r; b++) {
-        let s = 0
-        for (let t = 0; t < k; t++) s += z[a * k + t] * z[b * k + t]
-        close(out[a * r + b], s, 1e-12)
-      }
-  })
-
   it('scatterF64 = Σ wᵢ(xᵢ − μ)(xᵢ − μ)ᵀ in blocks, zero weights skipped, symmetric', () => {
     const [n, d] = [23, 7]
     const x = fill(ar.f64(n * d))

@@ -338,67 +338,6 @@ export function mahalanobisF64(
   }
 }
 
-/** out (r×r) = Z·Zᵀ for Z (r×k), both triangles, computing each 2×2 block of the lower one once. */
-export function syrkF64(z: usize, r: i32, k: i32, out: usize): void {
-  const row = (<usize>k) << 3
-  const orow = (<usize>r) << 3
-  const k2 = k & ~1
-  let a = 0
-  for (; a + 2 <= r; a += 2) {
-    const a0 = z + <usize>a * row
-    const a1 = a0 + row
-    for (let b = 0; b <= a; b += 2) {
-      const b0 = z + <usize>b * row
-      const b1 = b0 + row
-      let s00 = f64x2.splat(0),
-        s01 = f64x2.splat(0),
-        s10 = f64x2.splat(0),
-        s11 = f64x2.splat(0)
-      for (let t = 0; t < k2; t += 2) {
-        const o = (<usize>t) << 3
-        const p = v128.load(a0 + o)
-        const q = v128.load(a1 + o)
-        const u = v128.load(b0 + o)
-        const v = v128.load(b1 + o)
-        s00 = f64x2.add(s00, f64x2.mul(p, u))
-        s01 = f64x2.add(s01, f64x2.mul(p, v))
-        s10 = f64x2.add(s10, f64x2.mul(q, u))
-        s11 = f64x2.add(s11, f64x2.mul(q, v))
-      }
-      let r00 = hsum2(s00),
-        r01 = hsum2(s01),
-        r10 = hsum2(s10),
-        r11 = hsum2(s11)
-      if (k2 < k) {
-        const o = (<usize>k2) << 3
-        const p = load<f64>(a0 + o)
-        const q = load<f64>(a1 + o)
-        const u = load<f64>(b0 + o)
-        const v = load<f64>(b1 + o)
-        r00 += p * u
-        r01 += p * v
-        r10 += q * u
-        r11 += q * v
-      }
-      store<f64>(out + <usize>a * orow + ((<usize>b) << 3), r00)
-      store<f64>(out + <usize>a * orow + ((<usize>(b + 1)) << 3), r01)
-      store<f64>(out + <usize>(a + 1) * orow + ((<usize>b) << 3), r10)
-      store<f64>(out + <usize>(a + 1) * orow + ((<usize>(b + 1)) << 3), r11)
-    }
-  }
-  for (; a < r; a++) {
-    for (let b = 0; b <= a; b++)
-      store<f64>(out + <usize>a * orow + ((<usize>b) << 3), dotF64(z + <usize>a * row, z + <usize>b * row, k))
-  }
-  for (let i = 0; i < r; i++) {
-    for (let j = i + 1; j < r; j++)
-      store<f64>(
-        out + <usize>i * orow + ((<usize>j) << 3),
-        load<f64>(out + <usize>j * orow + ((<usize>i) << 3)),
-      )
-  }
-}
-
 /**
  * out (d×d, both triangles) = Σᵢ wᵢ (xᵢ − μ)(xᵢ − μ)ᵀ over the n rows of x (n×d), given sw[i] = √wᵢ (sw = 0: every
  * weight 1; mean = 0: no centring). Rows of weight 0 add nothing and are skipped. The centred, weighted rows are

@@ -16,7 +16,6 @@ interface KernelExports {
     y: number,
     scratch: number,
   ): void
-  syrkF64(z: number, r: number, k: number, out: number): void
   weightedColumnSumsF64(x: number, n: number, d: number, w: number, out: number): void
   traceTriQuadF64(ut: number, s: number, d: number, t: number): number
   sqDistsToF64(x: number, n: number, d: number, p: number, out: number): void

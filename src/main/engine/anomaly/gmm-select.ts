@@ -5,12 +5,13 @@
 // while here a full 192-d mixture has K·18 528 covariance parameters for a few dozen cries. Ties (within 1e-9
 // per cry) go to the candidate with fewer parameters. 'bic' (scikit-learn's bic on the whole baseline) remains
 // available for comparison and for baselines too small to hold anything out.
-import { kmeans } from './kmeans'
+import { kmeans, KMeansRows } from './kmeans'
 import {
   emSteps,
   GaussianMixture,
   IllDefinedCovarianceError,
   logLikelihood,
+  MixtureWorkspace,
   parameterCount,
   responsibilitiesFromLabels,
   type CovarianceType,
@@ -73,19 +74,66 @@ function kSeed(seed: number, k: number): number {
   return (Math.imul(seed ^ 0x5bd1e995, 0x9e3779b1) + k * 0x632be5ab) >>> 0
 }
 
-function* fitOne(x: ArrayLike<number>, n: number, d: number, s: EmSettings, seed: number, inits: number) {
+/**
+ * One set of rows in SIMD memory, shared by every fit on them (each k-means run and each EM of the candidates of
+ * one covariance type), so that the rows are copied in once and not once per fit.
+ */
+class SharedRows {
+  private km: KMeansRows | null = null
+  private readonly ws = new Map<CovarianceType, MixtureWorkspace>()
+
+  constructor(
+    readonly x: ArrayLike<number>,
+    readonly n: number,
+    readonly d: number,
+    private readonly kMax: number,
+  ) {}
+
+  kmeansRows(x64: Float64Array): KMeansRows {
+    this.km ??= new KMeansRows(x64, this.n, this.d, this.kMax)
+    return this.km
+  }
+
+  workspace(x: ArrayLike<number>, type: CovarianceType): MixtureWorkspace {
+    let ws = this.ws.get(type)
+    if (!ws) {
+      ws = new MixtureWorkspace(x, this.n, this.d, type, true)
+      this.ws.set(type, ws)
+    }
+    return ws
+  }
+}
+
+function* fitOne(rows: SharedRows, s: EmSettings, seed: number, inits: number) {
+  const { x, n, d } = rows
   // One component: every cry belongs to it, and EM's first M-step is already the maximum-likelihood fit (the
   // rows go straight into its workspace, with no double-precision copy of them first).
-  if (s.k === 1) return yield* emSteps(x, n, d, s, responsibilitiesFromLabels(new Int32Array(n), n, 1))
+  if (s.k === 1)
+    return yield* emSteps(
+      x,
+      n,
+      d,
+      s,
+      responsibilitiesFromLabels(new Int32Array(n), n, 1),
+      rows.workspace(x, s.covarianceType),
+    )
   const x64 = asFloat64(x, n * d)
+  const km = rows.kmeansRows(x64)
   const rng = createRng(kSeed(seed, s.k))
-  let best = kmeans(x64, n, d, s.k, rng)
+  let best = kmeans(x64, n, d, s.k, rng, undefined, km)
   for (let t = 1; t < inits; t++) {
-    const r = kmeans(x64, n, d, s.k, rng)
+    const r = kmeans(x64, n, d, s.k, rng, undefined, km)
     if (r.inertia < best.inertia) best = r
   }
   const labels = best.labels
-  return yield* emSteps(x64, n, d, s, responsibilitiesFromLabels(labels, n, s.k))
+  return yield* emSteps(
+    x64,
+    n,
+    d,
+    s,
+    responsibilitiesFromLabels(labels, n, s.k),
+    rows.workspace(x64, s.covarianceType),
+  )
 }
 
 export function* fitGmmSteps(
@@ -123,6 +171,8 @@ export function* fitGmmSteps(
   const xTrain = criterion === 'bic' ? x64 : takeRows(x, d, split.train)
   const xHeld = takeRows(x, d, split.heldOut)
 
+  const trainRows = new SharedRows(xTrain, nTrain, d, kMax)
+
   const candidates: GmmCandidate[] = []
   const total = single ? 1 : types.length * (kMax - kMin + 1) + 1
   let done = 0
@@ -133,7 +183,7 @@ export function* fitGmmSteps(
         const stage = `gmm: K=${k} ${t}`
         try {
           const r = yield* scaled(
-            fitOne(xTrain, nTrain, d, settings(k, t), seed, p.kmeansInits),
+            fitOne(trainRows, settings(k, t), seed, p.kmeansInits),
             done / total,
             (done + 1) / total,
             stage,
@@ -175,7 +225,7 @@ export function* fitGmmSteps(
 
   const s = settings(best.k, best.covarianceType)
   const r = yield* scaled(
-    fitOne(x64, n, d, s, seed, p.kmeansInits),
+    fitOne(criterion === 'bic' ? trainRows : new SharedRows(x64, n, d, best.k), s, seed, p.kmeansInits),
     done / total,
     1,
     `gmm: refit K=${best.k} ${best.covarianceType}`,

@@ -95,7 +95,7 @@ export class MixtureWorkspace {
     n: number,
     readonly d: number,
     readonly type: CovarianceType,
-    forFit: boolean,
+    readonly forFit: boolean,
     capacity = n,
   ) {
     this.n = n
@@ -399,8 +399,17 @@ export function* emSteps(
   d: number,
   s: EmSettings,
   initialResp: Float64Array,
+  /** A fit workspace already holding these rows (e.g. shared by the candidates of a selection); made when absent. */
+  workspace?: MixtureWorkspace,
 ): FitSteps<EmResult> {
-  const ws = new MixtureWorkspace(x, n, d, s.covarianceType, true)
+  const ws =
+    workspace &&
+    workspace.forFit &&
+    workspace.type === s.covarianceType &&
+    workspace.d === d &&
+    workspace.n === n
+      ? workspace
+      : new MixtureWorkspace(x, n, d, s.covarianceType, true)
   const full1 = s.k === 1 && s.covarianceType === 'full' && n > d
   const empirical = full1 ? new Float64Array(d * d) : undefined
   let params = mStep(ws, initialResp, s, true, empirical)

@@ -12,6 +12,37 @@ export interface KMeansResult {
   inertia: number
 }
 
+/**
+ * The rows of one k-means problem in SIMD memory with scratch for up to kMax clusters: made once and reused by
+ * every k-means run on the same rows (several inits, several K), so each run does not copy them in again.
+ */
+export class KMeansRows {
+  readonly arena: SimdArena
+  readonly xs: Float64Array
+  readonly ct: Float64Array
+  readonly dists: Float64Array
+  readonly acc: Float64Array
+  readonly sums: Float64Array
+  readonly nearest: Int32Array
+
+  constructor(
+    x: Float64Array,
+    readonly n: number,
+    readonly d: number,
+    readonly kMax: number,
+  ) {
+    const kp = (kMax + 3) & ~3
+    this.arena = new SimdArena(SimdArena.bytes({ f64: [n * d, d * kp, n, kp, kMax * d], i32: [n] }))
+    this.xs = this.arena.f64(n * d)
+    this.xs.set(x.subarray(0, n * d))
+    this.ct = this.arena.f64(d * kp)
+    this.dists = this.arena.f64(n)
+    this.acc = this.arena.f64(kp)
+    this.sums = this.arena.f64(kMax * d)
+    this.nearest = this.arena.i32(n)
+  }
+}
+
 export function kmeans(
   x: Float64Array,
   n: number,
@@ -19,20 +50,17 @@ export function kmeans(
   k: number,
   rng: Rng,
   maxIter = 300,
+  /** The same rows already in SIMD memory (KMeansRows), for k ≤ its kMax; made here when absent. */
+  rows?: KMeansRows,
 ): KMeansResult {
   if (k < 1 || k > n) throw new Error(`k-means: ${k} clusters for ${n} rows`)
   // The passes over the rows (distances to a candidate centre, assignments, per-cluster sums) run in SIMD
   // kernels that add each distance's and each sum's terms in the same order as the scalar loops: the labels,
   // centres and inertia are those of the scalar loops, bit for bit.
+  const buf = rows && rows.n === n && rows.d === d && rows.kMax >= k ? rows : new KMeansRows(x, n, d, k)
   const kp = (k + 3) & ~3
-  const arena = new SimdArena(SimdArena.bytes({ f64: [n * d, d * kp, n, kp, k * d], i32: [n] }))
-  const xs = arena.f64(n * d)
-  xs.set(x.subarray(0, n * d))
-  const ct = arena.f64(d * kp)
-  const dists = arena.f64(n)
-  const acc = arena.f64(kp)
-  const sums = arena.f64(k * d)
-  const nearest = arena.i32(n)
+  const { arena, xs, ct, dists, acc, nearest } = buf
+  const sums = buf.sums.subarray(0, k * d)
   const distsToRow = (r: number) => arena.k.sqDistsToF64(ptr(xs), n, d, ptr(xs) + r * d * 8, ptr(dists))
 
   const centres = new Float64Array(k * d)

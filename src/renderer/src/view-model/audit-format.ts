@@ -1,5 +1,6 @@
 // How an audit entry reads in the log view: what changed between its before and after values, one line per
-// key, with nested values shortened. Pure, for the unit tests.
+// key, with nested values shortened and instants in the ward's time format. Pure, for the unit tests.
+import { formatTime } from './format'
 
 /** The action families the filter offers (audit actions are `<family>.<verb>`). */
 export const AUDIT_FAMILIES: { prefix: string; label: string }[] = [
@@ -18,10 +19,15 @@ export const AUDIT_FAMILIES: { prefix: string; label: string }[] = [
   { prefix: 'audit.', label: 'Audit exports' },
 ]
 
+/** A stored instant: an ISO 8601 date-time with its zone (`Z` or an offset), as the store writes them. */
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/
+
 function short(v: unknown): string {
   if (v === undefined) return '—'
   // Measured values read better at six significant digits (0.9999999999988257 → 1).
   if (typeof v === 'number') return String(Number(v.toPrecision(6)))
+  // Instants as the rest of the workstation shows them (24-hour clock, unambiguous date), not as stored.
+  if (typeof v === 'string' && INSTANT.test(v)) return formatTime(v, { seconds: true })
   const s = typeof v === 'string' ? v : JSON.stringify(v)
   return s.length > 80 ? `${s.slice(0, 77)}…` : s
 }

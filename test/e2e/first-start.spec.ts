@@ -52,7 +52,8 @@ test.describe('a new ward that is not the demo', () => {
 
     // The nurse signs in with the PIN the admin set, and only with it.
     await page.getByRole('button', { name: 'Sign out' }).click()
-    await page.getByLabel('User').click()
+    // The sign-in screen's account list, not the admin screen's "Users" it replaces (CI once read both).
+    await page.getByRole('combobox', { name: 'User', exact: true }).click()
     await page.getByRole('option', { name: 'Ward nurse (nurse)' }).click()
     await page.getByRole('button', { name: 'Sign in' }).click()
     await expect(page.getByRole('alert')).toContainText('wrong PIN')

@@ -207,7 +207,7 @@ export const test = base.extend<{
         await page.screenshot({ path: path.join(SCREENSHOTS, `${TARGET}-${name}.png`), fullPage: true })
       },
       async signIn(username) {
-        await page.getByLabel('User').click()
+        await page.getByRole('combobox', { name: 'User', exact: true }).click()
         await page.getByRole('option', { name: new RegExp(`\\(${username}\\)`) }).click()
         const pin = pins?.[username]
         if (pin) await page.getByLabel(/^PIN/).fill(pin)

@@ -1,9 +1,14 @@
 // Kaldi-compatible log-mel filterbank (the input of every ECAPA backbone), matching
 // torchaudio.compliance.kaldi.fbank. Written by hand because no npm package reproduces Kaldi's exact
-// framing, DC removal, pre-emphasis with replicate edge, mel warping and log floor; the FFT comes from fft.js.
+// framing, DC removal, pre-emphasis with replicate edge, mel warping and log floor; the JavaScript path's FFT
+// is fft.js.
 // On the hot path: window, mel weights (by FFT bin) and scratch buffers are built once per extractor; the real FFT
-// is a complex FFT of half the size, split (see `fft`).
+// is a complex FFT of half the size, split (see `fft`). Where WebAssembly SIMD is available (every Node and
+// Electron the app runs on), the whole fbank runs as one kernel of ../audio/simd/dsp.as.ts, FFT included (2.2×
+// faster than this file's JavaScript; bench embed from 73 % to 89 % of raw onnxruntime); `computeJs` is the
+// JavaScript path, kept as the fallback and as the kernel's reference in test/unit/dsp-simd.test.ts.
 import FFT from 'fft.js'
+import { DspArena, dspAvailable } from '../audio/simd/dsp'
 
 export type FbankWindow = 'hamming' | 'hanning' | 'povey' | 'rectangular' | 'blackman'
 
@@ -48,6 +53,30 @@ export interface FeatureMatrix {
 /** Kaldi's log floor: torch.finfo(torch.float).eps. */
 const LOG_FLOOR = 1.1920928955078125e-7
 
+/** Frames one pass of the kernels takes (5 s at the embedding's 10 ms shift); longer inputs go in chunks. */
+const SIMD_CHUNK_FRAMES = 512
+
+/** The extractor's WebAssembly memory: its constants, one chunk's samples and log-mel rows, FFT scratch. */
+interface FbankSimd {
+  arena: DspArena
+  capFrames: number
+  wave: Float32Array
+  prefix: Float64Array
+  out: Float32Array
+  /** Pointers of the constants and the FFT scratch. */
+  win: number
+  z: number
+  rev: number
+  twC: number
+  twS: number
+  twRe: number
+  twIm: number
+  band: number
+  low: number
+  high: number
+  energies: number
+}
+
 export class KaldiFbank {
   readonly options: FbankOptions
   readonly windowSize: number
@@ -79,6 +108,8 @@ export class KaldiFbank {
   private readonly band: Int32Array
   private readonly lowWeight: Float64Array
   private readonly highWeight: Float64Array
+  /** Built on first use with room for the frames asked for (null: no WebAssembly SIMD here). */
+  private simd: FbankSimd | null | undefined
 
   constructor(options: Partial<FbankOptions> = {}) {
     const o = { ...EMBEDDING_FBANK, ...options }
@@ -129,6 +160,117 @@ export class KaldiFbank {
 
   /** Log-mel energies of a waveform in [-1, 1], before any mean subtraction. */
   compute(wave: Float32Array, out?: Float32Array): FeatureMatrix {
+    const frames = this.frameCount(wave.length)
+    const simd = frames > 0 ? this.simdFor(frames) : null
+    if (!simd) return this.computeJs(wave, out)
+    const bins = this.options.numMelBins
+    const data = out && out.length >= frames * bins ? out : new Float32Array(frames * bins)
+    const { windowSize: W, windowShift: shift, fftSize } = this
+    const { preemphasis, removeDcOffset } = this.options
+    for (let t0 = 0; t0 < frames; t0 += simd.capFrames) {
+      const n = Math.min(simd.capFrames, frames - t0)
+      const start = t0 * shift
+      simd.wave.set(wave.subarray(start, start + (n - 1) * shift + W))
+      simd.arena.k.fbankF64(
+        simd.wave.byteOffset,
+        n,
+        shift,
+        W,
+        preemphasis,
+        removeDcOffset ? 1 : 0,
+        simd.win,
+        simd.prefix.byteOffset,
+        simd.z,
+        fftSize / 2,
+        simd.rev,
+        simd.twC,
+        simd.twS,
+        simd.twRe,
+        simd.twIm,
+        this.firstBin,
+        this.endBin,
+        simd.band,
+        simd.low,
+        simd.high,
+        simd.energies,
+        bins,
+        LOG_FLOOR,
+        simd.out.byteOffset,
+      )
+      data.set(simd.out.subarray(0, n * bins), t0 * bins)
+    }
+    return { data: out ? data.subarray(0, frames * bins) : data, frames, bins }
+  }
+
+  /** The WebAssembly state with room for min(frames, SIMD_CHUNK_FRAMES) frames, or null without SIMD. */
+  private simdFor(frames: number): FbankSimd | null {
+    const want = Math.min(frames, SIMD_CHUNK_FRAMES)
+    if (this.simd === null || (this.simd && this.simd.capFrames >= want)) return this.simd
+    // The kernel takes the frame as complex pairs of a radix-2 FFT: an even window of at least 4 samples.
+    if (this.windowSize % 2 || this.fftSize < 8 || !dspAvailable()) return (this.simd = null)
+    // Room for a few seconds at once, so cries of every usual length share one memory.
+    const cap = Math.min(SIMD_CHUNK_FRAMES, Math.max(want, 2 * (this.simd?.capFrames ?? 0), 320))
+    const { fftSize: n, windowSize: W, windowShift: shift } = this
+    const bins = this.options.numMelBins
+    const half = n / 2
+    const samples = (cap - 1) * shift + W
+    const f64s = samples + 1 + W + 2 * half + 4 * half + 2 * (half + 1) + 2 * half + bins + 1
+    const arena = new DspArena(f64s * 8 + (samples + cap * bins + 2 * half) * 4)
+    const wave32 = arena.f32(samples)
+    const prefix = arena.f64(samples + 1)
+    const out32 = arena.f32(cap * bins)
+    const win = arena.f64(W)
+    win.set(this.scaledWindow)
+    const z = arena.f64(2 * half)
+    // Bit reversal of the half-size FFT's indices, and its twiddles e^(−2πij/half) as [c, c] and [−s, s].
+    const rev = arena.i32(half)
+    const bits = Math.log2(half)
+    for (let i = 0; i < half; i++) {
+      let r = 0
+      for (let b = 0; b < bits; b++) r |= ((i >> b) & 1) << (bits - 1 - b)
+      rev[i] = r
+    }
+    const twC = arena.f64(half)
+    const twS = arena.f64(half)
+    for (let j = 0; j < half / 2; j++) {
+      const c = Math.cos((2 * Math.PI * j) / half)
+      const s = -Math.sin((2 * Math.PI * j) / half)
+      twC.set([c, c], 2 * j)
+      twS.set([-s, s], 2 * j)
+    }
+    const twRe = arena.f64(half + 1)
+    twRe.set(this.twiddleRe)
+    const twIm = arena.f64(half + 1)
+    twIm.set(this.twiddleIm)
+    const band = arena.i32(half)
+    band.set(this.band)
+    const low = arena.f64(half)
+    low.set(this.lowWeight)
+    const high = arena.f64(half)
+    high.set(this.highWeight)
+    const energies = arena.f64(bins + 1)
+    return (this.simd = {
+      arena,
+      capFrames: cap,
+      wave: wave32,
+      prefix,
+      out: out32,
+      win: win.byteOffset,
+      z: z.byteOffset,
+      rev: rev.byteOffset,
+      twC: twC.byteOffset,
+      twS: twS.byteOffset,
+      twRe: twRe.byteOffset,
+      twIm: twIm.byteOffset,
+      band: band.byteOffset,
+      low: low.byteOffset,
+      high: high.byteOffset,
+      energies: energies.byteOffset,
+    })
+  }
+
+  /** `compute` in plain JavaScript: the fallback without WebAssembly SIMD, and the kernels' reference. */
+  computeJs(wave: Float32Array, out?: Float32Array): FeatureMatrix {
     const { numMelBins: bins, preemphasis: pre, removeDcOffset } = this.options
     const frames = this.frameCount(wave.length)
     const data = out && out.length >= frames * bins ? out : new Float32Array(frames * bins)

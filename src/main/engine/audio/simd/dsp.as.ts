@@ -1,0 +1,200 @@
+// eslint-disable-next-line @typescript-eslint/ban-ts-comment -- AssemblyScript types (v128, usize) are not TypeScript's
+// @ts-nocheck — AssemblyScript, not TypeScript: compiled to WebAssembly by build-dsp.mjs, never imported.
+// The signal front ends' hot loops with 128-bit SIMD, in double precision like the JavaScript they replace. The
+// embedding's Kaldi fbank runs whole here (framing with DC removal, pre-emphasis and window; a half-size complex
+// FFT split into the real frame's power spectrum; the mel sums; the log). Written by hand because no npm package
+// offers these over caller-owned memory. The FFT too, against the house rule of using fft.js: handing each frame
+// to fft.js and its spectrum back cost as much as the FFT itself (bench embed: fft.js on a view of WebAssembly
+// memory runs 30 % slower than on its plain arrays, and the copy back takes half an FFT), and the one SIMD FFT on
+// npm (@echogarden/pffft-wasm) is an Emscripten module with its own heap, an asynchronous start and float32 only.
+// The FFT is pinned to fft.js by test/unit/dsp-simd.test.ts (through the fbank). Pointers are byte offsets into
+// the imported memory.
+
+/** ln x for x > 0, finite and normal: exponent from the bits, 2·atanh((m − 1)/(m + 1)) for m in [√½, √2]. */
+function logF64x2(x: v128): v128 {
+  let m = v128.or(v128.and(x, i64x2.splat(0x000fffffffffffff)), i64x2.splat(0x3ff0000000000000))
+  const big = f64x2.gt(m, f64x2.splat(1.4142135623730951))
+  m = v128.bitselect(f64x2.mul(m, f64x2.splat(0.5)), m, big)
+  // big lanes are −1 as integers: subtracting them adds one to the exponent.
+  const e = i64x2.sub(i64x2.shr_u(x, 52), big)
+  // The (small, non-negative) exponent field to a double: 2^52 + e read as bits, less 2^52 + 1023.
+  const ef = f64x2.sub(v128.or(e, i64x2.splat(0x4330000000000000)), f64x2.splat(4503599627371519.0))
+  const s = f64x2.div(f64x2.sub(m, f64x2.splat(1)), f64x2.add(m, f64x2.splat(1)))
+  const z = f64x2.mul(s, s)
+  // |s| ≤ 0.1716, z ≤ 0.0295: terms up to z^10 leave a relative error below 1e-17.
+  let p = f64x2.splat(1.0 / 21.0)
+  p = f64x2.add(f64x2.mul(p, z), f64x2.splat(1.0 / 19.0))
+  p = f64x2.add(f64x2.mul(p, z), f64x2.splat(1.0 / 17.0))
+  p = f64x2.add(f64x2.mul(p, z), f64x2.splat(1.0 / 15.0))
+  p = f64x2.add(f64x2.mul(p, z), f64x2.splat(1.0 / 13.0))
+  p = f64x2.add(f64x2.mul(p, z), f64x2.splat(1.0 / 11.0))
+  p = f64x2.add(f64x2.mul(p, z), f64x2.splat(1.0 / 9.0))
+  p = f64x2.add(f64x2.mul(p, z), f64x2.splat(1.0 / 7.0))
+  p = f64x2.add(f64x2.mul(p, z), f64x2.splat(1.0 / 5.0))
+  p = f64x2.add(f64x2.mul(p, z), f64x2.splat(1.0 / 3.0))
+  const lm = f64x2.mul(f64x2.add(s, s), f64x2.add(f64x2.mul(p, z), f64x2.splat(1)))
+  return f64x2.add(
+    f64x2.mul(ef, f64x2.splat(0.6931471803691238)),
+    f64x2.add(lm, f64x2.mul(ef, f64x2.splat(1.9082149292705877e-10))),
+  )
+}
+
+/** Test hook: out[t] = ln x[t] (doubles, x > 0 normal) for t < m, through logF64x2. */
+export function logF64(x: usize, m: i32, out: usize): void {
+  let t = 0
+  for (; t + 2 <= m; t += 2) v128.store(out + ((<usize>t) << 3), logF64x2(v128.load(x + ((<usize>t) << 3))))
+  if (t < m)
+    store<f64>(
+      out + ((<usize>t) << 3),
+      f64x2.extract_lane(logF64x2(f64x2.splat(load<f64>(x + ((<usize>t) << 3)))), 0),
+    )
+}
+
+/**
+ * In-place forward complex FFT of n = 2^p points (v128 = [re, im] each) whose input was stored in bit-reversed
+ * order: radix-2 decimation in time. `twC`/`twS` hold, for j < n/2, [c, c] and [−s, s] with c + is = e^(−2πij/n).
+ */
+function fftBitReversedF64(z: usize, n: i32, twC: usize, twS: usize): void {
+  // Size-2 butterflies: the twiddle is 1.
+  for (let i = 0; i < n; i += 2) {
+    const p = z + ((<usize>i) << 4)
+    const a = v128.load(p)
+    const b = v128.load(p + 16)
+    v128.store(p, f64x2.add(a, b))
+    v128.store(p + 16, f64x2.sub(a, b))
+  }
+  for (let size = 4; size <= n; size <<= 1) {
+    const half = size >> 1
+    const step = (<usize>(n / size)) << 4
+    for (let i = 0; i < n; i += size) {
+      const p = z + ((<usize>i) << 4)
+      const q = p + ((<usize>half) << 4)
+      let tw: usize = 0
+      for (let j = 0; j < half; j++) {
+        const o = (<usize>j) << 4
+        const a = v128.load(p + o)
+        const b = v128.load(q + o)
+        const t = f64x2.add(
+          f64x2.mul(b, v128.load(twC + tw)),
+          f64x2.mul(v128.shuffle<f64>(b, b, 1, 0), v128.load(twS + tw)),
+        )
+        v128.store(p + o, f64x2.add(a, t))
+        v128.store(q + o, f64x2.sub(a, t))
+        tw += step
+      }
+    }
+  }
+}
+
+/**
+ * Kaldi log-mel rows of a waveform (f32 in [-1, 1]) into `out` (`frames` rows of `bins` f32), frame t starting at
+ * sample t·shift, W = `w` samples (even, ≤ 2·half):
+ * 1. DC removal (when `removeDc`; the mean from prefix sums, `prefix` scratch for (frames − 1)·shift + W + 1
+ *    doubles), pre-emphasis with replicate edge, window × scale (`win`, W doubles);
+ * 2. the frame read as `half` complex pairs z[n] = x[2n] + i·x[2n+1], zero-padded, stored bit-reversed (`rev`,
+ *    `half` i32) into `z` (half v128) and transformed in place (`twC`, `twS`: see fftBitReversedF64);
+ * 3. X[k] = E[k] + W^k·O[k] with E and O from Z[k] and conj Z[half − k] (`twRe`, `twIm`: cos and −sin of
+ *    2πk/(2·half)); bin k's power goes to band[k] (weight low[k]) and band[k] + 1 (weight high[k]) of `energies`
+ *    (bins + 1 doubles: the last absorbs unused weights), for k in [firstBin, endBin);
+ * 4. ln(max(e, floor)).
+ */
+export function fbankF64(
+  wave: usize,
+  frames: i32,
+  shift: i32,
+  w: i32,
+  pre: f64,
+  removeDc: i32,
+  win: usize,
+  prefix: usize,
+  z: usize,
+  half: i32,
+  rev: usize,
+  twC: usize,
+  twS: usize,
+  twRe: usize,
+  twIm: usize,
+  firstBin: i32,
+  endBin: i32,
+  band: usize,
+  low: usize,
+  high: usize,
+  energies: usize,
+  bins: i32,
+  floor: f64,
+  out: usize,
+): void {
+  if (frames <= 0) return
+  if (removeDc) {
+    const n = (frames - 1) * shift + w
+    let s: f64 = 0
+    store<f64>(prefix, 0)
+    for (let i = 0; i < n; i++) {
+      s += <f64>load<f32>(wave + ((<usize>i) << 2))
+      store<f64>(prefix + ((<usize>(i + 1)) << 3), s)
+    }
+  }
+  const vpre = f64x2.splat(pre)
+  const vfloor = f64x2.splat(floor)
+  const pairs = w >> 1
+  for (let t = 0; t < frames; t++) {
+    const off = t * shift
+    const x = wave + ((<usize>off) << 2)
+    const mean: f64 = removeDc
+      ? (load<f64>(prefix + ((<usize>(off + w)) << 3)) - load<f64>(prefix + ((<usize>off) << 3))) / <f64>w
+      : 0
+    const vmean = f64x2.splat(mean)
+    // Pair 0: the first sample's predecessor is itself.
+    const x0 = <f64>load<f32>(x) - mean
+    const first = f64x2.sub(f64x2.promote_low_f32x4(v128.load64_zero(x)), vmean)
+    v128.store(
+      z + ((<usize>load<i32>(rev)) << 4),
+      f64x2.mul(f64x2.sub(first, f64x2.mul(vpre, f64x2.splat(x0))), v128.load(win)),
+    )
+    for (let n = 1; n < pairs; n++) {
+      const i = n << 1
+      const cur = f64x2.sub(f64x2.promote_low_f32x4(v128.load64_zero(x + ((<usize>i) << 2))), vmean)
+      const prev = f64x2.sub(f64x2.promote_low_f32x4(v128.load64_zero(x + ((<usize>(i - 1)) << 2))), vmean)
+      v128.store(
+        z + ((<usize>load<i32>(rev + ((<usize>n) << 2))) << 4),
+        f64x2.mul(f64x2.sub(cur, f64x2.mul(vpre, prev)), v128.load(win + ((<usize>i) << 3))),
+      )
+    }
+    for (let n = pairs; n < half; n++)
+      v128.store(z + ((<usize>load<i32>(rev + ((<usize>n) << 2))) << 4), f64x2.splat(0))
+    fftBitReversedF64(z, half, twC, twS)
+    for (let b = 0; b <= bins; b++) store<f64>(energies + ((<usize>b) << 3), 0)
+    for (let k = firstBin; k < endBin; k++) {
+      const m = k == 0 ? 0 : half - k
+      const a = load<f64>(z + ((<usize>k) << 4))
+      const b = load<f64>(z + ((<usize>k) << 4) + 8)
+      const c = load<f64>(z + ((<usize>m) << 4))
+      const d = load<f64>(z + ((<usize>m) << 4) + 8)
+      const er = 0.5 * (a + c)
+      const ei = 0.5 * (b - d)
+      const or = 0.5 * (b + d)
+      const oi = 0.5 * (c - a)
+      const wr = load<f64>(twRe + ((<usize>k) << 3))
+      const wi = load<f64>(twIm + ((<usize>k) << 3))
+      const re = er + wr * or - wi * oi
+      const im = ei + wr * oi + wi * or
+      const p = re * re + im * im
+      const j = load<i32>(band + ((<usize>k) << 2))
+      const ej = energies + ((<usize>j) << 3)
+      store<f64>(ej, load<f64>(ej) + load<f64>(low + ((<usize>k) << 3)) * p)
+      store<f64>(ej + 8, load<f64>(ej + 8) + load<f64>(high + ((<usize>k) << 3)) * p)
+    }
+    const row = out + <usize>t * ((<usize>bins) << 2)
+    let b = 0
+    for (; b + 2 <= bins; b += 2) {
+      const e = v128.load(energies + ((<usize>b) << 3))
+      const l = logF64x2(v128.bitselect(e, vfloor, f64x2.gt(e, vfloor)))
+      v128.store64_lane(row + ((<usize>b) << 2), f32x4.demote_f64x2_zero(l), 0)
+    }
+    if (b < bins) {
+      const e = load<f64>(energies + ((<usize>b) << 3))
+      const l = logF64x2(f64x2.splat(e > floor ? e : floor))
+      store<f32>(row + ((<usize>b) << 2), f32x4.extract_lane(f32x4.demote_f64x2_zero(l), 0))
+    }
+  }
+}

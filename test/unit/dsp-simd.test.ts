@@ -1,13 +1,18 @@
 // The signal kernels of src/main/engine/audio/simd against the JavaScript paths they replace, on random input.
 // Tolerances: the SIMD log within 2e-16 relative of Math.log; the fbank's log-mel within 1e-6 × (1 + |value|)
 // of KaldiFbank.computeJs (its own FFT and log differ from fft.js and Math.log in the last bits of a double, so
-// a value may round to the neighbouring float32).
+// a value may round to the neighbouring float32); the STFT power spectrum within 1e-13 of the frame's largest
+// bin of fft.js's (an FFT's rounding is relative to the whole frame, not to each bin); the cry detector's
+// perceptron bit-identical to its scalar loop.
 // Also checks that the committed module was built from the committed AssemblyScript source.
 import { execFileSync } from 'node:child_process'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createRng } from '../../src/main/engine/anomaly/rng'
-import { DspArena } from '../../src/main/engine/audio/simd/dsp'
+import { CryDetector, DETECTOR_INPUTS, type DetectorWeights } from '../../src/main/engine/audio/cry-detector'
+import FFT from 'fft.js'
+import { DspArena, fftTables, fftTablesDoubles } from '../../src/main/engine/audio/simd/dsp'
+import { BINS, hann, powerSpectrum, STFT_SIZE, StftFramer } from '../../src/main/engine/audio/spectrum'
 import { KaldiFbank, type FbankOptions } from '../../src/main/engine/embed/fbank'
 
 const rng = createRng(7)
@@ -80,6 +85,108 @@ describe('signal SIMD kernels', () => {
     const wave = testWave(4000, 16040)
     expect(Array.from(fb.compute(wave).data)).toEqual(Array.from(fb.computeJs(wave).data))
   })
+
+  it('stftPowerF64 = fft.js power spectrum of the windowed ring, from every kind of start', () => {
+    const half = STFT_SIZE / 2
+    const ar = new DspArena((STFT_SIZE + BINS + fftTablesDoubles(half)) * 8 + STFT_SIZE * 4)
+    const ring = ar.f32(STFT_SIZE)
+    const power = ar.f64(BINS)
+    const win = ar.f64(STFT_SIZE)
+    const w = hann(STFT_SIZE)
+    win.set(w)
+    const t = fftTables(ar, half)
+    const fft = new FFT(STFT_SIZE)
+    const scratch = fft.createComplexArray() as number[]
+    const frame = new Float64Array(STFT_SIZE)
+    const ref = new Float64Array(BINS)
+    let worst = 0
+    for (const [oldest, level] of [
+      [0, 1],
+      [1, 1],
+      [160, 1e-4],
+      [511, 1],
+      [257, 0],
+    ] as const) {
+      for (let i = 0; i < STFT_SIZE; i++)
+        ring[i] = level * (0.5 * Math.sin(0.07 * i * (1 + i / 900)) + 0.1 * rng.normal() + 0.2)
+      ar.k.stftPowerF64(
+        ring.byteOffset,
+        oldest,
+        win.byteOffset,
+        t.z,
+        half,
+        t.rev,
+        t.twC,
+        t.twS,
+        t.twRe,
+        t.twIm,
+        power.byteOffset,
+      )
+      for (let i = 0; i < STFT_SIZE; i++) frame[i] = ring[(oldest + i) % STFT_SIZE]! * w[i]!
+      powerSpectrum(fft, frame, scratch, ref)
+      const top = Math.max(...ref)
+      for (let k = 0; k < BINS; k++) {
+        const d = Math.abs(power[k]! - ref[k]!)
+        expect(d).toBeLessThanOrEqual(1e-13 * top)
+        if (top > 0) worst = Math.max(worst, d / top)
+      }
+    }
+    expect(worst).toBeGreaterThan(0) // the comparison did compare
+  })
+
+  it('StftFramer gives the same frames however the stream is cut', () => {
+    const x = testWave(16000, 16000)
+    const run = (cuts: number[]) => {
+      const out: number[][] = []
+      const f = new StftFramer((p) => out.push(Array.from(p)))
+      let at = 0
+      for (const c of [...cuts, x.length]) {
+        f.push(x.subarray(at, c))
+        at = c
+      }
+      f.flush(x.length)
+      return out
+    }
+    const whole = run([])
+    expect(whole.length).toBe(100)
+    expect(run([1, 333, 7000, 7001])).toEqual(whole)
+  })
+
+  /** Random weights of the given layer widths after DETECTOR_INPUTS inputs. */
+  function randomWeights(widths: number[]): DetectorWeights {
+    let inputs = DETECTOR_INPUTS
+    const layers = widths.map((outputs) => {
+      const scale = 1 / Math.sqrt(inputs)
+      const w = Array.from({ length: outputs }, () =>
+        Array.from({ length: inputs }, () => scale * rng.normal()),
+      )
+      inputs = outputs
+      return { w, b: Array.from({ length: outputs }, () => 0.1 * rng.normal()) }
+    })
+    return {
+      mean: Array.from({ length: DETECTOR_INPUTS }, () => 0.2 * rng.normal()),
+      scale: Array.from({ length: DETECTOR_INPUTS }, () => 0.5 + rng.next()),
+      layers,
+    }
+  }
+
+  const shapes: [string, DetectorWeights | undefined][] = [
+    ['the shipped weights', undefined],
+    ['odd widths (every tail of the kernel)', randomWeights([11, 5, 3, 1])],
+    ['wide, then one layer', randomWeights([40, 1])],
+  ]
+  for (const [name, model] of shapes) {
+    it(`CryDetector.probability (SIMD) = probabilityJs bit for bit: ${name}`, () => {
+      const d = new CryDetector(model)
+      let differ = 0
+      for (let n = 0; n < 500; n++) {
+        const x = Float32Array.from({ length: DETECTOR_INPUTS }, () => 2 * rng.next() - 0.5)
+        if (n % 50 === 0) x.fill(0)
+        if (d.probability(x) !== d.probabilityJs(x)) differ++
+      }
+      expect(differ).toBe(0)
+    })
+  }
 
   it('the committed module matches dsp.as.ts', () => {
     const script = path.resolve(__dirname, '../../src/main/engine/audio/simd/build-dsp.mjs')

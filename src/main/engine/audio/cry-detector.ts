@@ -9,7 +9,10 @@
 // Written by hand rather than run by onnxruntime-node: it runs inside the synchronous streaming segmenter on
 // every sounding frame (up to 50 a second of audio), where onnxruntime's asynchronous call per block would make
 // segmentation asynchronous everywhere it is used; the forward pass is two matrix-vector products, pinned to
-// PyTorch's outputs by test/unit/cry-detector.test.ts.
+// PyTorch's outputs by test/unit/cry-detector.test.ts. Where WebAssembly SIMD is available the products run as a
+// kernel of simd/dsp.as.ts (bit-identical to `probabilityJs`, the JavaScript fallback: each output's sum keeps its
+// order, two outputs per SIMD lane pair).
+import { DspArena, dspAvailable, type DspExports } from './simd/dsp'
 import weights from './cry-detector-weights.json'
 import { BINS, STFT_SIZE } from './spectrum'
 
@@ -113,6 +116,12 @@ export class CryDetector {
   private readonly inv: Float64Array
   private readonly layers: { w: Float64Array; b: Float64Array; inputs: number }[]
   private readonly act: Float64Array[]
+  /** The kernel's memory and arguments (null: no WebAssembly SIMD here). */
+  private readonly simd: {
+    k: DspExports
+    x: Float32Array
+    args: [number, number, number, number, number, number]
+  } | null
 
   constructor(model: DetectorWeights = weights as DetectorWeights) {
     if (model.mean.length !== DETECTOR_INPUTS)
@@ -125,10 +134,58 @@ export class CryDetector {
       inputs: l.w[0]!.length,
     }))
     this.act = [new Float64Array(DETECTOR_INPUTS), ...this.layers.map((l) => new Float64Array(l.b.length))]
+    this.simd = dspAvailable() ? this.buildSimd() : null
+  }
+
+  /** The weights in the kernel's memory: per layer the pair-interleaved matrix, the row-major one, the bias. */
+  private buildSimd(): NonNullable<CryDetector['simd']> {
+    const n = DETECTOR_INPUTS
+    const f64s = 3 * n + this.layers.reduce((t, l) => t + 2 * l.w.length + 2 * l.b.length + 2, 0)
+    const arena = new DspArena(f64s * 8 + n * 4 + this.layers.length * 24, 8 + 4 * this.layers.length)
+    const x = arena.f32(n)
+    const mean = arena.f64(n)
+    mean.set(this.mean)
+    const inv = arena.f64(n)
+    inv.set(this.inv)
+    const act = arena.f64(n)
+    const desc = arena.i32(6 * this.layers.length)
+    this.layers.forEach((l, j) => {
+      const outputs = l.b.length
+      const wp = arena.f64(l.w.length)
+      for (let o = 0; o + 1 < outputs; o += 2)
+        for (let i = 0; i < l.inputs; i++) {
+          wp[o * l.inputs + 2 * i] = l.w[o * l.inputs + i]!
+          wp[o * l.inputs + 2 * i + 1] = l.w[(o + 1) * l.inputs + i]!
+        }
+      const w = arena.f64(l.w.length)
+      w.set(l.w)
+      const b = arena.f64(outputs + 1)
+      b.set(l.b)
+      const out = arena.f64(outputs + 1)
+      desc.set([l.inputs, outputs, wp.byteOffset, w.byteOffset, b.byteOffset, out.byteOffset], 6 * j)
+    })
+    const args: [number, number, number, number, number, number] = [
+      n,
+      mean.byteOffset,
+      inv.byteOffset,
+      act.byteOffset,
+      desc.byteOffset,
+      this.layers.length,
+    ]
+    return { k: arena.k, x, args }
   }
 
   /** P(cry) of the middle spectrum of `x` (DETECTOR_INPUTS values: the frames in time order). */
   probability(x: Float32Array): number {
+    const simd = this.simd
+    if (!simd) return this.probabilityJs(x)
+    simd.x.set(x.subarray(0, DETECTOR_INPUTS))
+    const [n, mean, inv, act, desc, count] = simd.args
+    return 1 / (1 + Math.exp(-simd.k.mlpF64(simd.x.byteOffset, n, mean, inv, act, desc, count)))
+  }
+
+  /** `probability` in plain JavaScript: the fallback without WebAssembly SIMD, and the kernel's reference. */
+  probabilityJs(x: Float32Array): number {
     const a0 = this.act[0]!
     for (let i = 0; i < DETECTOR_INPUTS; i++) a0[i] = (x[i]! - this.mean[i]!) * this.inv[i]!
     for (let l = 0; l < this.layers.length; l++) {

@@ -2,6 +2,14 @@
 // its power spectrum (Wiener–Khinchin: the autocorrelation is the transform of the power spectrum, so the
 // noise floor can be subtracted before looking for a pitch period).
 import FFT from 'fft.js'
+import {
+  DspArena,
+  dspAvailable,
+  fftTables,
+  fftTablesDoubles,
+  type DspExports,
+  type FftTables,
+} from './simd/dsp'
 
 export const STFT_SIZE = 512
 /** 10 ms at 16 kHz: the frame rate of segmentation, of the f0 contour and of protocol A's metrics. */
@@ -21,12 +29,17 @@ export function hann(n: number): Float64Array {
  * with 10 ms metric frames.
  */
 export class StftFramer {
+  /**
+   * Where WebAssembly SIMD is available, the ring, window and power spectrum live in a kernel's memory and
+   * stftPowerF64 (simd/dsp.as.ts) does the window, FFT and power in one call; otherwise fft.js below.
+   */
+  private readonly simd = stftSimd()
   private readonly fft = new FFT(STFT_SIZE)
   private readonly window = hann(STFT_SIZE)
-  private readonly ring = new Float32Array(STFT_SIZE)
+  private readonly ring = this.simd?.ring ?? new Float32Array(STFT_SIZE)
   private readonly frame = new Float64Array(STFT_SIZE)
   private readonly spectrum: number[] = this.fft.createComplexArray() as number[]
-  private readonly power = new Float64Array(BINS)
+  private readonly power = this.simd?.power ?? new Float64Array(BINS)
   /** Samples seen, counting the silence before the start that centres frame 0 on the first 10 ms slice. */
   private pos = STFT_SIZE / 2 - STFT_HOP / 2
   private nextFrameEnd = STFT_SIZE
@@ -64,6 +77,25 @@ export class StftFramer {
   }
 
   private emit(oldest: number): void {
+    const simd = this.simd
+    if (simd) {
+      const { k, fft } = simd
+      k.stftPowerF64(
+        simd.ring.byteOffset,
+        oldest,
+        simd.win,
+        fft.z,
+        fft.half,
+        fft.rev,
+        fft.twC,
+        fft.twS,
+        fft.twRe,
+        fft.twIm,
+        simd.power.byteOffset,
+      )
+      this.onFrame(this.power, this.frames++)
+      return
+    }
     const { frame, ring, window } = this
     const tail = STFT_SIZE - oldest
     for (let i = 0; i < tail; i++) frame[i] = ring[oldest + i]! * window[i]!
@@ -71,6 +103,25 @@ export class StftFramer {
     powerSpectrum(this.fft, frame, this.spectrum, this.power)
     this.onFrame(this.power, this.frames++)
   }
+}
+
+interface StftSimd {
+  k: DspExports
+  ring: Float32Array
+  power: Float64Array
+  win: number
+  fft: FftTables
+}
+
+function stftSimd(): StftSimd | null {
+  if (!dspAvailable()) return null
+  const half = STFT_SIZE / 2
+  const arena = new DspArena((STFT_SIZE + BINS + fftTablesDoubles(half)) * 8 + STFT_SIZE * 4)
+  const ring = arena.f32(STFT_SIZE)
+  const power = arena.f64(BINS)
+  const win = arena.f64(STFT_SIZE)
+  win.set(hann(STFT_SIZE))
+  return { k: arena.k, ring, power, win: win.byteOffset, fft: fftTables(arena, half) }
 }
 
 export function powerSpectrum(fft: FFT, frame: Float64Array, scratch: number[], out: Float64Array): void {

@@ -8,7 +8,7 @@
 // faster than this file's JavaScript; bench embed from 73 % to 89 % of raw onnxruntime); `computeJs` is the
 // JavaScript path, kept as the fallback and as the kernel's reference in test/unit/dsp-simd.test.ts.
 import FFT from 'fft.js'
-import { DspArena, dspAvailable } from '../audio/simd/dsp'
+import { DspArena, dspAvailable, fftTables, fftTablesDoubles, type FftTables } from '../audio/simd/dsp'
 
 export type FbankWindow = 'hamming' | 'hanning' | 'povey' | 'rectangular' | 'blackman'
 
@@ -63,14 +63,9 @@ interface FbankSimd {
   wave: Float32Array
   prefix: Float64Array
   out: Float32Array
-  /** Pointers of the constants and the FFT scratch. */
+  /** Pointers of the constants and the FFT's scratch and tables. */
   win: number
-  z: number
-  rev: number
-  twC: number
-  twS: number
-  twRe: number
-  twIm: number
+  fft: FftTables
   band: number
   low: number
   high: number
@@ -180,13 +175,13 @@ export class KaldiFbank {
         removeDcOffset ? 1 : 0,
         simd.win,
         simd.prefix.byteOffset,
-        simd.z,
+        simd.fft.z,
         fftSize / 2,
-        simd.rev,
-        simd.twC,
-        simd.twS,
-        simd.twRe,
-        simd.twIm,
+        simd.fft.rev,
+        simd.fft.twC,
+        simd.fft.twS,
+        simd.fft.twRe,
+        simd.fft.twIm,
         this.firstBin,
         this.endBin,
         simd.band,
@@ -214,34 +209,14 @@ export class KaldiFbank {
     const bins = this.options.numMelBins
     const half = n / 2
     const samples = (cap - 1) * shift + W
-    const f64s = samples + 1 + W + 2 * half + 4 * half + 2 * (half + 1) + 2 * half + bins + 1
-    const arena = new DspArena(f64s * 8 + (samples + cap * bins + 2 * half) * 4)
+    const f64s = samples + 1 + W + fftTablesDoubles(half) + 2 * half + bins + 1
+    const arena = new DspArena(f64s * 8 + (samples + cap * bins + half) * 4)
     const wave32 = arena.f32(samples)
     const prefix = arena.f64(samples + 1)
     const out32 = arena.f32(cap * bins)
     const win = arena.f64(W)
     win.set(this.scaledWindow)
-    const z = arena.f64(2 * half)
-    // Bit reversal of the half-size FFT's indices, and its twiddles e^(−2πij/half) as [c, c] and [−s, s].
-    const rev = arena.i32(half)
-    const bits = Math.log2(half)
-    for (let i = 0; i < half; i++) {
-      let r = 0
-      for (let b = 0; b < bits; b++) r |= ((i >> b) & 1) << (bits - 1 - b)
-      rev[i] = r
-    }
-    const twC = arena.f64(half)
-    const twS = arena.f64(half)
-    for (let j = 0; j < half / 2; j++) {
-      const c = Math.cos((2 * Math.PI * j) / half)
-      const s = -Math.sin((2 * Math.PI * j) / half)
-      twC.set([c, c], 2 * j)
-      twS.set([-s, s], 2 * j)
-    }
-    const twRe = arena.f64(half + 1)
-    twRe.set(this.twiddleRe)
-    const twIm = arena.f64(half + 1)
-    twIm.set(this.twiddleIm)
+    const fft = fftTables(arena, half)
     const band = arena.i32(half)
     band.set(this.band)
     const low = arena.f64(half)
@@ -256,12 +231,7 @@ export class KaldiFbank {
       prefix,
       out: out32,
       win: win.byteOffset,
-      z: z.byteOffset,
-      rev: rev.byteOffset,
-      twC: twC.byteOffset,
-      twS: twS.byteOffset,
-      twRe: twRe.byteOffset,
-      twIm: twIm.byteOffset,
+      fft,
       band: band.byteOffset,
       low: low.byteOffset,
       high: high.byteOffset,

@@ -198,3 +198,159 @@ export function fbankF64(
     }
   }
 }
+
+/**
+ * One dense layer, out[o] = bias[o] + Σ_i w[o][i]·a[i] summed over i in order (as the scalar loop does, so the
+ * results are bit-identical to it), ReLU unless `last`. Outputs go in pairs, one per lane: `wp` holds pair p's
+ * weights interleaved ([w[2p][i], w[2p+1][i]] for each i), `w` the row-major matrix for an odd last output.
+ */
+function denseF64(
+  a: usize,
+  inputs: i32,
+  outputs: i32,
+  wp: usize,
+  w: usize,
+  bias: usize,
+  out: usize,
+  last: i32,
+): void {
+  const zero = f64x2.splat(0)
+  const pairs = outputs >> 1
+  const pairBytes = (<usize>inputs) << 4
+  let p = 0
+  for (; p + 4 <= pairs; p += 4) {
+    const w0 = wp + <usize>p * pairBytes
+    const w1 = w0 + pairBytes
+    const w2 = w1 + pairBytes
+    const w3 = w2 + pairBytes
+    const b = bias + ((<usize>p) << 4)
+    let s0 = v128.load(b)
+    let s1 = v128.load(b + 16)
+    let s2 = v128.load(b + 32)
+    let s3 = v128.load(b + 48)
+    for (let i = 0; i < inputs; i++) {
+      const x = v128.load64_splat(a + ((<usize>i) << 3))
+      const o = (<usize>i) << 4
+      s0 = f64x2.add(s0, f64x2.mul(v128.load(w0 + o), x))
+      s1 = f64x2.add(s1, f64x2.mul(v128.load(w1 + o), x))
+      s2 = f64x2.add(s2, f64x2.mul(v128.load(w2 + o), x))
+      s3 = f64x2.add(s3, f64x2.mul(v128.load(w3 + o), x))
+    }
+    if (!last) {
+      s0 = v128.bitselect(s0, zero, f64x2.gt(s0, zero))
+      s1 = v128.bitselect(s1, zero, f64x2.gt(s1, zero))
+      s2 = v128.bitselect(s2, zero, f64x2.gt(s2, zero))
+      s3 = v128.bitselect(s3, zero, f64x2.gt(s3, zero))
+    }
+    const q = out + ((<usize>p) << 4)
+    v128.store(q, s0)
+    v128.store(q + 16, s1)
+    v128.store(q + 32, s2)
+    v128.store(q + 48, s3)
+  }
+  for (; p < pairs; p++) {
+    const w0 = wp + <usize>p * pairBytes
+    let s = v128.load(bias + ((<usize>p) << 4))
+    for (let i = 0; i < inputs; i++)
+      s = f64x2.add(s, f64x2.mul(v128.load(w0 + ((<usize>i) << 4)), v128.load64_splat(a + ((<usize>i) << 3))))
+    if (!last) s = v128.bitselect(s, zero, f64x2.gt(s, zero))
+    v128.store(out + ((<usize>p) << 4), s)
+  }
+  if (outputs & 1) {
+    const o = outputs - 1
+    const row = w + <usize>o * ((<usize>inputs) << 3)
+    let s = load<f64>(bias + ((<usize>o) << 3))
+    for (let i = 0; i < inputs; i++)
+      s += load<f64>(row + ((<usize>i) << 3)) * load<f64>(a + ((<usize>i) << 3))
+    store<f64>(out + ((<usize>o) << 3), last || s > 0 ? s : 0)
+  }
+}
+
+/**
+ * A multilayer perceptron's output before the logistic: a0 = (x − mean)·inv (x: `inputs` f32), then `count`
+ * dense layers described by `layers` (6 i32 each: inputs, outputs, wp, w, bias, out; see denseF64), ReLU between
+ * them; returns the last layer's first output. a0 is `act`, `inputs` doubles; each layer reads the previous out.
+ */
+export function mlpF64(
+  x: usize,
+  inputs: i32,
+  mean: usize,
+  inv: usize,
+  act: usize,
+  layers: usize,
+  count: i32,
+): f64 {
+  for (let i = 0; i < inputs; i++) {
+    const o = (<usize>i) << 3
+    store<f64>(act + o, (<f64>load<f32>(x + ((<usize>i) << 2)) - load<f64>(mean + o)) * load<f64>(inv + o))
+  }
+  let a = act
+  for (let l = 0; l < count; l++) {
+    const d = layers + <usize>l * 24
+    const out = <usize>load<i32>(d + 20)
+    denseF64(
+      a,
+      load<i32>(d),
+      load<i32>(d + 4),
+      <usize>load<i32>(d + 8),
+      <usize>load<i32>(d + 12),
+      <usize>load<i32>(d + 16),
+      out,
+      l == count - 1 ? 1 : 0,
+    )
+    a = out
+  }
+  return load<f64>(a)
+}
+
+/**
+ * The power spectrum (`half` + 1 bins, doubles, into `out`) of the 2·half samples of `ring` (f32, a circular buffer
+ * whose oldest sample is at `oldest`; 2·half a power of two) times `win` (2·half doubles), through a half-size
+ * complex FFT as in fbankF64 (`z`, `rev`, `twC`, `twS`, `twRe`, `twIm` likewise).
+ */
+export function stftPowerF64(
+  ring: usize,
+  oldest: i32,
+  win: usize,
+  z: usize,
+  half: i32,
+  rev: usize,
+  twC: usize,
+  twS: usize,
+  twRe: usize,
+  twIm: usize,
+  out: usize,
+): void {
+  const mask = 2 * half - 1
+  for (let n = 0; n < half; n++) {
+    const i = n << 1
+    const a = <f64>load<f32>(ring + ((<usize>((oldest + i) & mask)) << 2))
+    const b = <f64>load<f32>(ring + ((<usize>((oldest + i + 1) & mask)) << 2))
+    v128.store(
+      z + ((<usize>load<i32>(rev + ((<usize>n) << 2))) << 4),
+      f64x2.mul(f64x2(a, b), v128.load(win + ((<usize>i) << 3))),
+    )
+  }
+  fftBitReversedF64(z, half, twC, twS)
+  // DC and Nyquist are real: Re Z[0] ± Im Z[0].
+  const r0 = load<f64>(z)
+  const i0 = load<f64>(z + 8)
+  store<f64>(out, (r0 + i0) * (r0 + i0))
+  store<f64>(out + ((<usize>half) << 3), (r0 - i0) * (r0 - i0))
+  for (let k = 1; k < half; k++) {
+    const m = half - k
+    const a = load<f64>(z + ((<usize>k) << 4))
+    const b = load<f64>(z + ((<usize>k) << 4) + 8)
+    const c = load<f64>(z + ((<usize>m) << 4))
+    const d = load<f64>(z + ((<usize>m) << 4) + 8)
+    const er = 0.5 * (a + c)
+    const ei = 0.5 * (b - d)
+    const or = 0.5 * (b + d)
+    const oi = 0.5 * (c - a)
+    const wr = load<f64>(twRe + ((<usize>k) << 3))
+    const wi = load<f64>(twIm + ((<usize>k) << 3))
+    const re = er + wr * or - wi * oi
+    const im = ei + wr * oi + wi * or
+    store<f64>(out + ((<usize>k) << 3), re * re + im * im)
+  }
+}

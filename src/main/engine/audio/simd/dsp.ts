@@ -31,6 +31,28 @@ export interface DspExports {
     out: number,
   ): void
   logF64(x: number, m: number, out: number): void
+  stftPowerF64(
+    ring: number,
+    oldest: number,
+    win: number,
+    z: number,
+    half: number,
+    rev: number,
+    twC: number,
+    twS: number,
+    twRe: number,
+    twIm: number,
+    out: number,
+  ): void
+  mlpF64(
+    x: number,
+    inputs: number,
+    mean: number,
+    inv: number,
+    act: number,
+    layers: number,
+    count: number,
+  ): number
 }
 
 // The slice of the WebAssembly JS API used here (the project's Node typings do not declare it).
@@ -96,4 +118,49 @@ export class DspArena {
   i32(count: number): Int32Array {
     return new Int32Array(this.memory.buffer, this.take(count * 4), count)
   }
+}
+
+/** Pointers of a half-size complex FFT's scratch and tables for a real frame of 2·half samples (see dsp.as.ts). */
+export interface FftTables {
+  half: number
+  z: number
+  rev: number
+  twC: number
+  twS: number
+  twRe: number
+  twIm: number
+}
+
+/** Doubles that fftTables takes from an arena (the i32 bit-reversal table counted as half a double each). */
+export const fftTablesDoubles = (half: number) => 2 * half + 2 * half + 2 * half + 2 * (half + 1) + half
+
+/**
+ * Allocates and fills an FFT's tables: the bit reversal of the half-size indices, its twiddles e^(−2πij/half)
+ * as [c, c] and [−s, s], and the split's cos and −sin of 2πk/(2·half) for k ≤ half.
+ */
+export function fftTables(arena: DspArena, half: number): FftTables {
+  const z = arena.f64(2 * half)
+  const rev = arena.i32(half)
+  const bits = Math.round(Math.log2(half))
+  for (let i = 0; i < half; i++) {
+    let r = 0
+    for (let b = 0; b < bits; b++) r |= ((i >> b) & 1) << (bits - 1 - b)
+    rev[i] = r
+  }
+  const twC = arena.f64(half)
+  const twS = arena.f64(half)
+  for (let j = 0; j < half / 2; j++) {
+    const c = Math.cos((2 * Math.PI * j) / half)
+    const s = -Math.sin((2 * Math.PI * j) / half)
+    twC.set([c, c], 2 * j)
+    twS.set([-s, s], 2 * j)
+  }
+  const twRe = arena.f64(half + 1)
+  const twIm = arena.f64(half + 1)
+  for (let k = 0; k <= half; k++) {
+    twRe[k] = Math.cos((2 * Math.PI * k) / (2 * half))
+    twIm[k] = -Math.sin((2 * Math.PI * k) / (2 * half))
+  }
+  const at = (v: { byteOffset: number }) => v.byteOffset
+  return { half, z: at(z), rev: at(rev), twC: at(twC), twS: at(twS), twRe: at(twRe), twIm: at(twIm) }
 }

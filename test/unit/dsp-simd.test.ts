@@ -2,8 +2,10 @@
 // Tolerances: the SIMD log within 2e-16 relative of Math.log; the fbank's log-mel within 1e-6 × (1 + |value|)
 // of KaldiFbank.computeJs (its own FFT and log differ from fft.js and Math.log in the last bits of a double, so
 // a value may round to the neighbouring float32); the STFT power spectrum within 1e-13 of the frame's largest
-// bin of fft.js's (an FFT's rounding is relative to the whole frame, not to each bin); the cry detector's
-// perceptron bit-identical to its scalar loop.
+// bin of fft.js's (an FFT's rounding is relative to the whole frame, not to each bin), the periodicity's
+// autocorrelation within 1e-12 of fft.js's; the cry detector's
+// perceptron and the noise floor's percentile bit-identical to their scalar loops; the whole segmenter finds
+// the same cries either way.
 // Also checks that the committed module was built from the committed AssemblyScript source.
 import { execFileSync } from 'node:child_process'
 import path from 'node:path'
@@ -11,8 +13,17 @@ import { describe, expect, it } from 'vitest'
 import { createRng } from '../../src/main/engine/anomaly/rng'
 import { CryDetector, DETECTOR_INPUTS, type DetectorWeights } from '../../src/main/engine/audio/cry-detector'
 import FFT from 'fft.js'
-import { DspArena, fftTables, fftTablesDoubles } from '../../src/main/engine/audio/simd/dsp'
-import { BINS, hann, powerSpectrum, STFT_SIZE, StftFramer } from '../../src/main/engine/audio/spectrum'
+import { NoiseFloor } from '../../src/main/engine/audio/noise-floor'
+import { CrySegmenter } from '../../src/main/engine/audio/segment'
+import { DspArena, fftTables, fftTablesDoubles, setDspDisabled } from '../../src/main/engine/audio/simd/dsp'
+import {
+  BINS,
+  hann,
+  Periodicity,
+  powerSpectrum,
+  STFT_SIZE,
+  StftFramer,
+} from '../../src/main/engine/audio/spectrum'
 import { KaldiFbank, type FbankOptions } from '../../src/main/engine/embed/fbank'
 
 const rng = createRng(7)
@@ -150,6 +161,90 @@ describe('signal SIMD kernels', () => {
     const whole = run([])
     expect(whole.length).toBe(100)
     expect(run([1, 333, 7000, 7001])).toEqual(whole)
+  })
+
+  /** Builds one object with the JavaScript paths (the kernels off), one with the kernels. */
+  function both<T>(make: () => T): [T, T] {
+    setDspDisabled(true)
+    try {
+      const js = make()
+      setDspDisabled(false)
+      return [js, make()]
+    } finally {
+      setDspDisabled(false)
+    }
+  }
+
+  it('NoiseFloor (SIMD percentile) = the JavaScript insertion bit for bit, silences and short windows too', () => {
+    for (const [frames, bins] of [
+      [2000, BINS],
+      [37, 129],
+      [900, 130],
+    ] as const) {
+      const floors: Float64Array[][] = [[], []]
+      let made = 0
+      const [a, b] = both(() => {
+        const i = made++
+        return new NoiseFloor((_, f) => floors[i]!.push(f.slice()), 10, 30, bins)
+      })
+      const power = new Float64Array(BINS)
+      for (let t = 0; t < frames; t++) {
+        const silent = t % 400 >= 300 && t % 400 < 340 // digital silence: blocks left out
+        const level = 1e-6 * (1 + 0.5 * Math.sin(t / 90))
+        for (let k = 0; k < BINS; k++)
+          power[k] = silent
+            ? 0
+            : level * (1 + (k % 7)) * rng.next() ** 2 + (k === 40 && t % 50 < 20 ? 1e-3 : 0)
+        a!.pushFrame(power)
+        b!.pushFrame(power)
+      }
+      a!.finish()
+      b!.finish()
+      expect(floors[0]!.length).toBe(Math.ceil(frames / 10))
+      expect(floors[1]!.length).toBe(floors[0]!.length)
+      floors[0]!.forEach((f, i) => expect(Array.from(floors[1]![i]!)).toEqual(Array.from(f)))
+    }
+  })
+
+  it('Periodicity.autocorrelation (SIMD) = fft.js within 1e-12, and all zeros for a silent frame', () => {
+    const [js, simd] = both(() => new Periodicity())
+    const a = new Float64Array(STFT_SIZE / 2)
+    const b = new Float64Array(STFT_SIZE / 2)
+    const power = new Float64Array(BINS)
+    let worst = 0
+    for (let r = 0; r < 20; r++) {
+      const f0bin = 5 + r
+      for (let k = 0; k < BINS; k++)
+        power[k] = k < 3 ? 0 : 1e-8 * rng.next() + (k % f0bin === 0 ? 1e-4 / (1 + k / 50) : 0)
+      js.autocorrelation(power, a)
+      simd.autocorrelation(power, b)
+      for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!))
+    }
+    expect(worst).toBeLessThanOrEqual(1e-12)
+    expect(worst).toBeGreaterThan(0)
+    b.fill(7)
+    simd.autocorrelation(new Float64Array(BINS), b)
+    expect(Array.from(b)).toEqual(Array.from(js.autocorrelation(new Float64Array(BINS), a)))
+    expect(b.every((v) => v === 0)).toBe(true)
+  })
+
+  it('CrySegmenter finds the same cries with and without the kernels', () => {
+    const [js, simd] = both(() => new CrySegmenter())
+    // A cry-like chirp train over noise, 20 s.
+    const x = new Float32Array(20 * 16000)
+    let ph = 0
+    for (let i = 0; i < x.length; i++) {
+      const t = i / 16000
+      const on = t % 2 < 0.9
+      ph += (2 * Math.PI * (420 + 120 * Math.sin((Math.PI * (t % 2)) / 0.9))) / 16000
+      x[i] =
+        0.002 * rng.normal() +
+        (on ? 0.3 * Math.sin((Math.PI * (t % 2)) / 0.9) * (Math.sin(ph) + 0.4 * Math.sin(2 * ph)) : 0)
+    }
+    const run = (s: CrySegmenter) => [...s.push(x), ...s.finish()].map((c) => [c.startS, c.endS])
+    const a = run(js)
+    expect(a.length).toBeGreaterThan(5)
+    expect(run(simd)).toEqual(a)
   })
 
   /** Random weights of the given layer widths after DETECTOR_INPUTS inputs. */

@@ -5,6 +5,9 @@
 // (a 3 s look-ahead) means a cry at the very start of a recording is measured against the quiet after it,
 // and a window longer than any expiration means a long cry never becomes its own floor. Stationary tones
 // (monitors, ventilators, music boxes) sit in the floor of their own bins and so stop counting as sound.
+// Where WebAssembly SIMD is available the block means live in a ring in a kernel's memory and the percentile is
+// rankedColumnsF64 (simd/dsp.as.ts), bit-identical to the JavaScript insertion below.
+import { DspArena, dspAvailable, type DspExports } from './simd/dsp'
 import { BINS } from './spectrum'
 
 export const BLOCK_FRAMES = 10
@@ -28,11 +31,19 @@ export class NoiseFloor {
   /** Block means, oldest first, at most 2K + 1 of them plus the blocks not yet released. */
   private readonly blocks: (Float64Array | null)[] = []
   private firstBlock = 0
-  private acc = new Float64Array(BINS)
+  private acc: Float64Array = new Float64Array(BINS)
   private accFrames = 0
   private completed = 0
   private released = 0
   private current: Float64Array | null = null
+  private readonly simd: {
+    k: DspExports
+    /** Block mean j lives in slots[j % slots.length]. */
+    slots: Float64Array[]
+    rows: Int32Array
+    sorted: number
+    out: Float64Array
+  } | null
 
   constructor(
     private readonly onBlockFloor: (block: number, floor: Float64Array) => void,
@@ -40,7 +51,20 @@ export class NoiseFloor {
     private readonly halfWindow = HALF_WINDOW_BLOCKS,
     /** Bins the floor is needed for (from 0): the segmenter uses only those below 4 kHz. */
     private readonly floorBins = BINS,
-  ) {}
+  ) {
+    this.simd = dspAvailable() ? this.buildSimd() : null
+    if (this.simd) this.acc = this.simd.slots[0]!
+  }
+
+  private buildSimd(): NonNullable<NoiseFloor['simd']> {
+    // Held at once: the blocks of a window (2K + 1), the one released and the one being summed, and a spare.
+    const n = 2 * this.halfWindow + 4
+    const arena = new DspArena((n * BINS + 2 * n + BINS) * 8 + n * 4, n + 8)
+    const slots = Array.from({ length: n }, () => arena.f64(BINS))
+    const rows = arena.i32(n)
+    const sorted = arena.f64(2 * n).byteOffset
+    return { k: arena.k, slots, rows, sorted, out: arena.f64(BINS) }
+  }
 
   pushFrame(power: Float64Array): void {
     const acc = this.acc
@@ -59,9 +83,12 @@ export class NoiseFloor {
     let total = 0
     for (let k = 0; k < BINS; k++) total += this.acc[k]! *= inv
     this.blocks.push(total < DIGITAL_SILENCE * POWER_TO_SPECTRUM ? null : this.acc)
-    this.acc = new Float64Array(BINS)
     this.accFrames = 0
     this.completed++
+    if (this.simd) {
+      this.acc = this.simd.slots[this.completed % this.simd.slots.length]!
+      this.acc.fill(0)
+    } else this.acc = new Float64Array(BINS)
     while (this.completed - this.released > this.halfWindow) this.release()
   }
 
@@ -80,6 +107,7 @@ export class NoiseFloor {
   private compute(b: number): Float64Array {
     const lo = Math.max(this.firstBlock, b - this.halfWindow)
     const hi = Math.min(this.completed - 1, b + this.halfWindow)
+    if (this.simd) return this.computeSimd(lo, hi)
     const window: Float64Array[] = []
     for (let j = lo; j <= hi; j++) {
       const m = this.blocks[j - this.firstBlock]
@@ -96,6 +124,34 @@ export class NoiseFloor {
       const smallest = new Float64Array(bins * keep).fill(Infinity)
       for (let j = 0; j < window.length; j++) keepSmallest(window[j]!, smallest, bins, keep)
       for (let k = 0; k < bins; k++) floor[k] = smallest[k * keep + rank]! * PERCENTILE_BIAS + 1e-12
+      floor.fill(1e-12, bins)
+    } else floor.fill(1e-12)
+    return floor
+  }
+
+  private computeSimd(lo: number, hi: number): Float64Array {
+    const { k, rows, sorted, out } = this.simd!
+    let count = 0
+    for (let j = lo; j <= hi; j++) {
+      const m = this.blocks[j - this.firstBlock]
+      if (m) rows[count++] = m.byteOffset
+    }
+    const floor = new Float64Array(BINS)
+    if (count) {
+      const rank = Math.floor((FLOOR_PERCENTILE / 100) * (count - 1) + 0.5)
+      const bins = this.floorBins
+      k.rankedColumnsF64(
+        rows.byteOffset,
+        count,
+        bins,
+        rank + 1,
+        rank,
+        PERCENTILE_BIAS,
+        1e-12,
+        sorted,
+        out.byteOffset,
+      )
+      floor.set(out.subarray(0, bins))
       floor.fill(1e-12, bins)
     } else floor.fill(1e-12)
     return floor

@@ -142,6 +142,14 @@ export class Periodicity {
   private readonly even: Float64Array
   private readonly out: number[]
   private readonly windowAc: Float64Array
+  /** The kernel's memory (simd/dsp.as.ts autocorrelationF64), null without WebAssembly SIMD. */
+  private readonly simd: {
+    k: DspExports
+    power: Float64Array
+    ac: Float64Array
+    windowAc: number
+    fft: FftTables
+  } | null
 
   constructor(private readonly n = STFT_SIZE) {
     this.fft = new FFT(n)
@@ -156,6 +164,16 @@ export class Periodicity {
       for (let i = 0; i + lag < n; i++) r += w[i]! * w[i + lag]!
       this.windowAc[lag] = r / r0
     }
+    this.simd = null
+    if (n >= 8 && dspAvailable()) {
+      const half = n / 2
+      const arena = new DspArena((half + 1 + 2 * half + fftTablesDoubles(half)) * 8)
+      const power = arena.f64(half + 1)
+      const ac = arena.f64(half)
+      const windowAc = arena.f64(half)
+      windowAc.set(this.windowAc)
+      this.simd = { k: arena.k, power, ac, windowAc: windowAc.byteOffset, fft: fftTables(arena, half) }
+    }
   }
 
   /**
@@ -163,6 +181,25 @@ export class Periodicity {
    * The power spectrum is real and even, so one real transform of its even extension is the autocorrelation.
    */
   autocorrelation(power: Float64Array, ac: Float64Array): Float64Array {
+    const simd = this.simd
+    if (simd) {
+      const { k, fft } = simd
+      simd.power.set(power.subarray(0, fft.half + 1))
+      k.autocorrelationF64(
+        simd.power.byteOffset,
+        simd.windowAc,
+        fft.z,
+        fft.half,
+        fft.rev,
+        fft.twC,
+        fft.twS,
+        fft.twRe,
+        fft.twIm,
+        simd.ac.byteOffset,
+      )
+      ac.set(simd.ac.subarray(0, Math.min(ac.length, fft.half)))
+      return ac
+    }
     const { n, even, out, windowAc } = this
     const half = n / 2
     for (let k = 0; k <= half; k++) even[k] = power[k]!

@@ -354,3 +354,106 @@ export function stftPowerF64(
     store<f64>(out + ((<usize>k) << 3), re * re + im * im)
   }
 }
+
+/**
+ * The `rank`-th smallest (from 0) of `count` rows at each of the first `bins` columns, × bias + eps, into `out`:
+ * the noise floor's percentile. `rows` holds the rows' byte offsets (i32); `sorted` is scratch for `keep`
+ * (≥ rank + 1) v128. Each column's `keep` smallest values are kept sorted by a min/max insertion network, two
+ * columns per lane pair, skipped when neither value is below its column's largest kept: the same values, in the
+ * same order, as the scalar insertion sort (min and max only move values; the rows hold no NaN).
+ */
+export function rankedColumnsF64(
+  rows: usize,
+  count: i32,
+  bins: i32,
+  keep: i32,
+  rank: i32,
+  bias: f64,
+  eps: f64,
+  sorted: usize,
+  out: usize,
+): void {
+  const inf = f64x2.splat(Infinity)
+  const vbias = f64x2.splat(bias)
+  const veps = f64x2.splat(eps)
+  let k = 0
+  for (; k + 2 <= bins; k += 2) {
+    for (let s = 0; s < keep; s++) v128.store(sorted + ((<usize>s) << 4), inf)
+    const o = (<usize>k) << 3
+    const last = sorted + ((<usize>(keep - 1)) << 4)
+    for (let j = 0; j < count; j++) {
+      let v = v128.load(<usize>load<i32>(rows + ((<usize>j) << 2)) + o)
+      // Most values are above both columns' current largest kept: nothing to insert.
+      if (!v128.any_true(f64x2.lt(v, v128.load(last)))) continue
+      for (let s = 0; s < keep; s++) {
+        const p = sorted + ((<usize>s) << 4)
+        const a = v128.load(p)
+        v128.store(p, f64x2.min(a, v))
+        v = f64x2.max(a, v)
+      }
+    }
+    v128.store(out + o, f64x2.add(f64x2.mul(v128.load(sorted + ((<usize>rank) << 4)), vbias), veps))
+  }
+  for (; k < bins; k++) {
+    for (let s = 0; s < keep; s++) store<f64>(sorted + ((<usize>s) << 3), Infinity)
+    const o = (<usize>k) << 3
+    for (let j = 0; j < count; j++) {
+      let v = load<f64>(<usize>load<i32>(rows + ((<usize>j) << 2)) + o)
+      for (let s = 0; s < keep; s++) {
+        const p = sorted + ((<usize>s) << 3)
+        const a = load<f64>(p)
+        store<f64>(p, min(a, v))
+        v = max(a, v)
+      }
+    }
+    store<f64>(out + o, load<f64>(sorted + ((<usize>rank) << 3)) * bias + eps)
+  }
+}
+
+/**
+ * The normalised autocorrelation of a frame from its power spectrum (`half` + 1 bins, doubles): the real FFT of
+ * the spectrum's even extension (2·half points, through a half-size complex FFT as in stftPowerF64), divided by
+ * its lag-0 value and by `windowAc` (half doubles), for lags 0 … half − 1 into `out`; all zeros when the lag-0
+ * value is not positive.
+ */
+export function autocorrelationF64(
+  power: usize,
+  windowAc: usize,
+  z: usize,
+  half: i32,
+  rev: usize,
+  twC: usize,
+  twS: usize,
+  twRe: usize,
+  twIm: usize,
+  out: usize,
+): void {
+  const n2 = 2 * half
+  for (let n = 0; n < half; n++) {
+    const i = n << 1
+    // even[i] = power[i] up to the Nyquist bin, power[2·half − i] past it.
+    const a = load<f64>(power + ((<usize>(i <= half ? i : n2 - i)) << 3))
+    const j = i + 1
+    const b = load<f64>(power + ((<usize>(j <= half ? j : n2 - j)) << 3))
+    v128.store(z + ((<usize>load<i32>(rev + ((<usize>n) << 2))) << 4), f64x2(a, b))
+  }
+  fftBitReversedF64(z, half, twC, twS)
+  const r0 = load<f64>(z) + load<f64>(z + 8)
+  if (!(r0 > 0)) {
+    for (let k = 0; k < half; k++) store<f64>(out + ((<usize>k) << 3), 0)
+    return
+  }
+  store<f64>(out, r0 / r0 / load<f64>(windowAc))
+  for (let k = 1; k < half; k++) {
+    const m = half - k
+    const a = load<f64>(z + ((<usize>k) << 4))
+    const b = load<f64>(z + ((<usize>k) << 4) + 8)
+    const c = load<f64>(z + ((<usize>m) << 4))
+    const d = load<f64>(z + ((<usize>m) << 4) + 8)
+    const er = 0.5 * (a + c)
+    const or = 0.5 * (b + d)
+    const oi = 0.5 * (c - a)
+    const re = er + load<f64>(twRe + ((<usize>k) << 3)) * or - load<f64>(twIm + ((<usize>k) << 3)) * oi
+    store<f64>(out + ((<usize>k) << 3), re / r0 / load<f64>(windowAc + ((<usize>k) << 3)))
+  }
+}

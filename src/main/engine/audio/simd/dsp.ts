@@ -44,6 +44,29 @@ export interface DspExports {
     twIm: number,
     out: number,
   ): void
+  autocorrelationF64(
+    power: number,
+    windowAc: number,
+    z: number,
+    half: number,
+    rev: number,
+    twC: number,
+    twS: number,
+    twRe: number,
+    twIm: number,
+    out: number,
+  ): void
+  rankedColumnsF64(
+    rows: number,
+    count: number,
+    bins: number,
+    keep: number,
+    rank: number,
+    bias: number,
+    eps: number,
+    sorted: number,
+    out: number,
+  ): void
   mlpF64(
     x: number,
     inputs: number,
@@ -79,8 +102,17 @@ function dspModule(): object | null {
   return compiled
 }
 
+/**
+ * Off: the callers take their JavaScript paths (ICLAS_NO_SIMD=1 sets it for a process, so a benchmark can
+ * measure before and after in one checkout; tests switch it to compare the paths). Read when an owner is built.
+ */
+let disabled = process.env.ICLAS_NO_SIMD === '1'
+export function setDspDisabled(off: boolean): void {
+  disabled = off
+}
+
 export function dspAvailable(): boolean {
-  return dspModule() !== null
+  return !disabled && dspModule() !== null
 }
 
 const PAGE = 65536

@@ -51,19 +51,29 @@ export function logF64(x: usize, m: i32, out: usize): void {
 }
 
 /**
- * In-place forward complex FFT of n = 2^p points (v128 = [re, im] each) whose input was stored in bit-reversed
- * order: radix-2 decimation in time. `twC`/`twS` hold, for j < n/2, [c, c] and [−s, s] with c + is = e^(−2πij/n).
+ * In-place forward complex FFT of n = 2^p ≥ 4 points (v128 = [re, im] each) whose input was stored in
+ * bit-reversed order: radix-2 decimation in time. `twC`/`twS` hold, for j < n/2, [c, c] and [−s, s] with c + is = e^(−2πij/n).
  */
 function fftBitReversedF64(z: usize, n: i32, twC: usize, twS: usize): void {
-  // Size-2 butterflies: the twiddle is 1.
-  for (let i = 0; i < n; i += 2) {
+  // Sizes 2 and 4 in one pass: their twiddles are 1 and −i, multiplied exactly ((x + iy)(−i) = y − ix).
+  const negIm = f64x2(0.0, -0.0)
+  for (let i = 0; i < n; i += 4) {
     const p = z + ((<usize>i) << 4)
-    const a = v128.load(p)
-    const b = v128.load(p + 16)
-    v128.store(p, f64x2.add(a, b))
-    v128.store(p + 16, f64x2.sub(a, b))
+    const a0 = v128.load(p)
+    const a1 = v128.load(p + 16)
+    const a2 = v128.load(p + 32)
+    const a3 = v128.load(p + 48)
+    const t0 = f64x2.add(a0, a1)
+    const t1 = f64x2.sub(a0, a1)
+    const t2 = f64x2.add(a2, a3)
+    const d = f64x2.sub(a2, a3)
+    const t3 = v128.xor(v128.shuffle<f64>(d, d, 1, 0), negIm)
+    v128.store(p, f64x2.add(t0, t2))
+    v128.store(p + 32, f64x2.sub(t0, t2))
+    v128.store(p + 16, f64x2.add(t1, t3))
+    v128.store(p + 48, f64x2.sub(t1, t3))
   }
-  for (let size = 4; size <= n; size <<= 1) {
+  for (let size = 8; size <= n; size <<= 1) {
     const half = size >> 1
     const step = (<usize>(n / size)) << 4
     for (let i = 0; i < n; i += size) {

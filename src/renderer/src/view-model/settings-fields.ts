@@ -40,7 +40,7 @@ export const SETTINGS_GROUPS: { title: string; help: string; fields: NumericFiel
       {
         key: 'minCryConfidence',
         label: 'Minimum P(cry)',
-        help: 'Below this the sound is never treated as the infant’s cry (not flagged, not learned).',
+        help: 'Below this a sound never joins the baseline; it is still scored and flagged, with “may not be a cry” beside it.',
         min: 0,
         max: 1,
         step: 0.01,

@@ -4,6 +4,7 @@
 // reject (alarms, speech, laughter, ward sounds). The gate uses P(cry) only to keep sounds out of the baseline, so
 // a doubted deviating cry is still flagged; this says how often the classifier doubts one.
 import { makeVoice, Rng, synthesizeCry } from '../engine/sim'
+import { median } from '../engine/stats'
 
 export interface AcceptanceGroup {
   group: string
@@ -15,13 +16,6 @@ export interface AcceptanceGroup {
 
 /** P(cry) of each sound: 16 kHz samples of one sound each (not normalised). */
 export type PCryOf = (sounds: Float32Array[]) => Promise<Float64Array>
-
-function median(v: number[]): number | null {
-  if (!v.length) return null
-  const s = [...v].sort((a, b) => a - b)
-  const m = s.length >> 1
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2
-}
 
 export function acceptance(group: string, p: ArrayLike<number>, minCry: number): AcceptanceGroup {
   const v = Array.from(p)

@@ -26,6 +26,7 @@ import {
   wardSettings,
   WARD_KEY,
 } from './analysis-settings'
+import { median } from '../../engine/stats'
 
 type AnalysisMethods =
   | 'getSettings'
@@ -288,13 +289,6 @@ function timelineParts(rows: TimelineCryRow[]) {
     ),
     trends: dailyTrends(rows),
   }
-}
-
-function median(v: number[]): number | null {
-  if (!v.length) return null
-  const s = [...v].sort((a, b) => a - b)
-  const m = s.length >> 1
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2
 }
 
 /** Daily medians of the acoustic measures clinicians read (f0, expiration duration, HNR). */

@@ -9,6 +9,7 @@
 import { CRY_FEATURES } from '../../engine/anomaly/cry-features'
 import type { ChangeKind, DriftInfant } from './drift'
 import { rocAuc } from './roc'
+import { median } from '../../engine/stats'
 
 /** The measure each change of the real scenario moves, and which way; 'replaced' moves no single one. */
 export const CHANGED_MEASURE: Partial<Record<ChangeKind, { key: string; sign: 1 | -1 }>> = {
@@ -34,11 +35,6 @@ export interface ReferenceFigures {
   detected_at_false_share: number | null
 }
 
-const median = (v: number[]) => {
-  const s = [...v].sort((a, b) => a - b)
-  const m = s.length >> 1
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2
-}
 const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length
 
 /**
@@ -54,7 +50,7 @@ export function referenceStatistic(infant: DriftInfant, j: number, sign: 1 | -1)
     if (!r.cries.length) continue
     const v = r.cries.map((c) => c.features?.[j] ?? NaN).filter(Number.isFinite)
     if (!v.length) continue
-    ;(r.cries[0]!.t < split ? before : after).push(median(v))
+    ;(r.cries[0]!.t < split ? before : after).push(median(v)!)
   }
   if (before.length < 2 || !after.length) return null
   const mb = mean(before)

@@ -12,6 +12,7 @@ import {
   type TrackerSettings,
   type UpdatePolicy,
 } from '../../engine/gate/tracker'
+import { median } from '../../engine/stats'
 
 export interface DriftInfant {
   id: string
@@ -194,13 +195,6 @@ export function changeFigures(outcomes: InfantOutcome[]): ChangeFigures[] {
       auc_vs_none: kind === 'none' || !none.length ? null : rocAuc(scores, labels),
     }
   })
-}
-
-function median(v: number[]): number | null {
-  if (!v.length) return null
-  const s = [...v].sort((a, b) => a - b)
-  const m = s.length >> 1
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2
 }
 
 export function policyFigures(outcomes: InfantOutcome[]): PolicyFigures {

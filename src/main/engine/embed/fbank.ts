@@ -70,6 +70,7 @@ interface FbankSimd {
   low: number
   high: number
   energies: number
+  spec: number
 }
 
 export class KaldiFbank {
@@ -188,6 +189,7 @@ export class KaldiFbank {
         simd.low,
         simd.high,
         simd.energies,
+        simd.spec,
         bins,
         LOG_FLOOR,
         simd.out.byteOffset,
@@ -209,7 +211,7 @@ export class KaldiFbank {
     const bins = this.options.numMelBins
     const half = n / 2
     const samples = (cap - 1) * shift + W
-    const f64s = samples + 1 + W + fftTablesDoubles(half) + 2 * half + bins + 1
+    const f64s = samples + 1 + W + fftTablesDoubles(half) + 3 * half + bins + 1
     const arena = new DspArena(f64s * 8 + (samples + cap * bins + half) * 4)
     const wave32 = arena.f32(samples)
     const prefix = arena.f64(samples + 1)
@@ -224,6 +226,7 @@ export class KaldiFbank {
     const high = arena.f64(half)
     high.set(this.highWeight)
     const energies = arena.f64(bins + 1)
+    const spec = arena.f64(half)
     return (this.simd = {
       arena,
       capFrames: cap,
@@ -236,6 +239,7 @@ export class KaldiFbank {
       low: low.byteOffset,
       high: high.byteOffset,
       energies: energies.byteOffset,
+      spec: spec.byteOffset,
     })
   }
 

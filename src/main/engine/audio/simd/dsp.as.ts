@@ -105,7 +105,8 @@ function fftBitReversedF64(z: usize, n: i32, twC: usize, twS: usize): void {
  *    `half` i32) into `z` (half v128) and transformed in place (`twC`, `twS`: see fftBitReversedF64);
  * 3. X[k] = E[k] + W^k·O[k] with E and O from Z[k] and conj Z[half − k] (`twRe`, `twIm`: cos and −sin of
  *    2πk/(2·half)); bin k's power goes to band[k] (weight low[k]) and band[k] + 1 (weight high[k]) of `energies`
- *    (bins + 1 doubles: the last absorbs unused weights), for k in [firstBin, endBin);
+ *    (bins + 1 doubles: the last absorbs unused weights), for k in [firstBin, endBin) (`spec`: scratch for
+ *    endBin doubles);
  * 4. ln(max(e, floor)).
  */
 export function fbankF64(
@@ -130,6 +131,7 @@ export function fbankF64(
   low: usize,
   high: usize,
   energies: usize,
+  spec: usize,
   bins: i32,
   floor: f64,
   out: usize,
@@ -174,8 +176,45 @@ export function fbankF64(
       v128.store(z + ((<usize>load<i32>(rev + ((<usize>n) << 2))) << 4), f64x2.splat(0))
     fftBitReversedF64(z, half, twC, twS)
     for (let b = 0; b <= bins; b++) store<f64>(energies + ((<usize>b) << 3), 0)
-    for (let k = firstBin; k < endBin; k++) {
-      const m = k == 0 ? 0 : half - k
+    // Power of bins k and k + 1 at once (lanes), into `spec`; the same operations per bin as one at a time.
+    let k = firstBin
+    if (k == 0 && k < endBin) {
+      const r0 = load<f64>(z)
+      const i0 = load<f64>(z + 8)
+      // X[0] by the general formula with W^0 = 1 and Z[half − 0] read as Z[0].
+      const er = 0.5 * (r0 + r0)
+      const ei = 0.5 * (i0 - i0)
+      const or = 0.5 * (i0 + i0)
+      const oi = 0.5 * (r0 - r0)
+      const wr = load<f64>(twRe)
+      const wi = load<f64>(twIm)
+      const re = er + wr * or - wi * oi
+      const im = ei + wr * oi + wi * or
+      store<f64>(spec, re * re + im * im)
+      k = 1
+    }
+    const half5 = f64x2.splat(0.5)
+    for (; k + 2 <= endBin; k += 2) {
+      const v0 = v128.load(z + ((<usize>k) << 4))
+      const v1 = v128.load(z + ((<usize>k) << 4) + 16)
+      const u0 = v128.load(z + ((<usize>(half - k)) << 4))
+      const u1 = v128.load(z + ((<usize>(half - k - 1)) << 4))
+      const a = v128.shuffle<f64>(v0, v1, 0, 2)
+      const b = v128.shuffle<f64>(v0, v1, 1, 3)
+      const c = v128.shuffle<f64>(u0, u1, 0, 2)
+      const d = v128.shuffle<f64>(u0, u1, 1, 3)
+      const er = f64x2.mul(half5, f64x2.add(a, c))
+      const ei = f64x2.mul(half5, f64x2.sub(b, d))
+      const or = f64x2.mul(half5, f64x2.add(b, d))
+      const oi = f64x2.mul(half5, f64x2.sub(c, a))
+      const wr = v128.load(twRe + ((<usize>k) << 3))
+      const wi = v128.load(twIm + ((<usize>k) << 3))
+      const re = f64x2.sub(f64x2.add(er, f64x2.mul(wr, or)), f64x2.mul(wi, oi))
+      const im = f64x2.add(f64x2.add(ei, f64x2.mul(wr, oi)), f64x2.mul(wi, or))
+      v128.store(spec + ((<usize>k) << 3), f64x2.add(f64x2.mul(re, re), f64x2.mul(im, im)))
+    }
+    for (; k < endBin; k++) {
+      const m = half - k
       const a = load<f64>(z + ((<usize>k) << 4))
       const b = load<f64>(z + ((<usize>k) << 4) + 8)
       const c = load<f64>(z + ((<usize>m) << 4))
@@ -188,11 +227,28 @@ export function fbankF64(
       const wi = load<f64>(twIm + ((<usize>k) << 3))
       const re = er + wr * or - wi * oi
       const im = ei + wr * oi + wi * or
-      const p = re * re + im * im
-      const j = load<i32>(band + ((<usize>k) << 2))
-      const ej = energies + ((<usize>j) << 3)
-      store<f64>(ej, load<f64>(ej) + load<f64>(low + ((<usize>k) << 3)) * p)
-      store<f64>(ej + 8, load<f64>(ej + 8) + load<f64>(high + ((<usize>k) << 3)) * p)
+      store<f64>(spec + ((<usize>k) << 3), re * re + im * im)
+    }
+    // Mel sums in bin order, the two open bands' sums in registers (band[k] never decreases with k).
+    if (firstBin < endBin) {
+      let j = load<i32>(band + ((<usize>firstBin) << 2))
+      let e0: f64 = 0
+      let e1: f64 = 0
+      for (let q = firstBin; q < endBin; q++) {
+        const jq = load<i32>(band + ((<usize>q) << 2))
+        if (jq != j) {
+          store<f64>(energies + ((<usize>j) << 3), e0)
+          store<f64>(energies + ((<usize>j) << 3) + 8, e1)
+          j = jq
+          e0 = load<f64>(energies + ((<usize>j) << 3))
+          e1 = load<f64>(energies + ((<usize>j) << 3) + 8)
+        }
+        const p = load<f64>(spec + ((<usize>q) << 3))
+        e0 += load<f64>(low + ((<usize>q) << 3)) * p
+        e1 += load<f64>(high + ((<usize>q) << 3)) * p
+      }
+      store<f64>(energies + ((<usize>j) << 3), e0)
+      store<f64>(energies + ((<usize>j) << 3) + 8, e1)
     }
     const row = out + <usize>t * ((<usize>bins) << 2)
     let b = 0

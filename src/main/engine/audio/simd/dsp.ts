@@ -26,6 +26,7 @@ export interface DspExports {
     low: number,
     high: number,
     energies: number,
+    spec: number,
     bins: number,
     floor: number,
     out: number,

@@ -425,16 +425,19 @@ export const Waveform = forwardRef<
 
   // The readout under the pointer: time everywhere; over the spectrogram, frequency and that pixel's level;
   // over the waveform, its peak level at that time.
-  const onPointerMove = (e: React.PointerEvent) => {
+  // The pointer's last position, so the readout follows a redraw under a pointer that has not moved (new
+  // spectrogram settings, tiles arriving): it reads what is drawn now, not what was drawn before.
+  const pointer = useRef<{ x: number; y: number } | null>(null)
+  const readAt = (x: number, y: number) => {
     const w = ws.current
     if (!w) return
     const rect = w.getWrapper().getBoundingClientRect()
     if (!(rect.width > 0)) return
-    const timeS = Math.max(0, Math.min(durationS, ((e.clientX - rect.left) / rect.width) * durationS))
+    const timeS = Math.max(0, Math.min(durationS, ((x - rect.left) / rect.width) * durationS))
     const layer = layerRef.current
     const spec = layer?.element.getBoundingClientRect()
-    if (layer && spec && e.clientY >= spec.top && e.clientY < spec.bottom) {
-      const hz = Math.max(0, layer.maxHz * (1 - (e.clientY - spec.top) / spec.height))
+    if (layer && spec && y >= spec.top && y < spec.bottom) {
+      const hz = Math.max(0, layer.maxHz * (1 - (y - spec.top) / spec.height))
       setReading({ timeS, hz, db: layer.levelAt(timeS, hz) })
       return
     }
@@ -442,6 +445,19 @@ export const Waveform = forwardRef<
     const v = detail ? (detail.values[Math.floor(timeS * detail.perSecond)] ?? 0) : 0
     setReading({ timeS, peakDbfs: peakDbfs(v) })
   }
+  const onPointerMove = (e: React.PointerEvent) => {
+    pointer.current = { x: e.clientX, y: e.clientY }
+    readAt(e.clientX, e.clientY)
+  }
+  const onPointerLeave = () => {
+    pointer.current = null
+    setReading(null)
+  }
+  useEffect(() => {
+    const p = pointer.current
+    if (p) readAt(p.x, p.y)
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- re-read when what is drawn changes
+  }, [settingsKey, spectrogram.drawn, spectrogram.pending])
 
   useShortcuts({
     s: selection ? playSelection : undefined,
@@ -536,7 +552,7 @@ export const Waveform = forwardRef<
           data-drawn={drawn ? 'true' : 'false'}
           data-loops={loops}
           onPointerMove={onPointerMove}
-          onPointerLeave={() => setReading(null)}
+          onPointerLeave={onPointerLeave}
           // inline-size containment: a zoomed-in waveform (wider than any screen) never widens the page
           sx={{
             flex: 1,

@@ -2,6 +2,7 @@
 // its buffers once, gets one private memory and typed-array views into it, and passes the views' byte offsets.
 // The memory never grows, so views stay valid; an owner that needs more builds a larger arena.
 import { DSP_WASM_BASE64 } from './dsp-wasm'
+import { wasm, WasmArena } from '../../wasm-arena'
 
 export interface DspExports {
   fbankF64(
@@ -79,17 +80,6 @@ export interface DspExports {
   ): number
 }
 
-// The slice of the WebAssembly JS API used here (the project's Node typings do not declare it).
-interface WasmMemory {
-  readonly buffer: ArrayBuffer
-}
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object
-  Instance: new (module: object, imports: object) => { exports: object }
-  Memory: new (descriptor: { initial: number }) => WasmMemory
-}
-const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly
-
 let compiled: object | null | undefined
 /** The compiled module, or null where this runtime has no WebAssembly SIMD (callers keep a JavaScript path). */
 function dspModule(): object | null {
@@ -116,40 +106,12 @@ export function dspAvailable(): boolean {
   return !disabled && dspModule() !== null
 }
 
-const PAGE = 65536
-/** Below this the module may keep its own static data. */
-const RESERVED = PAGE
-
-export class DspArena {
-  readonly k: DspExports
-  readonly memory: WasmMemory
-  private top = RESERVED
-
+export class DspArena extends WasmArena<DspExports> {
   /** `bytes` is the total the caller will allocate (16-byte alignment padding is added here). */
   constructor(bytes: number, maxAllocations = 32) {
     const module = dspModule()
-    if (!module || !wasm) throw new Error('WebAssembly SIMD is not available')
-    this.memory = new wasm.Memory({ initial: Math.ceil((RESERVED + bytes + 16 * maxAllocations) / PAGE) })
-    this.k = new wasm.Instance(module, { env: { memory: this.memory } }).exports as unknown as DspExports
-  }
-
-  private take(bytes: number): number {
-    const ptr = (this.top + 15) & ~15
-    if (ptr + bytes > this.memory.buffer.byteLength) throw new Error('DspArena: out of reserved memory')
-    this.top = ptr + bytes
-    return ptr
-  }
-
-  f64(count: number): Float64Array {
-    return new Float64Array(this.memory.buffer, this.take(count * 8), count)
-  }
-
-  f32(count: number): Float32Array {
-    return new Float32Array(this.memory.buffer, this.take(count * 4), count)
-  }
-
-  i32(count: number): Int32Array {
-    return new Int32Array(this.memory.buffer, this.take(count * 4), count)
+    if (!module) throw new Error('WebAssembly SIMD is not available')
+    super(module, bytes, maxAllocations, 'DspArena')
   }
 }
 

@@ -97,6 +97,27 @@ function fftBitReversedF64(z: usize, n: i32, twC: usize, twS: usize): void {
 }
 
 /**
+ * Power of bin k (0 < k < half) of a real frame of 2·half samples, from the half-size complex FFT Z of its even and
+ * odd samples (the split: E = (Z[k] + conj Z[half−k]) / 2, O = (Z[k] − conj Z[half−k]) / 2i, X = E + W^k O).
+ */
+function splitPowerF64(z: usize, half: i32, twRe: usize, twIm: usize, k: i32): f64 {
+  const m = half - k
+  const a = load<f64>(z + ((<usize>k) << 4))
+  const b = load<f64>(z + ((<usize>k) << 4) + 8)
+  const c = load<f64>(z + ((<usize>m) << 4))
+  const d = load<f64>(z + ((<usize>m) << 4) + 8)
+  const er = 0.5 * (a + c)
+  const ei = 0.5 * (b - d)
+  const or = 0.5 * (b + d)
+  const oi = 0.5 * (c - a)
+  const wr = load<f64>(twRe + ((<usize>k) << 3))
+  const wi = load<f64>(twIm + ((<usize>k) << 3))
+  const re = er + wr * or - wi * oi
+  const im = ei + wr * oi + wi * or
+  return re * re + im * im
+}
+
+/**
  * Kaldi log-mel rows of a waveform (f32 in [-1, 1]) into `out` (`frames` rows of `bins` f32), frame t starting at
  * sample t·shift, W = `w` samples (even, ≤ 2·half):
  * 1. DC removal (when `removeDc`; the mean from prefix sums, `prefix` scratch for (frames − 1)·shift + W + 1
@@ -214,20 +235,7 @@ export function fbankF64(
       v128.store(spec + ((<usize>k) << 3), f64x2.add(f64x2.mul(re, re), f64x2.mul(im, im)))
     }
     for (; k < endBin; k++) {
-      const m = half - k
-      const a = load<f64>(z + ((<usize>k) << 4))
-      const b = load<f64>(z + ((<usize>k) << 4) + 8)
-      const c = load<f64>(z + ((<usize>m) << 4))
-      const d = load<f64>(z + ((<usize>m) << 4) + 8)
-      const er = 0.5 * (a + c)
-      const ei = 0.5 * (b - d)
-      const or = 0.5 * (b + d)
-      const oi = 0.5 * (c - a)
-      const wr = load<f64>(twRe + ((<usize>k) << 3))
-      const wi = load<f64>(twIm + ((<usize>k) << 3))
-      const re = er + wr * or - wi * oi
-      const im = ei + wr * oi + wi * or
-      store<f64>(spec + ((<usize>k) << 3), re * re + im * im)
+      store<f64>(spec + ((<usize>k) << 3), splitPowerF64(z, half, twRe, twIm, k))
     }
     // Mel sums in bin order, the two open bands' sums in registers (band[k] never decreases with k).
     if (firstBin < endBin) {
@@ -404,20 +412,7 @@ export function stftPowerF64(
   store<f64>(out, (r0 + i0) * (r0 + i0))
   store<f64>(out + ((<usize>half) << 3), (r0 - i0) * (r0 - i0))
   for (let k = 1; k < half; k++) {
-    const m = half - k
-    const a = load<f64>(z + ((<usize>k) << 4))
-    const b = load<f64>(z + ((<usize>k) << 4) + 8)
-    const c = load<f64>(z + ((<usize>m) << 4))
-    const d = load<f64>(z + ((<usize>m) << 4) + 8)
-    const er = 0.5 * (a + c)
-    const ei = 0.5 * (b - d)
-    const or = 0.5 * (b + d)
-    const oi = 0.5 * (c - a)
-    const wr = load<f64>(twRe + ((<usize>k) << 3))
-    const wi = load<f64>(twIm + ((<usize>k) << 3))
-    const re = er + wr * or - wi * oi
-    const im = ei + wr * oi + wi * or
-    store<f64>(out + ((<usize>k) << 3), re * re + im * im)
+    store<f64>(out + ((<usize>k) << 3), splitPowerF64(z, half, twRe, twIm, k))
   }
 }
 

@@ -117,7 +117,12 @@ describe.skipIf(!hasShared)('the evaluation worker and iclas eval on ../shared c
   it(
     'protocol C (verification): the same JSON',
     async () => {
-      const run = await screenRun({ protocol: 'verification', backbones: ['acoustic'], segments: 'project' })
+      const run = await screenRun({
+        protocol: 'verification',
+        backbones: ['acoustic'],
+        segments: 'project',
+        scoreNorm: 'none',
+      })
       const cli = await cliJson(
         (a) => verificationProtocol.run(a),
         ['--data', small, '--backbone', 'acoustic'],

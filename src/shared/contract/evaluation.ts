@@ -53,6 +53,10 @@ export const EvalOptions = z.discriminatedUnion('protocol', [
       backbones: z.array(BackboneName).max(8).default([]),
       segments: z.enum(['project', 'textgrid']).default('project'),
       splitSeed: Seed.optional(),
+      /** Trial scoring: cosine, or AS-norm against infants outside the evaluation. */
+      scoreNorm: z.enum(['none', 'as-norm']).default('none'),
+      /** Infant-grouped folds of the evaluated infants (their mean ± sd EER), or none. */
+      cv: z.number().int().min(2).max(20).optional(),
     })
     .strict(),
   z

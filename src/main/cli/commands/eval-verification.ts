@@ -12,6 +12,7 @@ import { runForCli } from '../eval-context'
 
 const USAGE = `usage: iclas eval verification [--data DIR]… [--json FILE] [--backbone NAME[,NAME…]]
                                [--infants ID,ID… | --split-seed N] [--segments S] [--provider P] [--models DIR]
+                               [--score-norm none|as-norm] [--cv K]
 
   --data DIR        a Donate-a-Cry-like dataset folder (manifest.csv with infant_id, platform, curation);
                     default ../shared/datasets/donateacry. Repeat to pool datasets.
@@ -27,6 +28,12 @@ const USAGE = `usage: iclas eval verification [--data DIR]… [--json FILE] [--b
   --provider P      execution provider for ONNX backbones: ${ProviderSetting.options.join(', ')} (default cpu)
   --software-vulkan run WebGPU on SwiftShader (Debian chromium's software Vulkan), for GPU-less machines
   --models DIR      folder of model cards (default: the checkout's models/)
+  --score-norm S    how trials are scored: none (default: cosine) or as-norm (adaptive symmetric score
+                    normalisation against the closest same-platform recordings of infants outside the scored
+                    ones: the backbones' training infants, the other half with --split-seed, the other folds)
+  --cv K            also deal the evaluated infants into K folds (grouped by infant; seeded by --split-seed's
+                    seed, else 1) and print the folds' mean ± sd EER: selection by cross-validation, e.g. over
+                    the infants outside the 14 held-out ones with --infants
   --json FILE       also write the figures as JSON (first backbone at the top level, all under "backbones")`
 
 /** Sets the software-Vulkan environment on this (main) thread, before onnxruntime initialises Dawn. */
@@ -55,6 +62,8 @@ export const verificationProtocol: EvalProtocol = {
         'software-vulkan': { type: 'boolean' },
         models: { type: 'string' },
         segments: { type: 'string', default: 'project' },
+        'score-norm': { type: 'string', default: 'none' },
+        cv: { type: 'string' },
       },
     })
     if (values.infants && values['split-seed'] !== undefined)
@@ -64,6 +73,12 @@ export const verificationProtocol: EvalProtocol = {
       throw new UsageError(`--provider must be one of ${ProviderSetting.options.join(', ')}`)
     if (values.segments !== 'project' && values.segments !== 'textgrid')
       throw new UsageError('--segments must be project or textgrid')
+    const scoreNorm = values['score-norm']
+    if (scoreNorm !== 'none' && scoreNorm !== 'as-norm')
+      throw new UsageError('--score-norm must be none or as-norm')
+    const cv = values.cv === undefined ? undefined : Number(values.cv)
+    if (cv !== undefined && (!Number.isInteger(cv) || cv < 2))
+      throw new UsageError('--cv must be an integer ≥ 2')
     const seed = values['split-seed'] === undefined ? undefined : Number(values['split-seed'])
     if (seed !== undefined && !Number.isInteger(seed)) throw new UsageError('--split-seed must be an integer')
     const dataDirs = values.data?.length ? values.data : [path.join(sharedDatasetsDir(), 'donateacry')]
@@ -86,6 +101,8 @@ export const verificationProtocol: EvalProtocol = {
       segments: values.segments,
       provider: provider.data,
       modelsDir: values.models ? path.resolve(values.models) : undefined,
+      scoreNorm,
+      cv,
     }
     const doc = await runForCli(verification, options)
     console.log(verification.format(doc, options))

@@ -78,6 +78,8 @@ export function evalRequest(options: EvalOptions, chosen: KnownDataset[]): Proto
           backbones: options.backbones,
           segments: options.segments,
           splitSeed: options.splitSeed,
+          scoreNorm: options.scoreNorm,
+          cv: options.cv,
           provider: 'cpu',
         },
       }

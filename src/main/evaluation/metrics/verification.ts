@@ -36,6 +36,63 @@ export function trialScores(embeddings: readonly Float32Array[], trials: Trials)
   return s
 }
 
+/**
+ * Recordings of other infants that score normalisation compares each evaluated recording with: never an
+ * evaluated infant (their identities must not leak into the scores), typically the infants a backbone was
+ * trained on or, in cross-validation, the other folds.
+ */
+export interface ScoreCohort {
+  embeddings: readonly Float32Array[]
+  platforms: readonly string[]
+}
+
+/** Cohort scores kept per recording by adaptive score normalisation (the closest ones). */
+export const AS_NORM_TOP = 50
+
+/**
+ * Adaptive symmetric score normalisation (AS-norm; Matějka et al., Interspeech 2017): each recording's cosine
+ * scores against the cohort recordings of its own platform (the trials are same-platform, so the phone's codec
+ * is part of what "usual" means), its `top` highest kept; a trial's score is the mean of its two z-scores,
+ * (s − μ_a)/σ_a and (s − μ_b)/σ_b. It removes each recording's own tendency to score high or low against
+ * everyone (a short, noisy or codec-heavy recording), which a single threshold over all trials cannot.
+ */
+export function asNormScores(
+  embeddings: readonly Float32Array[],
+  recs: readonly TrialRecording[],
+  trials: Trials,
+  cohort: ScoreCohort,
+  top = AS_NORM_TOP,
+): Float64Array {
+  const mu = new Float64Array(embeddings.length)
+  const sd = new Float64Array(embeddings.length)
+  const used = new Uint8Array(embeddings.length)
+  for (let k = 0; k < trials.a.length; k++) used[trials.a[k]!] = used[trials.b[k]!] = 1
+  for (let i = 0; i < embeddings.length; i++) {
+    if (!used[i]) continue
+    const s: number[] = []
+    for (let c = 0; c < cohort.embeddings.length; c++)
+      if (cohort.platforms[c] === recs[i]!.platform) s.push(cosine(embeddings[i]!, cohort.embeddings[c]!))
+    if (s.length < 2)
+      throw new Error(
+        `score normalisation: ${s.length} cohort recording(s) on platform "${recs[i]!.platform}" (needs ≥ 2)`,
+      )
+    s.sort((x, y) => y - x)
+    const kept = s.slice(0, Math.max(2, Math.min(top, s.length)))
+    const m = kept.reduce((a, v) => a + v, 0) / kept.length
+    const v = kept.reduce((a, x) => a + (x - m) ** 2, 0) / kept.length
+    mu[i] = m
+    sd[i] = Math.sqrt(v) || 1e-9
+  }
+  const raw = trialScores(embeddings, trials)
+  const out = new Float64Array(raw.length)
+  for (let k = 0; k < raw.length; k++) {
+    const a = trials.a[k]!
+    const b = trials.b[k]!
+    out[k] = 0.5 * ((raw[k]! - mu[a]!) / sd[a]! + (raw[k]! - mu[b]!) / sd[b]!)
+  }
+  return out
+}
+
 interface RocPoint {
   fpr: number
   fnr: number
@@ -118,11 +175,15 @@ export interface VerificationFigures {
 export function verificationFigures(
   embeddings: readonly Float32Array[],
   recs: readonly TrialRecording[],
+  /** With a cohort, trials are scored by AS-norm (`asNormScores`) instead of raw cosine. */
+  cohort?: ScoreCohort,
 ): VerificationFigures {
   const same = verificationTrials(recs, true)
   const all = verificationTrials(recs, false)
-  const sSame = trialScores(embeddings, same)
-  const sAll = trialScores(embeddings, all)
+  const score = (t: Trials) =>
+    cohort ? asNormScores(embeddings, recs, t, cohort) : trialScores(embeddings, t)
+  const sSame = score(same)
+  const sAll = score(all)
   const count = (t: Uint8Array) => t.reduce((n, v) => n + v, 0)
   return {
     eer: equalErrorRate(sSame, same.target),

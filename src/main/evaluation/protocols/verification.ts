@@ -15,13 +15,21 @@ import {
   getBackbone,
   listBackbones,
 } from '../../engine/embed/registry'
-import { verificationFigures, type VerificationFigures } from '../metrics/verification'
+import {
+  AS_NORM_TOP,
+  verificationFigures,
+  type ScoreCohort,
+  type VerificationFigures,
+} from '../metrics/verification'
 import { loadClip16k, readCryIntervals, readDataset, type DatasetClip } from '../datasets'
 import { EvalOptionsError, quietContext, type EvalContext, type Protocol } from '../context'
 
 export const VERIFICATION_CURATIONS = ['cry', 'unreviewed']
 
 export type CrySource = 'project' | 'textgrid'
+
+/** How a trial is scored: raw cosine, or AS-norm against a cohort of infants outside the evaluation. */
+export type ScoreNorm = 'none' | 'as-norm'
 
 export interface VerificationOptions {
   dataDirs: string[]
@@ -32,7 +40,20 @@ export interface VerificationOptions {
   splitSeed?: number
   provider?: ProviderSetting
   modelsDir?: string
+  /** Trial scoring (default 'none': cosine). */
+  scoreNorm?: ScoreNorm
+  /** Also split the evaluated infants into this many folds (grouped by infant) and report each fold's EER. */
+  cv?: number
   log?: (msg: string) => void
+}
+
+/** Infant-grouped k-fold figures: each fold's same-platform EER (its infants' trials only). */
+export interface CrossValidation {
+  folds: number
+  eer_mean: number
+  eer_sd: number
+  /** NaN where a fold holds no target trial (left out of the mean). */
+  fold_eers: number[]
 }
 
 export interface BackboneResult extends VerificationFigures {
@@ -43,6 +64,7 @@ export interface BackboneResult extends VerificationFigures {
   infants: number
   recordings: number
   cries: number
+  cv?: CrossValidation
 }
 
 export interface VerificationReport {
@@ -51,6 +73,9 @@ export interface VerificationReport {
   selection: string
   segments: Record<string, number>
   recordings: number
+  /** How trials were scored, in words (cosine, or AS-norm with its cohort). */
+  scoring: string
+  cvFolds?: number
 }
 
 export async function runVerification(
@@ -80,13 +105,30 @@ export async function runVerification(
       )
     const { infants, selection } = chooseInfants(usable, backbones, opts)
     const chosen = usable.filter((c) => infants.has(c.infantId!))
-    log(`protocol C: ${chosen.length} recordings of ${infants.size} infants (${selection})`)
+    const scoreNorm = opts.scoreNorm ?? 'none'
+    const cv = opts.cv
+    if (cv !== undefined && (!Number.isInteger(cv) || cv < 2 || cv > infants.size))
+      throw new EvalOptionsError(
+        `cross-validation needs 2 to ${infants.size} folds (one infant or more each)`,
+      )
+    // AS-norm's cohort: recordings of infants outside the evaluation (embedded too, never scored as trials).
+    const outside = scoreNorm === 'as-norm' ? usable.filter((c) => !infants.has(c.infantId!)) : []
+    if (scoreNorm === 'as-norm' && !outside.length && cv === undefined)
+      throw new EvalOptionsError(
+        'AS-norm needs a cohort of infants outside the evaluation: every infant is evaluated here ' +
+          '(use --cv, --split-seed or --infants)',
+      )
+    const pool = [...chosen, ...outside]
+    log(
+      `protocol C: ${chosen.length} recordings of ${infants.size} infants (${selection})` +
+        (outside.length ? `; cohort ${outside.length} recordings outside them` : ''),
+    )
 
     const needsCries = backbones.some((b) => b.scope === 'cry')
     const embeddings = backbones.map(() => [] as Float32Array[])
     const cries = backbones.map(() => 0)
     const segments: Record<string, number> = {}
-    for (const [i, clip] of chosen.entries()) {
+    for (const [i, clip] of pool.entries()) {
       const wave = await loadClip16k(clip.file)
       // Whole-recording baselines need no segmentation.
       const { spans, source } = needsCries
@@ -100,23 +142,59 @@ export async function runVerification(
         const input = b.scope === 'recording' ? [wave] : pieces.filter((p) => p.length >= 400)
         if (!input.length) throw new Error(`${clip.relPath}: no cry long enough to embed`)
         embeddings[k]!.push(meanEmbedding(await b.embedCries(input)))
-        cries[k] = cries[k]! + input.length
+        if (i < chosen.length) cries[k] = cries[k]! + input.length
       }
-      ctx.progress((i + 1) / chosen.length, `${i + 1}/${chosen.length} recordings`)
-      if ((i + 1) % 50 === 0 || i + 1 === chosen.length) log(`  ${i + 1}/${chosen.length} recordings`)
+      ctx.progress((i + 1) / pool.length, `${i + 1}/${pool.length} recordings`)
+      if ((i + 1) % 50 === 0 || i + 1 === pool.length) log(`  ${i + 1}/${pool.length} recordings`)
     }
-    const recs = chosen.map((c) => ({ infant: c.infantId!, platform: c.platform! }))
-    const results = backbones.map((b, k): BackboneResult => ({
-      backbone: b.name,
-      kind: b.kind,
-      provider: b.provider.active,
-      scope: b.scope,
-      ...verificationFigures(embeddings[k]!, recs),
-      infants: infants.size,
+    const recs = pool.map((c) => ({ infant: c.infantId!, platform: c.platform! }))
+    const folds = cv === undefined ? undefined : infantFolds([...infants], cv, opts.splitSeed ?? 1)
+    const results = backbones.map((b, k): BackboneResult => {
+      // Figures over the recordings of `scored` infants, AS-norm's cohort being every other pooled recording.
+      const figures = (scored: (infant: string) => boolean, norm = scoreNorm === 'as-norm') => {
+        const idx = recs.flatMap((r, i) => (scored(r.infant) ? [i] : []))
+        const rest = recs.flatMap((r, i) => (scored(r.infant) ? [] : [i]))
+        const cohort: ScoreCohort | undefined = norm
+          ? {
+              embeddings: rest.map((i) => embeddings[k]![i]!),
+              platforms: rest.map((i) => recs[i]!.platform),
+            }
+          : undefined
+        return verificationFigures(
+          idx.map((i) => embeddings[k]![i]!),
+          idx.map((i) => recs[i]!),
+          cohort,
+        )
+      }
+      return {
+        backbone: b.name,
+        kind: b.kind,
+        provider: b.provider.active,
+        scope: b.scope,
+        // AS-norm over every infant at once has no cohort left: only the folds' figures exist then.
+        ...(scoreNorm === 'as-norm' && !outside.length
+          ? withoutFigures(figures((id) => infants.has(id), false))
+          : figures((id) => infants.has(id))),
+        infants: infants.size,
+        recordings: chosen.length,
+        cries: cries[k]!,
+        ...(folds && { cv: crossValidation(folds.map((f) => figures((id) => f.has(id)).eer)) }),
+      }
+    })
+    const scoring =
+      scoreNorm === 'as-norm'
+        ? `AS-norm: each recording's cosine scores against the ${AS_NORM_TOP} closest same-platform recordings of ` +
+          `a cohort of infants outside the scored ones (${cv === undefined ? `${outside.length} recordings` : outside.length ? 'the other folds and the unevaluated infants' : 'the other folds; no infant is left outside them, so only the folds have figures'})`
+        : 'cosine'
+    return {
+      results,
+      infantIds: [...infants].sort(),
+      selection,
+      segments,
       recordings: chosen.length,
-      cries: cries[k]!,
-    }))
-    return { results, infantIds: [...infants].sort(), selection, segments, recordings: chosen.length }
+      scoring,
+      cvFolds: cv,
+    }
   } finally {
     for (const b of backbones) await b.dispose()
   }
@@ -187,6 +265,30 @@ function crySpans(
   return { spans: segmentByEnergy(wave, 16000), source: 'energy threshold (no TextGrid)' }
 }
 
+/** The infants dealt into k folds of near-equal size, in a seeded random order. */
+export function infantFolds(infants: string[], k: number, seed: number): Set<string>[] {
+  const ids = [...infants].sort()
+  const rng = mulberry32(seed)
+  for (let i = ids.length - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1))
+    ;[ids[i], ids[j]] = [ids[j]!, ids[i]!]
+  }
+  return Array.from({ length: k }, (_, f) => new Set(ids.filter((_, i) => i % k === f)))
+}
+
+function withoutFigures(f: VerificationFigures): VerificationFigures {
+  const none = Number.NaN
+  return { ...f, eer: none, eer_ci95: [none, none], eer_all_pairs: none, min_dcf: none, roc: undefined }
+}
+
+function crossValidation(foldEers: number[]): CrossValidation {
+  const ok = foldEers.filter(Number.isFinite)
+  const mean = ok.length ? ok.reduce((a, v) => a + v, 0) / ok.length : Number.NaN
+  const sd =
+    ok.length > 1 ? Math.sqrt(ok.reduce((a, v) => a + (v - mean) ** 2, 0) / (ok.length - 1)) : Number.NaN
+  return { folds: foldEers.length, eer_mean: mean, eer_sd: sd, fold_eers: foldEers }
+}
+
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0
   return () => {
@@ -212,6 +314,13 @@ function formatResults(r: VerificationReport): string {
     String(x.target_trials),
     String(x.nontarget_trials),
     String(x.cries),
+    ...(r.cvFolds
+      ? [
+          x.cv && Number.isFinite(x.cv.eer_mean)
+            ? `${(100 * x.cv.eer_mean).toFixed(1)} ± ${(100 * x.cv.eer_sd).toFixed(1)} %`
+            : 'n/a',
+        ]
+      : []),
   ])
   const head = [
     'backbone',
@@ -223,6 +332,7 @@ function formatResults(r: VerificationReport): string {
     'target',
     'non-target',
     'embedded',
+    ...(r.cvFolds ? [`CV EER (${r.cvFolds} folds)`] : []),
   ]
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)))
   const line = (cells: string[]) =>
@@ -234,6 +344,12 @@ function formatResults(r: VerificationReport): string {
     `Protocol C — infant verification: ${r.infantIds.length} infants, ${r.recordings} recordings (${r.selection})`,
     `cries: ${seg}; same-platform trials (EER all pairs: any platform); minDCF at p_target 0.05;`,
     `95 % interval of the EER by bootstrap over infants (1,000 draws of the infants with replacement)`,
+    `scores: ${r.scoring}`,
+    ...(r.cvFolds
+      ? [
+          `CV: the evaluated infants dealt into ${r.cvFolds} folds (grouped by infant); mean ± sd of the folds' EERs`,
+        ]
+      : []),
     '',
     line(head),
     line(w.map((n) => '-'.repeat(n))),
@@ -251,6 +367,8 @@ export interface VerificationRunOptions {
   segments: CrySource
   provider: ProviderSetting
   modelsDir?: string
+  scoreNorm?: ScoreNorm
+  cv?: number
 }
 
 /** What `iclas eval verification --json` writes: the first backbone at the top level, all under "backbones". */
@@ -262,6 +380,8 @@ export type VerificationJson = Partial<BackboneResult> & {
   segments: Record<string, number>
   data: string[]
   backbones: BackboneResult[]
+  scoring?: string
+  cv_folds?: number
 }
 
 export const verification: Protocol<VerificationRunOptions, VerificationJson> = {
@@ -278,6 +398,8 @@ export const verification: Protocol<VerificationRunOptions, VerificationJson> = 
         segments: o.segments,
         provider: o.provider,
         modelsDir: o.modelsDir,
+        scoreNorm: o.scoreNorm,
+        cv: o.cv,
       },
       ctx,
     )
@@ -291,6 +413,8 @@ export const verification: Protocol<VerificationRunOptions, VerificationJson> = 
       segments: report.segments,
       data: o.data.map((d) => path.resolve(d)),
       backbones: report.results,
+      scoring: report.scoring,
+      ...(report.cvFolds && { cv_folds: report.cvFolds }),
     }
   },
   format(doc) {
@@ -300,6 +424,8 @@ export const verification: Protocol<VerificationRunOptions, VerificationJson> = 
       selection: doc.selection,
       segments: doc.segments,
       recordings: doc.recordings ?? 0,
+      scoring: doc.scoring ?? 'cosine',
+      cvFolds: doc.cv_folds,
     })
   },
 }

@@ -77,6 +77,25 @@ export function EvalProtocolOptions(props: {
             <MenuItem value="project">the workstation’s segmenter</MenuItem>
             <MenuItem value="textgrid">hand-marked TextGrids</MenuItem>
           </TextField>
+          <TextField
+            select
+            label="Trial scores"
+            value={opt.scoreNorm}
+            onChange={(e) => setOpt({ scoreNorm: e.target.value as 'none' })}
+          >
+            <MenuItem value="none">cosine</MenuItem>
+            <MenuItem value="as-norm">AS-norm against infants outside the evaluation</MenuItem>
+          </TextField>
+          <TextField
+            select
+            label="Cross-validation folds"
+            value={opt.cv ?? 0}
+            onChange={(e) => setOpt({ cv: Number(e.target.value) || undefined })}
+          >
+            <MenuItem value={0}>none</MenuItem>
+            <MenuItem value={5}>5 folds, grouped by infant</MenuItem>
+            <MenuItem value={10}>10 folds, grouped by infant</MenuItem>
+          </TextField>
         </Stack>
       )
     case 'anomaly':

@@ -74,7 +74,7 @@ export function usable(protocol: EvalProtocolName, d: EvalDataset): boolean {
 const DEFAULT_OPTIONS: Record<EvalProtocolName, EvalOptions> = {
   segmentation: { protocol: 'segmentation', method: 'cry', negatives: true },
   gate: { protocol: 'gate', method: 'classifier' },
-  verification: { protocol: 'verification', backbones: [], segments: 'project' },
+  verification: { protocol: 'verification', backbones: [], segments: 'project', scoreNorm: 'none' },
   anomaly: { protocol: 'anomaly', models: ['gmm'], backbones: [], percentile: 95, seed: 1 },
   drift: { protocol: 'drift', model: 'gmm', backbone: 'default', seed: 1 },
 }

@@ -34,6 +34,8 @@ const NAMES: Record<string, string> = {
   backbone: 'Backbone',
   segments: 'Cries from',
   splitSeed: 'Split seed',
+  scoreNorm: 'Trial scores',
+  cv: 'Cross-validation folds',
   models: 'Models',
   model: 'Model',
   percentile: 'Threshold percentile',
@@ -64,6 +66,8 @@ function optionValue(key: string, v: unknown): string {
       return Array.isArray(v) && v.length === 0 ? 'the default backbone' : plain(v)
     case 'backbone':
       return v === 'default' ? 'the default backbone' : plain(v)
+    case 'scoreNorm':
+      return v === 'as-norm' ? 'AS-norm against infants outside the evaluation' : 'cosine'
     case 'percentile':
       return typeof v === 'number' ? `${v}th` : plain(v)
     default:

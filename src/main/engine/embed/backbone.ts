@@ -2,7 +2,7 @@
 // embeddings), so the pipeline, evaluation and benchmarks can swap them by name.
 import type { ExecutionProvider } from './providers'
 
-export type BackboneKind = 'onnx' | 'acoustic'
+export type BackboneKind = 'onnx' | 'acoustic' | 'fused'
 
 export interface ProviderAttempt {
   provider: ExecutionProvider

@@ -1,5 +1,6 @@
 // The backbone registry: every ONNX model with a card in the models folder (bring your own: drop
-// <name>.onnx + <name>.card.json there), plus the model-free acoustic backbones. The models folder is passed
+// <name>.onnx + <name>.card.json there), every fused backbone (<name>.fused.json: parts and block weights),
+// plus the model-free acoustic backbones. The models folder is passed
 // in (the app, the CLI and tests each know where theirs is); models/default.json names the default.
 import fs from 'node:fs/promises'
 import path from 'node:path'
@@ -8,6 +9,7 @@ import { z } from 'zod'
 import { ACOUSTIC_BACKBONES, AcousticBackbone, type AcousticBackboneName } from './acoustic'
 import type { Backbone, BackboneKind } from './backbone'
 import { cardInfants, readModelCard } from './card'
+import { FUSED_SUFFIX, FusedBackbone, readFusedCard, type FusedPart } from './fused'
 import { OnnxBackbone, type OnnxBackboneOptions } from './onnx'
 
 export interface BackboneEntry {
@@ -76,6 +78,59 @@ export async function listBackbones(modelsDir: string): Promise<BackboneEntry[]>
       })
     }
   }
+  const plain = [...out]
+  for (const [name, info] of Object.entries(ACOUSTIC_BACKBONES))
+    plain.push({
+      name,
+      kind: 'acoustic',
+      description: info.description,
+      dim: info.dim,
+      scope: name === 'acoustic' ? 'cry' : 'recording',
+      trainedOn: { train: [], validation: [] },
+      isDefault: false,
+    })
+  for (const f of files.filter((x) => x.endsWith(FUSED_SUFFIX)).sort()) {
+    const cardPath = path.join(modelsDir, f)
+    const name = f.slice(0, -FUSED_SUFFIX.length)
+    try {
+      const card = await readFusedCard(cardPath)
+      if (card.name !== name)
+        throw new Error(`${cardPath}: its name is "${card.name}", its file says "${name}"`)
+      const parts = card.parts.map((p) => {
+        const e = plain.find((x) => x.name === p.backbone)
+        if (!e) throw new Error(`${cardPath}: part "${p.backbone}" is not a backbone here`)
+        if (e.problem) throw new Error(`${cardPath}: part ${p.backbone}: ${e.problem}`)
+        if (e.scope !== 'cry') throw new Error(`${cardPath}: part ${p.backbone} embeds whole recordings`)
+        return e
+      })
+      const union = (k: 'train' | 'validation') =>
+        [
+          ...new Set([...parts.flatMap((e) => e.trainedOn[k]), ...(k === 'train' ? card.fitted_on : [])]),
+        ].sort()
+      out.push({
+        name,
+        kind: 'fused',
+        description: card.description,
+        dim: parts.reduce((a, e) => a + e.dim, 0),
+        scope: 'cry',
+        cardPath,
+        trainedOn: { train: union('train'), validation: union('validation') },
+        isDefault: name === def,
+      })
+    } catch (err) {
+      out.push({
+        name,
+        kind: 'fused',
+        description: '',
+        dim: 0,
+        scope: 'cry',
+        cardPath,
+        trainedOn: { train: [], validation: [] },
+        isDefault: name === def,
+        problem: (err as Error).message,
+      })
+    }
+  }
   for (const [name, info] of Object.entries(ACOUSTIC_BACKBONES)) {
     out.push({
       name,
@@ -104,11 +159,30 @@ export async function defaultBackboneName(modelsDir: string): Promise<string> {
 export async function getBackbone(name: string, opts: RegistryOptions): Promise<Backbone> {
   const wanted = name === 'default' ? await defaultBackboneName(opts.modelsDir) : name
   if (wanted in ACOUSTIC_BACKBONES) return new AcousticBackbone(wanted as AcousticBackboneName)
-  const entry = (await listBackbones(opts.modelsDir)).find((e) => e.name === wanted && e.kind === 'onnx')
+  const entries = await listBackbones(opts.modelsDir)
+  const entry = entries.find((e) => e.name === wanted && e.kind !== 'acoustic')
   if (!entry) {
-    const known = (await listBackbones(opts.modelsDir)).map((e) => e.name).join(', ')
+    const known = entries.map((e) => e.name).join(', ')
     throw new Error(`unknown backbone "${wanted}" (known: ${known})`)
   }
   if (entry.problem) throw new Error(entry.problem)
+  if (entry.kind === 'fused') {
+    const card = await readFusedCard(entry.cardPath!)
+    const parts: FusedPart[] = []
+    try {
+      // Parts are plain backbones (the listing refused anything else); a fused part would not be found.
+      for (const p of card.parts)
+        parts.push({
+          backbone: await getBackbone(p.backbone, opts),
+          weight: p.weight,
+          mean: p.mean,
+          sd: p.sd,
+        })
+      return new FusedBackbone(card.name, parts, card.fitted_on)
+    } catch (err) {
+      for (const p of parts) await p.backbone.dispose()
+      throw err
+    }
+  }
   return OnnxBackbone.load(await readModelCard(entry.cardPath!), opts)
 }

@@ -304,7 +304,7 @@ function formatResults(r: VerificationReport): string {
   const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)} %` : 'n/a')
   const rows = r.results.map((x) => [
     x.backbone,
-    x.kind === 'onnx' ? x.provider : x.scope === 'recording' ? 'whole rec.' : 'model-free',
+    x.kind !== 'acoustic' ? x.provider : x.scope === 'recording' ? 'whole rec.' : 'model-free',
     pct(x.eer),
     x.eer_ci95 && Number.isFinite(x.eer_ci95[0])
       ? `${(100 * x.eer_ci95[0]).toFixed(1)}–${(100 * x.eer_ci95[1]).toFixed(1)} %`

@@ -81,17 +81,18 @@ class Recording:
     sample_rate: int
     curation: str
     recorded_at: str
+    duration_s: float = 0.0
 
 
-def load_manifest(root: Path = DATASETS / "donateacry") -> list[Recording]:
+def load_manifest(root: Path = DATASETS / "donateacry", curations: tuple = USED_CURATION) -> list[Recording]:
     out = []
     with open(root / "manifest.csv", newline="") as fh:
         for r in csv.DictReader(fh):
-            if r["curation"] not in USED_CURATION:
+            if r["curation"] not in curations:
                 continue
             stem = Path(r["file"]).stem
             out.append(Recording(r["file"], stem, r["infant_id"], r["platform"], int(r["sample_rate"]),
-                                 r["curation"], r["recorded_at"]))
+                                 r["curation"], r["recorded_at"], float(r["duration_s"] or 0)))
     return out
 
 
@@ -121,6 +122,22 @@ def make_split(recs: list[Recording], seed: int = SPLIT_SEED) -> Split:
             f"recordings; validation = {VALIDATION_SHARE:.0%} of the other infants with >= 2 recordings "
             f"(sorted ids shuffled with random.Random({seed})); train = all remaining infants incl. singletons")
     return Split(train, validation, evaluation, seed, rule)
+
+
+def fold_split(recs: list[Recording], fold: int, folds: int, seed: int = SPLIT_SEED) -> Split:
+    """Infant-grouped k-fold cross-validation over every infant outside the evaluation set: the infants (sorted
+    ids shuffled with random.Random(seed)) dealt into `folds` folds; fold `fold` is held out (reported as
+    "validation", but never used to choose a step: cross-validated runs keep their last step), the others train.
+    The evaluation infants stay out of every fold."""
+    base = make_split(recs, seed)
+    others = sorted(set(base.train) | set(base.validation))
+    rng = random.Random(seed)
+    rng.shuffle(others)
+    held = sorted(i for k, i in enumerate(others) if k % folds == fold)
+    train = sorted(i for k, i in enumerate(others) if k % folds != fold)
+    rule = (f"infant-grouped {folds}-fold cross-validation over the infants outside the evaluation set (sorted ids "
+            f"shuffled with random.Random({seed}), dealt in turn); fold {fold} held out, the last step kept")
+    return Split(train, held, base.evaluation, seed, rule)
 
 
 # ----------------------------------------------------------------------------------------------- audio

@@ -125,6 +125,12 @@ def main(argv=None):
     ap.add_argument("--n-aug", type=int, default=7)
     ap.add_argument("--copies", choices=["all", "clean", "aug"], default="all",
                     help="which precomputed copies crops are drawn from")
+    ap.add_argument("--ssl-corpus", choices=["identity", "all"], default="identity",
+                    help="ntxent pretrain: 'all' also draws the Donate-a-Cry recordings curated 'rejected' (no "
+                         "identity labels needed) of every infant outside the evaluation and validation sets")
+    ap.add_argument("--fold", type=int, help="cross-validation: hold out this fold of --folds (0-based); the "
+                    "run keeps its last step instead of the best on the held-out infants")
+    ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--specaug", action="store_true", help="frequency/time masking of crops")
     ap.add_argument("--eval-every", type=int, default=200)
     ap.add_argument("--seed", type=int, default=1)
@@ -139,15 +145,25 @@ def main(argv=None):
     wd = args.weight_decay if args.weight_decay is not None else (1e-4 if finetune else 2e-5)
 
     recs = data.load_manifest()
-    split = data.make_split(recs)
+    split = data.make_split(recs) if args.fold is None else data.fold_split(recs, args.fold, args.folds)
     train_set, val_set = set(split.train), set(split.validation)
     train_recs = [r for r in recs if r.infant in train_set]
     val_recs = [r for r in recs if r.infant in val_set]
     assert not ({r.infant for r in train_recs + val_recs} & set(split.evaluation))
     used = train_recs + val_recs
-    corpus = data.corpus(recs)
-    bank = data.feature_banks(recs, args.n_aug)
-    sampler = CropSampler(train_recs, bank, corpus, rng, args.copies, args.specaug)
+    ssl_recs = train_recs
+    if args.ssl_corpus == "all":
+        if args.loss != "ntxent" or finetune:
+            ap.error("--ssl-corpus all is for ntxent pre-training (it needs no identity labels)")
+        held = set(split.evaluation) | val_set
+        # (at least one second: some rejected files are a few samples long)
+        extra = [r for r in data.load_manifest(curations=("rejected",)) if r.infant not in held and r.duration_s >= 1]
+        ssl_recs = train_recs + extra
+        print(json.dumps({"ssl_corpus": {"identity_recordings": len(train_recs), "rejected_recordings": len(extra)}}),
+              flush=True)
+    corpus = data.corpus(recs + [r for r in ssl_recs if r not in recs])
+    bank = data.feature_banks(recs + [r for r in ssl_recs if r not in recs], args.n_aug)
+    sampler = CropSampler(ssl_recs, bank, corpus, rng, args.copies, args.specaug)
 
     # model
     init_info = {}
@@ -215,7 +231,7 @@ def main(argv=None):
                 xs.extend(sampler.crop(rr[j].stem, n_frames) for j in pick)
             return (torch.stack(xs),), (len(chosen), args.ge2e_utts)
         # ntxent: two views = two different augmented copies and two different crops of one recording
-        rs = [train_recs[i] for i in rng.choice(len(train_recs), size=args.batch, replace=False)]
+        rs = [ssl_recs[i] for i in rng.choice(len(ssl_recs), size=args.batch, replace=False)]
         v1, v2 = [], []
         for r in rs:
             a, b = rng.choice(sampler.n_copies(r.stem), size=2, replace=False)
@@ -234,7 +250,7 @@ def main(argv=None):
     v0 = evaluate()
     print(json.dumps({"step": 0, "val": v0}), flush=True)
     log.write(json.dumps({"step": 0, "val": v0}) + "\n")
-    if finetune:  # the starting point is a legitimate candidate
+    if finetune and args.fold is None:  # the starting point is a legitimate candidate
         best = {"eer": v0["eer"], "step": 0, "val": v0}
         save(args, model, crit, best, split, init_info, lr, wd, head_lr, frozen, history, final=False)
     t0 = time.time()
@@ -268,7 +284,7 @@ def main(argv=None):
             print(json.dumps(rec), flush=True)
             log.write(json.dumps(rec) + "\n")
             log.flush()
-            if v["eer"] < best["eer"]:
+            if v["eer"] < best["eer"] or args.fold is not None:
                 best = {"eer": v["eer"], "step": step, "val": v}
                 save(args, model, crit, best, split, init_info, lr, wd, head_lr, frozen, history, final=False)
     # the history in the best checkpoint covers the whole run
@@ -285,7 +301,7 @@ def save(args, model, crit, best, split, init_info, lr, wd, head_lr, frozen, his
         "validation": best.get("val"), "lr": lr, "weight_decay": wd, "head_lr": head_lr,
         "optimizer": "AdamW", "schedule": "linear warm-up 5 % then cosine to 5 % of lr",
         "batch": args.batch, "crop_frames": [args.min_frames, args.max_frames], "seed": args.seed,
-        "frozen": list(frozen), "n_aug_copies": args.n_aug, "copies": args.copies,
+        "frozen": list(frozen), "n_aug_copies": args.n_aug, "copies": args.copies, "ssl_corpus": args.ssl_corpus, "fold": args.fold, "folds": args.folds if args.fold is not None else None,
         "specaug": args.specaug, "channels": model.cfg.channels, "init": init_info,
         "aam": {"margin": args.margin, "scale": args.scale} if args.loss == "aam" else None,
         "ge2e": {"utterances_per_infant": args.ge2e_utts} if args.loss == "ge2e" else None,

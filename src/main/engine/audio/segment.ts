@@ -70,6 +70,11 @@ export interface SegmentOptions {
   /** P(cry) at or above which a frame keeps an already sounding stretch going (hysteresis, as sound event
    * detection thresholds its frame probabilities): a cry's weaker moments do not split it. */
   detectorHoldThreshold?: number
+  /** The hysteresis runs backwards too: a frame before a stretch opens sounds when an unbroken run of frames
+   * at or above the hold threshold leads from it to a cry frame (hysteresis thresholding as usually defined:
+   * the connected run above the low threshold around a frame above the high one), so a cry's weak onset is
+   * not cut off. */
+  detectorHoldBackward?: boolean
   /** With the detector, voiced frames seed sound too (a stretch is still judged by the detector's frames). */
   seedVoiced?: boolean
   /** Pitch rules (low pitch, steady pitch) judge a stretch only when it has this many voiced frames. */
@@ -97,6 +102,7 @@ export const SEGMENT_DEFAULTS: Required<SegmentOptions> = {
   detectorThreshold: 0.5,
   seedVoiced: false,
   detectorHoldThreshold: 0.1,
+  detectorHoldBackward: true,
   minPitchFrames: 10,
   collectCandidates: false,
 }
@@ -171,6 +177,9 @@ export class CrySegmenter {
   /** Frames [0, seeded) have their seed decided (the detector's verdict lags its look-ahead). */
   private seeded = 0
   private processed = 0
+  /** Backward hysteresis: frames up to here lead to a cry frame through held frames (or, below, do not). */
+  private leadsToSeedUntil = -1
+  private leadsNowhereUntil = -1
   /** Sliding maximum of intensity over the reference window (monotonic deque of frame indices). */
   private readonly maxQueue: number[] = []
   private readonly maxValues: number[] = []
@@ -288,13 +297,35 @@ export class CrySegmenter {
         break
       }
     }
-    const held = this.detector !== null && this.candStart >= 0 && this.ringHold[i] === 1
+    const held =
+      this.detector !== null &&
+      this.ringHold[i] === 1 &&
+      (this.candStart >= 0 || (this.o.detectorHoldBackward && this.leadsToSeed(t)))
     const sounding =
       (nearVoice || held) &&
       this.ringIntensity[i]! > reference - this.o.silenceThresholdDb &&
       this.ringSnr[i]! >= this.o.minFrameSnrDb
     this.processed = t + 1
     this.step(t, sounding, i)
+  }
+
+  /** Whether an unbroken run of held frames from t (held itself) reaches a seed among the decided frames;
+   * each run is scanned once. */
+  private leadsToSeed(t: number): boolean {
+    if (t <= this.leadsToSeedUntil) return true
+    if (t <= this.leadsNowhereUntil) return false
+    const ring = this.ringHold.length
+    let u = t
+    while (u < this.seeded && u < t + ring - 1 && this.ringHold[u % ring] === 1) {
+      if (this.ringSeed[u % ring] === 1) {
+        this.leadsToSeedUntil = u
+        return true
+      }
+      u++
+    }
+    // A run still open at the decided edge is judged again once more of it is decided.
+    if (u < this.seeded) this.leadsNowhereUntil = u
+    return false
   }
 
   private step(t: number, sounding: boolean, i: number): void {

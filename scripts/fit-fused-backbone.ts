@@ -115,8 +115,14 @@ const foldDirs = fs
   .filter((d) => /^fold\d+$/.test(d))
   .sort()
   .map((d) => path.join(values['folds-dir']!, d))
-const table: { fold: number; infants: number; target_trials: number; eer: number[]; logmel_stats: number }[] =
-  []
+const table: {
+  fold: number
+  infants: number
+  target_trials: number
+  eer: number[]
+  handmade_as_is: number
+  logmel_stats: number
+}[] = []
 for (const [k, dir] of foldDirs.entries()) {
   const foldModel = await getBackbone(values.learned, { modelsDir: dir, provider: 'cpu' })
   const held = new Set(foldModel.trainedOn.validation)
@@ -140,15 +146,27 @@ for (const [k, dir] of foldDirs.entries()) {
     for (const r of heldRecs) embs.push(meanEmbedding(await fused.embedCries(r.cries)))
     eer.push(verificationFigures(embs, trials).eer)
   }
+  // The hand-made part as it is (no standardisation), on the same trials: the simpler candidate.
+  const raw = verificationFigures(
+    heldRecs.map((r) => meanEmbedding(r.cries.map((c) => handEmb.get(c)!))),
+    trials,
+  ).eer
   const lm = verificationFigures(
     heldRecs.map((r) => logmelOf.get(r.clip)!),
     trials,
   )
-  table.push({ fold: k, infants: held.size, target_trials: lm.target_trials, eer, logmel_stats: lm.eer })
+  table.push({
+    fold: k,
+    infants: held.size,
+    target_trials: lm.target_trials,
+    eer,
+    handmade_as_is: raw,
+    logmel_stats: lm.eer,
+  })
   console.error(
     `fold ${k}: ${held.size} infants, ${lm.target_trials} target trials; EER by learned weight ` +
       GRID.map((w, i) => `${w}: ${(100 * eer[i]!).toFixed(1)}`).join(', ') +
-      `; log-mel statistics ${(100 * lm.eer).toFixed(1)} %`,
+      `; ${values.handmade} as it is ${(100 * raw).toFixed(1)} %; log-mel statistics ${(100 * lm.eer).toFixed(1)} %`,
   )
 }
 const mean = (xs: number[]) => xs.reduce((a, v) => a + v, 0) / xs.length
@@ -160,6 +178,7 @@ const byWeight = GRID.map((w, i) => ({
 }))
 const best = byWeight.reduce((a, b) => (b.eer_mean < a.eer_mean ? b : a))
 const lmFolds = table.map((t) => t.logmel_stats)
+const rawFolds = table.map((t) => t.handmade_as_is)
 const sl = stats(cryVectors(fullEmb, recs))
 const sh = stats(cryVectors(handEmb, recs))
 const card: FusedCard = {
@@ -185,6 +204,7 @@ const card: FusedCard = {
     cv_eer_mean: best.eer_mean,
     cv_eer_sd: best.eer_sd,
     by_weight: byWeight,
+    handmade_as_is_same_folds: { eer_mean: mean(rawFolds), eer_sd: sdOf(rawFolds) },
     logmel_stats_same_folds: { eer_mean: mean(lmFolds), eer_sd: sdOf(lmFolds) },
     folds: table,
     fitted: new Date().toISOString().slice(0, 10),
@@ -195,7 +215,8 @@ const file = path.join(values.out, `${values.name}${FUSED_SUFFIX}`)
 fs.writeFileSync(file, JSON.stringify(card, null, 1) + '\n')
 console.error(
   `wrote ${file}: learned weight ${best.weight}, CV EER ${(100 * best.eer_mean).toFixed(1)} ± ` +
-    `${(100 * best.eer_sd).toFixed(1)} % (log-mel statistics on the same folds ${(100 * mean(lmFolds)).toFixed(1)} ± ` +
+    `${(100 * best.eer_sd).toFixed(1)} % (${values.handmade} as it is ${(100 * mean(rawFolds)).toFixed(1)} ± ` +
+    `${(100 * sdOf(rawFolds)).toFixed(1)} %, log-mel statistics on the same folds ${(100 * mean(lmFolds)).toFixed(1)} ± ` +
     `${(100 * sdOf(lmFolds)).toFixed(1)} %)`,
 )
 for (const b of [learned, handmade, logmel]) await b.dispose()

@@ -69,6 +69,23 @@ describe('fused backbone arithmetic', () => {
     expect(f.trainedOn.train).toContain('fitted-infant')
   })
 
+  it('leaves out a part weighted 0: no block, not run', async () => {
+    let calls = 0
+    const counted = {
+      ...given('a', a),
+      embedCries: async (c: Float32Array[]) => (calls++, c.map(() => new Float32Array(3))),
+    }
+    const f = new FusedBackbone('f', [
+      { backbone: counted, weight: 0 },
+      { backbone: given('b', b), weight: 1 },
+    ])
+    const [x, y] = await f.embedCries(cries)
+    expect(f.dim).toBe(2)
+    expect(calls).toBe(0)
+    expect(cosine(x!, y!)).toBeCloseTo(cos(b[0]!, b[1]!), 6)
+    expect(f.trainedOn.train).toContain('a-infant')
+  })
+
   it('refuses parts that embed whole recordings, wrong-sized standardisation, and no positive weight', () => {
     const rec = { ...given('r', a), scope: 'recording' as const }
     expect(

@@ -81,24 +81,27 @@ export class FusedBackbone implements Backbone {
     const total = parts.reduce((a, p) => a + p.weight, 0)
     if (!(total > 0)) throw new Error(`${name}: no part has a positive weight`)
     this.scales = parts.map((p) => Math.sqrt(p.weight / total))
-    this.dim = parts.reduce((a, p) => a + p.backbone.dim, 0)
+    // A part weighted 0 is not run and has no block (the cross-validation may well choose 0 for one).
+    this.dim = parts.reduce((a, p) => a + (p.weight > 0 ? p.backbone.dim : 0), 0)
     const union = (key: 'train' | 'validation', extra: readonly string[]) =>
       [...new Set([...parts.flatMap((p) => p.backbone.trainedOn[key]), ...extra])].sort()
     this.trainedOn = { train: union('train', fittedOn), validation: union('validation', []) }
-    // The part that runs on an accelerator (if any) says where the fused backbone runs.
-    this.provider = (parts.find((p) => p.backbone.kind === 'onnx') ?? parts[0]!).backbone.provider
+    // The running part on an accelerator (if any) says where the fused backbone runs.
+    const running = parts.filter((p) => p.weight > 0)
+    this.provider = (running.find((p) => p.backbone.kind === 'onnx') ?? running[0]!).backbone.provider
   }
 
   async embedCries(cries16k: Float32Array[], opts: { signal?: AbortSignal } = {}): Promise<Float32Array[]> {
-    const blocks: Float32Array[][] = []
-    for (const p of this.parts) {
+    const blocks: (Float32Array[] | null)[] = []
+    for (const [k, p] of this.parts.entries()) {
       throwIfAborted(opts.signal)
-      blocks.push(await p.backbone.embedCries(cries16k, opts))
+      blocks.push(this.scales[k] ? await p.backbone.embedCries(cries16k, opts) : null)
     }
     return cries16k.map((_, i) => {
       const v = new Float32Array(this.dim)
       let off = 0
       for (const [k, block] of blocks.entries()) {
+        if (!block) continue
         const { mean, sd } = this.parts[k]!
         const e = block[i]!
         let norm = 0

@@ -111,7 +111,7 @@ export async function listBackbones(modelsDir: string): Promise<BackboneEntry[]>
         name,
         kind: 'fused',
         description: card.description,
-        dim: parts.reduce((a, e) => a + e.dim, 0),
+        dim: parts.reduce((a, e, i) => a + (card.parts[i]!.weight > 0 ? e.dim : 0), 0),
         scope: 'cry',
         cardPath,
         trainedOn: { train: union('train'), validation: union('validation') },

@@ -86,6 +86,8 @@ def main(argv=None):
         held = [r for r in recs if r.infant in set(split.validation)]
         row = {"model": ck["meta"]["validation"], "logmel_stats_eer": logmel_eer(held, corpus),
                "held_out_infants": len(split.validation), "wall_s": round(time.time() - t0, 1)}
+        if summary_path.exists():  # another process may be running other folds of the same recipe
+            summary["folds"] = {**json.loads(summary_path.read_text())["folds"], **summary["folds"]}
         summary["folds"][str(fold)] = row
         print(json.dumps({"fold": fold, **row}), flush=True)
         done = list(summary["folds"].values())

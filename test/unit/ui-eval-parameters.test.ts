@@ -50,6 +50,32 @@ describe('runParameters', () => {
     ])
   })
 
+  it("writes protocol C's scoring and cross-validation in the form's words", () => {
+    const rows = runParameters({
+      protocol: 'verification',
+      datasetIds: ['shared:donateacry'],
+      options: {
+        protocol: 'verification',
+        backbones: ['acoustic'],
+        segments: 'project',
+        scoreNorm: 'as-norm',
+        cv: 5,
+      },
+      by: 'researcher',
+      startedAt: started,
+      finishedAt: null,
+    })
+    expect(rows.map((r) => [r.name, r.value])).toEqual([
+      ['Dataset', 'shared:donateacry'],
+      ['Backbones', 'acoustic'],
+      ['Cries from', 'the workstation’s segmenter'],
+      ['Trial scores', 'AS-norm against infants outside the evaluation'],
+      ['Cross-validation folds', '5'],
+      ['Run by', 'researcher'],
+      ['Started', '02 Dec 2026 14:05:09'],
+    ])
+  })
+
   it('still shows an option the form does not know, named after its key', () => {
     const rows = runParameters({
       protocol: 'drift',

@@ -175,11 +175,20 @@ function Gate({ r }: { r: Row }) {
 
 function Verification({ r }: { r: Row }) {
   const results = (Array.isArray(r.backbones) ? r.backbones : [r]) as Row[]
+  const cvFolds = Number(r.cv_folds ?? 0)
+  const cv = (b: Row) => {
+    const c = b.cv as Row | undefined
+    return c && typeof c.eer_mean === 'number'
+      ? `${pct(c.eer_mean)} ± ${typeof c.eer_sd === 'number' ? (100 * c.eer_sd).toFixed(1) : '—'}`
+      : '—'
+  }
   return (
     <Stack spacing={2}>
       <Typography variant="body2" color="text.secondary">
         {Number(r.infants)} infants ({String(r.selection ?? '')}); same-platform trials, minDCF at p_target
-        0.05; the EER&apos;s 95 % interval by bootstrap over infants.
+        0.05; the EER&apos;s 95 % interval by bootstrap over infants. Scores: {String(r.scoring ?? 'cosine')}.
+        {cvFolds > 0 &&
+          ` Cross-validation: the infants dealt into ${cvFolds} folds, grouped by infant; mean ± sd of the folds' EERs.`}
       </Typography>
       <SimpleTable
         label="verification figures"
@@ -191,6 +200,7 @@ function Verification({ r }: { r: Row }) {
           'minDCF',
           'target trials',
           'non-target trials',
+          ...(cvFolds > 0 ? [`CV EER (${cvFolds} folds)`] : []),
         ]}
         rows={results.map((b) => [
           String(b.backbone),
@@ -200,6 +210,7 @@ function Verification({ r }: { r: Row }) {
           num(b.min_dcf),
           Number(b.target_trials),
           Number(b.nontarget_trials),
+          ...(cvFolds > 0 ? [cv(b)] : []),
         ])}
       />
       {results.some((b) => Array.isArray(b.roc)) && (

@@ -1,4 +1,4 @@
-// `iclas bench embed`: cry-embedding throughput of the default ONNX backbone, three ways on the same cries in
+// `iclas bench embed`: cry-embedding throughput of the default ONNX backbone (or the gate's), three ways on the same cries in
 // one run: the full TypeScript path (Kaldi fbank + mean subtraction + onnxruntime-node, as the app runs it),
 // raw onnxruntime on precomputed features (the ceiling the TypeScript path can reach), and the Python reference
 // (torchaudio fbank + the PyTorch model, training/reference_embed.py). Same thread count everywhere; the
@@ -17,7 +17,12 @@ import { ProviderSetting, softwareVulkanEnv, softwareVulkanMissing } from '../sr
 import { sharedDatasetsDir } from '../src/main/cli/data-dir'
 import { extractCry } from '../src/main/engine/audio/preprocess'
 import { embeddingPieces } from '../src/main/engine/embed/pieces'
-import { checkoutModelsDir, defaultBackboneName, getBackbone } from '../src/main/engine/embed/registry'
+import {
+  checkoutModelsDir,
+  defaultBackboneName,
+  getBackbone,
+  listBackbones,
+} from '../src/main/engine/embed/registry'
 import { loadClip16k, readCryIntervals, readDataset } from '../src/main/evaluation/datasets'
 
 const run = promisify(execFile)
@@ -151,7 +156,13 @@ export const embedBench: BenchSuite = {
       Object.assign(process.env, env) // main thread, before onnxruntime initialises Dawn
     }
     const mdir = checkoutModelsDir()
-    const name = values.backbone ?? (await defaultBackboneName(mdir))
+    // The default when it is an ONNX model; otherwise (a hand-made or fused default) the ONNX model the ward
+    // still runs for the gate's cry classifier, ecapa-c256-aam, or the first ONNX model there is.
+    const def = await defaultBackboneName(mdir)
+    const onnx = (await listBackbones(mdir)).filter((e) => e.kind === 'onnx' && !e.problem).map((e) => e.name)
+    const name =
+      values.backbone ??
+      (onnx.includes(def) ? def : onnx.includes('ecapa-c256-aam') ? 'ecapa-c256-aam' : (onnx[0] ?? def))
     const backbone = await getBackbone(name, { modelsDir: mdir, provider, threads }).catch((e: Error) => e)
     if (backbone instanceof Error || !(backbone instanceof OnnxBackbone)) {
       console.log(`skipped: no ONNX backbone "${name}" to benchmark in ${mdir}`)

@@ -47,14 +47,26 @@ const DefaultFile = z.object({ backbone: z.string().min(1) }).loose()
 export async function listBackbones(modelsDir: string): Promise<BackboneEntry[]> {
   const def = await defaultBackboneName(modelsDir)
   const files = await fs.readdir(modelsDir).catch(() => [] as string[])
-  const out: BackboneEntry[] = []
+  // A card that cannot be used is still listed, with its problem, so the problem is visible.
+  const unusable = (name: string, kind: BackboneKind, cardPath: string, err: unknown): BackboneEntry => ({
+    name,
+    kind,
+    description: '',
+    dim: 0,
+    scope: 'cry',
+    cardPath,
+    trainedOn: { train: [], validation: [] },
+    isDefault: name === def,
+    problem: (err as Error).message,
+  })
+  const onnx: BackboneEntry[] = []
   for (const f of files.filter((x) => x.endsWith('.card.json')).sort()) {
     const cardPath = path.join(modelsDir, f)
     const name = f.slice(0, -'.card.json'.length)
     try {
       // Listing must stay cheap: the sha256 is checked when the backbone is loaded.
       const { card } = await readModelCard(cardPath, { verifyHash: false })
-      out.push({
+      onnx.push({
         name: card.name,
         kind: 'onnx',
         description: card.description,
@@ -65,30 +77,21 @@ export async function listBackbones(modelsDir: string): Promise<BackboneEntry[]>
         isDefault: card.name === def,
       })
     } catch (err) {
-      out.push({
-        name,
-        kind: 'onnx',
-        description: '',
-        dim: 0,
-        scope: 'cry',
-        cardPath,
-        trainedOn: { train: [], validation: [] },
-        isDefault: name === def,
-        problem: (err as Error).message,
-      })
+      onnx.push(unusable(name, 'onnx', cardPath, err))
     }
   }
-  const plain = [...out]
-  for (const [name, info] of Object.entries(ACOUSTIC_BACKBONES))
-    plain.push({
-      name,
-      kind: 'acoustic',
-      description: info.description,
-      dim: info.dim,
-      scope: name === 'acoustic' ? 'cry' : 'recording',
-      trainedOn: { train: [], validation: [] },
-      isDefault: false,
-    })
+  const acoustic = Object.entries(ACOUSTIC_BACKBONES).map(([name, info]): BackboneEntry => ({
+    name,
+    kind: 'acoustic',
+    description: info.description,
+    dim: info.dim,
+    scope: name === 'acoustic' ? 'cry' : 'recording',
+    trainedOn: { train: [], validation: [] },
+    isDefault: name === def,
+  }))
+  // Fused backbones are made of the others (never of another fused one).
+  const plain = [...onnx, ...acoustic]
+  const fused: BackboneEntry[] = []
   for (const f of files.filter((x) => x.endsWith(FUSED_SUFFIX)).sort()) {
     const cardPath = path.join(modelsDir, f)
     const name = f.slice(0, -FUSED_SUFFIX.length)
@@ -107,7 +110,7 @@ export async function listBackbones(modelsDir: string): Promise<BackboneEntry[]>
         [
           ...new Set([...parts.flatMap((e) => e.trainedOn[k]), ...(k === 'train' ? card.fitted_on : [])]),
         ].sort()
-      out.push({
+      fused.push({
         name,
         kind: 'fused',
         description: card.description,
@@ -118,30 +121,10 @@ export async function listBackbones(modelsDir: string): Promise<BackboneEntry[]>
         isDefault: name === def,
       })
     } catch (err) {
-      out.push({
-        name,
-        kind: 'fused',
-        description: '',
-        dim: 0,
-        scope: 'cry',
-        cardPath,
-        trainedOn: { train: [], validation: [] },
-        isDefault: name === def,
-        problem: (err as Error).message,
-      })
+      fused.push(unusable(name, 'fused', cardPath, err))
     }
   }
-  for (const [name, info] of Object.entries(ACOUSTIC_BACKBONES)) {
-    out.push({
-      name,
-      kind: 'acoustic',
-      description: info.description,
-      dim: info.dim,
-      scope: name === 'acoustic' ? 'cry' : 'recording',
-      trainedOn: { train: [], validation: [] },
-      isDefault: name === def,
-    })
-  }
+  const out = [...onnx, ...fused, ...acoustic]
   return out
 }
 

@@ -11,10 +11,12 @@ import json
 import os
 import random
 import re
-from dataclasses import dataclass, field
+import subprocess
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
+import scipy.signal
 import soundfile as sf
 import torch
 import torchaudio
@@ -272,17 +274,94 @@ class AugmentConfig:
     snr_db: tuple = (5.0, 20.0)
     gain_db: tuple = (-12.0, 6.0)
     p_band_limit: float = 0.5  # applied to 16 kHz (iOS) clips only; Android clips are 8 kHz already
+    # Channel augmentation (issue 15). Off by default, and no random number is drawn while a probability is 0, so
+    # the default config reproduces the earlier copies (and their caches) exactly.
+    p_reverb: float = 0.0
+    rt60_s: tuple = (0.2, 0.8)
+    p_codec: float = 0.0
+    p_narrowband: float = 0.5  # of the coded copies: narrowband phone codec at 8 kHz; the rest IMA4 ADPCM at 16 kHz
 
     def describe(self) -> str:
-        return (f"per augmented copy: additive noise from shared/datasets/negatives (p={self.p_noise}, SNR "
-                f"U{list(self.snr_db)} dB against the cry segments' power), random gain U{list(self.gain_db)} dB "
-                f"(clipped to [-1,1]), 8 kHz band-limiting (resample 16k->8k->16k) of 16 kHz clips with "
-                f"p={self.p_band_limit}")
+        s = (f"per augmented copy: additive noise from shared/datasets/negatives (p={self.p_noise}, SNR "
+             f"U{list(self.snr_db)} dB against the cry segments' power), random gain U{list(self.gain_db)} dB "
+             f"(clipped to [-1,1]), 8 kHz band-limiting (resample 16k->8k->16k) of 16 kHz clips with "
+             f"p={self.p_band_limit}")
+        if self.p_reverb > 0:
+            s += (f"; first, with p={self.p_reverb}, a synthetic room (exponentially decaying noise RIR, RT60 "
+                  f"U{list(self.rt60_s)} s, direct path first, level kept)")
+        if self.p_codec > 0:
+            s += (f"; last, with p={self.p_codec}, an ffmpeg codec round trip: with p={self.p_narrowband} a "
+                  f"narrowband codec at 8 kHz ({' / '.join(NARROWBAND_CODECS)}; Debian's ffmpeg has no AMR-NB "
+                  f"encoder), otherwise IMA4 ADPCM (adpcm_ima_qt in CAF) at 16 kHz")
+        return s
+
+    def cache_tag(self) -> str:
+        """'' for the default config (the caches built before issue 15 stay valid), else a hash of the settings."""
+        if self == AugmentConfig():
+            return ""
+        return "_" + hashlib.sha1(json.dumps(asdict(self), sort_keys=True).encode()).hexdigest()[:10]
+
+
+# Presets for train.py --aug.
+AUG_PRESETS = {
+    "default": AugmentConfig(),
+    # channel: the two phones' codecs + a room; the codec's 8 kHz path replaces plain band-limiting
+    "channel": AugmentConfig(p_band_limit=0.0, p_reverb=0.5, p_codec=0.7),
+}
+
+
+def synthetic_rir(rt60: float, rng: np.random.Generator, sr: int = SAMPLE_RATE) -> np.ndarray:
+    """Hand-written because no RIR corpus or room simulator (pyroomacoustics) is installed here and PyPI is out
+    of reach; a statistical late-reverb model is enough to smear the cry's harmonics the way a nursery does.
+    Room impulse response: unit direct path at t=0, then Gaussian noise under exp(-6.9 t / RT60) (-60 dB at
+    RT60) from a 1-5 ms pre-delay on, its energy a random 0.3-3x the direct path's."""
+    n = int(rt60 * sr)
+    t = np.arange(n) / sr
+    tail = rng.standard_normal(n) * np.exp(-6.9 * t / rt60)
+    tail[: int(rng.uniform(0.001, 0.005) * sr)] = 0.0
+    tail *= np.sqrt(rng.uniform(0.3, 3.0) / (np.sum(tail ** 2) + 1e-12))
+    tail[0] = 1.0
+    return tail
+
+
+def reverberate(x: np.ndarray, rt60: float, rng: np.random.Generator) -> np.ndarray:
+    y = scipy.signal.fftconvolve(x, synthetic_rir(rt60, rng))[: len(x)]
+    return (y * np.sqrt(np.mean(x ** 2) / (np.mean(y ** 2) + 1e-12))).astype(np.float32)  # same RMS as the input
+
+
+# (encoder args at 8 kHz, container, decoder delay in 16 kHz samples): GSM full rate (13 kbit/s) and Speex
+# narrowband CELP at 5.95 / 8 / 11 kbit/s, the nearest encoders in Debian's ffmpeg to AMR-NB (ACELP, 4.75-12.2
+# kbit/s), which it can decode but not encode. Speex's 10 ms delay is measured (cross-correlation) and removed.
+NARROWBAND_CODECS = {
+    "gsm": (["-c:a", "libgsm"], "gsm", 0),
+    "speex-q2": (["-c:a", "libspeex", "-cbr_quality", "2"], "ogg", 160),
+    "speex-q4": (["-c:a", "libspeex", "-cbr_quality", "4"], "ogg", 160),
+    "speex-q6": (["-c:a", "libspeex", "-cbr_quality", "6"], "ogg", 160),
+}
+IMA4 = (["-c:a", "adpcm_ima_qt"], "caf", 0)  # the iPhone's IMA4; CAF because the mov muxer cannot write to a pipe
+
+
+def codec_round_trip(x: np.ndarray, enc_args: list, fmt: str, delay: int, codec_sr: int) -> np.ndarray:
+    """Hand-written because torchaudio 0.13's codec support (sox_io / apply_codec) has neither GSM, Speex nor IMA4
+    ADPCM here, while the system ffmpeg does.
+    16 kHz float -> ffmpeg encode at codec_sr -> decode -> 16 kHz float, same length and alignment, all through
+    pipes (two processes one after the other: nothing is written to disk and the pipes cannot deadlock)."""
+    ff = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin"]
+    pcm = np.clip(x, -1.0, 1.0).astype("<f4").tobytes()
+    coded = subprocess.run([*ff, "-f", "f32le", "-ar", str(SAMPLE_RATE), "-ac", "1", "-i", "pipe:0",
+                            "-ar", str(codec_sr), *enc_args, "-f", fmt, "pipe:1"],
+                           input=pcm, capture_output=True, check=True).stdout
+    out = subprocess.run([*ff, "-f", fmt, "-i", "pipe:0", "-f", "f32le", "-ar", str(SAMPLE_RATE), "-ac", "1",
+                          "pipe:1"], input=coded, capture_output=True, check=True).stdout
+    y = np.frombuffer(out, dtype="<f4")[delay: delay + len(x)]
+    return np.pad(y, (0, len(x) - len(y))).astype(np.float32)
 
 
 def augment(x: np.ndarray, native_sr: int, segs: list, negatives: list[np.ndarray], rng: np.random.Generator,
             cfg: AugmentConfig) -> np.ndarray:
     y = x.copy()
+    if cfg.p_reverb > 0 and rng.random() < cfg.p_reverb:  # the room comes before the microphone
+        y = reverberate(y, rng.uniform(*cfg.rt60_s), rng)
     if native_sr >= 16000 and rng.random() < cfg.p_band_limit:
         y = band_limit_8k(y)
     if rng.random() < cfg.p_noise and negatives:
@@ -300,13 +379,19 @@ def augment(x: np.ndarray, native_sr: int, segs: list, negatives: list[np.ndarra
         y = y + noise * np.sqrt(p_sig / (p_noise * 10 ** (snr / 10)))
     g = 10 ** (rng.uniform(*cfg.gain_db) / 20)
     y = np.clip(y * g, -1.0, 1.0)  # louder copies clip like an overdriven phone microphone
+    if cfg.p_codec > 0 and rng.random() < cfg.p_codec:  # the phone encodes what its microphone gave it
+        if rng.random() < cfg.p_narrowband:
+            names = sorted(NARROWBAND_CODECS)
+            y = codec_round_trip(y, *NARROWBAND_CODECS[names[rng.integers(len(names))]], 8000)
+        else:
+            y = codec_round_trip(y, *IMA4, SAMPLE_RATE)
     return y.astype(np.float32)
 
 
 def feature_banks(recs: list[Recording], n_aug: int, seed: int = 7, aug: AugmentConfig | None = None) -> dict:
     """{stem: float16 [n_aug+1, T, 80]} fbank of the whole clip: copy 0 clean, copies 1.. augmented."""
     aug = aug or AugmentConfig()
-    path = CACHE / f"fbank_bank_{n_aug}_{seed}.pt"
+    path = CACHE / f"fbank_bank_{n_aug}_{seed}{aug.cache_tag()}.pt"
     if path.exists():
         bank = torch.load(path)
         if all(r.stem in bank for r in recs):
@@ -335,7 +420,7 @@ def cry_bank(recs: list[Recording], n_aug: int, seed: int = 7, aug: AugmentConfi
     (`embedding_cries`), each peak-normalised and fbanked on its own exactly as at evaluation time, their
     frames concatenated; copy 0 clean, copies 1.. augmented (the whole clip is augmented, then cut)."""
     aug = aug or AugmentConfig()
-    path = CACHE / f"cry_bank_{n_aug}_{seed}.pt"
+    path = CACHE / f"cry_bank_{n_aug}_{seed}{aug.cache_tag()}.pt"
     if path.exists():
         bank = torch.load(path)
         if all(r.stem in bank for r in recs):

@@ -123,6 +123,10 @@ def main(argv=None):
     ap.add_argument("--ge2e-utts", type=int, default=4)
     ap.add_argument("--temperature", type=float, default=0.1)
     ap.add_argument("--n-aug", type=int, default=7)
+    ap.add_argument("--aug", choices=sorted(data.AUG_PRESETS), default="default",
+                    help="augmentation of the precomputed copies: 'default' (noise, gain, 8 kHz band-limit: the "
+                         "earlier copies) or 'channel' (+ synthetic reverberation and GSM/Speex/IMA4 codec round "
+                         "trips through ffmpeg; its own cache)")
     ap.add_argument("--copies", choices=["all", "clean", "aug"], default="all",
                     help="which precomputed copies crops are drawn from")
     ap.add_argument("--ssl-corpus", choices=["identity", "all"], default="identity",
@@ -162,7 +166,8 @@ def main(argv=None):
         print(json.dumps({"ssl_corpus": {"identity_recordings": len(train_recs), "rejected_recordings": len(extra)}}),
               flush=True)
     corpus = data.corpus(recs + [r for r in ssl_recs if r not in recs])
-    bank = data.feature_banks(recs + [r for r in ssl_recs if r not in recs], args.n_aug)
+    bank = data.feature_banks(recs + [r for r in ssl_recs if r not in recs], args.n_aug,
+                              aug=data.AUG_PRESETS[args.aug])
     sampler = CropSampler(ssl_recs, bank, corpus, rng, args.copies, args.specaug)
 
     # model
@@ -301,7 +306,8 @@ def save(args, model, crit, best, split, init_info, lr, wd, head_lr, frozen, his
         "validation": best.get("val"), "lr": lr, "weight_decay": wd, "head_lr": head_lr,
         "optimizer": "AdamW", "schedule": "linear warm-up 5 % then cosine to 5 % of lr",
         "batch": args.batch, "crop_frames": [args.min_frames, args.max_frames], "seed": args.seed,
-        "frozen": list(frozen), "n_aug_copies": args.n_aug, "copies": args.copies, "ssl_corpus": args.ssl_corpus, "fold": args.fold, "folds": args.folds if args.fold is not None else None,
+        "frozen": list(frozen), "n_aug_copies": args.n_aug, "copies": args.copies,
+        "augmentation": {"preset": args.aug, "describe": data.AUG_PRESETS[args.aug].describe()}, "ssl_corpus": args.ssl_corpus, "fold": args.fold, "folds": args.folds if args.fold is not None else None,
         "specaug": args.specaug, "channels": model.cfg.channels, "init": init_info,
         "aam": {"margin": args.margin, "scale": args.scale} if args.loss == "aam" else None,
         "ge2e": {"utterances_per_infant": args.ge2e_utts} if args.loss == "ge2e" else None,

@@ -8,8 +8,14 @@ writes them from the segmenter's own analyser). Run by hand, never by CI:
 
 The architecture (hidden sizes) and the number of epochs are chosen by 5-fold cross-validation grouped by source
 recording (a simulated recording, a Donate-a-Cry infant, a negatives source), never on protocol A's held-out
-infants or the evaluation seeds 1-3. Rows carry a weight undoing the subsampling of the simulator's non-cry
-frames, so P(cry) stays calibrated to the ward's own mixture and the segmenter's threshold is 0.5.
+infants or the evaluation seeds 1-3: all clips of a Donate-a-Cry infant, and of a negatives source, stay in one
+fold. (Until 2026-12-04 each clip was its own group, so an infant's other clips could train the model that
+scored it; the shipped weights' size was chosen that way.) Rows carry a weight undoing the subsampling of the
+simulator's non-cry frames, so P(cry) stays calibrated to the ward's own mixture and the segmenter's threshold
+is 0.5.
+
+With --fold-weights DIR, each fold's model of the chosen candidate is written to DIR with the fold of every
+source, for scripts/cry-detector-cv.ts: the segmenter's own event F1 on the hand-marked clips each fold held out.
 """
 import argparse
 import datetime
@@ -104,6 +110,17 @@ def predict(model, mean, scale, x):
         return torch.sigmoid(model(torch.from_numpy((x - mean) / scale)).squeeze(1)).numpy()
 
 
+def to_weights(model, mean, scale):
+    """The JSON src/main/engine/audio/cry-detector.ts reads (DetectorWeights); 7 decimals."""
+    linears = [m for m in model if isinstance(m, torch.nn.Linear)]
+    return {
+        'mean': [float(v) for v in mean],
+        'scale': [float(v) for v in scale],
+        'layers': [{'w': l.weight.detach().numpy().astype(float).round(7).tolist(),
+                    'b': l.bias.detach().numpy().astype(float).round(7).tolist()} for l in linears],
+    }
+
+
 def summarise(p, meta, index, threshold=0.5):
     """Frame-level figures at the threshold: recall per cry kind, false-positive rate per background."""
     label, weight, kind, deviating, _, source, bg = meta.T
@@ -139,6 +156,7 @@ def main():
                     help='weight of rows from the simulator, hand-marked Donate-a-Cry, negatives, rejected Donate-a-Cry: '
                          'real recordings count more, '
                          'since simulated rows outnumber them and real cries are what the ward records')
+    ap.add_argument('--fold-weights', help='write each fold model of the chosen candidate here (scripts/cry-detector-cv.ts)')
     ap.add_argument('--weights', default=os.path.join(ROOT, 'src', 'main', 'engine', 'audio', 'cry-detector-weights.json'))
     ap.add_argument('--card', default=os.path.join(ROOT, 'models', 'cry-detector.card.json'))
     ap.add_argument('--fixtures', default=os.path.join(ROOT, 'test', 'fixtures', 'cry-detector'))
@@ -149,8 +167,12 @@ def main():
     y = meta[:, 0].astype(np.float32)
     source_weights = np.array([float(v) for v in a.source_weights.split(',')], dtype=np.float32)
     w = meta[:, 1].astype(np.float32) * source_weights[meta[:, 5].astype(np.int64)]
-    groups = meta[:, 4].astype(np.int64)
-    print(f'{len(x)} rows, {len(index["groups"])} source recordings, positives {(y >= 0.5).sum()}')
+    # One group per source name (a Donate-a-Cry infant, a simulated recording, a negatives source): the data
+    # script numbers each clip it writes, and an infant's clips must share a fold.
+    names = np.array(index['groups'])
+    _, group_of_clip = np.unique(names, return_inverse=True)
+    groups = group_of_clip[meta[:, 4].astype(np.int64)]
+    print(f'{len(x)} rows, {len(np.unique(groups))} source groups ({len(index["groups"])} clips and recordings), positives {(y >= 0.5).sum()}')
     candidates = [[int(h) for h in c.split(',')] for c in a.candidates.split(';')]
     epoch_options = [int(e) for e in a.epochs.split(',')]
     cv = []
@@ -159,8 +181,10 @@ def main():
         for epochs in epoch_options:
             oof = np.zeros(len(x), dtype=np.float32)
             losses = []
+            fold_models = []
             for tr, te in folds:
                 model, mean, scale = fit(x[tr], y[tr], w[tr], hidden, epochs)
+                fold_models.append(to_weights(model, mean, scale))
                 oof[te] = predict(model, mean, scale, x[te])
                 pt = np.clip(oof[te], 1e-6, 1 - 1e-6)
                 losses.append(float(np.average(-(y[te] * np.log(pt) + (1 - y[te]) * np.log(1 - pt)), weights=w[te])))
@@ -169,6 +193,7 @@ def main():
             print(json.dumps(s))
             sys.stdout.flush()
             cv.append(s)
+            s['_fold_models'] = fold_models
     # After the one-standard-error rule: the smallest model whose cross-validated loss is within one fold standard
     # deviation of the best (the segmenter runs it on every sounding frame; a larger one must earn its cost).
     lowest = min(cv, key=lambda s: s['log_loss_mean'])
@@ -176,14 +201,21 @@ def main():
     best = min((s for s in cv if s['log_loss_mean'] <= lowest['log_loss_mean'] + lowest['log_loss_sd']),
                key=lambda s: (size(s), s['log_loss_mean']))
     print(f'lowest CV log loss: hidden {lowest["hidden"]}; chosen (smallest within one fold sd): hidden {best["hidden"]}, {best["epochs"]} epochs')
+    if a.fold_weights:
+        os.makedirs(a.fold_weights, exist_ok=True)
+        for k, fw in enumerate(best['_fold_models']):
+            json.dump(fw, open(os.path.join(a.fold_weights, f'fold-{k}.json'), 'w'))
+        fold_of = {}
+        for k, (_, te) in enumerate(folds):
+            for c in np.unique(meta[te, 4].astype(np.int64)):
+                fold_of[index['groups'][c]] = k
+        json.dump({'folds': a.folds, 'fold_of_group': fold_of}, open(os.path.join(a.fold_weights, 'folds.json'), 'w'))
+        print(f'wrote {a.folds} fold models to {a.fold_weights}')
+    for s in cv:
+        del s['_fold_models']
     model, mean, scale = fit(x, y, w, best['hidden'], best['epochs'], log=print)
     linears = [m for m in model if isinstance(m, torch.nn.Linear)]
-    weights = {
-        'mean': [float(v) for v in mean],
-        'scale': [float(v) for v in scale],
-        'layers': [{'w': l.weight.detach().numpy().astype(float).round(7).tolist(),
-                    'b': l.bias.detach().numpy().astype(float).round(7).tolist()} for l in linears],
-    }
+    weights = to_weights(model, mean, scale)
     json.dump(weights, open(a.weights, 'w'))
     # Parity fixtures: inputs (some real rows) and PyTorch's probabilities from the rounded weights.
     os.makedirs(a.fixtures, exist_ok=True)
@@ -212,7 +244,7 @@ def main():
             'positive_rows': int((y >= 0.5).sum()),
         },
         'source_weights': {'simulator': float(source_weights[0]), 'donateacry': float(source_weights[1]), 'negatives': float(source_weights[2]), 'donateacry_rejected': float(source_weights[3])},
-        'selection': f'{a.folds}-fold cross-validation grouped by source recording; the smallest model within one fold standard deviation of the lowest mean weighted log loss',
+        'selection': f'{a.folds}-fold cross-validation grouped by source (a Donate-a-Cry infant, a simulated recording, a negatives source); the smallest model within one fold standard deviation of the lowest mean weighted log loss',
         'cross_validation': cv,
         'chosen': {'hidden': best['hidden'], 'epochs': best['epochs']},
         'threshold': 0.5,

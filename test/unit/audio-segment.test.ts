@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { CryDetector, DETECTOR_INPUTS } from '../../src/main/engine/audio/cry-detector'
 import { CryFrameAnalyzer } from '../../src/main/engine/audio/cry-frames'
 import { PERCENTILE_BIAS } from '../../src/main/engine/audio/noise-floor'
 import {
@@ -29,6 +30,24 @@ describe('cry segmentation', () => {
       expect(Math.abs(f.startS - ref.startS)).toBeLessThan(0.06)
       expect(Math.abs(f.endS - ref.endS)).toBeLessThan(0.06)
     }
+  })
+
+  it('runs the detector it is given (the fold models of the cross-validation), the shipped one otherwise', () => {
+    const { samples, cries } = cryBout(RATE, 15, { seed: 7 })
+    // A detector that answers P(cry) = sigmoid(bias) whatever it hears.
+    const constant = (bias: number) =>
+      new CryDetector({
+        mean: new Array<number>(DETECTOR_INPUTS).fill(0),
+        scale: new Array<number>(DETECTOR_INPUTS).fill(1),
+        layers: [{ w: [new Array<number>(DETECTOR_INPUTS).fill(0)], b: [bias] }],
+      })
+    expect(segmentCries(samples).length).toBe(cries.length)
+    expect(segmentCries(samples, {}, constant(-20))).toEqual([])
+    expect(segmentCries(samples, {}, constant(20)).length).toBeGreaterThan(0)
+    // Without the detector (the rule-based stage 0) the one given is not consulted.
+    expect(segmentCries(samples, RULE_BASED_OPTIONS, constant(-20))).toEqual(
+      segmentCries(samples, RULE_BASED_OPTIONS),
+    )
   })
 
   it('gives the same cries streamed in odd chunk sizes as in one piece', () => {

@@ -197,7 +197,8 @@ export class CrySegmenter {
     rejected: { short: 0, unvoiced: 0, faint: 0, 'low-pitch': 0, 'steady-pitch': 0 },
   }
 
-  constructor(options: SegmentOptions = {}) {
+  /** `detector`: another detector than the shipped one (its cross-validation, scripts/cry-detector-cv.ts). */
+  constructor(options: SegmentOptions = {}, detector?: CryDetector) {
     this.o = { ...SEGMENT_DEFAULTS, ...options }
     this.lookAhead = Math.round(this.o.referenceWindowS / FRAME_S)
     this.spread = Math.round(this.o.voicingSpreadS / FRAME_S)
@@ -210,7 +211,7 @@ export class CrySegmenter {
     this.ringSeed = new Uint8Array(ring)
     this.ringCry = new Uint8Array(ring)
     this.ringHold = new Uint8Array(ring)
-    this.detector = this.o.cryDetector ? sharedDetector() : null
+    this.detector = this.o.cryDetector ? (detector ?? sharedDetector()) : null
     this.analyzer = new CryFrameAnalyzer((f) => this.arrive(f))
   }
 
@@ -427,8 +428,12 @@ function median(v: number[]): number {
 }
 
 /** Segments a whole 16 kHz clip (tests, evaluation). Long recordings stream through CrySegmenter. */
-export function segmentCries(samples16k: Float32Array, options: SegmentOptions = {}): CrySegment[] {
-  const seg = new CrySegmenter(options)
+export function segmentCries(
+  samples16k: Float32Array,
+  options: SegmentOptions = {},
+  detector?: CryDetector,
+): CrySegment[] {
+  const seg = new CrySegmenter(options, detector)
   const out: CrySegment[] = []
   const step = 16000 * 4
   for (let o = 0; o < samples16k.length; o += step) out.push(...seg.push(samples16k.subarray(o, o + step)))

@@ -16,15 +16,9 @@ import path from 'node:path'
 import { CryDetector, type DetectorWeights } from '../src/main/engine/audio/cry-detector'
 import { segmentCries, type SegmentOptions } from '../src/main/engine/audio/segment'
 import { PIPELINE_RATE } from '../src/main/engine/audio/resample'
-import { listDatasets, loadClip16k, readCryIntervals, readDataset } from '../src/main/evaluation/datasets'
-import {
-  addCounts,
-  eventCounts,
-  frameCounts,
-  scores,
-  type Counts,
-  type Interval,
-} from '../src/main/evaluation/metrics/segmentation'
+import { listDatasets, loadClip16k, readDataset } from '../src/main/evaluation/datasets'
+import { addCounts, scores, type Counts } from '../src/main/evaluation/metrics/segmentation'
+import { scoreClip } from '../src/main/evaluation/segmentation-run'
 
 const args = process.argv.slice(2)
 const dir = args[0]
@@ -65,13 +59,10 @@ for (let k = 0; k < folds; k++) {
       const durationS = samples.length / PIPELINE_RATE
       const found = segmentCries(samples, options, detector)
       if (clip.segmentsFile) {
-        const estimate: Interval[] = found.map((s) => [s.startS, s.endS])
-        const reference: Interval[] = readCryIntervals(clip.segmentsFile)
-          .filter(([a]) => a < durationS)
-          .map(([a, b]) => [a, Math.min(b, durationS)])
+        const scored = scoreClip(clip.segmentsFile, found, durationS)
         const f = perFold[k]!
-        f.frames = addCounts(f.frames, frameCounts(reference, estimate, durationS))
-        f.events = addCounts(f.events, eventCounts(reference, estimate))
+        f.frames = addCounts(f.frames, scored.frames)
+        f.events = addCounts(f.events, scored.events)
         f.clips++
       } else {
         const label = rejected ? 'donateacry/rejected' : `negatives/${clip.label}`

@@ -177,6 +177,26 @@ function toScores(t: Tally): SegmentationScores {
   }
 }
 
+/** Protocol A's scores of one hand-marked clip: its TextGrid's cries against the cries found. */
+export function scoreClip(
+  segmentsFile: string,
+  found: readonly { startS: number; endS: number }[],
+  durationS: number,
+): { reference: Interval[]; estimate: Interval[]; frames: Counts; events: Counts } {
+  const estimate: Interval[] = found.map((s) => [s.startS, s.endS])
+  // A reference cry cannot outlast its audio (three Donate-a-Cry TextGrids describe a longer recording
+  // than the 1.06 s file they sit beside): clip references to the audio, as the frames already are.
+  const reference: Interval[] = readCryIntervals(segmentsFile)
+    .filter(([a]) => a < durationS)
+    .map(([a, b]) => [a, Math.min(b, durationS)])
+  return {
+    reference,
+    estimate,
+    frames: frameCounts(reference, estimate, durationS),
+    events: eventCounts(reference, estimate),
+  }
+}
+
 export async function evaluateSegmentation(
   dirs: string[],
   opts: EvaluateOptions = {},
@@ -214,14 +234,7 @@ export async function evaluateSegmentation(
               method === 'rules' ? { ...RULE_BASED_OPTIONS, ...opts.segment } : opts.segment,
             )
       segmentMs += performance.now() - t0
-      const estimate: Interval[] = found.map((s) => [s.startS, s.endS])
-      // A reference cry cannot outlast its audio (three Donate-a-Cry TextGrids describe a longer recording
-      // than the 1.06 s file they sit beside): clip references to the audio, as the frames already are.
-      const reference: Interval[] = readCryIntervals(clip.segmentsFile!)
-        .filter(([a]) => a < durationS)
-        .map(([a, b]) => [a, Math.min(b, durationS)])
-      const f = frameCounts(reference, estimate, durationS)
-      const e = eventCounts(reference, estimate)
+      const { reference, estimate, frames: f, events: e } = scoreClip(clip.segmentsFile!, found, durationS)
       const into = (k: string) => subsets.get(k) ?? subsets.set(k, empty()).get(k)!
       const tallies = [total, into(subset)]
       if (clip.infantId && heldOut.has(clip.infantId)) tallies.push(into(DETECTOR_HELD_OUT_SUBSET))
